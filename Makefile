@@ -1,0 +1,62 @@
+# The two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# The first Python 3.12+ on PATH.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: run test test-fast lint fmt bench install vnu clean check-deploy
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -c "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); \
+		print('\n'.join(d['project']['dependencies'] + d['dependency-groups']['dev']))" \
+		> $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py import_content content/
+	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: $(PY) manage.py createsuperuser, then /admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The HTML checker used by the browser tests (needs npm and Java; skipped without them).
+vnu:
+	@if [ ! -f $(VNU_JAR) ] && command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-audit --no-fund --silent vnu-jar@26.9.27 || echo "vnu-jar not installed"; fi
+
+test: install vnu
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+fmt: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+check-deploy: install
+	DEBUG=0 SECURE_SSL=1 SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+		ALLOWED_HOSTS=help.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(PY) -m benchmarks.queries
+
+clean:
+	rm -rf $(VENV) staticfiles node_modules db.sqlite3 .pytest_cache .ruff_cache

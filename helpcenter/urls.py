@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from helpcenter import views
+
+admin.site.site_header = "Help center administration"
+admin.site.site_title = "Help center admin"
+admin.site.index_title = "Content and support"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kb/", include("kb.urls")),
+    path("runbooks/", include("runbooks.urls")),
+    path("support/", include("tickets.urls")),
+    path("admin/", admin.site.urls),
+]

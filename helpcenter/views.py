@@ -1,0 +1,37 @@
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from kb.forms import SearchForm
+from kb.models import FAQEntry, Guide, PageBlock, Tag
+from runbooks.models import Runbook
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def home(request):
+    form = SearchForm(request.GET)
+    query, tag_slug = form.query, form.tag_slug
+    guides = list(Guide.objects.published().search(query).tagged(tag_slug).for_listing())
+    context = {
+        "form": form,
+        "query": query,
+        "active_tag": tag_slug,
+        "guides": guides,
+        "result_count": len(guides),
+        "tags": Tag.objects.filter(guides__status="published").distinct(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return TemplateResponse(request, "helpcenter/home.html#kb-results", context)
+    context.update(
+        blocks=PageBlock.as_dict(),
+        runbooks=Runbook.objects.published().for_listing(),
+        faq_entries=FAQEntry.objects.all(),
+    )
+    return TemplateResponse(request, "helpcenter/home.html", context)
+
+
+def rate_limited(request, exception=None):
+    response = TemplateResponse(request, "429.html", {"retry_after": 60}, status=429)
+    response["Retry-After"] = "60"
+    return response

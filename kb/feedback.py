@@ -1,0 +1,69 @@
+"""The "Was this helpful?" widget, shared by guides and runbooks."""
+
+import secrets
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from kb.forms import FeedbackForm
+from kb.models import Feedback
+
+BROWSER_COOKIE = "hc_browser"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def feedback_context(request, target, form=None, *, just_voted=False):
+    vote = Feedback.current(target=target, browser_id=request.COOKIES.get(BROWSER_COOKIE))
+    if form is None:
+        initial = {"reason": vote.reason} if vote else {}
+        form = FeedbackForm(initial=initial)
+    return {
+        "feedback_target": target,
+        "feedback_vote": vote,
+        "feedback_form": form,
+        "feedback_action": target.get_absolute_url() + "feedback/",
+        "feedback_just_voted": just_voted,
+    }
+
+
+def handle_feedback(request, target, *, render_page):
+    """Record a vote; answer with the widget (htmx) or send the browser back to the page.
+
+    `render_page(request, target, feedback_form=..., status=...)` renders the whole page
+    again when JavaScript is off and the form has an error, keeping what was typed.
+    """
+    form = FeedbackForm(request.POST)
+    browser_id = request.COOKIES.get(BROWSER_COOKIE) or secrets.token_urlsafe(24)
+    if form.is_valid():
+        Feedback.record(
+            target=target,
+            browser_id=browser_id,
+            helpful=form.cleaned_data["helpful"],
+            reason=form.cleaned_data["reason"],
+        )
+        if request.htmx:
+            request.COOKIES[BROWSER_COOKIE] = browser_id
+            response = TemplateResponse(
+                request, "kb/_feedback.html", feedback_context(request, target, just_voted=True)
+            )
+        else:
+            response = redirect(target.get_absolute_url() + "?voted=1#feedback")
+        _remember_browser(response, browser_id)
+        return response
+    if request.htmx:
+        return TemplateResponse(
+            request, "kb/_feedback.html", feedback_context(request, target, form)
+        )
+    return render_page(request, target, feedback_form=form, status=400)
+
+
+def _remember_browser(response, browser_id):
+    response.set_cookie(
+        BROWSER_COOKIE,
+        browser_id,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

@@ -1,0 +1,38 @@
+from django import forms
+
+MAX_QUERY_LENGTH = 200
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, strip=True)
+    tag = forms.SlugField(required=False)
+
+    def clean_q(self):
+        # Over-long input is cut rather than refused: a pasted error body still searches.
+        return " ".join(self.cleaned_data["q"].split())[:MAX_QUERY_LENGTH]
+
+    @property
+    def query(self):
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    @property
+    def tag_slug(self):
+        return self.cleaned_data.get("tag", "") if self.is_valid() else ""
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": "Choose Yes or No."},
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        label="What could be better? (optional)",
+        error_messages={
+            "max_length": "Keep the reason under %(limit_value)d characters "
+            "(it has %(show_value)d)."
+        },
+    )

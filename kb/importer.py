@@ -1,0 +1,267 @@
+"""Load the shipped Markdown content (`content/`) into the database, by slug.
+
+Each file is loaded in its own transaction: a bad file is reported with the reason and
+loads nothing, and the other files still load. Loading the same files twice changes nothing.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from kb.models import FAQEntry, Guide, PageBlock, Status, Tag
+from runbooks.models import ERROR_CODE_RE, Runbook
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KINDS = ["pages", "guides", "runbooks", "faq"]  # runbooks link to guides, so guides first
+
+
+class ContentError(Exception):
+    pass
+
+
+@dataclass
+class Report:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (path, reason)
+
+
+def import_content(root) -> Report:
+    root = Path(root)
+    if not root.is_dir():
+        raise ContentError(f"{root} is not a folder")
+    report = Report()
+    for kind in KINDS:
+        for path in sorted((root / kind).glob("*.md")):
+            if path.name.lower() == "readme.md":
+                continue
+            try:
+                with transaction.atomic():
+                    outcome, label = LOADERS[kind](_read(path))
+            except ContentError as error:
+                report.errors.append((path, str(error)))
+            except ValidationError as error:
+                reasons = "; ".join(
+                    f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+                )
+                report.errors.append((path, reasons))
+            else:
+                getattr(report, outcome).append(label)
+    return report
+
+
+def _read(path):
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ContentError("the file is not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"the front matter is not valid YAML: {error}") from None
+    if not post.metadata:
+        raise ContentError("the file has no front matter (a --- block at the top)")
+    return post
+
+
+class Fields:
+    """Checks one file's front matter, collecting clear messages."""
+
+    def __init__(self, post, *, required, optional):
+        self.meta = dict(post.metadata)
+        self.body = post.content.strip()
+        unknown = sorted(set(self.meta) - set(required) - set(optional))
+        if unknown:
+            raise ContentError(
+                f"unknown field(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join([*required, *optional])}"
+            )
+        missing = [name for name in required if self.meta.get(name) in (None, "", [])]
+        if missing:
+            raise ContentError(f"missing required field(s): {', '.join(missing)}")
+
+    def text(self, name, default="", max_length=None):
+        value = self.meta.get(name, default)
+        if not isinstance(value, str | int | float):
+            raise ContentError(f"{name} must be text")
+        value = str(value).strip()
+        if max_length and len(value) > max_length:
+            raise ContentError(f"{name} is longer than {max_length} characters")
+        return value
+
+    def slug(self, name="slug"):
+        value = self.text(name)
+        if not SLUG_RE.match(value):
+            raise ContentError(f"{name} {value!r} must be lowercase letters, digits and hyphens")
+        return value
+
+    def integer(self, name, default):
+        value = self.meta.get(name, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ContentError(f"{name} must be a whole number of 0 or more")
+        return value
+
+    def strings(self, name):
+        value = self.meta.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ContentError(f"{name} must be a list of texts")
+        return [v.strip() for v in value]
+
+    def status(self):
+        value = self.text("status", Status.PUBLISHED)
+        if value not in Status.values:
+            raise ContentError(f"status must be one of {', '.join(Status.values)}")
+        return value
+
+
+def _save(model, lookup, values, *, relations=None):
+    """Create or update one row; report "created", "updated" or "unchanged"."""
+    relations = relations or {}
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        outcome = "created"
+    else:
+        changed = any(getattr(obj, name) != value for name, value in values.items())
+        changed |= any(current(obj) != wanted for current, wanted, _ in relations.values())
+        if not changed:
+            return "unchanged", obj
+        for name, value in values.items():
+            setattr(obj, name, value)
+        outcome = "updated"
+    obj.full_clean(exclude=["body_html", "toc"])
+    obj.save()
+    for _current, wanted, apply in relations.values():
+        apply(obj, wanted)
+    return outcome, obj
+
+
+def _tags(names):
+    tags = []
+    for name in names:
+        slug = slugify(name)
+        if not slug:
+            raise ContentError(f"tag {name!r} has no letters or digits")
+        tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+        tags.append(tag)
+    return tags
+
+
+def _tag_relation(names):
+    wanted = [slugify(name) for name in names]
+    return (
+        lambda obj: [tag.slug for tag in obj.tags.all()],
+        wanted,
+        lambda obj, _wanted: obj.tags.set(_tags(names)),
+    )
+
+
+def load_guide(post):
+    f = Fields(post, required=["title", "slug", "summary"], optional=["tags", "status", "order"])
+    if not f.body:
+        raise ContentError("the guide has no body text under the front matter")
+    slug = f.slug()
+    values = {
+        "title": f.text("title", max_length=200),
+        "summary": f.text("summary", max_length=300),
+        "status": f.status(),
+        "order": f.integer("order", 100),
+        "body": f.body,
+    }
+    relations = {"tags": _tag_relation(f.strings("tags"))}
+    outcome, _ = _save(Guide, {"slug": slug}, values, relations=relations)
+    return outcome, f"guide {slug}"
+
+
+def load_runbook(post):
+    f = Fields(
+        post,
+        required=["title", "slug", "summary", "checks", "fix_steps", "escalation"],
+        optional=["error_codes", "tags", "related_guides", "status", "order"],
+    )
+    slug = f.slug()
+    codes = f.strings("error_codes")
+    bad = [code for code in codes if not ERROR_CODE_RE.match(code)]
+    if bad:
+        raise ContentError(f"error code(s) must be snake_case: {', '.join(bad)}")
+    guide_slugs = f.strings("related_guides")
+    guides = list(Guide.objects.filter(slug__in=guide_slugs))
+    missing = sorted(set(guide_slugs) - {g.slug for g in guides})
+    if missing:
+        raise ContentError(f"related guide(s) not found: {', '.join(missing)}")
+    checks, steps = f.strings("checks"), f.strings("fix_steps")
+    values = {
+        "title": f.text("title", max_length=200),
+        "summary": f.text("summary", max_length=300),
+        "error_codes": ", ".join(codes),
+        "escalation": f.text("escalation"),
+        "status": f.status(),
+        "order": f.integer("order", 100),
+        "body": f.body,
+    }
+
+    def set_items(manager_name):
+        def apply(obj, texts):
+            manager = getattr(obj, manager_name)
+            manager.all().delete()
+            manager.bulk_create(
+                [manager.model(runbook=obj, text=t, order=i) for i, t in enumerate(texts, 1)]
+            )
+
+        return apply
+
+    relations = {
+        "tags": _tag_relation(f.strings("tags")),
+        "related_guides": (
+            lambda obj: sorted(g.slug for g in obj.related_guides.all()),
+            sorted(guide_slugs),
+            lambda obj, _wanted: obj.related_guides.set(guides),
+        ),
+        "checks": (
+            lambda obj: [c.text for c in obj.checks.all()],
+            checks,
+            set_items("checks"),
+        ),
+        "fix_steps": (
+            lambda obj: [s.text for s in obj.fix_steps.all()],
+            steps,
+            set_items("fix_steps"),
+        ),
+    }
+    outcome, _ = _save(Runbook, {"slug": slug}, values, relations=relations)
+    return outcome, f"runbook {slug}"
+
+
+def load_faq(post):
+    f = Fields(post, required=["question", "slug"], optional=["order"])
+    if not f.body:
+        raise ContentError("the FAQ entry has no answer under the front matter")
+    slug = f.slug()
+    values = {
+        "question": f.text("question", max_length=300),
+        "order": f.integer("order", 100),
+        "body": f.body,
+    }
+    outcome, _ = _save(FAQEntry, {"slug": slug}, values)
+    return outcome, f"faq {slug}"
+
+
+def load_page(post):
+    f = Fields(post, required=["key", "title"], optional=["eyebrow", "link_text"])
+    key = f.slug("key")
+    values = {
+        "title": f.text("title", max_length=200),
+        "eyebrow": f.text("eyebrow", max_length=100),
+        "link_text": f.text("link_text", max_length=100),
+        "body": f.body,
+    }
+    outcome, _ = _save(PageBlock, {"key": key}, values)
+    return outcome, f"page block {key}"
+
+
+LOADERS = {"guides": load_guide, "runbooks": load_runbook, "faq": load_faq, "pages": load_page}

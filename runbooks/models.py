@@ -1,0 +1,99 @@
+import re
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from kb.models import Guide, RenderedMarkdownMixin, Status, Tag, text_search
+
+ERROR_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def parse_error_codes(value):
+    return [code.strip() for code in re.split(r"[,\s]+", value or "") if code.strip()]
+
+
+def validate_error_codes(value):
+    bad = [code for code in parse_error_codes(value) if not ERROR_CODE_RE.match(code)]
+    if bad:
+        raise ValidationError(
+            "Error codes are snake_case words separated by commas; not valid: %(bad)s",
+            params={"bad": ", ".join(bad)},
+        )
+
+
+class RunbookQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def search(self, query):
+        return text_search(self, query, ["title", "summary", "error_codes", "body", "tags__name"])
+
+    def for_listing(self):
+        return self.prefetch_related("tags", "checks", "fix_steps").order_by("order", "title")
+
+
+class Runbook(RenderedMarkdownMixin):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(max_length=300, help_text="The symptom, as the customer sees it.")
+    error_codes = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_error_codes],
+        help_text="Error codes this runbook covers, comma separated (e.g. billing_required).",
+    )
+    escalation = models.TextField(help_text="When to contact support, and what to send.")
+    related_guides = models.ManyToManyField(Guide, blank=True, related_name="runbooks")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="runbooks")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    order = models.PositiveIntegerField(default=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    feedback = GenericRelation("kb.Feedback")
+
+    objects = RunbookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("runbooks:runbook-detail", args=[self.slug])
+
+    @property
+    def codes(self):
+        return parse_error_codes(self.error_codes)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class RunbookItem(models.Model):
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class RunbookCheck(RunbookItem):
+    runbook = models.ForeignKey(Runbook, on_delete=models.CASCADE, related_name="checks")
+
+    class Meta(RunbookItem.Meta):
+        verbose_name = "check"
+
+
+class RunbookFixStep(RunbookItem):
+    runbook = models.ForeignKey(Runbook, on_delete=models.CASCADE, related_name="fix_steps")
+
+    class Meta(RunbookItem.Meta):
+        verbose_name = "fix step"

@@ -1,0 +1,38 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from kb.feedback import feedback_context, handle_feedback
+from runbooks.models import Runbook
+
+
+def get_visible_runbook(request, slug):
+    runbook = get_object_or_404(
+        Runbook.objects.prefetch_related("tags", "checks", "fix_steps"), slug=slug
+    )
+    if not runbook.is_published and not request.user.is_staff:
+        raise Http404("No such runbook")
+    return runbook
+
+
+def render_runbook(request, runbook, *, feedback_form=None, status=200):
+    context = {
+        "runbook": runbook,
+        "related_guides": runbook.related_guides.published().order_by("order", "title"),
+        **feedback_context(request, runbook, feedback_form),
+    }
+    return TemplateResponse(request, "runbooks/runbook_detail.html", context, status=status)
+
+
+@require_GET
+def runbook_detail(request, slug):
+    return render_runbook(request, get_visible_runbook(request, slug))
+
+
+@require_POST
+@ratelimit(key="ip", rate="30/m", method="POST", block=True)
+def runbook_feedback(request, slug):
+    runbook = get_visible_runbook(request, slug)
+    return handle_feedback(request, runbook, render_page=render_runbook)

@@ -1,0 +1,13 @@
+/* htmx settings for a strict CSP: no eval, no inline styles, no scripts from swapped HTML.
+ * Loaded with `defer` right after htmx, so it runs before htmx initialises the page. */
+(function () {
+  "use strict";
+  if (!window.htmx) return;
+  var config = window.htmx.config;
+  config.includeIndicatorStyles = false;
+  config.allowEval = false;
+  config.allowScriptTags = false;
+  config.selfRequestsOnly = true;
+  config.historyCacheSize = 0;
+  config.refreshOnHistoryMiss = true;
+})();

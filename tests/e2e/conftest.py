@@ -1,0 +1,78 @@
+"""Real-browser tests: Playwright driving Debian's chromium against pytest-django's live server.
+
+Without chromium these tests are skipped with a clear reason, unless REQUIRE_BROWSER=1
+(set by CI), which turns a missing browser into a failure.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "artifacts/screenshots"))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+            if not HAVE_CHROMIUM and not REQUIRE_BROWSER:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"browser tests skipped: chromium not found at {CHROMIUM} "
+                        "(install Debian's chromium, see README)"
+                    )
+                )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not HAVE_CHROMIUM:
+        pytest.fail(f"REQUIRE_BROWSER=1 but chromium is missing at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def site(live_server, content):
+    """The live site with the shipped content loaded."""
+    return live_server.url
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Collects console errors (CSP violations show up there) for a test to assert on."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
+_axe = Axe()
+
+
+def assert_accessible(page):
+    results = _axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

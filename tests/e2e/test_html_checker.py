@@ -1,0 +1,68 @@
+"""Every kind of page validates with the Nu Html Checker (vnu.jar), with zero errors.
+
+Pages are fetched from the live server, saved to files and checked in one JVM run.
+Skipped without Java or vnu.jar (`make test` installs it with npm) unless
+REQUIRE_HTML_CHECKER=1, as in CI.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.template.loader import render_to_string
+
+from kb.models import Guide
+from runbooks.models import Runbook
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.read().decode()
+    except urllib.error.HTTPError as error:  # 404 pages are pages too
+        return error.read().decode()
+
+
+def test_pages_have_no_html_errors(site, tmp_path):
+    java = shutil.which("java")
+    if not (java and VNU.exists()):
+        if os.environ.get("REQUIRE_HTML_CHECKER") == "1":
+            pytest.fail(f"HTML checker required but missing (java={java}, {VNU})")
+        pytest.skip("HTML checker skipped: needs Java and vnu.jar (npm install vnu-jar)")
+
+    paths = ["/", "/?q=2fa", "/?q=zzzz-nothing", "/?tag=billing", "/support/",
+             "/support/?runbook=cannot-sign-in", "/kb/no-such-page/"]  # fmt: skip
+    paths += [g.get_absolute_url() for g in Guide.objects.all()]
+    paths += [g.get_absolute_url() + "?voted=1" for g in Guide.objects.all()[:1]]
+    paths += [r.get_absolute_url() for r in Runbook.objects.all()]
+    for i, path in enumerate(paths):
+        (tmp_path / f"page-{i:02d}.html").write_text(fetch(site + path))
+    (tmp_path / "error-500.html").write_text(render_to_string("500.html"))
+
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html",
+         str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    names = {f"page-{i:02d}.html": path for i, path in enumerate(paths)}
+
+    def page_of(message):
+        return names.get(Path(message.get("url", "")).name, message.get("url"))
+
+    errors = [
+        f"{page_of(m)}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert errors == [], "\n".join(errors)

@@ -1,0 +1,58 @@
+"""The same main flows with JavaScript turned off: plain forms and links do the work."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_search_and_tag_without_javascript(page, site):
+    page.goto(site + "/")
+    page.get_by_role("searchbox", name="Search guides").fill("2fa")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"\?q=2fa"))
+    count = page.locator("#result-count").inner_text()
+    n = int(count.split()[0])
+    assert 1 <= n < 6
+    expect(page.locator("#kb-results .card")).to_have_count(n)
+
+    page.get_by_role("searchbox", name="Search guides").fill("")
+    page.get_by_role("radio", name="billing").check()
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"tag=billing"))
+    expect(page.locator("#result-count")).to_contain_text("tagged billing")
+    assert_accessible(page)
+
+
+def test_vote_without_javascript(page, site):
+    page.goto(site + "/kb/quickstart/")
+    page.get_by_role("button", name="Yes").click()
+    expect(page).to_have_url(re.compile(r"/kb/quickstart/\?voted=1#feedback"))
+    expect(page.locator(".feedback__status")).to_contain_text("You answered Yes")
+
+    page.get_by_label("What could be better? (optional)").fill("Needs a diagram")
+    page.get_by_role("button", name="No").click()
+    expect(page.locator(".feedback__status")).to_contain_text("You answered No and told us why")
+    expect(page.get_by_label("What could be better? (optional)")).to_have_value("Needs a diagram")
+
+
+def test_runbook_is_a_plain_ordered_list_without_javascript(page, site):
+    page.goto(site + "/runbooks/streaming-response-fails/")
+    expect(page.get_by_role("checkbox")).to_have_count(0)
+    expect(page.locator("ol.checklist").first.locator("li")).to_have_count(3)
+    expect(page.locator(".checklist-progress")).to_be_hidden()
+    page.get_by_role("link", name="Contact support").last.click()
+    expect(page).to_have_url(re.compile(r"/support/\?runbook=streaming-response-fails"))
+    assert_accessible(page)

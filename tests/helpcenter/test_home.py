@@ -1,0 +1,161 @@
+import re
+
+import pytest
+
+from kb.models import Status
+
+
+def texts(html, css_class):
+    return re.findall(rf'class="{css_class}">([^<]*)<', html)
+
+
+def card_titles(response):
+    return texts(response.content.decode(), "card__title")
+
+
+@pytest.mark.django_db
+def test_home_shows_every_section_from_the_database(client, content):
+    html = client.get("/").content.decode()
+    assert "Troubleshoot faster. Ship without blockers." in html
+    assert "End-to-end support resources for onboarding" in html
+    assert "Platform status: <strong>Operational</strong>" in html
+    assert "6 resource(s) found" in html
+    assert "Comprehensive troubleshooting runbooks" in html
+    assert "If login is still blocked, contact support" in html
+    assert "Escalation checklist" in html
+    assert "Frequently asked questions" in html
+    assert html.count('class="faq"') >= 10
+
+
+@pytest.mark.django_db
+def test_cards_show_tag_line_title_summary_and_link(client, content):
+    html = client.get("/").content.decode()
+    assert (
+        'onboarding<span aria-hidden="true"> · </span><span class="visually-hidden">, </span>'
+        "auth" in html
+    )
+    assert "Quickstart: from account creation to first model response" in html
+    assert "Register, verify email, add billing on Free tier" in html
+    assert 'href="/kb/quickstart/">Open guide' in html
+
+
+@pytest.mark.django_db
+def test_search_narrows_cards_and_count(client, content):
+    response = client.get("/", {"q": "2fa"})
+    titles = card_titles(response)
+    assert "Authentication and security" in titles
+    assert len(titles) < 6
+    assert f"{len(titles)} resource(s) found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_word_must_match(client, make_guide, page_blocks):
+    make_guide("Rotate keys", body="How to rotate an API key.")
+    make_guide("Rotate passwords", body="Passwords only.")
+    assert card_titles(client.get("/", {"q": "rotate key"})) == ["Rotate keys"]
+
+
+@pytest.mark.django_db
+def test_tag_filter_combines_with_query(client, make_guide, page_blocks):
+    make_guide("Plan limits", tags=["billing"])
+    make_guide("Invoice limits", tags=["invoices"])
+    make_guide("Payment methods", tags=["billing"])
+    response = client.get("/", {"q": "limits", "tag": "billing"})
+    assert card_titles(response) == ["Plan limits"]
+    assert "1 resource(s) found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_drafts_are_not_listed(client, make_guide, page_blocks):
+    make_guide("Visible")
+    make_guide("Secret draft", status=Status.DRAFT)
+    assert card_titles(client.get("/")) == ["Visible"]
+    assert card_titles(client.get("/", {"q": "Secret"})) == []
+
+
+@pytest.mark.django_db
+def test_no_result_suggests_next_steps(client, content):
+    html = client.get("/", {"q": "zzzyzzy"}).content.decode()
+    assert "0 resource(s) found" in html
+    assert "No guide matches “zzzyzzy”" in html
+    assert 'href="/support/?q=zzzyzzy"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'",
+        '"',
+        "%",
+        "_",
+        "\\",
+        "C++",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+        "🙂",
+        "' OR 1=1 --",
+        "a\x00b",
+    ],
+)
+def test_any_input_is_safe(client, content, query):
+    response = client.get("/", {"q": query, "tag": "not a slug!"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_htmx_request_gets_only_the_results_fragment(client, content):
+    response = client.get("/", {"q": "2fa"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="kb-results"')
+    assert "<html" not in html and "Troubleshoot faster" not in html
+    assert 'data-hx-swap-oob="innerHTML:#result-count"' in html
+    assert f"{len(card_titles(response))} resource(s) found" in html
+    assert response["Vary"] == "HX-Request"
+
+
+@pytest.mark.django_db
+def test_htmx_history_restore_gets_the_full_page(client, content):
+    response = client.get(
+        "/", {"q": "2fa"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_search_form_works_without_javascript(client, content):
+    html = client.get("/", {"q": "billing", "tag": "billing"}).content.decode()
+    assert 'method="get" action="/#knowledge-base"' in html
+    assert 'name="q" value="billing"' in html
+    assert 'value="billing" id="tag-billing" checked' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("guides", [3, 300])
+def test_home_query_count_does_not_grow_with_guides(
+    client, make_guide, make_runbook, make_faq, page_blocks, django_assert_num_queries, guides
+):
+    for n in range(guides):
+        make_guide(tags=[f"tag{n % 7}", "common"])
+    for _ in range(3):
+        make_runbook(related_guides=[], tags=["common"])
+    make_faq()
+    with django_assert_num_queries(9):
+        assert client.get("/").status_code == 200
+    with django_assert_num_queries(2):
+        client.get("/", {"q": "guide", "tag": "common"}, headers={"HX-Request": "true"})
+
+
+@pytest.mark.django_db
+def test_home_rejects_post(client):
+    assert client.post("/").status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "target"), [("/kb/", "/#knowledge-base"), ("/runbooks/", "/#runbooks")]
+)
+def test_section_urls_lead_to_their_section(client, url, target):
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (302, target)

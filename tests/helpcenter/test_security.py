@@ -1,0 +1,78 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/kb/quickstart/", "/runbooks/cannot-sign-in/", "/support/"])
+def test_pages_send_a_strict_csp(client, content, url):
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "style-src 'self';" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    html = response.content.decode()
+    assert "style=" not in html
+    assert "<style" not in html
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    for tag in html.split("<script")[1:]:
+        assert f'nonce="{nonce}"' in tag.split(">")[0]
+        assert tag.split(">")[1].startswith("</script"), "inline script found"
+
+
+@pytest.mark.django_db
+def test_guide_with_hostile_markdown_has_nothing_live(client, make_guide):
+    guide = make_guide(
+        body="<script>alert(1)</script><a href='javascript:x()' onclick='y()'>a</a>"
+        "<button hx-get='/admin/' hx-trigger='load'>b</button><iframe src='https://x'></iframe>"
+        "[d](data:text/html,hi)"
+    )
+    html = client.get(guide.get_absolute_url()).content.decode()
+    body = html.split('<div class="prose" data-hx-disable>')[1].split("</div>")[0]
+    for bad in ["<script", "javascript:", "onclick", "hx-get", "hx-trigger", "<iframe", "data:"]:
+        assert bad not in body
+
+
+def boom(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("boom/", boom)]
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_server_error_is_a_styled_page_without_traceback():
+    client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "RuntimeError" not in html and "Traceback" not in html
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECURE_SSL": "1",
+        "SECRET_KEY": "x7#kLq!vP2@zR9$wT4^yU6&iO8*pA1(sD3)fG5-hJ0+lZ_cVbN4mQ8wE2",
+        "ALLOWED_HOSTS": "help.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,82 @@
+import pytest
+
+from helpcenter.markup import render_markdown
+
+HOSTILE = """
+## Setup
+
+<script>alert('x')</script>
+<img src="x.png" onerror="alert(1)">
+<a href="javascript:alert(1)">js link</a>
+[md js link](javascript:alert(2))
+[data link](data:text/html;base64,PHNjcmlwdD4=)
+<a href="/ok/" hx-get="/admin/" hx-on:click="alert(3)" hx-trigger="load">htmx link</a>
+<div data-hx-post="/x" hx-post="/y">div</div>
+<iframe src="https://evil.example.com/"></iframe>
+<p onclick="alert(4)" style="color:red">para</p>
+"""
+
+
+@pytest.fixture
+def hostile_html():
+    return render_markdown(HOSTILE).html
+
+
+def test_script_tags_are_removed(hostile_html):
+    assert "<script" not in hostile_html
+
+
+@pytest.mark.parametrize("attribute", ["onerror", "onclick", "style=", "hx-", "iframe"])
+def test_dangerous_attributes_and_elements_are_removed(hostile_html, attribute):
+    # The only htmx attribute left is the wrapper's own data-hx-disable.
+    assert attribute not in hostile_html.replace("data-hx-disable", "")
+
+
+@pytest.mark.parametrize("scheme", ["javascript:", "data:"])
+def test_dangerous_link_schemes_are_removed(hostile_html, scheme):
+    assert scheme not in hostile_html
+
+
+def test_content_is_wrapped_so_htmx_stays_inert(hostile_html):
+    assert hostile_html.startswith('<div class="prose" data-hx-disable>')
+
+
+def test_safe_markup_survives():
+    html = render_markdown(
+        "## Tokens\n\nSee [docs](https://example.com/docs) or "
+        "[mail](mailto:help@example.com) or [runbook](/runbooks/x/).\n\n"
+        "```bash\ncurl -s https://api.example.com/v1/models\n```\n\n"
+        "| Plan | RPM |\n|---|---|\n| Free | 20 |\n\n> quoted\n\n![diagram](https://example.com/a.png)"
+    ).html
+    assert '<h2 id="tokens">Tokens</h2>' in html
+    assert '<a href="https://example.com/docs">docs</a>' in html
+    assert '<a href="mailto:help@example.com">mail</a>' in html
+    assert '<a href="/runbooks/x/">runbook</a>' in html
+    assert '<code class="language-bash">' in html
+    assert "<table>" in html and "<td>Free</td>" in html
+    assert "<blockquote>" in html
+    assert '<img alt="diagram" src="https://example.com/a.png">' in html
+
+
+def test_headings_get_anchors_and_table_of_contents():
+    rendered = render_markdown("## First step\n\ntext\n\n### Detail & more\n\n## First step\n")
+    assert [(e["level"], e["id"], e["name"]) for e in rendered.toc] == [
+        (2, "first-step", "First step"),
+        (3, "detail-more", "Detail & more"),
+        (2, "first-step_1", "First step"),
+    ]
+    assert 'id="first-step_1"' in rendered.html
+
+
+def test_empty_markdown_renders_nothing():
+    assert render_markdown("").html == ""
+
+
+def test_guide_renders_sanitized_html_when_saved(make_guide):
+    guide = make_guide(body="Hi <script>alert(1)</script> **there**")
+    assert "<strong>there</strong>" in guide.body_html
+    assert "<script" not in guide.body_html
+    guide.body = "Changed"
+    guide.save(update_fields=["body"])
+    guide.refresh_from_db()
+    assert "Changed" in guide.body_html
