@@ -56,7 +56,7 @@ check-deploy: install
 		ALLOWED_HOSTS=help.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
-	$(PY) -m benchmarks.queries
+	$(PY) -m benchmarks.pages
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules db.sqlite3 .pytest_cache .ruff_cache

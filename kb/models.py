@@ -116,13 +116,28 @@ class Guide(RenderedMarkdownMixin):
     def has_long_body(self):
         return len(self.toc) >= 3
 
+    @property
+    def toc_tree(self):
+        """The flat table of contents as sections, each with its subsections."""
+        sections = []
+        for entry in self.toc:
+            if entry["level"] <= 2 or not sections:
+                sections.append({**entry, "children": []})
+            else:
+                sections[-1]["children"].append(entry)
+        return sections
+
     def related_guides(self, limit=3):
-        """Published guides sharing the most tags with this one."""
+        """Published guides sharing tags or runbooks with this one, the closest first."""
+        tags, runbooks = self.tags.all(), self.runbooks.all()
         return (
             Guide.objects.published()
             .exclude(pk=self.pk)
-            .filter(tags__in=self.tags.all())
-            .annotate(shared=Count("tags"))
+            .filter(Q(tags__in=tags) | Q(runbooks__in=runbooks))
+            .annotate(
+                shared=Count("tags", filter=Q(tags__in=tags), distinct=True)
+                + Count("runbooks", filter=Q(runbooks__in=runbooks), distinct=True)
+            )
             .order_by("-shared", "order", "title")
             .defer("body", "body_html", "toc")[:limit]
         )

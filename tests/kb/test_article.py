@@ -137,3 +137,15 @@ def test_no_vote_on_drafts(client, make_guide):
     assert (
         client.post(guide.get_absolute_url() + "feedback/", {"helpful": "yes"}).status_code == 404
     )
+
+
+def test_table_of_contents_nests_subsections_under_their_section(client, make_guide):
+    make_guide(slug="nested", body="## Alpha\n\n### Alpha one\n\n## Beta\n\n## Gamma\n\ntext")
+    html = client.get("/kb/nested/").content.decode()
+    toc = html[
+        html.index('aria-labelledby="toc-title"') : html.index("</nav>", html.index("toc-title"))
+    ]
+    assert toc.count("<li>") == 4
+    # "Alpha one" sits in a list inside Alpha's item, so a numbered outline reads 1, 2, 3.
+    assert '<a href="#alpha">Alpha</a>\n            <ul><li><a href="#alpha-one">' in toc
+    assert toc.index("Alpha one") < toc.index("Beta")
