@@ -9,6 +9,7 @@ A benchmark, not a test: nothing here fails on a time.
 """
 
 import time
+import warnings
 
 from benchmarks._setup import ROOT, django_with_test_database, summarize
 
@@ -50,6 +51,7 @@ def measure(client, path, **headers):
 
 
 def main():
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed
     teardown = django_with_test_database()
     try:
         from django.core.cache import cache
