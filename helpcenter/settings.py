@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "runbooks",
     "tickets",
     "status",
+    "search",
 ]
 
 MIDDLEWARE = [

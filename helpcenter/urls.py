@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("kb/", include("kb.urls")),
     path("runbooks/", include("runbooks.urls")),
+    path("search/", include("search.urls")),
     path("support/", include("tickets.urls")),
     path("admin/", admin.site.urls),
 ]

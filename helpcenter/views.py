@@ -5,6 +5,10 @@ from django.views.decorators.vary import vary_on_headers
 from kb.forms import SearchForm
 from kb.models import FAQEntry, Guide, PageBlock, Tag
 from runbooks.models import Runbook
+from search.models import SearchQuery
+from search.services import search
+
+HOME_HITS = 12
 
 
 @require_GET
@@ -12,13 +16,21 @@ from runbooks.models import Runbook
 def home(request):
     form = SearchForm(request.GET)
     query, tag_slug = form.query, form.tag_slug
-    guides = list(Guide.objects.published().search(query).tagged(tag_slug).for_listing())
+    results = search(query, tag=tag_slug or None, per_page=HOME_HITS)
+    if results.is_browse:
+        guides = list(Guide.objects.published().tagged(tag_slug).for_listing())
+        result_count = len(guides)
+    else:
+        guides, result_count = [], results.total
+        if not request.htmx:
+            SearchQuery.record(results.query, total=results.total)
     context = {
         "form": form,
         "query": query,
         "active_tag": tag_slug,
         "guides": guides,
-        "result_count": len(guides),
+        "results": results,
+        "result_count": result_count,
         "tags": Tag.objects.filter(guides__status="published").distinct(),
     }
     if request.htmx and not request.htmx.history_restore_request:

@@ -1,6 +1,6 @@
 from django import forms
 
-MAX_QUERY_LENGTH = 200
+MAX_QUERY_LENGTH = 2000  # search itself uses the first 200 and says so
 
 
 class SearchForm(forms.Form):

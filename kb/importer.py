@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from kb.models import FAQEntry, Guide, PageBlock, Status, Tag
 from runbooks.models import ERROR_CODE_RE, Runbook
+from search.documents import index_object
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ["pages", "guides", "runbooks", "faq"]  # runbooks link to guides, so guides first
@@ -247,7 +248,10 @@ def load_runbook(post):
             set_items("fix_steps"),
         ),
     }
-    outcome, _ = _save(Runbook, {"slug": slug}, values, relations=relations)
+    outcome, runbook = _save(Runbook, {"slug": slug}, values, relations=relations)
+    if outcome != "unchanged":
+        # Checks and steps are bulk-created (no signals): index the finished runbook.
+        index_object(runbook)
     return outcome, f"runbook {slug}"
 
 

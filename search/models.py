@@ -1,0 +1,82 @@
+"""The search index (one row per searchable document) and the log of what people searched.
+
+The full-text part of the index lives beside `SearchDocument` and depends on the engine:
+an FTS5 table kept in step by triggers on SQLite, a weighted stored tsvector with a GIN index
+on PostgreSQL (see migrations/0002). `search.engine` queries whichever is in use.
+"""
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    GUIDE = "guide", "Guide"
+    RUNBOOK = "runbook", "Runbook"
+    FAQ = "faq", "FAQ"
+
+
+class SearchDocument(models.Model):
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    url = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    codes = models.TextField(blank=True, help_text="Error codes the document declares.")
+    tags = models.TextField(blank=True, help_text="Tag names, space-separated.")
+    body = models.TextField(blank=True, help_text="Plain text: summary, steps and body.")
+    tag_slugs = models.TextField(blank=True, help_text="' slug1 slug2 ' for filtering.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_doc_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class SearchQueryQuerySet(models.QuerySet):
+    def content_gaps(self):
+        """Searches that found nothing, or found something nobody opened."""
+        return self.filter(models.Q(zero_results__gt=0) | models.Q(opens=0))
+
+
+class SearchQuery(models.Model):
+    """One normalized query text: how often it was searched, found nothing, led to a page.
+
+    No personal data: no IP, no user, no session; just the normalized words.
+    """
+
+    text = models.CharField(max_length=200, unique=True)
+    searches = models.PositiveIntegerField(default=0)
+    zero_results = models.PositiveIntegerField(default=0)
+    opens = models.PositiveIntegerField(default=0)
+    last_results = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    objects = SearchQueryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "content gap"
+        verbose_name_plural = "content gaps (searches)"
+        ordering = ["-zero_results", "-searches"]
+
+    def __str__(self):
+        return self.text
+
+    @classmethod
+    def record(cls, text, *, total):
+        if not text:
+            return
+        row, _ = cls.objects.get_or_create(text=text[:200])
+        cls.objects.filter(pk=row.pk).update(
+            searches=F("searches") + 1,
+            zero_results=F("zero_results") + (1 if total == 0 else 0),
+            last_results=total,
+            last_seen=timezone.now(),
+        )
+
+    @classmethod
+    def record_open(cls, text):
+        if text:
+            cls.objects.filter(text=text[:200]).update(opens=F("opens") + 1)

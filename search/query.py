@@ -1,0 +1,228 @@
+"""From what a person typed to a structured query: words, error codes, corrections, prefix."""
+
+import bisect
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from symspellpy import SymSpell, Verbosity
+
+from search.models import SearchDocument
+
+MAX_LENGTH = 200  # characters kept; the rest is cut with a notice
+MAX_TERMS = 12
+WORD_RE = re.compile(r"[^\W_]+")  # snake_case splits on `_`, as both engines do
+CODE_RE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "get",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "should",
+        "so",
+        "t",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "too",
+        "us",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "don",
+        "didn",
+        "doesn",
+        "isn",
+        "won",
+        "cant",
+    ]
+)
+# Words customers use for the same thing the content names differently.
+SYNONYMS = {
+    "login": ("login", "sign", "signin"),
+    "log": ("login", "sign", "log"),
+    "logon": ("login", "sign"),
+    "signin": ("login", "sign", "signin"),
+    "mfa": ("mfa", "2fa", "factor"),
+    "2fa": ("2fa", "mfa", "factor"),
+    "otp": ("2fa", "totp"),
+    "invitation": ("invite", "invitation"),
+    "sse": ("sse", "stream"),
+    "payment": ("payment", "billing"),
+}
+
+
+@dataclass
+class Term:
+    word: str  # what the person typed (lower case)
+    alternatives: tuple  # words to match, any of them
+    prefix: bool = False  # the last word, still being typed
+    corrected: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    text: str  # normalized: the words, lower case, single spaces
+    terms: list = field(default_factory=list)
+    codes: list = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def is_empty(self):
+        return not self.terms and not self.codes
+
+    @property
+    def corrected_text(self):
+        """The query as searched, when a correction was applied; else None."""
+        if not any(t.corrected for t in self.terms):
+            return None
+        return " ".join(t.alternatives[0] if t.corrected else t.word for t in self.terms)
+
+
+class Vocabulary:
+    """Every word in the index, for typo correction (SymSpell) and prefix checks.
+
+    Built once per index version per process; rebuilt when the content changes.
+    """
+
+    _lock = threading.Lock()
+    _cached = (None, None)
+
+    def __init__(self, counts):
+        self.counts = counts
+        self.sorted_words = sorted(counts)
+        self.symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, count in counts.items():
+            if len(word) >= 3 and not word.isdigit():
+                self.symspell.create_dictionary_entry(word, count)
+
+    @classmethod
+    def current(cls):
+        from search.documents import current_version
+
+        version = current_version()
+        with cls._lock:
+            cached_version, vocabulary = cls._cached
+            if cached_version != version:
+                vocabulary = cls.build()
+                cls._cached = (version, vocabulary)
+        return vocabulary
+
+    @classmethod
+    def build(cls):
+        counts = Counter()
+        rows = SearchDocument.objects.values_list("title", "codes", "tags", "body")
+        for row in rows.iterator(chunk_size=1000):
+            counts.update(WORD_RE.findall(" ".join(row).lower()))
+        return cls(counts)
+
+    def __contains__(self, word):
+        return word in self.counts
+
+    def has_prefix(self, prefix):
+        i = bisect.bisect_left(self.sorted_words, prefix)
+        return i < len(self.sorted_words) and self.sorted_words[i].startswith(prefix)
+
+    def correct(self, word):
+        if len(word) < 4 or word.isdigit():
+            return None
+        distance = 1 if len(word) < 6 else 2
+        suggestions = self.symspell.lookup(word, Verbosity.TOP, max_edit_distance=distance)
+        return suggestions[0].term if suggestions else None
+
+
+def known_codes():
+    from django.core.cache import cache
+
+    from search.documents import current_version
+
+    key = f"search:codes:{current_version()}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = set()
+        for value in SearchDocument.objects.exclude(codes="").values_list("codes", flat=True):
+            codes.update(value.split())
+        cache.set(key, codes, 3600)
+    return codes
+
+
+def parse(raw, *, as_you_type=True, vocabulary=None):
+    """Parse a query. `as_you_type`: the last word may be unfinished (prefix match)."""
+    raw = (raw or "").replace("\x00", " ")
+    truncated = len(raw) > MAX_LENGTH
+    raw = raw[:MAX_LENGTH].lower()
+    codes = [c for c in dict.fromkeys(CODE_RE.findall(raw)) if c in known_codes()]
+    words = [w for w in WORD_RE.findall(raw) if w not in STOP_WORDS and len(w) > 1]
+    words = list(dict.fromkeys(words))[:MAX_TERMS]
+    parsed = ParsedQuery(text=" ".join(words), codes=codes, truncated=truncated)
+    if not words:
+        return parsed
+    vocabulary = vocabulary or Vocabulary.current()
+    code_words = {part for code in codes for part in code.split("_")}
+    for i, word in enumerate(words):
+        last = i == len(words) - 1
+        term = Term(word=word, alternatives=SYNONYMS.get(word, (word,)))
+        if word in vocabulary or word in code_words or word in SYNONYMS:
+            pass
+        elif last and as_you_type and vocabulary.has_prefix(word):
+            pass  # an unfinished word: matched as a prefix below
+        else:
+            correction = vocabulary.correct(word)
+            if correction:
+                term.alternatives, term.corrected = (correction,), True
+        parsed.terms.append(term)
+    if as_you_type and not raw.endswith(" "):
+        last = parsed.terms[-1]
+        if not last.corrected and len(last.word) >= 2:
+            last.prefix = True
+    return parsed

@@ -1,0 +1,32 @@
+import math
+
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+
+from kb.forms import SearchForm
+from search.models import SearchQuery
+from search.services import search
+
+PER_PAGE = 10
+MAX_PAGE = 100
+
+
+@require_GET
+def search_results(request):
+    form = SearchForm(request.GET)
+    query, tag = form.query, form.tag_slug
+    try:
+        page = min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
+    except ValueError:
+        page = 1
+    results = search(query, tag=tag or None, page=page, per_page=PER_PAGE, as_you_type=False)
+    if not results.is_browse and page == 1:
+        SearchQuery.record(results.query, total=results.total)
+    context = {
+        "query": query,
+        "active_tag": tag,
+        "results": results,
+        "page": page,
+        "page_count": math.ceil(results.total / PER_PAGE),
+    }
+    return TemplateResponse(request, "search/search_results.html", context)
