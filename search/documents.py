@@ -1,6 +1,7 @@
 """Turns guides, runbooks and FAQ entries into rows of the search index, and keeps them there."""
 
 import html
+import uuid
 
 from django.core.cache import cache
 from django.db import transaction
@@ -106,12 +107,10 @@ def rebuild():
 
 
 def bump_version():
-    """Typo correction caches its vocabulary per index version."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+    """Typo correction caches its vocabulary per index version (a random token, so a cleared
+    cache can never bring back a version some process already built a vocabulary for)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def current_version():
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    return cache.get_or_set(VERSION_KEY, uuid.uuid4().hex, None)

@@ -28,16 +28,17 @@ def _codes_first(codes, column):
 
 def _words(parsed):
     """Every term as its alternatives; error codes add their words as one group each."""
-    groups = [(t.alternatives, t.prefix) for t in parsed.terms]
+    groups = [(t.alternatives, t.prefix, t.completions) for t in parsed.terms]
     if not groups:
-        groups = [(tuple(code.split("_")), False) for code in parsed.codes]
+        groups = [(tuple(code.split("_")), False, ()) for code in parsed.codes]
     return groups
 
 
 def _sqlite(parsed, tag, limit, offset, match_any):
-    def group(alternatives, prefix):
+    def group(alternatives, prefix, completions):
         star = "*" if prefix else ""
-        return "(" + " OR ".join(f'"{word}"{star}' for word in alternatives) + ")"
+        words = [f'"{word}"{star}' for word in alternatives] + [f'"{w}"' for w in completions]
+        return "(" + " OR ".join(words) + ")"
 
     joiner = " OR " if (match_any or parsed.codes) else " AND "
     match = joiner.join(group(*g) for g in _words(parsed))
@@ -63,9 +64,10 @@ def _sqlite(parsed, tag, limit, offset, match_any):
 
 
 def _postgres(parsed, tag, limit, offset, match_any):
-    def group(alternatives, prefix):
+    def group(alternatives, prefix, completions):
         star = ":*" if prefix else ""
-        return "(" + " | ".join(f"{word}{star}" for word in alternatives) + ")"
+        words = [f"{word}{star}" for word in alternatives] + list(completions)
+        return "(" + " | ".join(words) + ")"
 
     joiner = " | " if (match_any or parsed.codes) else " & "
     tsquery = joiner.join(group(*g) for g in _words(parsed))

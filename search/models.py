@@ -78,5 +78,7 @@ class SearchQuery(models.Model):
 
     @classmethod
     def record_open(cls, text):
+        """A result was opened. Live (as-you-type) searches are logged only when this happens."""
         if text:
-            cls.objects.filter(text=text[:200]).update(opens=F("opens") + 1)
+            row, created = cls.objects.get_or_create(text=text[:200], defaults={"searches": 1})
+            cls.objects.filter(pk=row.pk).update(opens=F("opens") + 1, last_seen=timezone.now())

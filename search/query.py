@@ -108,11 +108,12 @@ class Term:
     alternatives: tuple  # words to match, any of them
     prefix: bool = False  # the last word, still being typed
     corrected: bool = False
+    completions: tuple = ()  # whole words the unfinished word may become
 
 
 @dataclass
 class ParsedQuery:
-    text: str  # normalized: the words, lower case, single spaces
+    text: str  # normalized: lower case, single spaces, at most MAX_LENGTH characters
     terms: list = field(default_factory=list)
     codes: list = field(default_factory=list)
     truncated: bool = False
@@ -173,6 +174,21 @@ class Vocabulary:
         i = bisect.bisect_left(self.sorted_words, prefix)
         return i < len(self.sorted_words) and self.sorted_words[i].startswith(prefix)
 
+    def completions(self, prefix, limit=3, scan=200):
+        """The most frequent words starting with `prefix`.
+
+        Engines stem the index ("streaming" is stored as "stream"), so the unfinished
+        "streami" matches nothing as a prefix; its completions, stemmed, do.
+        """
+        i = bisect.bisect_left(self.sorted_words, prefix)
+        found = []
+        for word in self.sorted_words[i : i + scan]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        found.sort(key=lambda w: -self.counts[w])
+        return tuple(w for w in found[:limit] if w != prefix)
+
     def correct(self, word):
         if len(word) < 4 or word.isdigit():
             return None
@@ -204,7 +220,7 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
     codes = [c for c in dict.fromkeys(CODE_RE.findall(raw)) if c in known_codes()]
     words = [w for w in WORD_RE.findall(raw) if w not in STOP_WORDS and len(w) > 1]
     words = list(dict.fromkeys(words))[:MAX_TERMS]
-    parsed = ParsedQuery(text=" ".join(words), codes=codes, truncated=truncated)
+    parsed = ParsedQuery(text=" ".join(raw.split()), codes=codes, truncated=truncated)
     if not words:
         return parsed
     vocabulary = vocabulary or Vocabulary.current()
@@ -225,4 +241,5 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
         last = parsed.terms[-1]
         if not last.corrected and len(last.word) >= 2:
             last.prefix = True
+            last.completions = vocabulary.completions(last.word)
     return parsed

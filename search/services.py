@@ -12,6 +12,7 @@ from search.models import SearchDocument
 from search.query import WORD_RE, parse
 
 SNIPPET_WORDS = 32
+FEW = 3
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Hit:
     kind_label: str
     title: str
     url: str
+    id: int
     snippet: str  # safe HTML: escaped text with <mark>
     title_html: str
     codes: list
@@ -43,8 +45,8 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
     results.is_browse = False
     offset = (max(page, 1) - 1) * per_page
     ids, total = engine.run(parsed, tag=tag, limit=per_page, offset=offset)
-    if total == 0 and len(parsed.terms) > 1:
-        # Not every word matched: rank documents by how well the words that do match fit.
+    if total < FEW and len(parsed.terms) > 1:
+        # Few documents hold every word: rank all by how well the words they hold fit.
         ids, total = engine.run(parsed, tag=tag, limit=per_page, offset=offset, match_any=True)
     results.total = total
     results.corrected = parsed.corrected_text
@@ -57,6 +59,7 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
                 kind_label=doc.get_kind_display(),
                 title=doc.title,
                 url=doc.url,
+                id=doc.pk,
                 title_html=marker.mark(doc.title),
                 snippet=marker.snippet(doc.body),
                 codes=doc.codes.split(),

@@ -5,4 +5,5 @@ from search import views
 app_name = "search"
 urlpatterns = [
     path("", views.search_results, name="results"),
+    path("open/<int:pk>/", views.search_open, name="open"),
 ]

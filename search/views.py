@@ -1,10 +1,11 @@
 import math
 
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from kb.forms import SearchForm
-from search.models import SearchQuery
+from search.models import SearchDocument, SearchQuery
 from search.services import search
 
 PER_PAGE = 10
@@ -30,3 +31,14 @@ def search_results(request):
         "page_count": math.ceil(results.total / PER_PAGE),
     }
     return TemplateResponse(request, "search/search_results.html", context)
+
+
+@require_GET
+def search_open(request, pk):
+    """Counts that a result was opened for a query, then goes to it.
+
+    The target comes from the index, never from the request: no open redirect.
+    """
+    document = get_object_or_404(SearchDocument, pk=pk)
+    SearchQuery.record_open(request.GET.get("q", "")[:200])
+    return redirect(document.url)

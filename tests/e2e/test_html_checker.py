@@ -41,7 +41,8 @@ def test_pages_have_no_html_errors(site, tmp_path):
         pytest.skip("HTML checker skipped: needs Java and vnu.jar (npm install vnu-jar)")
 
     paths = ["/", "/?q=2fa", "/?q=zzzz-nothing", "/?tag=billing", "/support/",
-             "/support/?runbook=cannot-sign-in", "/kb/no-such-page/"]  # fmt: skip
+             "/support/?runbook=cannot-sign-in", "/kb/no-such-page/",
+             "/search/", "/search/?q=biling", "/search/?q=zzqxv", "/?q=stre"]  # fmt: skip
     paths += [g.get_absolute_url() for g in Guide.objects.all()]
     paths += [g.get_absolute_url() + "?voted=1" for g in Guide.objects.all()[:1]]
     paths += [r.get_absolute_url() for r in Runbook.objects.all()]

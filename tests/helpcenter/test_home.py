@@ -44,10 +44,11 @@ def test_search_narrows_cards_and_count(client, content):
 
 
 @pytest.mark.django_db
-def test_every_word_must_match(client, make_guide, page_blocks):
+def test_documents_with_every_word_rank_first(client, make_guide, page_blocks):
     make_guide("Rotate keys", body="How to rotate an API key.")
     make_guide("Rotate passwords", body="Passwords only.")
-    assert card_titles(client.get("/", {"q": "rotate key"})) == ["Rotate keys"]
+    make_guide("Unrelated", body="Nothing here.")
+    assert card_titles(client.get("/", {"q": "rotate key"})) == ["Rotate keys", "Rotate passwords"]
 
 
 @pytest.mark.django_db

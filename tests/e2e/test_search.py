@@ -1,0 +1,37 @@
+"""Live search as a customer types, and the full results page, in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_typing_character_by_character_shows_sensible_results(page: Page, site, csp_violations):
+    page.goto(site + "/")
+    box = page.get_by_role("searchbox", name="Search guides")
+    cards = page.locator("#kb-results .card")
+    typed = ""
+    for char in "streaming":
+        typed += char
+        box.press_sequentially(char)
+        expect(page).to_have_url(re.compile(rf"\?q={typed}(&|$)"))
+        n = int(page.locator("#result-count").inner_text().split()[0])
+        expect(cards).to_have_count(min(n, 12))
+        if len(typed) >= 4:  # "stre" onwards: the runbook for broken streams leads
+            expect(cards.first.get_by_role("heading")).to_have_text("Streaming response fails")
+    assert csp_violations == []
+
+
+def test_results_page_with_correction_and_pages(page: Page, site):
+    page.goto(site + "/search/?q=biling")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search the help center")
+    expect(page.get_by_text("Showing results for")).to_contain_text("billing")
+    n = int(page.locator("#search-count").inner_text().split()[0])
+    expect(page.locator(".results-list .card")).to_have_count(min(n, 10))
+    assert_accessible(page)
+    page.locator(".results-list .card a").first.click()
+    expect(page).to_have_url(re.compile(r"/runbooks/billing-required/"))

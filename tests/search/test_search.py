@@ -1,0 +1,168 @@
+import pytest
+from django.core.management import call_command
+
+from kb.models import Status
+from search.models import SearchQuery
+from search.services import search
+from tests.html import texts
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(query, **kw):
+    return [hit.url for hit in search(query, **kw).hits]
+
+
+def test_error_code_puts_the_declaring_runbook_above_prose(make_guide, make_runbook):
+    make_guide(
+        "Email verified: what it means",
+        slug="prose",
+        body="Your email is verified. Once the email is verified, verified email " * 10,
+    )
+    runbook = make_runbook("Sign-in trouble", slug="signin", error_codes="email_not_verified")
+    assert urls("email_not_verified")[0] == runbook.get_absolute_url()
+    pasted = '{"error":{"code":"email_not_verified","message":"Your email is not verified"}}'
+    assert urls(pasted)[0] == runbook.get_absolute_url()
+
+
+def test_title_outweighs_tags_and_tags_outweigh_body(make_guide):
+    make_guide("Plain", slug="in-body", body="quota " * 3)
+    make_guide("Other", slug="in-tags", tags=["quota"])
+    make_guide("Quota explained", slug="in-title")
+    assert urls("quota") == ["/kb/in-title/", "/kb/in-tags/", "/kb/in-body/"]
+
+
+def test_last_word_matches_as_a_prefix(make_guide):
+    make_guide("Streaming responses", slug="streaming")
+    assert urls("stre") == ["/kb/streaming/"]
+    assert search("stre", as_you_type=False).total == 0  # a finished word is a whole word
+
+
+def test_typo_is_corrected_and_said(make_guide):
+    make_guide("Billing basics", slug="billing")
+    results = search("biling")
+    assert [hit.url for hit in results.hits] == ["/kb/billing/"]
+    assert results.corrected == "billing"
+    assert search("billing").corrected is None
+
+
+def test_snippet_escapes_content_then_marks_words(make_guide):
+    make_guide(
+        "Tokens", slug="tokens", body="Never paste `<script>alert(1)</script>` with a token."
+    )
+    hit = search("token").hits[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+    assert "<mark>token</mark>" in hit.snippet
+    assert hit.title_html == "<mark>Tokens</mark>"
+
+
+def test_tag_filter_combines_with_the_query(make_guide):
+    make_guide("Keys for billing", slug="a", tags=["billing"])
+    make_guide("Keys for teams", slug="b", tags=["team"])
+    assert urls("keys", tag="billing") == ["/kb/a/"]
+
+
+def test_index_follows_saves_unpublishing_and_deletes(make_guide, make_faq):
+    guide = make_guide("Webhooks", slug="webhooks")
+    assert urls("webhooks") == ["/kb/webhooks/"]
+    guide.title = "Callbacks"
+    guide.save()
+    assert urls("webhooks") == [] and urls("callbacks") == ["/kb/webhooks/"]
+    guide.status = Status.DRAFT
+    guide.save()
+    assert urls("callbacks") == []
+    faq = make_faq("Do you support webhooks?")
+    assert urls("webhooks") == [f"/#faq-{faq.slug}"]
+    faq.delete()
+    assert urls("webhooks") == []
+
+
+def test_rebuild_command_restores_the_index(make_guide, capsys):
+    make_guide("Webhooks", slug="webhooks")
+    from search.models import SearchDocument
+
+    SearchDocument.objects.all().delete()
+    assert urls("webhooks") == []
+    call_command("rebuild_search_index")
+    assert "Indexed 1 document(s)." in capsys.readouterr().out
+    assert urls("webhooks") == ["/kb/webhooks/"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["'", '"', "-", ":", "C++", "10.5", "don't", "🙂", "' OR 1=1 --", "a:b & c | !d", "x" * 2000,
+     "((", "*", "NEAR(a b)", "title:foo", "\\", "%_%"],
+)  # fmt: skip
+def test_any_input_is_safe(client, content, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert b"Traceback" not in response.content
+
+
+def test_over_long_input_is_cut_with_a_notice(client, content):
+    html = client.get("/search/", {"q": "billing " * 100}).content.decode()
+    assert "only its first 200 characters were used" in html
+
+
+@pytest.mark.parametrize("query", ["", "   ", "the a of", "don't"])
+def test_empty_or_stop_word_queries_show_the_browse_view(client, content, query):
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert "Type what you are looking for" in html
+    home = client.get("/", {"q": query}).content.decode()
+    assert "6 resource(s) found" in home
+
+
+def test_results_page_shows_kinds_count_and_correction(client, content):
+    html = client.get("/search/", {"q": "biling"}).content.decode()
+    assert "Showing results for <strong>billing</strong>" in html
+    count = int(texts(html, "result-count")[0].split()[0])
+    assert count == len(texts(html, "card__title"))
+    assert "Runbook" in texts(html, "eyebrow")[0]
+
+
+def test_results_are_paginated(client, make_guide):
+    for n in range(23):
+        make_guide(f"Webhook recipe {n}")
+    first = client.get("/search/", {"q": "webhook"}).content.decode()
+    assert "23 results for “webhook”, page 1 of 3" in first
+    assert len(texts(first, "card__title")) == 10
+    last = client.get("/search/", {"q": "webhook", "page": 3}).content.decode()
+    assert len(texts(last, "card__title")) == 3
+    assert 'rel="next"' not in last
+    assert client.get("/search/", {"q": "webhook", "page": "x"}).status_code == 200
+
+
+def test_zero_results_and_opens_are_logged_without_personal_data(client, content):
+    client.get("/search/", {"q": "Zzqxv  WWQQP"})
+    client.get("/search/", {"q": "zzqxv wwqqp"})
+    gap = SearchQuery.objects.get(text="zzqxv wwqqp")
+    assert (gap.searches, gap.zero_results) == (2, 2)
+    assert [f.name for f in SearchQuery._meta.fields] == [
+        "id",
+        "text",
+        "searches",
+        "zero_results",
+        "opens",
+        "last_results",
+        "last_seen",
+    ]
+
+    html = client.get("/search/", {"q": "billing_required"}).content.decode()
+    link = html.split('class="card__title"><a href="')[1].split('"')[0].replace("&amp;", "&")
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"] == "/runbooks/billing-required/"
+    assert SearchQuery.objects.get(text="billing_required").opens == 1
+
+
+def test_open_cannot_redirect_elsewhere(client, content):
+    assert client.get("/search/open/999999/?q=x").status_code == 404
+
+
+def test_staff_see_the_content_gaps_report(admin_client, content):
+    SearchQuery.record("zzqxv wwqqp", total=0)
+    SearchQuery.record("billing", total=5)
+    html = admin_client.get("/admin/search/searchquery/?gap=zero").content.decode()
+    assert "zzqxv wwqqp" in html
+    assert "billing</" not in html
