@@ -109,6 +109,7 @@ class Term:
     prefix: bool = False  # the last word, still being typed
     corrected: bool = False
     completions: tuple = ()  # whole words the unfinished word may become
+    in_code: bool = False  # part of an error code in the query: matched through the code
 
 
 @dataclass
@@ -227,7 +228,7 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
     code_words = {part for code in codes for part in code.split("_")}
     for i, word in enumerate(words):
         last = i == len(words) - 1
-        term = Term(word=word, alternatives=SYNONYMS.get(word, (word,)))
+        term = Term(word=word, alternatives=SYNONYMS.get(word, (word,)), in_code=word in code_words)
         if word in vocabulary or word in code_words or word in SYNONYMS:
             pass
         elif last and as_you_type and vocabulary.has_prefix(word):
