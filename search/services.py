@@ -9,9 +9,10 @@ from django.utils.safestring import mark_safe
 
 from search import engine
 from search.models import SearchDocument
-from search.query import WORD_RE, parse
+from search.query import parse
 
-SNIPPET_WORDS = 32
+SNIPPET_CHARS = 220  # about 32 words
+SNIPPET_LEAD = 60  # characters shown before the first match
 FEW = 3
 
 
@@ -74,37 +75,36 @@ class Marker:
     def __init__(self, parsed):
         stems = set()
         for term in parsed.terms:
-            for word in term.alternatives:
-                stems.add(_stem(word))
+            stems.update(_stem(word) for word in (*term.alternatives, *term.completions))
         for code in parsed.codes:
             stems.update(_stem(part) for part in code.split("_"))
-        self.stems = tuple(sorted(s for s in stems if len(s) >= 2))
-
-    def matches(self, word):
-        word = word.lower()
-        return any(word.startswith(stem) for stem in self.stems) if self.stems else False
+        stems = sorted((s for s in stems if len(s) >= 2), key=len, reverse=True)
+        alternatives = "|".join(re.escape(stem) for stem in stems)
+        # A word starting with one of the stems (start of a word: not after a letter/digit).
+        self.pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.I) if stems else None
 
     def mark(self, text):
-        parts = re.split(r"([^\W_]+)", text)
-        out = []
-        for i, part in enumerate(parts):
-            if i % 2 and self.matches(part):
-                out.append(f"<mark>{escape(part)}</mark>")
-            else:
-                out.append(escape(part))
+        if self.pattern is None:
+            return mark_safe(escape(text))
+        out, last = [], 0
+        for match in self.pattern.finditer(text):
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            last = match.end()
+        out.append(escape(text[last:]))
         return mark_safe("".join(out))
 
     def snippet(self, text):
-        words = text.split()
-        start = next(
-            (i for i, w in enumerate(words) if any(self.matches(x) for x in WORD_RE.findall(w))),
-            0,
-        )
-        start = max(0, start - 8)
-        chunk = " ".join(words[start : start + SNIPPET_WORDS])
+        match = self.pattern.search(text) if self.pattern else None
+        start = 0
+        if match and match.start() > SNIPPET_LEAD:
+            start = text.find(" ", match.start() - SNIPPET_LEAD) + 1
+        end = start + SNIPPET_CHARS
+        if end < len(text):
+            end = text.rfind(" ", start, end) if " " in text[start:end] else end
         prefix = "… " if start else ""
-        suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
-        return mark_safe(escape(prefix) + self.mark(chunk) + escape(suffix))
+        suffix = " …" if end < len(text) else ""
+        return mark_safe(escape(prefix) + self.mark(text[start:end]) + escape(suffix))
 
 
 def _stem(word):

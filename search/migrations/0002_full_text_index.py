@@ -2,7 +2,8 @@
 
 SQLite: an external-content FTS5 table (porter stemming, `_` splits words, prefix indexes
 for as-you-type) kept in step by triggers. PostgreSQL: a stored, weighted tsvector column
-(title and codes A, tags B, body D) with a GIN index.
+(title and codes A, tags B, body D) with a GIN index, and one of titles, codes and tags
+alone for as-you-type prefixes.
 """
 
 from django.db import migrations
@@ -42,8 +43,17 @@ POSTGRES_FORWARD = [
             || setweight(to_tsvector('english', coalesce(body, '')), 'D')
         ) STORED""",
     "CREATE INDEX search_document_fts ON search_searchdocument USING GIN (document)",
+    # Titles, codes and tags alone: what an unfinished word is matched against as a prefix.
+    """ALTER TABLE search_searchdocument ADD COLUMN head tsvector
+        GENERATED ALWAYS AS (
+            to_tsvector('english', coalesce(title, '') || ' ' || coalesce(codes, '')
+                || ' ' || coalesce(tags, ''))
+        ) STORED""",
+    "CREATE INDEX search_head_fts ON search_searchdocument USING GIN (head)",
 ]
 POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS search_head_fts",
+    "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS head",
     "DROP INDEX IF EXISTS search_document_fts",
     "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS document",
 ]

@@ -29,7 +29,14 @@ def test_title_outweighs_tags_and_tags_outweigh_body(make_guide):
     make_guide("Plain", slug="in-body", body="quota " * 3)
     make_guide("Other", slug="in-tags", tags=["quota"])
     make_guide("Quota explained", slug="in-title")
-    assert urls("quota") == ["/kb/in-title/", "/kb/in-tags/", "/kb/in-body/"]
+    assert urls("quota", as_you_type=False) == ["/kb/in-title/", "/kb/in-tags/", "/kb/in-body/"]
+
+
+def test_unfinished_word_matches_titles_codes_and_tags_not_bodies(make_guide):
+    make_guide("Streaming responses", slug="in-title")
+    make_guide("Other", slug="in-body", body="About streaming.")
+    assert urls("streami") == ["/kb/in-title/"]  # still typing: no prefix scan of bodies
+    assert set(urls("streaming ")) == {"/kb/in-title/", "/kb/in-body/"}  # a finished word
 
 
 def test_last_word_matches_as_a_prefix(make_guide):
