@@ -116,6 +116,8 @@ def _postgres(parsed, tag, limit, offset, match_any):
         where = f"({where}) AND d.tag_slugs LIKE %s"
         params.append(f"% {tag} %")
     rank_query = " | ".join(f"({part})" for part in (codes, words, prefix) if part)
+    # Only an unfinished word: rank on the small head vector, not whole documents.
+    ranked = "d.head" if not (codes or words) else "d.document"
     codes_sql, codes_params = _codes_first(parsed.codes, "d.codes")
     base = f"FROM search_searchdocument d WHERE {where}"
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -127,7 +129,7 @@ def _postgres(parsed, tag, limit, offset, match_any):
         if limit:
             cursor.execute(
                 f"SELECT d.id, {codes_sql} AS code_hit, "
-                f"ts_rank(%s::float4[], d.document, to_tsquery('english', %s)) AS score {base} "
+                f"ts_rank(%s::float4[], {ranked}, to_tsquery('english', %s)) AS score {base} "
                 "ORDER BY code_hit DESC, score DESC, d.id LIMIT %s OFFSET %s",
                 [*codes_params, TS_WEIGHTS, rank_query, *params, limit, offset],
             )
