@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,6 +23,8 @@ def test_typing_character_by_character_shows_sensible_results(page: Page, site, 
         expect(cards).to_have_count(min(n, 12))
         if len(typed) >= 4:  # "stre" onwards: the runbook for broken streams leads
             expect(cards.first.get_by_role("heading")).to_have_text("Streaming response fails")
+        if typed == "stre":
+            screenshot(page, "live-search-stre")
     assert csp_violations == []
 
 
@@ -33,5 +35,9 @@ def test_results_page_with_correction_and_pages(page: Page, site):
     n = int(page.locator("#search-count").inner_text().split()[0])
     expect(page.locator(".results-list .card")).to_have_count(min(n, 10))
     assert_accessible(page)
+    screenshot(page, "search-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    screenshot(page, "search-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator(".results-list .card a").first.click()
     expect(page).to_have_url(re.compile(r"/runbooks/billing-required/"))
