@@ -52,22 +52,30 @@ def _sqlite_match(parsed, match_any):
 
 def _sqlite(parsed, tag, limit, offset, match_any):
     match = _sqlite_match(parsed, match_any)
-    codes_sql, codes_params = _codes_first(parsed.codes, "d.codes")
-    where = "search_fts MATCH %s"
-    params = [match]
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    # Only the FTS table unless a tag filter needs the document row: joining every match to
+    # its (large) row costs more than ranking it.
+    source, where, params = "search_fts", "search_fts MATCH %s", [match]
     if tag:
+        source += " JOIN search_searchdocument d ON d.id = search_fts.rowid"
         where += " AND d.tag_slugs LIKE %s"
         params.append(f"% {tag} %")
-    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    base = f"FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid WHERE {where}"
+    base = f"FROM {source} WHERE {where}"
     with connection.cursor() as cursor:
         ids = []
         if limit:
+            order, code_params = f"bm25(search_fts, {weights})", []
+            if parsed.codes:
+                # Documents declaring a code in the query: found through the index, listed first.
+                phrases = " OR ".join(f'"{" ".join(c.split("_"))}"' for c in parsed.codes)
+                order = (
+                    "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+                    f"DESC, {order}"
+                )
+                code_params = [f"codes : ({phrases})"]
             cursor.execute(
-                f"SELECT d.id FROM (SELECT d.id, {codes_sql} AS code_hit, "
-                f"bm25(search_fts, {weights}) AS score {base}) d "
-                "ORDER BY d.code_hit DESC, d.score LIMIT %s OFFSET %s",
-                [*codes_params, *params, limit, offset],
+                f"SELECT search_fts.rowid {base} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*params, *code_params, limit, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT count(*) {base}", params)
