@@ -133,15 +133,20 @@ def _postgres(parsed, tag, limit, offset, match_any):
         # document's tsvector, and picks it over the GIN index: 55 ms instead of 0.7 ms
         # for a count at 10,000 documents (make bench-search). Only for this transaction.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        ids = []
+        ids, total = [], None
         if limit:
+            # The total rides along (a window count): one scan of the matches, not two.
             cursor.execute(
                 f"SELECT d.id, {codes_sql} AS code_hit, "
-                f"ts_rank(%s::float4[], {ranked}, to_tsquery('english', %s)) AS score {base} "
+                f"ts_rank(%s::float4[], {ranked}, to_tsquery('english', %s)) AS score, "
+                f"count(*) OVER () {base} "
                 "ORDER BY code_hit DESC, score DESC, d.id LIMIT %s OFFSET %s",
                 [*codes_params, TS_WEIGHTS, rank_query, *params, limit, offset],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT count(*) {base}", params)
-        total = cursor.fetchone()[0]
+            rows = cursor.fetchall()
+            ids = [row[0] for row in rows]
+            total = rows[0][3] if rows else None
+        if total is None:
+            cursor.execute(f"SELECT count(*) {base}", params)
+            total = cursor.fetchone()[0]
     return ids, total

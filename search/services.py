@@ -4,6 +4,7 @@ suggestions all call `search()`."""
 import re
 from dataclasses import dataclass, field
 
+from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -13,6 +14,7 @@ from search.query import parse
 
 SNIPPET_CHARS = 220  # about 32 words
 SNIPPET_LEAD = 60  # characters shown before the first match
+SNIPPET_SOURCE = 4000  # characters of the body a snippet is cut from
 FEW = 3
 
 
@@ -51,7 +53,12 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
         ids, total = engine.run(parsed, tag=tag, limit=per_page, offset=offset, match_any=True)
     results.total = total
     results.corrected = parsed.corrected_text
-    documents = SearchDocument.objects.in_bulk(ids)
+    # Snippets come from the start of the body: never fetch (or de-TOAST) whole bodies.
+    documents = (
+        SearchDocument.objects.defer("body")
+        .annotate(excerpt=Substr("body", 1, SNIPPET_SOURCE))
+        .in_bulk(ids)
+    )
     marker = Marker(parsed)
     for doc in (documents[i] for i in ids if i in documents):
         results.hits.append(
@@ -62,7 +69,7 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
                 url=doc.url,
                 id=doc.pk,
                 title_html=marker.mark(doc.title),
-                snippet=marker.snippet(doc.body),
+                snippet=marker.snippet(doc.excerpt),
                 codes=doc.codes.split(),
             )
         )

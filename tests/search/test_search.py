@@ -138,6 +138,8 @@ def test_results_are_paginated(client, make_guide):
     assert len(texts(last, "card__title")) == 3
     assert 'rel="next"' not in last
     assert client.get("/search/", {"q": "webhook", "page": "x"}).status_code == 200
+    beyond = search("webhook", page=9)
+    assert (beyond.hits, beyond.total) == ([], 23)
 
 
 def test_zero_results_and_opens_are_logged_without_personal_data(client, content):
