@@ -44,8 +44,8 @@ def _sqlite_match(parsed, match_any):
             return "({title codes tags} : (" + " OR ".join(words) + "))"
         return "(" + " OR ".join(f'"{word}"' for word in alternatives) + ")"
 
-    # An error code matches as a phrase in the codes column: found through the index.
-    codes = " OR ".join(f'codes : "{" ".join(code.split("_"))}"' for code in parsed.codes)
+    # An error code matches as a phrase anywhere (declaring documents are ordered first).
+    codes = " OR ".join('"' + " ".join(code.split("_")) + '"' for code in parsed.codes)
     words = (" OR " if match_any else " AND ").join(group(*g) for g in _groups(parsed))
     return " OR ".join(f"({part})" for part in (codes, words) if part)
 
@@ -85,10 +85,8 @@ def _sqlite(parsed, tag, limit, offset, match_any):
 
 def _postgres_parts(parsed, match_any):
     """(codes, words, prefix) tsquery strings, each None when absent."""
-    # An error code matches as a phrase weighted A (title or codes).
-    codes = " | ".join(
-        "(" + " <-> ".join(f"{part}:A" for part in code.split("_")) + ")" for code in parsed.codes
-    )
+    # An error code matches as a phrase anywhere (declaring documents are ordered first).
+    codes = " | ".join("(" + " <-> ".join(code.split("_")) + ")" for code in parsed.codes)
     groups = _groups(parsed)
     whole = [g for g in groups if not g[1]]
     words = (" | " if match_any else " & ").join(

@@ -175,3 +175,10 @@ def test_staff_see_the_content_gaps_report(admin_client, content):
     html = admin_client.get("/admin/search/searchquery/?gap=zero").content.decode()
     assert "zzqxv wwqqp" in html
     assert "billing</" not in html
+
+
+def test_error_code_also_finds_documents_that_mention_it(make_guide, make_runbook):
+    guide = make_guide("Billing", slug="billing", body="A request may fail with billing_required.")
+    make_guide("Unrelated", slug="other", body="Billing is monthly. A field is required.")
+    runbook = make_runbook("Payment needed", slug="pay", error_codes="billing_required")
+    assert urls("billing_required") == [runbook.get_absolute_url(), guide.get_absolute_url()]
