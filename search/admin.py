@@ -12,9 +12,9 @@ class GapFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "zero":
-            return queryset.filter(zero_results__gt=0)
+            return queryset.found_nothing()
         if self.value() == "unopened":
-            return queryset.filter(last_results__gt=0, opens=0)
+            return queryset.found_but_unopened()
         return queryset
 
 

@@ -18,28 +18,32 @@ def plain(html_text):
     return " ".join(html.unescape(strip_tags(html_text or "")).split())
 
 
+def _tag_fields(obj):
+    tags = list(obj.tags.all())
+    return {
+        "tags": " ".join(t.name for t in tags),
+        "tag_slugs": " " + " ".join(t.slug for t in tags) + " ",
+    }
+
+
 def _fields_for_guide(guide):
-    tags = list(guide.tags.all())
     return {
         "url": guide.get_absolute_url(),
         "title": guide.title,
         "codes": "",
-        "tags": " ".join(t.name for t in tags),
-        "tag_slugs": " " + " ".join(t.slug for t in tags) + " ",
+        **_tag_fields(guide),
         "body": f"{guide.summary} {plain(guide.body_html)}",
     }
 
 
 def _fields_for_runbook(runbook):
-    tags = list(runbook.tags.all())
     steps = " ".join(c.text for c in runbook.checks.all())
     steps += " " + " ".join(s.text for s in runbook.fix_steps.all())
     return {
         "url": runbook.get_absolute_url(),
         "title": runbook.title,
         "codes": " ".join(runbook.codes),
-        "tags": " ".join(t.name for t in tags),
-        "tag_slugs": " " + " ".join(t.slug for t in tags) + " ",
+        **_tag_fields(runbook),
         "body": f"{runbook.summary} {steps} {runbook.escalation} {plain(runbook.body_html)}",
     }
 

@@ -31,6 +31,11 @@ def _codes_first(codes, column):
     return f"CASE WHEN {sql} THEN 1 ELSE 0 END", [f"% {code} %" for code in codes]
 
 
+def _code_words(code):
+    """`email_not_verified` -> ["email", "not", "verified"]: both engines split on `_`."""
+    return code.split("_")
+
+
 def _groups(parsed):
     """The words to match (each with its alternatives), leaving out those of error codes."""
     return [(t.alternatives, t.prefix, t.completions) for t in parsed.terms if not t.in_code]
@@ -45,9 +50,13 @@ def _sqlite_match(parsed, match_any):
         return "(" + " OR ".join(f'"{word}"' for word in alternatives) + ")"
 
     # An error code matches as a phrase anywhere (declaring documents are ordered first).
-    codes = " OR ".join('"' + " ".join(code.split("_")) + '"' for code in parsed.codes)
+    codes = " OR ".join(_sqlite_phrase(code) for code in parsed.codes)
     words = (" OR " if match_any else " AND ").join(group(*g) for g in _groups(parsed))
     return " OR ".join(f"({part})" for part in (codes, words) if part)
+
+
+def _sqlite_phrase(code):
+    return '"' + " ".join(_code_words(code)) + '"'
 
 
 def _sqlite(parsed, tag, limit, offset, match_any):
@@ -67,7 +76,7 @@ def _sqlite(parsed, tag, limit, offset, match_any):
             order, code_params = f"bm25(search_fts, {weights})", []
             if parsed.codes:
                 # Documents declaring a code in the query: found through the index, listed first.
-                phrases = " OR ".join(f'"{" ".join(c.split("_"))}"' for c in parsed.codes)
+                phrases = " OR ".join(_sqlite_phrase(code) for code in parsed.codes)
                 order = (
                     "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
                     f"DESC, {order}"
@@ -86,7 +95,7 @@ def _sqlite(parsed, tag, limit, offset, match_any):
 def _postgres_parts(parsed, match_any):
     """(codes, words, prefix) tsquery strings, each None when absent."""
     # An error code matches as a phrase anywhere (declaring documents are ordered first).
-    codes = " | ".join("(" + " <-> ".join(code.split("_")) + ")" for code in parsed.codes)
+    codes = " | ".join("(" + " <-> ".join(_code_words(code)) + ")" for code in parsed.codes)
     groups = _groups(parsed)
     whole = [g for g in groups if not g[1]]
     words = (" | " if match_any else " & ").join(

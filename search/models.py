@@ -36,9 +36,11 @@ class SearchDocument(models.Model):
 
 
 class SearchQueryQuerySet(models.QuerySet):
-    def content_gaps(self):
-        """Searches that found nothing, or found something nobody opened."""
-        return self.filter(models.Q(zero_results__gt=0) | models.Q(opens=0))
+    def found_nothing(self):
+        return self.filter(zero_results__gt=0)
+
+    def found_but_unopened(self):
+        return self.filter(last_results__gt=0, opens=0)
 
 
 class SearchQuery(models.Model):

@@ -6,8 +6,10 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from symspellpy import SymSpell, Verbosity
 
+from search.documents import current_version
 from search.models import SearchDocument
 
 MAX_LENGTH = 200  # characters kept; the rest is cut with a notice
@@ -150,8 +152,6 @@ class Vocabulary:
 
     @classmethod
     def current(cls):
-        from search.documents import current_version
-
         version = current_version()
         with cls._lock:
             cached_version, vocabulary = cls._cached
@@ -199,10 +199,6 @@ class Vocabulary:
 
 
 def known_codes():
-    from django.core.cache import cache
-
-    from search.documents import current_version
-
     key = f"search:codes:{current_version()}"
     codes = cache.get(key)
     if codes is None:

@@ -175,6 +175,9 @@ def test_staff_see_the_content_gaps_report(admin_client, content):
     html = admin_client.get("/admin/search/searchquery/?gap=zero").content.decode()
     assert "zzqxv wwqqp" in html
     assert "billing</" not in html
+    html = admin_client.get("/admin/search/searchquery/?gap=unopened").content.decode()
+    assert "billing</" in html
+    assert "zzqxv wwqqp" not in html
 
 
 def test_error_code_also_finds_documents_that_mention_it(make_guide, make_runbook):
