@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "helpcenter",
     "kb",
     "runbooks",
@@ -166,12 +167,63 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Email (Django 6.1 mailers). Without EMAIL_HOST, emails are printed to the console.
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@example.com")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SUPPORT_EMAIL)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Background work (ticket emails). `immediate` runs tasks in the web process after the
+# transaction commits; production sets TASK_BACKEND=database and runs `manage.py db_worker`.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+            "dummy": "django.tasks.backends.dummy.DummyBackend",
+        }[TASK_BACKEND]
+    }
+}
+
+# Support tickets.
+TICKET_LINK_DAYS = 30  # a private link expires after this many days without activity
+TICKET_MIN_FILL_SECONDS = int(os.environ.get("TICKET_MIN_FILL_SECONDS", "3"))
+TICKET_RATE_LIMITS = {
+    "ip": os.environ.get("TICKET_RATE_IP", "10/h"),
+    "email": os.environ.get("TICKET_RATE_EMAIL", "5/h"),
+    "reply_ip": "30/h",
+    "links_ip": "10/h",
+    "links_email": "3/h",
+}
+# First-response targets by priority, in hours.
+TICKET_SLA_HOURS = {"urgent": 1, "high": 4, "normal": 24, "low": 72}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per task state change is noise; failures still show.
+        "django.tasks": {"level": "WARNING"},
+    },
 }

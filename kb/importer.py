@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from helpcenter.categories import SupportCategory
 from kb.models import FAQEntry, Guide, PageBlock, Status, Tag
 from runbooks.models import ERROR_CODE_RE, Runbook
 from search.documents import index_object
@@ -127,11 +128,14 @@ class Fields:
             raise ContentError(f"{name} must be a list of texts")
         return [v.strip() for v in value]
 
-    def status(self):
-        value = self.text("status", Status.PUBLISHED)
-        if value not in Status.values:
-            raise ContentError(f"status must be one of {', '.join(Status.values)}")
+    def choice(self, name, choices, default):
+        value = self.text(name, default)
+        if value not in choices.values:
+            raise ContentError(f"{name} must be one of {', '.join(choices.values)}")
         return value
+
+    def status(self):
+        return self.choice("status", Status, Status.PUBLISHED)
 
 
 def _save(model, lookup, values, *, relations=None):
@@ -197,7 +201,7 @@ def load_runbook(post):
     f = Fields(
         post,
         required=["title", "slug", "summary", "checks", "fix_steps", "escalation"],
-        optional=["error_codes", "tags", "related_guides", "status", "order"],
+        optional=["error_codes", "tags", "related_guides", "status", "order", "support_category"],
     )
     slug = f.slug()
     codes = f.strings("error_codes")
@@ -215,6 +219,7 @@ def load_runbook(post):
         "summary": f.text("summary", max_length=300),
         "error_codes": ", ".join(codes),
         "escalation": f.text("escalation"),
+        "support_category": f.choice("support_category", SupportCategory, SupportCategory.OTHER),
         "status": f.status(),
         "order": f.integer("order", 100),
         "body": f.body,

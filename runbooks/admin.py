@@ -38,7 +38,7 @@ class RunbookAdmin(RenderedPreviewMixin, FeedbackTotalsMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "error_codes", "status", "order"]}),
         ("Background (optional)", {"fields": ["body", "preview"]}),
-        ("Escalation", {"fields": ["escalation"]}),
+        ("Escalation", {"fields": ["escalation", "support_category"]}),
         ("Links", {"fields": ["related_guides", "tags"]}),
     ]
     inlines = [CheckInline, FixStepInline, FeedbackInline]

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from helpcenter.categories import SupportCategory
+
 from kb.models import Guide, RenderedMarkdownMixin, Status, Tag, text_search
 
 ERROR_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -45,6 +47,12 @@ class Runbook(RenderedMarkdownMixin):
         help_text="Error codes this runbook covers, comma separated (e.g. billing_required).",
     )
     escalation = models.TextField(help_text="When to contact support, and what to send.")
+    support_category = models.CharField(
+        max_length=20,
+        choices=SupportCategory,
+        default=SupportCategory.OTHER,
+        help_text="The category a support ticket opened from this runbook starts with.",
+    )
     related_guides = models.ManyToManyField(Guide, blank=True, related_name="runbooks")
     tags = models.ManyToManyField(Tag, blank=True, related_name="runbooks")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)

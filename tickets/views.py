@@ -1,22 +1,243 @@
+"""Customer side of support: the contact form, suggestions while typing, the confirmation,
+the private ticket page and "lost your link?"."""
+
+import secrets
+
 from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 
 from kb.models import PageBlock
 from runbooks.models import Runbook
+from search.models import SearchDocument
+from search.services import search
+from tickets import services
+from tickets.forms import LostLinkForm, ReplyForm, TicketForm, signed_start
+from tickets.models import SuggestionOpen, Ticket
+
+SUGGESTIONS = 4
+
+
+def _email_key(group, request):
+    return request.POST.get("email", "").strip().lower()[:254]
+
+
+def _rate_limited(request, *limits):
+    """Count this POST against each (group, key, rate) limit; return seconds to wait or 0."""
+    wait = 0
+    for group, key, rate in limits:
+        usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+        if usage and usage["should_limit"]:
+            wait = max(wait, usage["time_left"], 1)
+    return wait
+
+
+def _too_many(response, wait):
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _minutes(seconds):
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _from_runbook(request):
+    slug = request.GET.get("runbook", "") or request.POST.get("runbook", "")
+    if not slug:
+        return None, []
+    runbook = Runbook.objects.published().filter(slug=slug[:200]).first()
+    if runbook is None:
+        return None, []
+    checked = request.GET.get("checked", "") or request.POST.get("checked", "")
+    wanted = {x for x in checked[:500].split(",") if x}
+    done = []
+    for prefix, items in (("check", runbook.checks.all()), ("fix", runbook.fix_steps.all())):
+        done += [item.text for n, item in enumerate(items, 1) if f"{prefix}-{n}" in wanted]
+    return runbook, done
+
+
+def suggestions_for(*texts):
+    text = " ".join(t.strip() for t in texts if t and t.strip())[:200]
+    if not text:
+        return None
+    results = search(text, per_page=SUGGESTIONS)
+    return None if results.is_browse else results
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_create(request):
+    runbook, checks_done = _from_runbook(request)
+    source = request.POST if request.method == "POST" else request.GET
+    search_query = source.get("q", "").strip()[:200]
+    status = 200
+    notice = ""
+    if request.method == "POST":
+        form = TicketForm(request.POST)
+        wait = _rate_limited(
+            request,
+            ("tickets:create:ip", "ip", settings.TICKET_RATE_LIMITS["ip"]),
+            ("tickets:create:email", _email_key, settings.TICKET_RATE_LIMITS["email"]),
+        )
+        if wait:
+            status = 429
+            notice = (
+                f"You have sent several tickets in a short time. Please wait {_minutes(wait)} "
+                "and send again: everything you typed is still here."
+            )
+        elif form.is_honeypot_filled():
+            # A bot: answer like a success, store nothing.
+            return TemplateResponse(request, "tickets/ticket_sent.html", {"ticket": None})
+        elif form.too_fast():
+            notice = "That was very quick. Please check your ticket, then send it again."
+        elif form.is_valid():
+            ticket = form.save(commit=False)
+            ticket.runbook, ticket.checks_done = runbook, checks_done
+            ticket.search_query = search_query
+            services.create_ticket(ticket, intake=form.cleaned_data["intake"])
+            return redirect("tickets:ticket-sent", token=ticket.access_token)
+        # Shown again with everything typed, a fresh start time and the same field errors.
+        data = request.POST.copy()
+        data["started"] = signed_start()
+        form = TicketForm(data)
+        form.is_valid()
+    else:
+        initial = {
+            "started": signed_start(),
+            "intake": secrets.token_urlsafe(16),
+            "subject": search_query,
+        }
+        if runbook:
+            initial["category"] = runbook.support_category
+        form = TicketForm(initial=initial)
+
+    subject = form.data.get("subject") if form.is_bound else form.initial.get("subject", "")
+    error = form.data.get("error_message", "") if form.is_bound else ""
+    context = {
+        "form": form,
+        "notice": notice,
+        "runbook": runbook,
+        "checks_done": checks_done,
+        "checked": source.get("checked", "")[:500],
+        "search_query": search_query,
+        "suggestions": suggestions_for(subject or "", error),
+        "intake": form["intake"].value() or "",
+        "blocks": PageBlock.as_dict(),
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+    response = TemplateResponse(request, "tickets/ticket_create.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_GET
-def ticket_create(request):
-    """Contact support. Until the ticket form lands, this page gives the checklist and address."""
-    runbook = (
-        Runbook.objects.published().filter(slug=request.GET.get("runbook", "")).first()
-        if request.GET.get("runbook")
-        else None
+def ticket_suggestions(request):
+    """The "These may solve it" list, refreshed while the subject or error is typed."""
+    results = suggestions_for(
+        request.GET.get("subject", "")[:200], request.GET.get("error_message", "")[:500]
     )
+    context = {"suggestions": results, "intake": request.GET.get("intake", "")[:40]}
+    return TemplateResponse(request, "tickets/ticket_create.html#suggestions", context)
+
+
+@require_GET
+def suggestion_open(request, pk):
+    """Counts a suggestion opened from the form (for the deflection rate), then goes to it.
+    The target comes from the index, never from the request."""
+    document = get_object_or_404(SearchDocument, pk=pk)
+    intake = request.GET.get("intake", "")[:40]
+    if intake:
+        SuggestionOpen.objects.create(intake=intake, url=document.url, title=document.title[:300])
+    return redirect(document.url)
+
+
+def _ticket_for(token):
+    """The ticket behind a private link, or 404 for a wrong or expired one."""
+    if len(token) > 64:
+        raise Http404
+    ticket = Ticket.objects.filter(access_token=token).select_related("merged_into").first()
+    if ticket is None or not ticket.link_is_live():
+        raise Http404
+    return ticket
+
+
+@require_GET
+def ticket_sent(request, token):
+    ticket = _ticket_for(token)
+    return TemplateResponse(
+        request,
+        "tickets/ticket_sent.html",
+        {"ticket": ticket, "link_days": settings.TICKET_LINK_DAYS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request, token):
+    ticket = _ticket_for(token)
+    form = ReplyForm()
+    status = 200
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        wait = _rate_limited(
+            request, ("tickets:reply:ip", "ip", settings.TICKET_RATE_LIMITS["reply_ip"])
+        )
+        if wait:
+            form.add_error(
+                None, f"You have sent many replies in a short time. Please wait {_minutes(wait)}."
+            )
+            status = 429
+        elif ticket.status == "closed":
+            form.add_error(None, "This ticket is closed. Please open a new ticket.")
+        elif form.is_valid():
+            services.customer_reply(ticket, form.cleaned_data["body"])
+            return redirect(reverse("tickets:ticket-detail", args=[token]) + "#latest")
     context = {
-        "blocks": PageBlock.as_dict(),
-        "runbook": runbook,
-        "support_email": settings.SUPPORT_EMAIL,
+        "ticket": ticket,
+        "messages_public": ticket.public_messages().select_related("author"),
+        "form": form,
+        "link_days": settings.TICKET_LINK_DAYS,
+        "same_requester_merge": ticket.merged_into
+        and ticket.merged_into.email.lower() == ticket.email.lower(),
     }
-    return TemplateResponse(request, "tickets/ticket_create.html", context)
+    response = TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
+
+
+@require_POST
+def ticket_solved(request, token):
+    ticket = _ticket_for(token)
+    services.customer_solved(ticket)
+    return redirect("tickets:ticket-detail", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+def lost_link(request):
+    form = LostLinkForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        wait = _rate_limited(
+            request,
+            ("tickets:links:ip", "ip", settings.TICKET_RATE_LIMITS["links_ip"]),
+            ("tickets:links:email", _email_key, settings.TICKET_RATE_LIMITS["links_email"]),
+        )
+        if wait:
+            form.add_error(None, f"Too many requests. Please wait {_minutes(wait)}.")
+            status = 429
+        elif form.is_valid():
+            services.send_links(form.cleaned_data["email"])
+            # The same answer whether or not the address has tickets.
+            return TemplateResponse(
+                request, "tickets/lost_link.html", {"sent_to": form.cleaned_data["email"]}
+            )
+    response = TemplateResponse(request, "tickets/lost_link.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response

@@ -1,0 +1,51 @@
+"""Staff roles. Each group gets model permissions by app and model; a migration creates
+them (and later migrations call `sync_roles` again when apps add models)."""
+
+ALL = ("add", "change", "delete", "view")
+
+ROLES = {
+    # Triage tickets; never delete one (no ticket is ever lost), never touch content.
+    "Support agents": {
+        "tickets.ticket": ("view", "change"),
+        "tickets.ticketmessage": ("view", "add"),
+        "tickets.ticketevent": ("view",),
+        "tickets.outboundemail": ("view", "change"),
+        "tickets.suggestionopen": ("view",),
+    },
+    # Guides, runbooks, FAQ, page text, platform status; the search content-gaps report.
+    "Content editors": {
+        "kb.guide": ALL,
+        "kb.tag": ALL,
+        "kb.faqentry": ALL,
+        "kb.pageblock": ALL,
+        "kb.feedback": ("view",),
+        "runbooks.runbook": ALL,
+        "runbooks.runbookcheck": ALL,
+        "runbooks.runbookfixstep": ALL,
+        "search.searchquery": ("view",),
+        "status.*": ALL,
+    },
+}
+
+
+def sync_roles(apps, schema_editor=None):
+    """Create the groups and give each exactly its permissions (those that exist yet)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for label, actions in grants.items():
+            app_label, model = label.split(".")
+            perms = Permission.objects.filter(content_type__app_label=app_label)
+            if model != "*":
+                perms = perms.filter(content_type__model=model)
+            wanted += [p for p in perms if p.codename.split("_", 1)[0] in actions]
+        group.permissions.set(wanted)

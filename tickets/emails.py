@@ -1,0 +1,124 @@
+"""Ticket emails: rendered and stored as OutboundEmail rows inside the caller's transaction,
+then handed to the task queue once that transaction commits."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from tickets.models import OutboundEmail
+
+log = logging.getLogger(__name__)
+
+# Minutes to wait before each retry; after the last one the email is given up (and shown).
+RETRY_MINUTES = (1, 5, 30, 120, 720)
+
+
+def absolute(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def render(kind, context):
+    subject = render_to_string(f"tickets/email/{kind}_subject.txt", context)
+    body = render_to_string(f"tickets/email/{kind}.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+def _context(ticket):
+    return {
+        "ticket": ticket,
+        "ticket_url": absolute(ticket.get_absolute_url()),
+        "admin_url": absolute(reverse("admin:tickets_ticket_change", args=[ticket.pk])),
+        "link_days": settings.TICKET_LINK_DAYS,
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+
+
+def _store(ticket, kind, to, context):
+    subject, body = render(kind, context)
+    email = OutboundEmail.objects.create(
+        ticket=ticket, kind=kind, to=to, subject=subject[:300], body=body
+    )
+    transaction.on_commit(lambda: enqueue(email.pk))
+    return email
+
+
+def queue(ticket, kind, to):
+    context = _context(ticket)
+    if kind == "staff_reply":
+        context["reply"] = ticket.messages.filter(is_internal=False).last()
+    return _store(ticket, kind, to, context)
+
+
+def queue_links(tickets, to):
+    links = [(t, absolute(t.get_absolute_url())) for t in tickets]
+    return _store(None, "ticket_links", to, {"links": links, "link_days": settings.TICKET_LINK_DAYS})
+
+
+def enqueue(email_id, run_after=None):
+    """Hand one email to the task backend. If the backend itself is down, the email stays
+    pending and `manage.py send_pending_emails` (or the admin action) picks it up."""
+    from tickets.tasks import deliver_email
+
+    task = deliver_email
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue(email_id)
+    except Exception:
+        log.exception("Could not enqueue email %s; it stays pending", email_id)
+
+
+def deliver(email_id):
+    """Send one stored email. Never raises: a failure is recorded and retried later."""
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update()
+            .filter(pk=email_id)
+            .exclude(state=OutboundEmail.State.SENT)
+            .first()
+        )
+        if email is None:
+            return "nothing to send"
+        message = EmailMessage(
+            subject=email.subject,
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+            reply_to=[settings.SUPPORT_EMAIL],
+        )
+        email.attempts += 1
+        try:
+            message.send(using="default")
+        except Exception as error:
+            email.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if email.attempts > len(RETRY_MINUTES):
+                email.state = OutboundEmail.State.GAVE_UP
+            else:
+                email.state = OutboundEmail.State.FAILED
+                delay = timedelta(minutes=RETRY_MINUTES[email.attempts - 1])
+                email.next_attempt_at = timezone.now() + delay
+            email.save()
+            log.warning("Email %s (%s) failed: %s", email.pk, email.kind, email.last_error)
+            if email.state == OutboundEmail.State.FAILED:
+                run_after = email.next_attempt_at
+                transaction.on_commit(lambda: enqueue(email.pk, run_after=run_after))
+            return "failed"
+        email.state = OutboundEmail.State.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save()
+        return "sent"
+
+
+def due_for_retry(now=None):
+    now = now or timezone.now()
+    return OutboundEmail.objects.filter(
+        state__in=[OutboundEmail.State.PENDING, OutboundEmail.State.FAILED],
+        next_attempt_at__lte=now,
+    )

@@ -1,0 +1,162 @@
+import time
+import zoneinfo
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from tickets.models import Ticket
+
+STARTED_SALT = "tickets.form-started"
+
+HINTS = {
+    "name": "So we know how to address you.",
+    "email": "We answer here, and send the private link to your ticket.",
+    "subject": "One line, like the title of a bug report.",
+    "category": "Routes your ticket to the right people.",
+    "error_message": "Paste it exactly, including the error code (for example billing_required).",
+    "endpoint": "For API problems, for example /v1/chat/completions.",
+    "request_id": "From the x-request-id response header or the dashboard's request log: "
+    "it lets us find your request in our logs.",
+    "reproducibility": "Tells us whether we can reproduce it, or must look at the logs.",
+    "plan": "Limits and features differ by plan.",
+    "model_name": "Routing and availability differ by model.",
+    "occurred_at": "Approximate is fine: we search the logs around this time.",
+    "occurred_tz": "A name like Europe/Berlin or America/New_York, or UTC.",
+    "description": "What you did, what you expected, what happened instead.",
+}
+
+
+def signed_start(now=None):
+    return signing.dumps(now if now is not None else time.time(), salt=STARTED_SALT)
+
+
+class TicketForm(forms.ModelForm):
+    """The contact form. Fields follow the seed's escalation checklist."""
+
+    occurred_at = forms.DateTimeField(
+        label="When did it happen?",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+    # Spam traps: a field people never see, and the time the form was shown (signed).
+    website = forms.CharField(required=False, label="Leave this field empty")
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    intake = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "name",
+            "email",
+            "subject",
+            "category",
+            "error_message",
+            "endpoint",
+            "request_id",
+            "reproducibility",
+            "plan",
+            "model_name",
+            "occurred_at",
+            "occurred_tz",
+            "description",
+        ]
+        labels = {
+            "name": "Your name",
+            "email": "Email",
+            "error_message": "Exact error message",
+            "endpoint": "Endpoint path",
+            "request_id": "Request ID",
+            "reproducibility": "How often does it happen?",
+            "model_name": "Model name",
+            "occurred_tz": "Time zone",
+        }
+        widgets = {
+            "error_message": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+            "description": forms.Textarea(attrs={"rows": 7}),
+            "reproducibility": forms.RadioSelect,
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "request_id": forms.TextInput(attrs={"spellcheck": "false"}),
+            "endpoint": forms.TextInput(attrs={"spellcheck": "false"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reproducibility"].choices = self.fields["reproducibility"].choices[1:]
+        for name, field in self.fields.items():
+            if name in HINTS:
+                field.help_text = HINTS[name]
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["subject"].widget.attrs["autocomplete"] = "off"
+        # While the subject or error is typed, refresh "These may solve it".
+        for name in ("subject", "error_message"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "data-hx-get": reverse("tickets:ticket-suggestions"),
+                    "data-hx-trigger": "input changed delay:400ms",
+                    "data-hx-target": "#suggestions",
+                    "data-hx-swap": "outerHTML",
+                    "data-hx-include": "#id_subject, #id_error_message, #id_intake",
+                    "data-hx-sync": "closest form:replace",
+                }
+            )
+
+    def clean_occurred_tz(self):
+        value = self.cleaned_data["occurred_tz"].strip()
+        if not value:
+            return ""
+        if value.upper() in {"UTC", "GMT", "Z"}:
+            return "UTC"
+        if value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                "We don't know this time zone. Use a name like Europe/Berlin or UTC."
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        occurred = cleaned.get("occurred_at")
+        tz_name = cleaned.get("occurred_tz")
+        if occurred and tz_name:
+            # The browser's local time in the customer's zone, not the server's.
+            naive = timezone.make_naive(occurred) if timezone.is_aware(occurred) else occurred
+            cleaned["occurred_at"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(tz_name))
+        if occurred and cleaned["occurred_at"] > timezone.now() + timedelta(minutes=10):
+            self.add_error("occurred_at", "This time is in the future. When did it happen?")
+        return cleaned
+
+    # Spam checks, kept apart from field validation: they never show a field error.
+    def is_honeypot_filled(self):
+        return bool(self.data.get("website"))
+
+    def seconds_since_start(self):
+        try:
+            started = signing.loads(self.data.get("started", ""), salt=STARTED_SALT)
+            return time.time() - float(started)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+
+    def too_fast(self):
+        elapsed = self.seconds_since_start()
+        return elapsed is None or elapsed < settings.TICKET_MIN_FILL_SECONDS
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 10000}),
+    )
+
+
+class LostLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Email you used for the ticket",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

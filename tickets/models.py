@@ -1,0 +1,282 @@
+"""Support tickets: what a customer sends, the conversation that follows, and the
+audit trail staff leave while triaging it."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from helpcenter.categories import SupportCategory
+
+
+def new_access_token():
+    return secrets.token_urlsafe(32)
+
+
+class Reproducibility(models.TextChoices):
+    ALWAYS = "always", "Always"
+    INTERMITTENT = "intermittent", "Intermittently"
+    ONCE = "once", "It happened once"
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending customer"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+# Statuses in which the ticket waits for support (and its SLA clock runs).
+WAITING_ON_SUPPORT = (TicketStatus.NEW, TicketStatus.OPEN)
+FINISHED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
+
+
+class SLAState(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    BREACHED = "breached", "Breached"
+    PAUSED = "paused", "Paused (waiting on customer)"
+    DONE = "done", "Done"
+
+
+class TicketQuerySet(models.QuerySet):
+    def triage_order(self):
+        """Waiting on support first, then most urgent, then longest waiting."""
+        return self.annotate(
+            stage=Case(
+                When(status__in=WAITING_ON_SUPPORT, then=Value(0)),
+                When(status=TicketStatus.PENDING, then=Value(1)),
+                default=Value(2),
+            )
+        ).order_by("stage", "-priority", F("waiting_since").asc(nulls_last=True), "pk")
+
+    def with_live_link(self):
+        cutoff = timezone.now() - timedelta(days=settings.TICKET_LINK_DAYS)
+        return self.filter(Q(last_activity_at__gte=cutoff) | Q(link_sent_at__gte=cutoff))
+
+
+class Ticket(models.Model):
+    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)
+    access_token = models.CharField(
+        max_length=64, unique=True, default=new_access_token, editable=False
+    )
+
+    # What the customer told us.
+    name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(max_length=254, db_index=True)
+    subject = models.CharField(max_length=200)
+    category = models.CharField(
+        max_length=20, choices=SupportCategory, default=SupportCategory.OTHER
+    )
+    error_message = models.TextField("exact error message", max_length=2000, blank=True)
+    endpoint = models.CharField("endpoint path", max_length=300, blank=True)
+    request_id = models.CharField("request ID", max_length=100, blank=True, db_index=True)
+    reproducibility = models.CharField(max_length=20, choices=Reproducibility, blank=True)
+    plan = models.CharField(max_length=50, blank=True)
+    model_name = models.CharField(max_length=100, blank=True)
+    occurred_at = models.DateTimeField("approximate time", null=True, blank=True)
+    occurred_tz = models.CharField("customer's time zone", max_length=64, blank=True)
+    description = models.TextField(max_length=5000)
+
+    # Where the customer came from.
+    runbook = models.ForeignKey(
+        "runbooks.Runbook", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checks_done = models.JSONField(
+        "runbook steps already done", default=list, blank=True, editable=False
+    )
+    search_query = models.CharField(max_length=200, blank=True, editable=False)
+
+    # Triage.
+    status = models.CharField(max_length=10, choices=TicketStatus, default=TicketStatus.NEW)
+    priority = models.PositiveSmallIntegerField(choices=Priority, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        limit_choices_to={"is_staff": True, "is_active": True},
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+
+    # Clocks.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last customer message not yet answered."
+    )
+    first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_activity_at = models.DateTimeField(default=timezone.now, editable=False)
+    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-priority", "waiting_since"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("tickets:ticket-detail", args=[self.access_token])
+
+    @staticmethod
+    def reference_for(pk):
+        return f"HC-{pk:06d}"
+
+    @property
+    def is_finished(self):
+        return self.status in FINISHED
+
+    def link_expires_at(self):
+        last = max(filter(None, [self.last_activity_at, self.link_sent_at]))
+        return last + timedelta(days=settings.TICKET_LINK_DAYS)
+
+    def link_is_live(self, now=None):
+        return (now or timezone.now()) < self.link_expires_at()
+
+    # SLA: the clock runs while the ticket waits on support.
+    def sla_due_at(self):
+        if self.status not in WAITING_ON_SUPPORT or not self.waiting_since:
+            return None
+        hours = settings.TICKET_SLA_HOURS[Priority(self.priority).name.lower()]
+        return self.waiting_since + timedelta(hours=hours)
+
+    def sla_state(self, now=None):
+        if self.is_finished:
+            return SLAState.DONE
+        if self.status == TicketStatus.PENDING:
+            return SLAState.PAUSED
+        due = self.sla_due_at()
+        if due is None:
+            return SLAState.ON_TRACK
+        now = now or timezone.now()
+        if now >= due:
+            return SLAState.BREACHED
+        budget = due - self.waiting_since
+        return SLAState.AT_RISK if due - now <= budget / 4 else SLAState.ON_TRACK
+
+    def public_messages(self):
+        return self.messages.filter(is_internal=False)
+
+
+class TicketMessage(models.Model):
+    class Author(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        STAFF = "staff", "Support"
+        SYSTEM = "system", "System"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField(max_length=10, choices=Author)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    body = models.TextField(max_length=10000)
+    is_internal = models.BooleanField(
+        "internal note", default=False, help_text="Internal notes are never shown to the customer."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_author_kind_display()} on {self.ticket.reference}"
+
+    @property
+    def author_name(self):
+        if self.author_kind == self.Author.CUSTOMER:
+            return self.ticket.name or self.ticket.email
+        if self.author_kind == self.Author.STAFF:
+            return (self.author.get_full_name() or self.author.get_username()) if self.author else "Support"
+        return "Help center"
+
+
+class TicketEvent(models.Model):
+    """One change of status, priority, assignee or category: who, when, from what to what."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    field = models.CharField(max_length=30)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        who = self.actor.get_username() if self.actor else "customer/system"
+        return f"{who}: {self.field} {self.old_value or '—'} → {self.new_value or '—'}"
+
+
+class OutboundEmail(models.Model):
+    """An email waiting to be sent, sent, or failed. Stored before any send is tried, so a
+    failing mail server loses nothing; failed ones are retried and shown to staff."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (will retry)"
+        GAVE_UP = "gave_up", "Failed (gave up)"
+
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(max_length=30)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.kind} to {self.to}"
+
+
+class SuggestionOpen(models.Model):
+    """A suggested article opened from the ticket form. If no ticket follows from the same
+    form, the suggestion deflected the ticket."""
+
+    intake = models.CharField(max_length=40, db_index=True)
+    url = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions_opened"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "suggestion opened"
+        verbose_name_plural = "suggestions opened (deflection)"
+
+    def __str__(self):
+        return self.title

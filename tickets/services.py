@@ -1,0 +1,213 @@
+"""Everything that changes a ticket goes through here, so the audit trail, the clocks and
+the emails are the same whether a change comes from the customer page or the admin."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tickets import emails
+from tickets.models import (
+    Priority,
+    SuggestionOpen,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+)
+
+TRACKED_FIELDS = ("status", "priority", "assignee", "category")
+
+
+def _display(ticket, field):
+    if field == "assignee":
+        return ticket.assignee.get_username() if ticket.assignee else ""
+    if field == "priority":
+        return Priority(ticket.priority).label
+    return getattr(ticket, f"get_{field}_display")()
+
+
+@transaction.atomic
+def create_ticket(ticket, *, intake=""):
+    """Store a new ticket with its reference; emails go out once it is committed."""
+    now = timezone.now()
+    ticket.created_at = ticket.last_activity_at = ticket.waiting_since = now
+    ticket.save()
+    ticket.reference = Ticket.reference_for(ticket.pk)
+    ticket.save(update_fields=["reference"])
+    TicketMessage.objects.create(
+        ticket=ticket,
+        author_kind=TicketMessage.Author.CUSTOMER,
+        body=ticket.description,
+        created_at=now,
+    )
+    if intake:
+        SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
+    emails.queue(ticket, "ticket_received", ticket.email)
+    emails.queue(ticket, "staff_new_ticket", settings.SUPPORT_EMAIL)
+    return ticket
+
+
+def record_changes(ticket, before, actor):
+    """Log each tracked field that differs from `before` (a dict of field -> display value)."""
+    now = timezone.now()
+    events = []
+    for field, old in before.items():
+        new = _display(ticket, field)
+        if new != old:
+            events.append(
+                TicketEvent(
+                    ticket=ticket,
+                    actor=actor,
+                    field=field,
+                    old_value=old,
+                    new_value=new,
+                    created_at=now,
+                )
+            )
+    TicketEvent.objects.bulk_create(events)
+    return events
+
+
+def snapshot(ticket):
+    return {field: _display(ticket, field) for field in TRACKED_FIELDS}
+
+
+def apply_status_clocks(ticket, old_status):
+    """Keep resolution time and the waiting clock consistent with a new status."""
+    if ticket.status == old_status:
+        return
+    now = timezone.now()
+    if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        ticket.resolved_at = ticket.resolved_at or now
+        ticket.waiting_since = None
+    elif old_status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        ticket.resolved_at = None
+    if ticket.status == TicketStatus.PENDING:
+        ticket.waiting_since = None
+
+
+@transaction.atomic
+def staff_update(ticket, *, actor, before, old_status, reply="", internal=False):
+    """Save the admin's changes to a ticket plus an optional reply or internal note."""
+    now = timezone.now()
+    if reply:
+        TicketMessage.objects.create(
+            ticket=ticket,
+            author_kind=TicketMessage.Author.STAFF,
+            author=actor,
+            body=reply,
+            is_internal=internal,
+            created_at=now,
+        )
+        if not internal:
+            ticket.first_response_at = ticket.first_response_at or now
+            ticket.waiting_since = None
+            if ticket.status in (TicketStatus.NEW, TicketStatus.OPEN) and (
+                ticket.status == old_status
+            ):
+                # Answering hands the ticket to the customer unless staff chose a status.
+                ticket.status = TicketStatus.PENDING
+            ticket.last_activity_at = now
+            emails.queue(ticket, "staff_reply", ticket.email)
+    if ticket.status == TicketStatus.NEW and ticket.assignee_id:
+        ticket.status = TicketStatus.OPEN
+    apply_status_clocks(ticket, old_status)
+    ticket.save()
+    record_changes(ticket, before, actor)
+    return ticket
+
+
+@transaction.atomic
+def customer_reply(ticket, body):
+    """The customer answers on the private page; a resolved or pending ticket opens again."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    before, old_status = snapshot(ticket), ticket.status
+    now = timezone.now()
+    TicketMessage.objects.create(
+        ticket=ticket, author_kind=TicketMessage.Author.CUSTOMER, body=body, created_at=now
+    )
+    if ticket.status != TicketStatus.NEW:
+        ticket.status = TicketStatus.OPEN
+    ticket.waiting_since = ticket.waiting_since or now
+    ticket.last_activity_at = now
+    apply_status_clocks(ticket, old_status)
+    ticket.save()
+    record_changes(ticket, before, actor=None)
+    to = ticket.assignee.email if ticket.assignee and ticket.assignee.email else None
+    emails.queue(ticket, "staff_customer_reply", to or settings.SUPPORT_EMAIL)
+    return ticket
+
+
+@transaction.atomic
+def customer_solved(ticket):
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.is_finished:
+        return ticket
+    before, old_status = snapshot(ticket), ticket.status
+    ticket.status = TicketStatus.RESOLVED
+    ticket.last_activity_at = timezone.now()
+    apply_status_clocks(ticket, old_status)
+    ticket.save()
+    record_changes(ticket, before, actor=None)
+    TicketMessage.objects.create(
+        ticket=ticket,
+        author_kind=TicketMessage.Author.SYSTEM,
+        body="The customer marked this ticket as solved.",
+    )
+    return ticket
+
+
+@transaction.atomic
+def merge(tickets, *, actor):
+    """Merge duplicates into the oldest ticket: their messages are copied over in order and
+    they are closed with a pointer to it. Returns the ticket kept."""
+    tickets = sorted(tickets, key=lambda t: (t.created_at, t.pk))
+    keep, duplicates = tickets[0], tickets[1:]
+    for dup in duplicates:
+        for message in dup.messages.all():
+            TicketMessage.objects.create(
+                ticket=keep,
+                author_kind=message.author_kind,
+                author=message.author,
+                body=message.body,
+                # Another requester's words stay internal to the kept ticket's customer.
+                is_internal=message.is_internal or dup.email.lower() != keep.email.lower(),
+                created_at=message.created_at,
+            )
+        TicketMessage.objects.create(
+            ticket=keep,
+            author_kind=TicketMessage.Author.SYSTEM,
+            author=actor,
+            body=f"Merged {dup.reference} ({dup.email}) into this ticket.",
+            is_internal=True,
+        )
+        before, old_status = snapshot(dup), dup.status
+        dup.status = TicketStatus.CLOSED
+        dup.merged_into = keep
+        apply_status_clocks(dup, old_status)
+        dup.save()
+        record_changes(dup, before, actor)
+        TicketMessage.objects.create(
+            ticket=dup,
+            author_kind=TicketMessage.Author.SYSTEM,
+            author=actor,
+            body=f"This ticket was merged into {keep.reference}; the conversation continues there.",
+        )
+    if duplicates:
+        keep.waiting_since = min(
+            filter(None, [t.waiting_since for t in tickets]), default=keep.waiting_since
+        )
+        keep.priority = max(t.priority for t in tickets)
+        keep.save()
+    return keep
+
+
+def send_links(email):
+    """The "lost your link?" form: refresh and email the links of this address's tickets."""
+    now = timezone.now()
+    tickets = list(Ticket.objects.filter(email__iexact=email.strip()).order_by("-created_at")[:20])
+    if not tickets:
+        return 0
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(link_sent_at=now)
+    emails.queue_links(tickets, email.strip())
+    return len(tickets)
