@@ -6,7 +6,6 @@ from django.db import models
 from django.urls import reverse
 
 from helpcenter.categories import SupportCategory
-
 from kb.models import Guide, RenderedMarkdownMixin, Status, Tag, text_search
 
 ERROR_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -1,5 +1,8 @@
 """The support queue: the Django admin, arranged for triage."""
 
+import zoneinfo
+from datetime import UTC, timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -83,7 +86,10 @@ class TicketActionForm(ActionForm):
 class TicketAdminForm(forms.ModelForm):
     reply_kind = forms.ChoiceField(
         label="Send as",
-        choices=[("public", "Public reply (emailed to the customer)"), ("internal", "Internal note (staff only)")],
+        choices=[
+            ("public", "Public reply (emailed to the customer)"),
+            ("internal", "Internal note (staff only)"),
+        ],
         widget=forms.RadioSelect,
         initial="public",
         required=False,
@@ -217,17 +223,14 @@ class TicketAdmin(admin.ModelAdmin):
         if not obj.occurred_at:
             return "—"
         if obj.occurred_tz:
-            import zoneinfo
-
             local = obj.occurred_at.astimezone(zoneinfo.ZoneInfo(obj.occurred_tz))
-            return f"{local:%Y-%m-%d %H:%M} {obj.occurred_tz} ({obj.occurred_at:%Y-%m-%d %H:%M} UTC)"
-        return f"{obj.occurred_at:%Y-%m-%d %H:%M} UTC"
+            utc = obj.occurred_at.astimezone(UTC)
+            return f"{local:%Y-%m-%d %H:%M} {obj.occurred_tz} ({utc:%Y-%m-%d %H:%M} UTC)"
+        return f"{obj.occurred_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
     @admin.display(description="came from")
     def came_from(self, obj):
-        return mark_safe(
-            render_to_string("admin/tickets/ticket/_came_from.html", {"ticket": obj})
-        )
+        return mark_safe(render_to_string("admin/tickets/ticket/_came_from.html", {"ticket": obj}))
 
     @admin.display(description="first response")
     def first_response(self, obj):
@@ -403,10 +406,12 @@ def deflection_report(days=30):
     Forms opened in the last hour are left out: their ticket may still come."""
     now = timezone.now()
     window = SuggestionOpen.objects.filter(
-        created_at__gte=now - timezone.timedelta(days=days),
-        created_at__lt=now - timezone.timedelta(hours=1),
+        created_at__gte=now - timedelta(days=days),
+        created_at__lt=now - timedelta(hours=1),
     )
-    forms_ = window.values("intake").annotate(tickets=Count("ticket", filter=Q(ticket__isnull=False)))
+    forms_ = window.values("intake").annotate(
+        tickets=Count("ticket", filter=Q(ticket__isnull=False))
+    )
     total = forms_.count()
     deflected = sum(1 for f in forms_ if f["tickets"] == 0)
     return {

@@ -57,7 +57,8 @@ def queue(ticket, kind, to):
 
 def queue_links(tickets, to):
     links = [(t, absolute(t.get_absolute_url())) for t in tickets]
-    return _store(None, "ticket_links", to, {"links": links, "link_days": settings.TICKET_LINK_DAYS})
+    context = {"links": links, "link_days": settings.TICKET_LINK_DAYS}
+    return _store(None, "ticket_links", to, context)
 
 
 def enqueue(email_id, run_after=None):

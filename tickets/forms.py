@@ -8,6 +8,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from helpcenter.categories import SupportCategory
 from tickets.models import Ticket
 
 STARTED_SALT = "tickets.form-started"
@@ -88,6 +89,7 @@ class TicketForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reproducibility"].choices = self.fields["reproducibility"].choices[1:]
+        self.fields["category"].required = False  # only email, subject and description are
         for name, field in self.fields.items():
             if name in HINTS:
                 field.help_text = HINTS[name]
@@ -105,6 +107,9 @@ class TicketForm(forms.ModelForm):
                     "data-hx-sync": "closest form:replace",
                 }
             )
+
+    def clean_category(self):
+        return self.cleaned_data.get("category") or SupportCategory.OTHER
 
     def clean_occurred_tz(self):
         value = self.cleaned_data["occurred_tz"].strip()

@@ -68,7 +68,10 @@ class TicketQuerySet(models.QuerySet):
 
 
 class Ticket(models.Model):
-    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)
+    # NULL only between the insert and the update that derives it from the primary key.
+    reference = models.CharField(  # noqa: DJ001
+        max_length=20, unique=True, null=True, editable=False
+    )
     access_token = models.CharField(
         max_length=64, unique=True, default=new_access_token, editable=False
     )
@@ -204,8 +207,10 @@ class TicketMessage(models.Model):
     def author_name(self):
         if self.author_kind == self.Author.CUSTOMER:
             return self.ticket.name or self.ticket.email
+        if self.author_kind == self.Author.STAFF and self.author:
+            return self.author.get_full_name() or self.author.get_username()
         if self.author_kind == self.Author.STAFF:
-            return (self.author.get_full_name() or self.author.get_username()) if self.author else "Support"
+            return "Support"
         return "Help center"
 
 

@@ -92,7 +92,8 @@ def ticket_create(request):
             )
         elif form.is_honeypot_filled():
             # A bot: answer like a success, store nothing.
-            return TemplateResponse(request, "tickets/ticket_sent.html", {"ticket": None})
+            context = {"ticket": None, "link_days": settings.TICKET_LINK_DAYS}
+            return TemplateResponse(request, "tickets/ticket_sent.html", context)
         elif form.too_fast():
             notice = "That was very quick. Please check your ticket, then send it again."
         elif form.is_valid():

@@ -1,0 +1,219 @@
+"""The contact form: what a customer sees and what gets stored."""
+
+import time
+
+import pytest
+from django.core import mail
+
+from tests.html import texts
+from tickets.forms import signed_start
+from tickets.models import OutboundEmail, Ticket, TicketMessage
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_form_has_every_field_of_the_escalation_checklist_with_hints(client, content):
+    html = client.get("/support/").content.decode()
+    for label in [
+        "Your name",
+        "Email",
+        "Subject",
+        "Category",
+        "Exact error message",
+        "Endpoint path",
+        "Request ID",
+        "How often does it happen?",
+        "Plan",
+        "Model name",
+        "When did it happen?",
+        "Time zone",
+        "Description",
+    ]:
+        assert f">{label}" in html, label
+    assert "lets us find your request in our logs" in html
+    assert html.count("(required)") == 3  # email, subject, description
+
+
+def test_a_ticket_is_stored_with_reference_and_confirmation(client, content, ticket_data):
+    response = client.post("/support/", ticket_data())
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/support/tickets/{ticket.access_token}/sent/"
+    assert ticket.reference == f"HC-{ticket.pk:06d}"
+    assert len(ticket.access_token) >= 40 and ticket.reference not in ticket.access_token
+    assert ticket.status == "new" and ticket.waiting_since is not None
+    assert ticket.request_id == "req_8f2a91" and ticket.category == "billing"
+    # 09:30 in Berlin in November is 08:30 UTC.
+    assert ticket.occurred_at.isoformat() == "2026-11-25T08:30:00+00:00"
+    assert ticket.messages.get().body.startswith("Every request")
+
+    page = client.get(response["Location"]).content.decode()
+    assert ticket.reference in texts(page, "ticket-reference")[0]
+    assert "What happens next" in page
+    assert ticket.get_absolute_url() in page
+
+
+def test_confirmation_email_carries_the_private_link_and_support_is_notified(
+    client, content, ticket_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/support/", ticket_data())
+    ticket = Ticket.objects.get()
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    customer = by_recipient["ada@example.com"]
+    assert ticket.reference in customer.subject
+    assert f"http://127.0.0.1:8000/support/tickets/{ticket.access_token}/" in customer.body
+    staff = by_recipient["support@example.com"]
+    assert "req_8f2a91" in staff.body and "/admin/tickets/ticket/" in staff.body
+    assert ticket.access_token not in staff.body
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("email", "This field is required."),
+        ("subject", "This field is required."),
+        ("description", "This field is required."),
+    ],
+)
+def test_missing_required_field_is_named_and_nothing_typed_is_lost(
+    client, content, ticket_data, missing, message
+):
+    response = client.post("/support/", ticket_data(**{missing: ""}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Ticket.objects.count() == 0
+    assert texts(html, "field-error") == [message]
+    assert 'aria-invalid="true"' in html
+    for kept in ["Ada Lovelace", "req_8f2a91", "/v1/chat/completions", "Europe/Berlin"]:
+        assert kept in html
+    assert "Every request from our backend fails" in html or missing == "description"
+
+
+def test_bad_values_get_clear_messages(client, content, ticket_data):
+    html = client.post(
+        "/support/",
+        ticket_data(email="ada at example", occurred_tz="Mars/Olympus", subject="x" * 201),
+    ).content.decode()
+    errors = texts(html, "field-error")
+    assert "Enter a valid email address." in errors
+    assert any("don't know this time zone" in e for e in errors)
+    assert any("at most 200 characters" in e for e in errors)
+    assert "Mars/Olympus" in html
+
+
+def test_a_time_in_the_future_is_refused(client, content, ticket_data):
+    html = client.post(
+        "/support/", ticket_data(occurred_at="2099-01-01T10:00", occurred_tz="UTC")
+    ).content.decode()
+    assert any("in the future" in e for e in texts(html, "field-error"))
+
+
+def test_every_field_has_a_length_limit(client, content, ticket_data):
+    response = client.post(
+        "/support/",
+        ticket_data(
+            description="d" * 5001,
+            error_message="e" * 2001,
+            request_id="r" * 101,
+            endpoint="/" * 301,
+            name="n" * 101,
+        ),
+    )
+    assert Ticket.objects.count() == 0
+    assert len(texts(response.content.decode(), "field-error")) == 5
+
+
+def test_from_a_runbook_prefills_category_and_records_ticked_checks(
+    client, content, ticket_data
+):
+    html = client.get("/support/?runbook=billing-required&checked=check-1,fix-2").content.decode()
+    assert '<option value="billing" selected>' in html
+    assert "Confirm current plan and billing status" in html  # ticked check is listed
+    client.post(
+        "/support/", ticket_data(runbook="billing-required", checked="check-1,fix-2", intake="")
+    )
+    ticket = Ticket.objects.get()
+    assert ticket.runbook.slug == "billing-required"
+    assert ticket.checks_done == [
+        "Confirm current plan and billing status in Dashboard > Billing.",
+        "Re-enable API/model access in settings if previously disabled.",
+    ]
+
+
+def test_unknown_runbook_and_junk_checks_are_ignored(client, content, ticket_data):
+    assert client.get("/support/?runbook=nope&checked=x,,<b>").status_code == 200
+    client.post("/support/", ticket_data(runbook="nope", checked="check-99,<script>"))
+    ticket = Ticket.objects.get()
+    assert ticket.runbook is None and ticket.checks_done == []
+
+
+def test_from_a_search_records_the_query(client, content, ticket_data):
+    html = client.get("/support/?q=stream+stops+early").content.decode()
+    assert "You searched for “stream stops early”" in html
+    assert 'value="stream stops early"' in html  # subject starts from the query
+    # Suggestions are there without JavaScript.
+    assert any("Streaming response fails" in t for t in texts(html, "suggestion"))
+    client.post("/support/", ticket_data(q="stream stops early"))
+    assert Ticket.objects.get().search_query == "stream stops early"
+
+
+def test_honeypot_looks_like_success_but_stores_nothing(client, content, ticket_data):
+    response = client.post("/support/", ticket_data(website="http://spam.example"))
+    assert response.status_code == 200
+    assert "We received your ticket" in response.content.decode()
+    assert Ticket.objects.count() == 0 and OutboundEmail.objects.count() == 0
+
+
+@pytest.mark.parametrize("started", [None, "forged", "now"])
+def test_a_form_sent_too_fast_or_without_a_valid_start_is_shown_again(
+    client, content, ticket_data, started
+):
+    value = {None: "", "forged": "1700000000", "now": signed_start(time.time())}[started]
+    html = client.post("/support/", ticket_data(started=value)).content.decode()
+    assert Ticket.objects.count() == 0
+    assert "Please check your ticket, then send it again." in html
+    assert "req_8f2a91" in html
+
+
+def test_rate_limit_per_email_says_when_to_retry_and_keeps_the_text(
+    client, content, ticket_data, settings
+):
+    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "email": "2/h", "ip": "100/h"}
+    for _ in range(2):
+        assert client.post("/support/", ticket_data()).status_code == 302
+    response = client.post("/support/", ticket_data(description="Third try, still broken."))
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert "Please wait" in html and "minute" in html
+    assert "Third try, still broken." in html
+    # Another address from the same place is still welcome.
+    other = client.post("/support/", ticket_data(email="grace@example.com"))
+    assert other.status_code == 302
+    assert Ticket.objects.count() == 3
+
+
+def test_rate_limit_per_ip(client, content, ticket_data, settings):
+    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "ip": "2/h", "email": "100/h"}
+    for n in range(2):
+        client.post("/support/", ticket_data(email=f"user{n}@example.com"))
+    response = client.post("/support/", ticket_data(email="user9@example.com"))
+    assert response.status_code == 429
+    assert Ticket.objects.count() == 2
+
+
+def test_the_form_needs_csrf(content, ticket_data):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    assert strict.post("/support/", ticket_data()).status_code == 403
+    assert Ticket.objects.count() == 0
+
+
+def test_references_are_unique_and_sequential(client, content, ticket_data):
+    for n in range(3):
+        client.post("/support/", ticket_data(email=f"u{n}@example.com"))
+    refs = list(Ticket.objects.order_by("pk").values_list("reference", flat=True))
+    assert len(set(refs)) == 3 and refs == sorted(refs)
+    assert TicketMessage.objects.count() == 3
