@@ -63,11 +63,14 @@ def queue_links(tickets, to):
 
 def enqueue(email_id, run_after=None):
     """Hand one email to the task backend. If the backend itself is down, the email stays
-    pending and `manage.py send_pending_emails` (or the admin action) picks it up."""
+    pending and `manage.py send_pending_emails` (or the admin action) picks it up; so does a
+    retry when the backend cannot defer work (the immediate backend of `make run`)."""
     from tickets.tasks import deliver_email
 
     task = deliver_email
-    if run_after is not None and task.get_backend().supports_defer:
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # a backend that cannot wait: `send_pending_emails` retries it when due
         task = task.using(run_after=run_after)
     try:
         task.enqueue(email_id)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
@@ -70,6 +71,7 @@ def suggestions_for(*texts):
     return None if results.is_browse else results
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def ticket_create(request):
     runbook, checks_done = _from_runbook(request)
@@ -168,6 +170,7 @@ def _ticket_for(token):
     return ticket
 
 
+@never_cache
 @require_GET
 def ticket_sent(request, token):
     ticket = _ticket_for(token)
@@ -178,6 +181,7 @@ def ticket_sent(request, token):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request, token):
     ticket = _ticket_for(token)
@@ -212,6 +216,7 @@ def ticket_detail(request, token):
     return response
 
 
+@never_cache
 @require_POST
 def ticket_solved(request, token):
     ticket = _ticket_for(token)
@@ -219,6 +224,7 @@ def ticket_solved(request, token):
     return redirect("tickets:ticket-detail", token=token)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def lost_link(request):
     form = LostLinkForm(request.POST or None)

@@ -124,9 +124,7 @@ def test_every_field_has_a_length_limit(client, content, ticket_data):
     assert len(texts(response.content.decode(), "field-error")) == 5
 
 
-def test_from_a_runbook_prefills_category_and_records_ticked_checks(
-    client, content, ticket_data
-):
+def test_from_a_runbook_prefills_category_and_records_ticked_checks(client, content, ticket_data):
     html = client.get("/support/?runbook=billing-required&checked=check-1,fix-2").content.decode()
     assert '<option value="billing" selected>' in html
     assert "Confirm current plan and billing status" in html  # ticked check is listed

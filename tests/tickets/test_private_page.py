@@ -1,0 +1,149 @@
+"""The customer's private ticket page and "lost your link?"."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tests.html import texts
+from tickets import services
+from tickets.models import Ticket, TicketMessage
+
+
+def _reply_as(agent, ticket, body, internal=False):
+    stored = Ticket.objects.get(pk=ticket.pk)
+    services.staff_update(
+        ticket,
+        actor=agent,
+        before=services.snapshot(stored),
+        old_status=stored.status,
+        reply=body,
+        internal=internal,
+    )
+
+
+def test_private_page_shows_the_conversation_without_internal_notes(
+    client, content, make_ticket, agent
+):
+    ticket = make_ticket(description="My stream stops after 30 seconds.")
+    _reply_as(agent, ticket, "Which SDK version do you use?")
+    _reply_as(agent, ticket, "Customer is on the legacy plan, check quota.", internal=True)
+    response = client.get(ticket.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= set(response["Cache-Control"].replace(",", " ").split())
+    bodies = [t.strip() for t in texts(html, "message__body")]
+    assert bodies == ["My stream stops after 30 seconds.", "Which SDK version do you use?"]
+    assert "legacy plan" not in html
+    assert "Waiting for your reply" in texts(html, "ticket-status")[0]
+    assert '<meta name="robots" content="noindex">' in html
+
+
+@pytest.mark.parametrize("token", ["x", "a" * 43, "a" * 300, "../../admin"])
+def test_a_wrong_token_is_a_404(client, content, make_ticket, token):
+    make_ticket()
+    assert client.get(f"/support/tickets/{token}/").status_code == 404
+    assert client.post(f"/support/tickets/{token}/", {"body": "hi"}).status_code == 404
+
+
+def test_the_link_expires_after_30_days_without_activity(client, content, make_ticket):
+    ticket = make_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=31))
+    assert client.get(ticket.get_absolute_url()).status_code == 404
+    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=29))
+    assert client.get(ticket.get_absolute_url()).status_code == 200
+
+
+def test_customer_reply_reopens_a_resolved_ticket_and_notifies_the_assignee(
+    client, content, make_ticket, agent, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket()
+    ticket.assignee, ticket.status = agent, "resolved"
+    ticket.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ticket.get_absolute_url(), {"body": "It broke again today."})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.waiting_since is not None
+    assert ticket.resolved_at is None
+    assert ticket.messages.last().body == "It broke again today."
+    assert ticket.events.get(field="status").new_value == "Open"
+    assert [m.to for m in mail.outbox][-1] == ["agent@example.com"]
+
+
+def test_empty_or_huge_reply_is_refused_and_kept(client, content, make_ticket):
+    ticket = make_ticket()
+    html = client.post(ticket.get_absolute_url(), {"body": ""}).content.decode()
+    assert texts(html, "field-error") == ["This field is required."]
+    huge = "word " * 2001
+    html = client.post(ticket.get_absolute_url(), {"body": huge}).content.decode()
+    assert "at most 10000 characters" in texts(html, "field-error")[0]
+    assert huge.strip() in html
+    assert ticket.messages.count() == 1
+
+
+def test_customer_can_mark_the_ticket_solved(client, content, make_ticket):
+    ticket = make_ticket()
+    response = client.post(f"/support/tickets/{ticket.access_token}/solved/")
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved" and ticket.resolved_at is not None
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Resolved" in texts(html, "ticket-status")[0]
+    assert "Not solved after all?" in html
+    assert client.get(f"/support/tickets/{ticket.access_token}/solved/").status_code == 405
+
+
+def test_a_closed_ticket_takes_no_reply(client, content, make_ticket):
+    ticket = make_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(status="closed")
+    html = client.post(ticket.get_absolute_url(), {"body": "hello?"}).content.decode()
+    assert "This ticket is closed" in html
+    assert ticket.messages.count() == 1
+
+
+def test_lost_link_gives_the_same_answer_either_way_and_emails_only_real_tickets(
+    client, content, make_ticket, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket(email="ada@example.com")
+    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=40))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/support/tickets/", {"email": "ADA@example.com"})
+        unknown = client.post("/support/tickets/", {"email": "nobody@example.com"})
+
+    def strip(response):
+        html = re.sub(r'(nonce|value)="[^"]*"', "", response.content.decode())
+        return html.replace("ADA@example.com", "X").replace("nobody@example.com", "X")
+
+    assert known.status_code == unknown.status_code == 200
+    assert strip(known) == strip(unknown)
+    assert [m.to for m in mail.outbox] == [["ADA@example.com"]]
+    assert ticket.access_token in mail.outbox[0].body
+    # The link works again: asking for it counts as activity.
+    assert client.get(ticket.get_absolute_url()).status_code == 200
+
+
+def test_lost_link_is_rate_limited_per_address(client, content, make_ticket, settings):
+    for _ in range(3):
+        assert client.post("/support/tickets/", {"email": "ada@example.com"}).status_code == 200
+    response = client.post("/support/tickets/", {"email": "ada@example.com"})
+    assert response.status_code == 429 and "Please wait" in response.content.decode()
+
+
+def test_merged_ticket_points_to_the_kept_one_only_for_the_same_requester(
+    client, content, make_ticket, agent
+):
+    first = make_ticket(email="ada@example.com")
+    same = make_ticket(email="Ada@Example.com")
+    other = make_ticket(email="eve@example.com", description="Eve's secret words.")
+    services.merge([first, same, other], actor=agent)
+    html = client.get(same.get_absolute_url()).content.decode()
+    assert first.get_absolute_url() in html
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert first.reference in html and first.get_absolute_url() not in html
+    kept = client.get(first.get_absolute_url()).content.decode()
+    assert "Eve's secret words." not in kept
+    assert TicketMessage.objects.filter(ticket=first, body="Eve's secret words.").get().is_internal
