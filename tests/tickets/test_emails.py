@@ -1,5 +1,7 @@
 """No ticket is ever lost to email: stored first, sent after commit, failures retried."""
 
+from io import StringIO
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -37,7 +39,7 @@ def test_a_failing_mail_server_loses_no_ticket_and_shows_no_error(
 
     # The mail server is back: the retry command sends what is due.
     OutboundEmail.objects.update(next_attempt_at=ticket.created_at)
-    call_command("send_pending_emails", stdout=open("/dev/null", "w"))
+    call_command("send_pending_emails", stdout=StringIO())
     assert set(OutboundEmail.objects.values_list("state", flat=True)) == {"sent"}
     assert len(mail.outbox) == 2
 
@@ -64,7 +66,7 @@ def test_an_unavailable_task_backend_leaves_the_email_pending(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/support/", ticket_data()).status_code == 302
     assert set(OutboundEmail.objects.values_list("state", flat=True)) == {"pending"}
-    call_command("send_pending_emails", stdout=open("/dev/null", "w"))
+    call_command("send_pending_emails", stdout=StringIO())
     assert len(mail.outbox) == 2
 
 
