@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
@@ -179,6 +179,10 @@ class TicketAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).triage_order()
 
+    def get_ordering(self, request):
+        # Waiting on support first, then most urgent, then longest waiting.
+        return [F("stage").asc(), "-priority", F("waiting_since").asc(nulls_last=True), "pk"]
+
     def has_add_permission(self, request):
         return False  # tickets come from customers, through the form
 
@@ -274,6 +278,15 @@ class TicketAdmin(admin.ModelAdmin):
         )
 
     # Bulk actions.
+    @staticmethod
+    def _chosen(request, name):
+        """The value chosen beside the action menu, or None."""
+        field = TicketActionForm().fields[name]
+        try:
+            return field.clean(request.POST.get(name, "")) or None
+        except forms.ValidationError:
+            return None
+
     def _bulk(self, request, queryset, change, done):
         count = 0
         for ticket in queryset:
@@ -296,11 +309,10 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description="Assign to the chosen assignee", permissions=["change"])
     def assign_to_chosen(self, request, queryset):
-        form = TicketActionForm(request.POST)
-        if not form.is_valid() or not form.cleaned_data["assignee"]:
+        person = self._chosen(request, "assignee")
+        if not person:
             self.message_user(request, "Choose an assignee beside the action.", messages.ERROR)
             return
-        person = form.cleaned_data["assignee"]
 
         def change(ticket):
             ticket.assignee = person
@@ -311,11 +323,10 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description="Set the chosen priority", permissions=["change"])
     def set_priority(self, request, queryset):
-        form = TicketActionForm(request.POST)
-        if not form.is_valid() or not form.cleaned_data["priority"]:
+        priority = self._chosen(request, "priority")
+        if not priority:
             self.message_user(request, "Choose a priority beside the action.", messages.ERROR)
             return
-        priority = form.cleaned_data["priority"]
         self._bulk(
             request,
             queryset,
@@ -325,11 +336,10 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description="Set the chosen status", permissions=["change"])
     def set_status(self, request, queryset):
-        form = TicketActionForm(request.POST)
-        if not form.is_valid() or not form.cleaned_data["status"]:
+        status = self._chosen(request, "status")
+        if not status:
             self.message_user(request, "Choose a status beside the action.", messages.ERROR)
             return
-        status = form.cleaned_data["status"]
         self._bulk(
             request,
             queryset,

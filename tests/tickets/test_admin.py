@@ -1,0 +1,249 @@
+"""The support queue in the Django admin, as an agent uses it."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.utils import timezone
+
+from tests.html import texts
+from tickets.models import Ticket
+
+CHANGELIST = "/admin/tickets/ticket/"
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+def _change_url(ticket):
+    return f"{CHANGELIST}{ticket.pk}/change/"
+
+
+def _row_refs(html):
+    return [t.strip() for t in texts(html, "field-reference")]
+
+
+def test_queue_lists_the_triage_columns(agent_client, make_ticket):
+    make_ticket(name="Ada", email="ada@example.com", subject="Stream stops", category="api")
+    html = agent_client.get(CHANGELIST).content.decode()
+    for header in [
+        "Reference",
+        "Subject",
+        "Requester",
+        "Category",
+        "Status",
+        "Priority",
+        "Assignee",
+        "Age",
+        "Waiting",
+        "SLA",
+    ]:
+        assert f">{header}<" in html or f">{header}</a>" in html, header
+    assert "Ada &lt;ada@example.com&gt;" in html
+    assert "On track" in html
+
+
+def test_default_order_is_most_urgent_then_longest_waiting(agent_client, make_ticket):
+    now = timezone.now()
+    old_normal = make_ticket(subject="old normal")
+    new_urgent = make_ticket(subject="new urgent", priority=4)
+    old_urgent = make_ticket(subject="old urgent", priority=4)
+    pending = make_ticket(subject="pending", priority=4, status="pending")
+    Ticket.objects.filter(pk=old_urgent.pk).update(waiting_since=now - timedelta(hours=5))
+    Ticket.objects.filter(pk=new_urgent.pk).update(waiting_since=now - timedelta(minutes=5))
+    Ticket.objects.filter(pk=old_normal.pk).update(waiting_since=now - timedelta(days=2))
+    Ticket.objects.filter(pk=pending.pk).update(waiting_since=None)
+    html = agent_client.get(CHANGELIST).content.decode()
+    expected = [t.reference for t in (old_urgent, new_urgent, old_normal, pending)]
+    assert _row_refs(html) == expected
+
+
+def test_sla_state_shows_breaches(agent_client, make_ticket):
+    ticket = make_ticket(priority=4)
+    Ticket.objects.filter(pk=ticket.pk).update(waiting_since=timezone.now() - timedelta(hours=2))
+    html = agent_client.get(CHANGELIST).content.decode()
+    assert "Breached" in texts(html, "field-sla")[0]
+
+
+def test_filters_mine_unassigned_and_search(agent_client, agent, make_ticket):
+    mine = make_ticket(assignee=agent)
+    unassigned = make_ticket(request_id="req_zz9")
+    html = agent_client.get(CHANGELIST + "?assigned=mine").content.decode()
+    assert _row_refs(html) == [mine.reference]
+    html = agent_client.get(CHANGELIST + "?assigned=unassigned").content.decode()
+    assert _row_refs(html) == [unassigned.reference]
+    for query in ["req_zz9", unassigned.reference, unassigned.email]:
+        html = agent_client.get(CHANGELIST, {"q": query}).content.decode()
+        assert _row_refs(html) == [unassigned.reference], query
+
+
+def test_bulk_assign_priority_and_status_are_logged(agent_client, agent, make_ticket):
+    a, b = make_ticket(), make_ticket()
+    post = {"_selected_action": [a.pk, b.pk], "index": 0}
+    agent_client.post(CHANGELIST, {**post, "action": "assign_to_me"})
+    agent_client.post(CHANGELIST, {**post, "action": "set_priority", "priority": "3"})
+    agent_client.post(CHANGELIST, {**post, "action": "set_status", "status": "pending"})
+    for ticket in (a, b):
+        ticket.refresh_from_db()
+        assert ticket.assignee == agent and ticket.priority == 3 and ticket.status == "pending"
+        changes = [(e.field, e.old_value, e.new_value, e.actor) for e in ticket.events.all()]
+        assert changes == [
+            ("status", "New", "Open", agent),
+            ("assignee", "", "agent", agent),
+            ("priority", "Normal", "High", agent),
+            ("status", "Open", "Pending customer", agent),
+        ]
+
+
+def test_bulk_assign_to_someone_else(agent_client, make_ticket):
+    other = get_user_model().objects.create_user("bo", is_staff=True)
+    ticket = make_ticket()
+    agent_client.post(
+        CHANGELIST,
+        {
+            "_selected_action": [ticket.pk],
+            "index": 0,
+            "action": "assign_to_chosen",
+            "assignee": other.pk,
+        },
+    )
+    ticket.refresh_from_db()
+    assert ticket.assignee == other
+
+
+def test_bulk_action_without_a_value_says_what_is_missing(agent_client, make_ticket):
+    ticket = make_ticket()
+    response = agent_client.post(
+        CHANGELIST,
+        {"_selected_action": [ticket.pk], "index": 0, "action": "set_priority"},
+        follow=True,
+    )
+    assert "Choose a priority beside the action." in response.content.decode()
+
+
+def test_merge_duplicates_into_the_oldest(agent_client, make_ticket):
+    first = make_ticket(email="ada@example.com", description="First words.")
+    dup = make_ticket(email="ada@example.com", description="Second words.", priority=4)
+    agent_client.post(
+        CHANGELIST,
+        {"_selected_action": [first.pk, dup.pk], "index": 0, "action": "merge"},
+    )
+    first.refresh_from_db()
+    dup.refresh_from_db()
+    assert dup.status == "closed" and dup.merged_into == first
+    assert first.priority == 4
+    bodies = list(first.messages.values_list("body", flat=True))
+    assert bodies[:2] == ["First words.", "Second words."]
+    assert f"Merged {dup.reference}" in bodies[-1]
+
+
+def test_ticket_page_shows_fields_conversation_and_reply_box(agent_client, make_ticket):
+    ticket = make_ticket(
+        request_id="req_123", error_message="model_not_available", description="Help me."
+    )
+    html = agent_client.get(_change_url(ticket)).content.decode()
+    for text in ["req_123", "model_not_available", "Help me.", "Public reply", "Internal note"]:
+        assert text in html
+
+
+def _save(agent_client, ticket, **fields):
+    data = {
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "assignee": ticket.assignee_id or "",
+        "category": ticket.category,
+        "reply_kind": "public",
+        "reply": "",
+        **fields,
+    }
+    response = agent_client.post(_change_url(ticket), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ticket.refresh_from_db()
+    return ticket
+
+
+def test_public_reply_is_emailed_and_records_first_response(
+    agent_client, agent, make_ticket, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket(email="ada@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _save(agent_client, ticket, reply="Please send the request ID.")
+    assert ticket.status == "pending" and ticket.first_response_at is not None
+    assert ticket.waiting_since is None
+    [email] = mail.outbox
+    assert email.to == ["ada@example.com"] and "Please send the request ID." in email.body
+    assert ticket.get_absolute_url() in email.body
+
+
+def test_internal_note_is_never_emailed(
+    agent_client, make_ticket, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _save(agent_client, ticket, reply="Looks like quota.", reply_kind="internal")
+    assert mail.outbox == []
+    assert ticket.first_response_at is None and ticket.status == "new"
+    assert ticket.messages.last().is_internal
+
+
+def test_status_changes_record_who_when_and_resolution_time(agent_client, agent, make_ticket):
+    ticket = make_ticket()
+    _save(agent_client, ticket, status="resolved", priority=3)
+    assert ticket.resolved_at is not None
+    events = {e.field: (e.old_value, e.new_value, e.actor) for e in ticket.events.all()}
+    assert events["status"] == ("New", "Resolved", agent)
+    assert events["priority"] == ("Normal", "High", agent)
+    html = agent_client.get(_change_url(ticket)).content.decode()
+    assert "after opening" in html  # resolution time shown
+
+
+def test_agents_cannot_delete_tickets_or_touch_content(agent_client, make_ticket):
+    ticket = make_ticket()
+    assert agent_client.get(f"{CHANGELIST}{ticket.pk}/delete/").status_code == 403
+    assert agent_client.get("/admin/kb/guide/").status_code == 403
+    assert agent_client.get("/admin/runbooks/runbook/add/").status_code == 403
+    assert agent_client.get("/admin/kb/faqentry/").status_code == 403
+
+
+def test_editors_manage_content_but_never_see_tickets(client, editor, make_ticket):
+    ticket = make_ticket()
+    client.force_login(editor)
+    assert client.get("/admin/kb/guide/add/").status_code == 200
+    assert client.get("/admin/runbooks/runbook/").status_code == 200
+    assert client.get("/admin/kb/faqentry/add/").status_code == 200
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(_change_url(ticket)).status_code == 403
+    assert client.get("/admin/tickets/outboundemail/").status_code == 403
+
+
+def test_groups_come_from_a_migration(db):
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"Support agents", "Content editors"} <= names
+    agents = Group.objects.get(name="Support agents")
+    codenames = set(agents.permissions.values_list("codename", flat=True))
+    assert "change_ticket" in codenames and "delete_ticket" not in codenames
+
+
+def test_failed_emails_are_visible_and_can_be_retried(agent_client, make_ticket, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.tickets.broken_mailer.EmailBackend"}}
+    ticket = make_ticket()
+    from tickets import emails
+
+    for email in ticket.emails.all():
+        emails.deliver(email.pk)
+    html = agent_client.get("/admin/tickets/outboundemail/?state=failed").content.decode()
+    assert "Connection refused" in html
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    ids = list(ticket.emails.values_list("pk", flat=True))
+    agent_client.post(
+        "/admin/tickets/outboundemail/",
+        {"_selected_action": ids, "index": 0, "action": "retry_now"},
+    )
+    assert set(ticket.emails.values_list("state", flat=True)) == {"sent"}

@@ -1,0 +1,70 @@
+"""'These may solve it' while typing, and the deflection rate staff see."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from search.models import SearchDocument
+from tests.html import texts
+from tickets.admin import deflection_report
+from tickets.models import SuggestionOpen, Ticket
+
+
+def test_typing_an_error_code_suggests_its_runbook_first(client, content):
+    response = client.get(
+        "/support/suggestions/",
+        {
+            "subject": "",
+            "error_message": '{"error":{"code":"model_not_available"}}',
+            "intake": "i1",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    titles = texts(html, "suggestion")
+    assert "Model not available" in titles[0]
+    assert 1 <= len(titles) <= 4
+    assert "?intake=i1" in html and 'target="_blank"' in html
+
+
+def test_nothing_typed_suggests_nothing(client, content):
+    html = client.get("/support/suggestions/", {"subject": "  ", "intake": "i1"}).content.decode()
+    assert texts(html, "suggestion") == []
+    assert 'id="suggestions"' in html  # the live region stays for the next answer
+
+
+def test_opening_a_suggestion_is_counted_and_goes_to_the_document(client, content):
+    document = SearchDocument.objects.get(title="Model not available")
+    response = client.get(f"/support/suggestions/{document.pk}/", {"intake": "abc"})
+    assert response.status_code == 302 and response["Location"] == document.url
+    opened = SuggestionOpen.objects.get()
+    assert (opened.intake, opened.url, opened.ticket) == ("abc", document.url, None)
+    assert client.get("/support/suggestions/999999/").status_code == 404
+
+
+def test_a_ticket_from_the_same_form_is_linked_to_the_suggestions_opened(
+    client, content, ticket_data
+):
+    document = SearchDocument.objects.get(title="Model not available")
+    client.get(f"/support/suggestions/{document.pk}/", {"intake": "form-1"})
+    client.post("/support/", ticket_data(intake="form-1"))
+    assert SuggestionOpen.objects.get().ticket == Ticket.objects.get()
+
+
+def test_deflection_rate_counts_forms_whose_suggestion_sent_no_ticket(
+    client, content, ticket_data, agent
+):
+    document = SearchDocument.objects.get(title="Model not available")
+    for intake in ["a", "b", "c", "d"]:
+        client.get(f"/support/suggestions/{document.pk}/", {"intake": intake})
+    client.get(f"/support/suggestions/{document.pk}/", {"intake": "a"})  # twice, one form
+    client.post("/support/", ticket_data(intake="d"))
+    SuggestionOpen.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    client.get(f"/support/suggestions/{document.pk}/", {"intake": "fresh"})  # too recent
+    report = deflection_report()
+    assert (report["forms"], report["deflected"], report["rate"]) == (4, 3, 75)
+
+    client.force_login(agent)
+    html = client.get("/admin/tickets/suggestionopen/").content.decode()
+    assert "Deflection rate, last 30 days: 75%" in html
