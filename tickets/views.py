@@ -104,9 +104,11 @@ def ticket_create(request):
             ticket.search_query = search_query
             services.create_ticket(ticket, intake=form.cleaned_data["intake"])
             return redirect("tickets:ticket-sent", token=ticket.access_token)
-        # Shown again with everything typed, a fresh start time and the same field errors.
+        # Shown again with everything typed and the same field errors. The start time stays
+        # (the customer has spent it), unless it was missing or too recent.
         data = request.POST.copy()
-        data["started"] = signed_start()
+        if form.too_fast():
+            data["started"] = signed_start()
         form = TicketForm(data)
         form.is_valid()
     else:

@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 
 from kb.models import Guide
 from runbooks.models import Runbook
+from tickets import services
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,9 +49,22 @@ def test_pages_have_no_html_errors(site, tmp_path):
     paths += [g.get_absolute_url() for g in Guide.objects.all()]
     paths += [g.get_absolute_url() + "?voted=1" for g in Guide.objects.all()[:1]]
     paths += [r.get_absolute_url() for r in Runbook.objects.all()]
+    ticket = services.create_ticket(
+        Ticket(email="ada@example.com", subject="Stream stops", description="It stops.")
+    )
+    paths += [ticket.get_absolute_url(), ticket.get_absolute_url() + "sent/", "/support/tickets/",
+              "/support/?q=stream+stops"]  # fmt: skip
     for i, path in enumerate(paths):
         (tmp_path / f"page-{i:02d}.html").write_text(fetch(site + path))
     (tmp_path / "error-500.html").write_text(render_to_string("500.html"))
+    # Pages that only a POST shows: the ticket form with errors, the lost-link answer.
+    client = Client(HTTP_HOST="127.0.0.1")
+    posted = {
+        "ticket-form-errors.html": client.post("/support/", {"email": "x", "subject": ""}),
+        "lost-link-sent.html": client.post("/support/tickets/", {"email": "a@example.com"}),
+    }
+    for name, response in posted.items():
+        (tmp_path / name).write_text(response.content.decode())
 
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html",

@@ -57,3 +57,33 @@ def test_runbook_is_a_plain_ordered_list_without_javascript(page, site):
     page.get_by_role("main").get_by_role("link", name="Contact support").click()
     expect(page).to_have_url(re.compile(r"/support/\?runbook=streaming-response-fails"))
     assert_accessible(page)
+
+
+def test_ticket_by_keyboard_without_javascript(page, site, settings):
+    settings.TICKET_MIN_FILL_SECONDS = 0
+    page.goto(site + "/support/?q=billing+required")
+    # Suggestions for the search are there without JavaScript.
+    expect(page.locator("#suggestions .suggestion").first).to_contain_text("Billing required")
+
+    def tab_to(element_id):
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == element_id:
+                return
+        pytest.fail(f"#{element_id} not reachable with Tab")
+
+    tab_to("id_name")
+    page.keyboard.type("Ada")
+    tab_to("id_email")
+    page.keyboard.type("ada@example.com")
+    tab_to("id_description")
+    page.keyboard.type("Every request fails with billing_required.")
+    tab_to("id_reproducibility_0")
+    page.keyboard.press("Space")
+    tab_to("send-ticket")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("We received your ticket")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("follow ticket")).click()
+    expect(page.locator(".message--customer")).to_contain_text("billing_required")
+    assert_accessible(page)

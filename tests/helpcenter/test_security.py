@@ -67,6 +67,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECURE_SSL": "1",
         "SECRET_KEY": "x7#kLq!vP2@zR9$wT4^yU6&iO8*pA1(sD3)fG5-hJ0+lZ_cVbN4mQ8wE2",
         "ALLOWED_HOSTS": "help.example.com",
+        "EMAIL_HOST": "smtp.example.com",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -77,3 +78,26 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_to_run_without_a_mail_server():
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_HOST")
+        },
+        "DEBUG": "0",
+        "SECURE_SSL": "1",
+        "SECRET_KEY": "x7#kLq!vP2@zR9$wT4^yU6&iO8*pA1(sD3)fG5-hJ0+lZ_cVbN4mQ8wE2",
+        "ALLOWED_HOSTS": "help.example.com",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    # Tickets would be stored but nobody told: production must name a mail server.
+    assert result.returncode != 0 and "mail.E001" in result.stderr

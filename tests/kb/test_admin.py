@@ -47,7 +47,7 @@ def test_runbook_checks_are_edited_and_reordered_inline(admin_client, make_runbo
     data = {
         "title": runbook.title, "slug": runbook.slug, "summary": runbook.summary,
         "error_codes": "a_code", "status": "published", "order": 1,
-        "escalation": runbook.escalation, "body": "",
+        "escalation": runbook.escalation, "support_category": "other", "body": "",
         "checks-TOTAL_FORMS": 2, "checks-INITIAL_FORMS": 2,
         "checks-0-id": checks[0].pk, "checks-0-runbook": runbook.pk,
         "checks-0-text": "First", "checks-0-order": 2,

@@ -25,7 +25,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_200_concurrent_submissions_are_each_stored_once(live_server, settings):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (CI runs the suite on it): SQLite serializes writers")
-    settings.TICKET_RATE_LIMITS = {k: "100000/h" for k in settings.TICKET_RATE_LIMITS}
+    settings.TICKET_RATE_LIMITS = dict.fromkeys(settings.TICKET_RATE_LIMITS, "100000/h")
     opener = urllib.request.build_opener(_NoRedirect)
     with urllib.request.urlopen(f"{live_server.url}/support/") as response:
         cookie = response.headers["Set-Cookie"].split(";")[0]
