@@ -157,7 +157,10 @@ def suggestion_open(request, pk):
     The target comes from the index, never from the request."""
     document = get_object_or_404(SearchDocument, pk=pk)
     intake = request.GET.get("intake", "")[:40]
-    if intake:
+    counted = get_usage(
+        request, group="tickets:suggestion", key="ip", rate="120/h", method="GET", increment=True
+    )
+    if intake and not (counted and counted["should_limit"]):
         SuggestionOpen.objects.create(intake=intake, url=document.url, title=document.title[:300])
     return redirect(document.url)
 

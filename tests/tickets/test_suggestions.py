@@ -68,3 +68,11 @@ def test_deflection_rate_counts_forms_whose_suggestion_sent_no_ticket(
     client.force_login(agent)
     html = client.get("/admin/tickets/suggestionopen/").content.decode()
     assert "Deflection rate, last 30 days: 75%" in html
+
+
+def test_opens_are_counted_at_most_120_an_hour_per_address(client, content):
+    document = SearchDocument.objects.get(title="Model not available")
+    for n in range(125):
+        response = client.get(f"/support/suggestions/{document.pk}/", {"intake": f"f{n}"})
+        assert response.status_code == 302  # the customer still gets there
+    assert SuggestionOpen.objects.count() == 120
