@@ -30,7 +30,7 @@ run: install
 	$(PY) manage.py import_content content/
 	$(PY) manage.py rebuild_search_index
 	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: $(PY) manage.py createsuperuser, then /admin/)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The HTML checker used by the browser tests (needs npm and Java; skipped without them).
 vnu:

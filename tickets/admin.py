@@ -101,6 +101,10 @@ class TicketAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
     )
 
+    assignee = forms.ModelChoiceField(
+        queryset=staff_users(), required=False, empty_label="Unassigned"
+    )
+
     class Meta:
         model = Ticket
         fields = ["status", "priority", "assignee", "category"]
@@ -129,17 +133,7 @@ class TicketAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["assign_to_me", "assign_to_chosen", "set_priority", "set_status", "merge"]
     readonly_fields = [
-        "reference",
-        "requester",
-        "subject",
-        "error_message",
-        "endpoint",
-        "request_id",
-        "reproducibility",
-        "plan",
-        "model_name",
-        "occurred",
-        "came_from",
+        "details",
         "created_at",
         "first_response",
         "resolution",
@@ -148,30 +142,14 @@ class TicketAdmin(admin.ModelAdmin):
         "history",
     ]
     fieldsets = [
-        (
-            "Request",
-            {
-                "fields": [
-                    "reference",
-                    "requester",
-                    "subject",
-                    "error_message",
-                    "endpoint",
-                    "request_id",
-                    "reproducibility",
-                    "plan",
-                    "model_name",
-                    "occurred",
-                    "came_from",
-                ]
-            },
-        ),
+        (None, {"fields": ["details"]}),
         ("Conversation", {"fields": ["conversation"]}),
         ("Reply", {"fields": ["reply_kind", "reply"]}),
         ("Triage", {"fields": ["status", "priority", "assignee", "category"]}),
         ("Times", {"fields": ["created_at", "first_response", "resolution", "sla"]}),
         ("History", {"fields": ["history"], "classes": ["collapse"]}),
     ]
+    view_on_site = False  # the customer's private page is theirs; staff answer here
 
     class Media:
         css = {"all": ["css/admin-tickets.css"]}
@@ -232,9 +210,14 @@ class TicketAdmin(admin.ModelAdmin):
             return f"{local:%Y-%m-%d %H:%M} {obj.occurred_tz} ({utc:%Y-%m-%d %H:%M} UTC)"
         return f"{obj.occurred_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
-    @admin.display(description="came from")
-    def came_from(self, obj):
-        return mark_safe(render_to_string("admin/tickets/ticket/_came_from.html", {"ticket": obj}))
+    @admin.display(description="request")
+    def details(self, obj):
+        return mark_safe(
+            render_to_string(
+                "admin/tickets/ticket/_details.html",
+                {"ticket": obj, "requester": self.requester(obj), "occurred": self.occurred(obj)},
+            )
+        )
 
     @admin.display(description="first response")
     def first_response(self, obj):
