@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -272,13 +273,15 @@ class TicketAdmin(admin.ModelAdmin):
 
     def _bulk(self, request, queryset, change, done):
         count = 0
-        for ticket in queryset:
-            before, old_status = services.snapshot(ticket), ticket.status
-            change(ticket)
-            services.apply_status_clocks(ticket, old_status)
-            ticket.save()
-            if services.record_changes(ticket, before, request.user):
-                count += 1
+        with transaction.atomic():
+            for ticket in queryset.select_for_update():
+                before, old_status = services.snapshot(ticket), ticket.status
+                change(ticket)
+                services.apply_status_clocks(ticket, old_status)
+                ticket.save()
+                if services.record_changes(ticket, before, request.user):
+                    count += 1
+                services.tell_customer_if_resolved(ticket, old_status)
         self.message_user(request, f"{count} ticket(s) {done}.", messages.SUCCESS)
 
     @admin.action(description="Assign to me", permissions=["change"])

@@ -114,7 +114,17 @@ def staff_update(ticket, *, actor, before, old_status, reply="", internal=False)
     apply_status_clocks(ticket, old_status)
     ticket.save()
     record_changes(ticket, before, actor)
+    if not (reply and not internal):
+        tell_customer_if_resolved(ticket, old_status)
     return ticket
+
+
+def tell_customer_if_resolved(ticket, old_status):
+    """Staff resolved the ticket without writing: the customer still hears of it."""
+    if ticket.status == TicketStatus.RESOLVED and old_status != TicketStatus.RESOLVED:
+        ticket.last_activity_at = timezone.now()
+        ticket.save(update_fields=["last_activity_at"])
+        emails.queue(ticket, "ticket_resolved", ticket.email)
 
 
 @transaction.atomic

@@ -247,3 +247,23 @@ def test_failed_emails_are_visible_and_can_be_retried(agent_client, make_ticket,
         {"_selected_action": ids, "index": 0, "action": "retry_now"},
     )
     assert set(ticket.emails.values_list("state", flat=True)) == {"sent"}
+
+
+def test_resolving_without_a_reply_still_tells_the_customer(
+    agent_client, make_ticket, django_capture_on_commit_callbacks
+):
+    one, two = make_ticket(email="one@example.com"), make_ticket(email="two@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _save(agent_client, one, status="resolved")
+        agent_client.post(
+            CHANGELIST,
+            {
+                "_selected_action": [two.pk],
+                "index": 0,
+                "action": "set_status",
+                "status": "resolved",
+            },
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == ["one@example.com", "two@example.com"]
+    assert all("Resolved" in m.subject and "opens again" in m.body for m in mail.outbox)
