@@ -55,19 +55,19 @@ def make_ticket(db):
     return make
 
 
+def _staff(username, group):
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", f"pw-{username}-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 @pytest.fixture
 def agent(db):
-    user = get_user_model().objects.create_user(
-        "agent", "agent@example.com", "pw-agent-123", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Support agents"))
-    return user
+    return _staff("agent", "Support agents")
 
 
 @pytest.fixture
 def editor(db):
-    user = get_user_model().objects.create_user(
-        "editor", "editor@example.com", "pw-editor-123", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Content editors"))
-    return user
+    return _staff("editor", "Content editors")
