@@ -168,6 +168,14 @@ SECURE_CSP = {
 
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@example.com")
 
+# Platform status (status/): the public page's identity in the Statuspage v2 API, and the
+# sites allowed to put /embed/frame in an iframe (CSP frame-ancestors; 'self' by default).
+STATUS_PAGE_ID = os.environ.get("STATUS_PAGE_ID", "helpcenter01")
+STATUS_PAGE_NAME = os.environ.get("STATUS_PAGE_NAME", "Help center platform")
+STATUS_PAGE_URL = os.environ.get("STATUS_PAGE_URL", "")  # default: this site's /status/
+STATUS_PAGE_TIME_ZONE = os.environ.get("STATUS_PAGE_TIME_ZONE", "Etc/UTC")
+STATUS_EMBED_FRAME_ANCESTORS = env_list("STATUS_EMBED_FRAME_ANCESTORS") or [CSP.SELF]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
