@@ -120,10 +120,14 @@ class Component(models.Model):
         self._saved_status, self._status_at = self.status, None
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
         instance._saved_status = instance.__dict__.get("status")
         return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_status = self.__dict__.get("status")
 
     def set_status(self, status, *, at=None):
         """Change the status and record it in the history (uptime bars read the history)."""

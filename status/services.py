@@ -36,7 +36,6 @@ from status.models import (
     worst_component_status,
 )
 
-CACHE_SECONDS = 300
 GENERATION_KEY = "status:generation"
 API_LIST_LIMIT = 50
 
@@ -124,9 +123,9 @@ def _cached(name, compute):
         return entry["value"]
     advance_maintenances(now=now)  # may write, and so change the generation: read it after
     value, valid_until = compute(now)
-    timeout = CACHE_SECONDS
+    timeout = settings.STATUS_CACHE_SECONDS
     if valid_until is not None:
-        timeout = max(1, min(CACHE_SECONDS, int((valid_until - now).total_seconds()) + 1))
+        timeout = max(1, min(timeout, int((valid_until - now).total_seconds()) + 1))
     cache.set(
         f"status:{name}:{_generation()}", {"value": value, "valid_until": valid_until}, timeout
     )
