@@ -94,7 +94,8 @@
   }
 
   function refresh() {
-    fetch(origin + "/api/v2/status.json", { mode: "cors", credentials: "omit" })
+    // no-cache: revalidate with the ETag each time (a 304 when nothing changed).
+    fetch(origin + "/api/v2/status.json", { mode: "cors", credentials: "omit", cache: "no-cache" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
