@@ -145,7 +145,10 @@ def test_embed_frame_on_an_allowed_origin(
     expect(page.get_by_role("link", name="All Systems Operational")).to_be_visible()
     assert_accessible(page)
 
-    frame = f'<iframe src="{status_site}/embed/frame" title="Platform status" width="320" height="48"></iframe>'
+    frame = (
+        f'<iframe src="{status_site}/embed/frame" title="Platform status" width="320" height="48">'
+        "</iframe>"
+    )
     url = host_page(status_site, host_html(frame))
     settings.STATUS_EMBED_FRAME_ANCESTORS = [url.rstrip("/")]
     page.goto(url)

@@ -39,7 +39,8 @@ def test_open_an_incident_in_one_step(client, editor, status_demo):
         f"/admin/status/incident/{incident.pk}/change/",
         {
             "name": incident.name, "impact": "major", "components": [api.pk],
-            "update_status": "resolved", "update_body": "Fixed.", "update_components": "operational",
+            "update_status": "resolved", "update_body": "Fixed.",
+            "update_components": "operational",
             "updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "1",
             "updates-0-id": incident.updates.get().pk, "updates-0-incident": incident.pk,
             "updates-0-display_at_0": "2026-11-25", "updates-0-display_at_1": "10:00:00",
@@ -65,9 +66,15 @@ def test_status_change_without_a_message_is_refused(client, editor, status_demo)
 
 
 def test_admin_lists_render(client, editor, status_demo):
-    for url in ["/admin/status/component/", "/admin/status/incident/", "/admin/status/maintenance/",
-                "/admin/status/componentgroup/", "/admin/status/maintenance/add/",
-                f"/admin/status/component/{Component.objects.get(slug='api').pk}/change/"]:  # fmt: skip
+    api = Component.objects.get(slug="api")
+    for url in [
+        "/admin/status/component/",
+        "/admin/status/incident/",
+        "/admin/status/maintenance/",
+        "/admin/status/componentgroup/",
+        "/admin/status/maintenance/add/",
+        f"/admin/status/component/{api.pk}/change/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 

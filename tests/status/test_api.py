@@ -226,7 +226,8 @@ def test_etag_gives_304_until_status_changes(client, status_demo):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v2/nope.json", "/api/v2/", "/api/v2", "/api/v2/summary.json/", "/api/v2/incidents/x.json",
+    ["/api/v2/nope.json", "/api/v2/", "/api/v2", "/api/v2/summary.json/",
+     "/api/v2/incidents/x.json",
      "/api/v2/summary.xml", "/api/v2/%E2%98%83"],
 )  # fmt: skip
 def test_unknown_api_paths_are_json_404s(client, url):

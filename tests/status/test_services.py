@@ -29,7 +29,8 @@ def test_timestamps_are_in_the_page_time_zone():
     [
         ([], [], False, ("none", "All Systems Operational")),
         (["operational"] * 3, [], False, ("none", "All Systems Operational")),
-        (["operational", "degraded_performance"], [], False, ("minor", "Partially Degraded Service")),
+        (["operational", "degraded_performance"], [], False,
+         ("minor", "Partially Degraded Service")),
         (["operational", "partial_outage"], [], False, ("minor", "Minor Service Outage")),
         (["operational", "major_outage"], [], False, ("major", "Partial System Outage")),
         (["major_outage", "major_outage"], [], False, ("critical", "Major System Outage")),
@@ -59,8 +60,11 @@ def test_an_update_sets_incident_and_component_status_in_one_step(open_incident)
     api = incident.components.get()
     assert api.status == "partial_outage"
     services.post_update(
-        incident=incident, status="monitoring", body="Fix deployed.", components={api: "degraded_performance"}
-    )  # fmt: skip
+        incident=incident,
+        status="monitoring",
+        body="Fix deployed.",
+        components={api: "degraded_performance"},
+    )
     incident.refresh_from_db()
     api.refresh_from_db()
     assert (incident.status, api.status) == ("monitoring", "degraded_performance")
