@@ -28,6 +28,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py import_content content/
+	$(PY) manage.py status import content/status/
 	$(PY) manage.py rebuild_search_index
 	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: $(PY) manage.py createsuperuser, then /admin/)"
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)

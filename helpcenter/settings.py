@@ -216,6 +216,18 @@ TICKET_RATE_LIMITS = {
 # First-response targets by priority, in hours.
 TICKET_SLA_HOURS = {"urgent": 1, "high": 4, "normal": 24, "low": 72}
 
+# Platform status (status/): the public page's identity in the Statuspage v2 API, and the
+# sites allowed to put /embed/frame in an iframe (CSP frame-ancestors; 'self' by default).
+STATUS_PAGE_ID = os.environ.get("STATUS_PAGE_ID", "helpcenter01")
+STATUS_PAGE_NAME = os.environ.get("STATUS_PAGE_NAME", "Help center platform")
+STATUS_PAGE_URL = os.environ.get("STATUS_PAGE_URL", "")  # default: this site's /status/
+STATUS_PAGE_TIME_ZONE = os.environ.get("STATUS_PAGE_TIME_ZONE", "Etc/UTC")
+STATUS_EMBED_FRAME_ANCESTORS = env_list("STATUS_EMBED_FRAME_ANCESTORS") or [CSP.SELF]
+# How long the banner state may be served from cache. Writes in this process (admin) show at
+# once; writes from another process (`manage.py status`) reach a per-process memory cache
+# only when it expires, hence a short default without Redis.
+STATUS_CACHE_SECONDS = int(os.environ.get("STATUS_CACHE_SECONDS", "300" if REDIS_URL else "15"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

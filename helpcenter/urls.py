@@ -13,5 +13,6 @@ urlpatterns = [
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),
     path("support/", include("tickets.urls")),
+    path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
     path("admin/", admin.site.urls),
 ]

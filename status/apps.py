@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class StatusConfig(AppConfig):
     name = "status"
     verbose_name = "Platform status"
+
+    def ready(self):
+        from status import signals  # noqa: F401

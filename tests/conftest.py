@@ -97,3 +97,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def status_unchanged(db):
+    """The platform status as cached between changes: the banner then costs no query.
+
+    Pages' pinned query counts use it; tests/status/test_banner.py measures the cold cost.
+    """
+    from status.services import status_state
+
+    status_state()

@@ -101,6 +101,9 @@ class Ticket(models.Model):
         "runbook steps already done", default=list, blank=True, editable=False
     )
     search_query = models.CharField(max_length=200, blank=True, editable=False)
+    open_incidents = models.JSONField(
+        "incidents open when sent", default=list, blank=True, editable=False
+    )
 
     # Triage.
     status = models.CharField(max_length=10, choices=TicketStatus, default=TicketStatus.NEW)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from status.services import active_incidents
 from tickets import emails
 from tickets.models import (
     Priority,
@@ -31,6 +32,7 @@ def create_ticket(ticket, *, intake=""):
     """Store a new ticket with its reference; emails go out once it is committed."""
     now = timezone.now()
     ticket.created_at = ticket.last_activity_at = ticket.waiting_since = now
+    ticket.open_incidents = [incident["name"] for incident in active_incidents()]
     ticket.save()
     ticket.reference = Ticket.reference_for(ticket.pk)
     ticket.save(update_fields=["reference"])

@@ -19,6 +19,8 @@ from django.test import Client
 
 from kb.models import Guide
 from runbooks.models import Runbook
+from status.importer import import_status
+from status.models import Incident
 from tickets import services
 from tickets.models import Ticket
 
@@ -46,6 +48,8 @@ def test_pages_have_no_html_errors(site, tmp_path):
     paths = ["/", "/?q=2fa", "/?q=zzzz-nothing", "/?tag=billing", "/support/",
              "/support/?runbook=cannot-sign-in", "/kb/no-such-page/",
              "/search/", "/search/?q=biling", "/search/?q=zzqxv", "/?q=stre"]  # fmt: skip
+    import_status(ROOT / "content" / "status")
+    paths += ["/status/", "/embed/frame"] + [i.get_absolute_url() for i in Incident.objects.all()]
     paths += [g.get_absolute_url() for g in Guide.objects.all()]
     paths += [g.get_absolute_url() + "?voted=1" for g in Guide.objects.all()[:1]]
     paths += [r.get_absolute_url() for r in Runbook.objects.all()]

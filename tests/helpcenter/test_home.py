@@ -130,7 +130,14 @@ def test_search_form_works_without_javascript(client, content):
 @pytest.mark.django_db
 @pytest.mark.parametrize("guides", [3, 300])
 def test_home_query_count_does_not_grow_with_guides(
-    client, make_guide, make_runbook, make_faq, page_blocks, django_assert_num_queries, guides
+    client,
+    make_guide,
+    make_runbook,
+    make_faq,
+    page_blocks,
+    django_assert_num_queries,
+    guides,
+    status_unchanged,
 ):
     for n in range(guides):
         make_guide(tags=[f"tag{n % 7}", "common"])

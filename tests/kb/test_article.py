@@ -38,7 +38,7 @@ def test_draft_is_hidden_from_public_but_previewable_by_staff(client, make_guide
 @pytest.mark.django_db
 @pytest.mark.parametrize("guides", [3, 300])
 def test_guide_query_count_does_not_grow(
-    client, make_guide, make_runbook, django_assert_num_queries, guides
+    client, make_guide, make_runbook, django_assert_num_queries, guides, status_unchanged
 ):
     created = [make_guide(tags=["common", f"t{n % 5}"]) for n in range(guides)]
     make_runbook(related_guides=created[:2])

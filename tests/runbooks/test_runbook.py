@@ -49,7 +49,7 @@ def test_runbook_feedback(client, make_runbook):
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [3, 300])
 def test_runbook_query_count_does_not_grow(
-    client, make_guide, make_runbook, django_assert_num_queries, count
+    client, make_guide, make_runbook, django_assert_num_queries, count, status_unchanged
 ):
     guides = [make_guide() for _ in range(count)]
     runbook = make_runbook(

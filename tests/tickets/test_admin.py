@@ -267,3 +267,11 @@ def test_resolving_without_a_reply_still_tells_the_customer(
         )
     assert sorted(m.to[0] for m in mail.outbox) == ["one@example.com", "two@example.com"]
     assert all("Resolved" in m.subject and "opens again" in m.body for m in mail.outbox)
+
+
+def test_editors_manage_platform_status_and_agents_do_not(client, editor, agent):
+    client.force_login(editor)
+    assert client.get("/admin/status/component/").status_code == 200
+    assert client.get("/admin/status/incident/add/").status_code == 200
+    client.force_login(agent)
+    assert client.get("/admin/status/component/").status_code == 403

@@ -215,3 +215,16 @@ def test_references_are_unique_and_sequential(client, content, ticket_data):
     refs = list(Ticket.objects.order_by("pk").values_list("reference", flat=True))
     assert len(set(refs)) == 3 and refs == sorted(refs)
     assert TicketMessage.objects.count() == 3
+
+
+def test_an_open_incident_is_shown_on_the_form_and_kept_with_the_ticket(
+    client, content, ticket_data
+):
+    from status.services import open_incident
+
+    assert "Known issue" not in client.get("/support/").content.decode()
+    open_incident(name="Elevated streaming errors", body="We are investigating.")
+    html = client.get("/support/").content.decode()
+    assert "Known issue right now" in html and "Elevated streaming errors" in html
+    client.post("/support/", ticket_data())
+    assert Ticket.objects.get().open_incidents == ["Elevated streaming errors"]

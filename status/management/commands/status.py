@@ -1,0 +1,278 @@
+"""`manage.py status ...`: drive the status page from a shell or a monitoring script.
+
+    status summary [--json]
+    status component list
+    status component set SLUG STATUS
+    status incident open NAME --body TEXT [--impact major] [--status investigating]
+                         [--component api=partial_outage ...] [--guide SLUG] [--runbook SLUG]
+    status incident update CODE --status identified --body TEXT [--component api=operational]
+    status incident resolve CODE [--body TEXT] [--keep-components]
+    status incident list [--all]
+    status maintenance schedule NAME --start ISO --end ISO --body TEXT [--component api ...]
+    status maintenance list
+    status import PATH
+    status tick
+
+Exit codes: 0 done, 1 a value was wrong (unknown component, status, incident...), 2 usage.
+"""
+
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.test import RequestFactory
+from django.utils import timezone
+
+from kb.models import Guide
+from runbooks.models import Runbook
+from status import services
+from status.importer import StatusContentError, import_status
+from status.models import (
+    Component,
+    ComponentStatus,
+    Impact,
+    Incident,
+    IncidentStatus,
+    MaintenanceStatus,
+)
+
+
+def _choice(value, choices, what):
+    if value not in choices:
+        raise CommandError(f"unknown {what} {value!r}; one of: {', '.join(choices)}")
+    return value
+
+
+def _component(slug):
+    component = Component.objects.filter(slug=slug).first() or (
+        Component.objects.filter(code=slug).first()
+    )
+    if component is None:
+        known = ", ".join(Component.objects.values_list("slug", flat=True)) or "none yet"
+        raise CommandError(f"unknown component {slug!r}; known: {known}")
+    return component
+
+
+def _component_statuses(values, default=None):
+    """["api=partial_outage", "dashboard"] → {Component: status}."""
+    result = {}
+    for value in values or []:
+        slug, _, status = value.partition("=")
+        status = status or default
+        if status is None:
+            raise CommandError(f"--component {value!r}: say which status, e.g. {slug}=major_outage")
+        result[_component(slug)] = _choice(status, ComponentStatus.values, "component status")
+    return result
+
+
+def _incident(code):
+    incident = Incident.objects.filter(code=code).first()
+    if incident is None:
+        raise CommandError(f"no incident or maintenance with code {code!r} (see `incident list`)")
+    return incident
+
+
+def _by_slug(model, slugs):
+    found = list(model.objects.filter(slug__in=slugs or []))
+    missing = sorted(set(slugs or []) - {o.slug for o in found})
+    if missing:
+        raise CommandError(f"unknown {model._meta.verbose_name} {', '.join(missing)}")
+    return found
+
+
+def _when(value):
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{value!r} is not an ISO 8601 date and time") from None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+class Command(BaseCommand):
+    help = "Show and change platform status: components, incidents, maintenance."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="area", required=True, metavar="AREA")
+
+        summary = sub.add_parser("summary", help="overall status, components, open incidents")
+        summary.add_argument("--json", action="store_true", help="print summary.json")
+
+        component = sub.add_parser("component", help="list components or set a status")
+        component_sub = component.add_subparsers(dest="action", required=True)
+        component_sub.add_parser("list")
+        set_ = component_sub.add_parser("set", help="set STATUS on component SLUG")
+        set_.add_argument("slug")
+        set_.add_argument("status", help=", ".join(ComponentStatus.values))
+
+        incident = sub.add_parser("incident", help="open, update, resolve or list incidents")
+        incident_sub = incident.add_subparsers(dest="action", required=True)
+        open_ = incident_sub.add_parser("open")
+        open_.add_argument("name")
+        open_.add_argument("--body", required=True)
+        open_.add_argument("--impact", default=Impact.MINOR, help=", ".join(Impact.values))
+        open_.add_argument("--status", default=IncidentStatus.INVESTIGATING)
+        open_.add_argument("--component", action="append", metavar="SLUG=STATUS")
+        open_.add_argument("--guide", action="append", metavar="SLUG")
+        open_.add_argument("--runbook", action="append", metavar="SLUG")
+        update = incident_sub.add_parser("update")
+        update.add_argument("code")
+        update.add_argument("--status", required=True)
+        update.add_argument("--body", required=True)
+        update.add_argument("--component", action="append", metavar="SLUG=STATUS")
+        resolve = incident_sub.add_parser("resolve")
+        resolve.add_argument("code")
+        resolve.add_argument("--body", default="This incident has been resolved.")
+        resolve.add_argument(
+            "--keep-components",
+            action="store_true",
+            help="leave component statuses as they are (default: back to operational)",
+        )
+        list_ = incident_sub.add_parser("list")
+        list_.add_argument("--all", action="store_true", help="resolved ones too")
+
+        maintenance = sub.add_parser("maintenance", help="schedule or list maintenance")
+        maintenance_sub = maintenance.add_subparsers(dest="action", required=True)
+        schedule = maintenance_sub.add_parser("schedule")
+        schedule.add_argument("name")
+        schedule.add_argument("--start", required=True, help="ISO 8601, e.g. 2026-12-01T02:00Z")
+        schedule.add_argument("--end", required=True)
+        schedule.add_argument("--body", required=True)
+        schedule.add_argument("--component", action="append", metavar="SLUG")
+        maintenance_sub.add_parser("list")
+
+        importer = sub.add_parser("import", help="load status content (content/status/)")
+        importer.add_argument("path")
+
+        sub.add_parser("tick", help="move maintenances on by the clock (reads do it too)")
+
+    def handle(self, *args, area, **options):
+        action = options.get("action")
+        handler = getattr(self, f"do_{area}_{action}" if action else f"do_{area}")
+        handler(**options)
+
+    # ------------------------------------------------------------------ summary
+
+    def do_summary(self, *, json=False, **options):
+        if json:
+            request = RequestFactory().get("/", HTTP_HOST="localhost")
+            body, _ = services.api_document("summary", request)
+            self.stdout.write(body.decode())
+            return
+        state = services.status_state()
+        self.stdout.write(f"{state['indicator']}: {state['description']}")
+        for group, children in services.component_tree():
+            for component in children:
+                prefix = f"{group.name} / " if group else ""
+                self.stdout.write(
+                    f"  {prefix}{component.name} [{component.slug}]: {component.status}"
+                )
+        for item in state["incidents"] + state["maintenances"]:
+            self.stdout.write(f"  open: {item['code']} {item['name']} ({item['status']})")
+
+    # ------------------------------------------------------------------ components
+
+    def do_component_list(self, **options):
+        for component in Component.objects.select_related("group"):
+            self.stdout.write(f"{component.slug}\t{component.status}\t{component.name}")
+
+    def do_component_set(self, *, slug, status, **options):
+        component = _component(slug)
+        _choice(status, ComponentStatus.values, "component status")
+        if component.status == status:
+            self.stdout.write(f"{component.slug} is already {status}")
+            return
+        old = component.status
+        component.set_status(status)
+        self.stdout.write(self.style.SUCCESS(f"{component.slug}: {old} → {status}"))
+
+    # ------------------------------------------------------------------ incidents
+
+    def do_incident_open(self, *, name, body, impact, status, **options):
+        _choice(impact, Impact.values, "impact")
+        _choice(status, IncidentStatus.values, "incident status")
+        incident = services.open_incident(
+            name=name,
+            body=body,
+            impact=impact,
+            status=status,
+            components=_component_statuses(options["component"]),
+            guides=_by_slug(Guide, options["guide"]),
+            runbooks=_by_slug(Runbook, options["runbook"]),
+        )
+        self.stdout.write(self.style.SUCCESS(f"opened {incident.code}: {incident.name}"))
+        self.stdout.write(incident.code)
+
+    def do_incident_update(self, *, code, status, body, **options):
+        incident = _incident(code)
+        choices = MaintenanceStatus.values if incident.is_maintenance else IncidentStatus.values
+        _choice(status, choices, "status")
+        services.post_update(
+            incident=incident,
+            status=status,
+            body=body,
+            components=_component_statuses(options["component"]),
+        )
+        self.stdout.write(self.style.SUCCESS(f"{incident.code}: {status}"))
+
+    def do_incident_resolve(self, *, code, body, keep_components, **options):
+        incident = _incident(code)
+        if not incident.is_open:
+            raise CommandError(f"{code} is already {incident.status}")
+        services.resolve_incident(
+            incident=incident, body=body, restore_components=not keep_components
+        )
+        self.stdout.write(self.style.SUCCESS(f"{incident.code}: resolved"))
+
+    def do_incident_list(self, *, all=False, **options):
+        incidents = Incident.objects.incidents()
+        for incident in incidents if all else incidents.unresolved():
+            self.stdout.write(
+                f"{incident.code}\t{incident.status}\t{incident.impact}\t{incident.name}"
+            )
+
+    # ------------------------------------------------------------------ maintenance
+
+    def do_maintenance_schedule(self, *, name, start, end, body, **options):
+        scheduled_for, scheduled_until = _when(start), _when(end)
+        if scheduled_until <= scheduled_for:
+            raise CommandError("--end must be after --start")
+        maintenance = services.schedule_maintenance(
+            name=name,
+            scheduled_for=scheduled_for,
+            scheduled_until=scheduled_until,
+            body=body,
+            components=[_component(slug) for slug in options["component"] or []],
+        )
+        self.stdout.write(self.style.SUCCESS(f"scheduled {maintenance.code}: {name}"))
+        self.stdout.write(maintenance.code)
+
+    def do_maintenance_list(self, **options):
+        for item in Incident.objects.maintenances().unresolved().order_by("scheduled_for"):
+            self.stdout.write(
+                f"{item.code}\t{item.status}\t{item.scheduled_for:%Y-%m-%dT%H:%MZ}"
+                f"\t{item.scheduled_until:%Y-%m-%dT%H:%MZ}\t{item.name}"
+            )
+
+    # ------------------------------------------------------------------ other
+
+    def do_import(self, *, path, **options):
+        try:
+            report = import_status(path)
+        except StatusContentError as error:
+            raise CommandError(str(error)) from None
+        for outcome in ("created", "updated"):
+            for label in getattr(report, outcome):
+                self.stdout.write(f"{outcome}: {label}")
+        self.stdout.write(
+            f"status content: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(report.errors)} error(s)"
+        )
+        for file, reason in report.errors:
+            self.stderr.write(f"{file}: {reason}")
+        if report.errors:
+            raise CommandError("some status content was not loaded")
+
+    def do_tick(self, **options):
+        moved = services.advance_maintenances()
+        self.stdout.write(f"{moved} maintenance(s) moved on")

@@ -1,0 +1,57 @@
+from django import template
+
+from status import services
+from status.models import ComponentStatus
+
+register = template.Library()
+
+
+@register.simple_tag
+def platform_status():
+    """The banner's state (indicator, words, open incidents), from the cache when warm."""
+    return services.status_state()
+
+
+@register.simple_tag
+def active_incidents():
+    return services.active_incidents()
+
+
+@register.inclusion_tag("status/_incident_notice.html")
+def incident_notice(kind, obj):
+    """A notice for a guide ("guides") or runbook ("runbooks") linked to an open incident."""
+    return {"incidents": services.incident_notices(kind, obj.pk)}
+
+
+# Colour tone and icon for an indicator (none/minor/major/critical/maintenance), a component
+# status or an incident impact. The icon is never alone: text always goes with it.
+TONES = {
+    "none": "ok",
+    "operational": "ok",
+    "maintenance": "maintenance",
+    "under_maintenance": "maintenance",
+    "minor": "minor",
+    "degraded_performance": "minor",
+    "major": "major",
+    "partial_outage": "major",
+    "critical": "critical",
+    "major_outage": "critical",
+    "no_data": "none",
+}
+ICONS = {"ok": "check", "maintenance": "wrench", "minor": "warning", "major": "warning"}
+
+
+@register.filter
+def tone(value):
+    return TONES.get(value, "minor")
+
+
+@register.inclusion_tag("status/_icon.html")
+def status_icon(value):
+    return {"icon": ICONS.get(TONES.get(value, "minor"), "cross")}
+
+
+@register.filter
+def status_label(value):
+    """A component status in words ("Partial outage")."""
+    return ComponentStatus(value).label

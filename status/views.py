@@ -1,0 +1,157 @@
+import hashlib
+from functools import cache, wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.csp import CSP
+from django.utils.http import parse_etags
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET, require_safe
+
+from status import services
+from status.models import Incident
+
+API_MAX_AGE = 30
+# White text on these passes WCAG AA (4.5:1).
+BADGE_COLOURS = {
+    "none": "#146c2e",
+    "maintenance": "#1f4fd1",
+    "minor": "#7a4b00",
+    "major": "#a13c00",
+    "critical": "#b3261e",
+}
+EMBED_SCRIPT = Path(settings.BASE_DIR) / "static" / "status" / "embed.js"
+
+
+def public(max_age):
+    """For responses other sites read: any origin, shared caches welcome.
+
+    These views never touch the session, the user or the CSRF token, so no cookie is set
+    and no `Vary: Cookie` is added (tests pin that).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Cache-Control"] = f"public, max-age={max_age}"
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def conditional(request, body, etag, content_type):
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    return response
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@require_GET
+def status_page(request):
+    state = services.status_state()
+    tree = services.component_tree()
+    components = [c for _, children in tree for c in children]
+    uptime = services.uptime_by_component(components)
+    for component in components:
+        component.uptime = uptime[component.pk]
+    incidents = Incident.objects.incidents()
+    context = {
+        "state": state,
+        "tree": tree,
+        "incidents": incidents.unresolved().with_details(),
+        "active_maintenances": services.maintenances("active").with_details(),
+        "upcoming_maintenances": services.maintenances("upcoming").with_details(),
+        "past_incidents": incidents.resolved().with_details()[:10],
+        "uptime_days": services.UPTIME_DAYS,
+    }
+    return TemplateResponse(request, "status/status_page.html", context)
+
+
+@require_GET
+def incident_detail(request, code):
+    incident = get_object_or_404(
+        Incident.objects.with_details().prefetch_related("guides", "runbooks"), code=code
+    )
+    return TemplateResponse(request, "status/incident_detail.html", {"incident": incident})
+
+
+# --------------------------------------------------------------------------- Statuspage API
+
+
+@require_safe
+@public(API_MAX_AGE)
+def api_document(request, name):
+    body, etag = services.api_document(name, request)
+    return conditional(request, body, etag, "application/json")
+
+
+@public(API_MAX_AGE)
+def api_not_found(request, rest=""):
+    return JsonResponse({"error": "Not found", "status": 404}, status=404)
+
+
+# --------------------------------------------------------------------------- embeds
+
+
+@cache
+def _embed_script():
+    body = EMBED_SCRIPT.read_bytes()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@require_safe
+@public(300)
+def embed_script(request):
+    body, etag = _embed_script()
+    return conditional(request, body, etag, "text/javascript; charset=utf-8")
+
+
+def _frame_policy():
+    return {
+        "default-src": [CSP.NONE],
+        "style-src": [CSP.SELF],
+        "img-src": [CSP.SELF],
+        "base-uri": [CSP.NONE],
+        "form-action": [CSP.NONE],
+        "frame-ancestors": settings.STATUS_EMBED_FRAME_ANCESTORS,
+    }
+
+
+@require_safe
+@xframe_options_exempt
+@public(API_MAX_AGE)
+def embed_frame(request):
+    response = TemplateResponse(
+        request, "status/embed_frame.html", {"state": services.status_state()}
+    )
+    response._csp_config = _frame_policy()  # frame-ancestors from settings
+    return response
+
+
+@require_safe
+@public(60)
+@csp_override({"default-src": [CSP.NONE]})
+def badge_svg(request):
+    state = services.status_state()
+    context = {
+        "state": state,
+        "colour": BADGE_COLOURS[state["indicator"]],
+        "width": 64 + 7 * len(state["description"]),  # Verdana 11px is about 7px a letter
+    }
+    body = render_to_string("status/badge.svg", context).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return conditional(request, body, etag, "image/svg+xml")

@@ -1,0 +1,116 @@
+"""`manage.py status`: what a monitoring script can do, and the errors it gets."""
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from status.models import Component, ComponentStatusChange, Incident
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args):
+    out = StringIO()
+    call_command("status", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_component_set_and_summary(status_demo):
+    assert "api: operational → degraded_performance" in run(
+        "component", "set", "api", "degraded_performance"
+    )
+    assert Component.objects.get(slug="api").status == "degraded_performance"
+    summary = run("summary")
+    assert summary.startswith("minor: Partially Degraded Service")
+    assert "API [api]: degraded_performance" in summary
+    data = json.loads(run("summary", "--json"))
+    assert data["status"]["indicator"] == "minor"
+
+
+def test_incident_open_update_resolve(status_demo):
+    code = run(
+        "incident", "open", "Sign-in failures", "--impact", "critical", "--body", "Investigating.",
+        "--component", "authentication=major_outage", "--guide", "authentication-and-security",
+    ).split()[-1]  # fmt: skip
+    incident = Incident.objects.get(code=code)
+    assert (incident.impact, incident.status) == ("critical", "investigating")
+    assert Component.objects.get(slug="authentication").status == "major_outage"
+    assert [g.slug for g in incident.guides.all()] == ["authentication-and-security"]
+    run("incident", "update", code, "--status", "identified", "--body", "Found it.")
+    assert code in run("incident", "list")
+    run("incident", "resolve", code)
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+    assert Component.objects.get(slug="authentication").status == "operational"
+    assert code not in run("incident", "list")
+    assert code in run("incident", "list", "--all")
+
+
+def test_maintenance_schedule(status_demo):
+    code = run(
+        "maintenance", "schedule", "Database upgrade", "--start", "2099-01-01T02:00Z",
+        "--end", "2099-01-01T03:00Z", "--body", "Read-only dashboard.", "--component", "dashboard",
+    ).split()[-1]  # fmt: skip
+    maintenance = Incident.objects.get(code=code)
+    assert maintenance.is_maintenance and maintenance.status == "scheduled"
+    assert "Database upgrade" in run("maintenance", "list")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["component", "set", "nope", "operational"], "unknown component 'nope'; known: api,"),
+        (["component", "set", "api", "broken"],
+         "unknown component status 'broken'; one of: operational,"),
+        (["incident", "update", "zzzzzzzzzzzz", "--status", "identified", "--body", "x"],
+         "no incident"),
+        (["incident", "open", "X", "--body", "x", "--impact", "huge"], "unknown impact 'huge'"),
+        (["incident", "open", "X", "--body", "x", "--component", "api"], "say which status"),
+        (["maintenance", "schedule", "X", "--start", "soon", "--end", "later", "--body", "x"],
+         "'soon' is not an ISO 8601"),
+        (["maintenance", "schedule", "X", "--start", "2099-01-02T00:00Z",
+          "--end", "2099-01-01T00:00Z",
+          "--body", "x"], "--end must be after --start"),
+    ],
+)  # fmt: skip
+def test_clear_errors(status_demo, args, message):
+    with pytest.raises(CommandError, match=message.replace("(", r"\(")) as error:
+        run(*args)
+    assert error.value.returncode == 1
+
+
+def test_import_is_idempotent_and_keeps_live_statuses(status_demo):
+    Component.objects.get(slug="api").set_status("partial_outage")
+    history = ComponentStatusChange.objects.count()
+    out = run("import", str(ROOT / "content" / "status"))
+    assert "0 created, 0 updated, 12 unchanged, 0 error(s)" in out
+    assert Component.objects.get(slug="api").status == "partial_outage"
+    assert ComponentStatusChange.objects.count() == history
+    assert Incident.objects.count() == 1
+
+
+def test_import_reports_bad_content(tmp_path, db):
+    (tmp_path / "bad.yaml").write_text(
+        "components:\n  - slug: api\n    name: API\n    group: nope\n"
+        "incidents:\n  - code: TOOSHORT\n    name: X\n    updates: [{}]\n"
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="some status content was not loaded"):
+        call_command("status", "import", str(tmp_path), stdout=StringIO(), stderr=err)
+    assert "no group 'nope'" in err.getvalue()
+    assert "must be 12 lowercase letters or digits" in err.getvalue()
+
+
+def test_usage_errors_exit_2_from_the_shell():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "status", "component", "set", "api"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "the following arguments are required: status" in result.stderr

@@ -1,0 +1,136 @@
+"""/status/, incident pages, feeds, embeds and the badge."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import override_settings
+
+from status.models import Component, Incident
+
+pytestmark = pytest.mark.django_db
+
+
+def test_status_page_shows_overall_components_groups_and_past_incident(client, status_demo):
+    response = client.get("/status/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "All Systems Operational" in html
+    assert '<span class="components__name">Model providers</span>' in html
+    assert "<details>" in html  # the group is collapsed while all is well
+    assert "Past incidents" in html and "Elevated error rates on streaming responses" in html
+    assert "Active incidents" not in html
+    # 90 day bars per showcased component, with a text alternative.
+    assert html.count('class="uptime__day ') == 10 * 90
+    assert re.search(
+        r'aria-label="API, last 90 days: 99\.\d\d% uptime; 4 Nov 2026: partial outage"', html
+    )
+
+
+def test_status_page_shows_active_incident_timeline_and_maintenance(
+    client, status_demo, open_incident, schedule
+):
+    anthropic = Component.objects.get(slug="anthropic-models")
+    incident = open_incident("Slow Anthropic responses", components={anthropic: "partial_outage"})
+    schedule(60, 120, name="Database upgrade")
+    html = client.get("/status/").content.decode()
+    assert "Active incidents" in html and f'href="{incident.get_absolute_url()}"' in html
+    assert "We are investigating." in html
+    assert "Scheduled maintenance" in html and "Database upgrade" in html
+    assert "<details open>" in html  # the group with the partial outage opens
+    assert "Partial outage" in html
+
+
+def test_status_page_query_count_does_not_grow(
+    client, status_demo, open_incident, django_assert_num_queries
+):
+    open_incident("One", components={Component.objects.get(slug="playground"): "partial_outage"})
+    client.get("/status/")
+    with django_assert_num_queries(16):
+        client.get("/status/")
+    for n in range(5):
+        open_incident(
+            f"More {n}", components={Component.objects.get(slug="api"): "degraded_performance"}
+        )
+    client.get("/status/")
+    with django_assert_num_queries(16):
+        client.get("/status/")
+
+
+def test_incident_page(client, status_demo):
+    incident = Incident.objects.get(code="strm2026nov4")
+    html = client.get(incident.get_absolute_url()).content.decode()
+    assert '<h1 id="incident-title">Elevated error rates on streaming responses</h1>' in html
+    assert html.count('class="timeline__item"') == 4
+    assert 'href="/runbooks/streaming-response-fails/"' in html
+    assert client.get("/status/incidents/nosuchincide/").status_code == 404
+
+
+def test_atom_and_rss_feeds(client, status_demo, schedule):
+    schedule(60, 120, name="Database upgrade")
+    atom = client.get("/history.atom")
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(atom.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert titles == [
+        "Maintenance: Database upgrade (scheduled)",
+        "Incident: Elevated error rates on streaming responses (resolved)",
+    ]
+    rss = client.get("/history.rss")
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    item = ET.fromstring(rss.content).find("channel/item[2]")
+    assert item.findtext("link") == "http://127.0.0.1/status/incidents/strm2026nov4/"
+    assert "Identified: A configuration change" in item.findtext("description")
+
+
+def test_embed_script_is_public_javascript_without_cookies(client):
+    response = client.get("/embed/status.js")
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "public" in response["Cache-Control"]
+    body = response.content.decode()
+    assert "document.currentScript" in body and "/api/v2/status.json" in body
+    assert ".innerHTML" not in body and 'setAttribute("style"' not in body
+    assert not response.cookies
+    assert (
+        client.get("/embed/status.js", headers={"If-None-Match": response["ETag"]}).status_code
+        == 304
+    )
+
+
+def test_embed_frame_may_be_framed_by_configured_origins_only(client, status_demo):
+    response = client.get("/embed/frame")
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp and "default-src 'none'" in csp
+    assert "X-Frame-Options" not in response
+    html = response.content.decode()
+    assert "All Systems Operational" in html and 'target="_top"' in html
+    assert "site-header" not in html and "<script" not in html and "style=" not in html
+    with override_settings(STATUS_EMBED_FRAME_ANCESTORS=["https://www.example.com"]):
+        csp = client.get("/embed/frame")["Content-Security-Policy"]
+    assert "frame-ancestors https://www.example.com" in csp
+
+
+def test_other_pages_still_refuse_framing(client):
+    response = client.get("/status/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_badge_is_an_accessible_cacheable_svg(client, status_demo):
+    response = client.get("/badge.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response["Cache-Control"] == "public, max-age=60"
+    root = ET.fromstring(response.content)
+    assert root.get("role") == "img"
+    assert (
+        root.findtext("{http://www.w3.org/2000/svg}title")
+        == "Platform status: All Systems Operational"
+    )
+    assert 'fill="#146c2e"' in response.content.decode()
+    Component.objects.get(slug="api").set_status("major_outage")
+    body = client.get("/badge.svg").content.decode()
+    assert (
+        "Partial System Outage" in body and 'fill="#b3261e"' not in body and "#146c2e" not in body
+    )
