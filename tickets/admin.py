@@ -1,5 +1,6 @@
 """The support queue: the Django admin, arranged for triage."""
 
+import re
 import zoneinfo
 from datetime import UTC, timedelta
 
@@ -36,6 +37,8 @@ def short_duration(delta):
     return f"{minutes // (60 * 24)} d"
 
 
+PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
+
 SLA_BADGES = {
     SLAState.BREACHED: ("sla sla--breached", "⚠"),
     SLAState.AT_RISK: ("sla sla--at-risk", "◔"),
@@ -46,7 +49,12 @@ SLA_BADGES = {
 
 
 def staff_users():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    """People who can work tickets: superusers and whoever holds "change ticket"."""
+    can_work = Q(is_superuser=True)
+    can_work |= Q(groups__permissions__codename="change_ticket")
+    can_work |= Q(user_permissions__codename="change_ticket")
+    users = get_user_model().objects.filter(can_work, is_staff=True, is_active=True)
+    return users.distinct().order_by("username")
 
 
 class AssignmentFilter(admin.SimpleListFilter):
@@ -105,10 +113,30 @@ class TicketAdminForm(forms.ModelForm):
     assignee = forms.ModelChoiceField(
         queryset=staff_users(), required=False, empty_label="Unassigned"
     )
+    # The version the agent saw; a customer reply in the meantime must not be overwritten.
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Ticket
         fields = ["status", "priority", "assignee", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = Ticket.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+            if stored and cleaned.get("seen_version") != stored[0].isoformat():
+                raise forms.ValidationError(
+                    "This ticket changed while you had it open (the customer may have "
+                    "written). Your text is kept below: reload the ticket in another tab, "
+                    "read what changed, then save again.",
+                    code="stale",
+                )
+        return cleaned
 
 
 @admin.register(Ticket)
@@ -145,7 +173,7 @@ class TicketAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["details"]}),
         ("Conversation", {"fields": ["conversation"]}),
-        ("Reply", {"fields": ["reply_kind", "reply"]}),
+        ("Reply", {"fields": ["reply_kind", "reply", "seen_version"]}),
         ("Triage", {"fields": ["status", "priority", "assignee", "category"]}),
         ("Times", {"fields": ["created_at", "first_response", "resolution", "sla"]}),
         ("History", {"fields": ["history"], "classes": ["collapse"]}),
@@ -274,7 +302,7 @@ class TicketAdmin(admin.ModelAdmin):
     def _bulk(self, request, queryset, change, done):
         count = 0
         with transaction.atomic():
-            for ticket in queryset.select_for_update():
+            for ticket in queryset.select_for_update(of=("self",)):
                 before, old_status = services.snapshot(ticket), ticket.status
                 change(ticket)
                 services.apply_status_clocks(ticket, old_status)
@@ -335,13 +363,13 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge duplicates into the oldest", permissions=["change"])
     def merge(self, request, queryset):
-        tickets = list(queryset.filter(merged_into__isnull=True))
-        if len(tickets) < 2:
-            self.message_user(request, "Select two or more tickets to merge.", messages.ERROR)
+        try:
+            keep = services.merge(list(queryset), actor=request.user)
+        except services.MergeRefused as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
             return
-        keep = services.merge(tickets, actor=request.user)
         self.message_user(
-            request, f"Merged {len(tickets) - 1} ticket(s) into {keep.reference}.", messages.SUCCESS
+            request, f"Merged the selected tickets into {keep.reference}.", messages.SUCCESS
         )
 
 
@@ -355,7 +383,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "kind",
         "to",
         "subject",
-        "body",
+        "body_redacted",
         "state",
         "attempts",
         "last_error",
@@ -363,10 +391,16 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
     ]
+    fields = readonly_fields
     actions = ["retry_now"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="body")
+    def body_redacted(self, obj):
+        """Staff never see a customer's private link: it would let them act as the customer."""
+        return PRIVATE_LINK.sub(r"\1[private link]/", obj.body)
 
     @admin.action(description="Retry sending now", permissions=["change"])
     def retry_now(self, request, queryset):

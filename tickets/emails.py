@@ -89,6 +89,8 @@ def deliver(email_id):
         )
         if email is None:
             return "nothing to send"
+        if email.state == OutboundEmail.State.FAILED and email.next_attempt_at > timezone.now():
+            return "not due"  # a deferred retry and the cron job must not both spend a try
         message = EmailMessage(
             subject=email.subject,
             body=email.body,

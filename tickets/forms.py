@@ -1,3 +1,4 @@
+import functools
 import time
 import zoneinfo
 from datetime import timedelta
@@ -29,6 +30,12 @@ HINTS = {
     "occurred_tz": "A name like Europe/Berlin or America/New_York, or UTC.",
     "description": "What you did, what you expected, what happened instead.",
 }
+
+
+@functools.cache
+def time_zones():
+    """IANA zone names by lower-case name (the lookup is slow; names are typed by hand)."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
 
 
 def signed_start(now=None):
@@ -102,7 +109,7 @@ class TicketForm(forms.ModelForm):
                     "data-hx-get": reverse("tickets:ticket-suggestions"),
                     "data-hx-trigger": "input changed delay:400ms",
                     "data-hx-target": "#suggestions",
-                    "data-hx-swap": "outerHTML",
+                    "data-hx-swap": "innerHTML",
                     "data-hx-include": "#id_subject, #id_error_message, #id_intake",
                     "data-hx-sync": "closest form:replace",
                 }
@@ -117,11 +124,12 @@ class TicketForm(forms.ModelForm):
             return ""
         if value.upper() in {"UTC", "GMT", "Z"}:
             return "UTC"
-        if value not in zoneinfo.available_timezones():
+        name = time_zones().get(value.lower())
+        if name is None:
             raise forms.ValidationError(
                 "We don't know this time zone. Use a name like Europe/Berlin or UTC."
             )
-        return value
+        return name
 
     def clean(self):
         cleaned = super().clean()
@@ -130,8 +138,10 @@ class TicketForm(forms.ModelForm):
         if occurred and tz_name:
             # The browser's local time in the customer's zone, not the server's.
             naive = timezone.make_naive(occurred) if timezone.is_aware(occurred) else occurred
-            cleaned["occurred_at"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(tz_name))
-        if occurred and cleaned["occurred_at"] > timezone.now() + timedelta(minutes=10):
+            occurred = cleaned["occurred_at"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(tz_name))
+        # Without a zone the time may be any zone's: only refuse what is future everywhere.
+        slack = timedelta(minutes=10) if tz_name else timedelta(hours=14, minutes=10)
+        if occurred and occurred > timezone.now() + slack:
             self.add_error("occurred_at", "This time is in the future. When did it happen?")
         return cleaned
 

@@ -101,6 +101,8 @@ class Ticket(models.Model):
         "runbook steps already done", default=list, blank=True, editable=False
     )
     search_query = models.CharField(max_length=200, blank=True, editable=False)
+    # One id per form shown: a second "Send" of the same form finds the first ticket.
+    intake = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     open_incidents = models.JSONField(
         "incidents open when sent", default=list, blank=True, editable=False
     )
@@ -210,10 +212,9 @@ class TicketMessage(models.Model):
     def author_name(self):
         if self.author_kind == self.Author.CUSTOMER:
             return self.ticket.name or self.ticket.email
-        if self.author_kind == self.Author.STAFF and self.author:
-            return self.author.get_full_name() or self.author.get_username()
         if self.author_kind == self.Author.STAFF:
-            return "Support"
+            # A first name, never a login name; customers see this.
+            return (self.author and self.author.first_name) or "Support"
         return "Help center"
 
 
@@ -248,7 +249,7 @@ class OutboundEmail(models.Model):
         GAVE_UP = "gave_up", "Failed (gave up)"
 
     ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
     kind = models.CharField(max_length=30)
     to = models.EmailField(max_length=254)

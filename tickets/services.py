@@ -8,6 +8,8 @@ from django.utils import timezone
 from status.services import active_incidents
 from tickets import emails
 from tickets.models import (
+    FINISHED,
+    WAITING_ON_SUPPORT,
     Priority,
     SuggestionOpen,
     Ticket,
@@ -31,6 +33,7 @@ def _display(ticket, field):
 def create_ticket(ticket, *, intake=""):
     """Store a new ticket with its reference; emails go out once it is committed."""
     now = timezone.now()
+    ticket.intake = intake
     ticket.created_at = ticket.last_activity_at = ticket.waiting_since = now
     ticket.open_incidents = [incident["name"] for incident in active_incidents()]
     ticket.save()
@@ -79,13 +82,16 @@ def apply_status_clocks(ticket, old_status):
     if ticket.status == old_status:
         return
     now = timezone.now()
-    if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+    if ticket.status in FINISHED:
         ticket.resolved_at = ticket.resolved_at or now
         ticket.waiting_since = None
-    elif old_status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+    elif old_status in FINISHED:
         ticket.resolved_at = None
     if ticket.status == TicketStatus.PENDING:
         ticket.waiting_since = None
+    elif ticket.status in WAITING_ON_SUPPORT and old_status not in WAITING_ON_SUPPORT:
+        # Reopened: the ticket waits on support again, and its SLA clock restarts.
+        ticket.waiting_since = ticket.waiting_since or now
 
 
 @transaction.atomic
@@ -169,12 +175,31 @@ def customer_solved(ticket):
     return ticket
 
 
+class MergeRefused(Exception):
+    pass
+
+
 @transaction.atomic
 def merge(tickets, *, actor):
     """Merge duplicates into the oldest ticket: their messages are copied over in order and
-    they are closed with a pointer to it. Returns the ticket kept."""
-    tickets = sorted(tickets, key=lambda t: (t.created_at, t.pk))
+    they are closed with a pointer to it. Returns the ticket kept.
+
+    Only one requester's tickets merge: another customer could not follow the kept ticket.
+    """
+    pks = [t.pk for t in tickets]
+    tickets = list(
+        Ticket.objects.select_for_update()
+        .filter(pk__in=pks, merged_into__isnull=True)
+        .order_by("created_at", "pk")
+    )
+    if len(tickets) < 2:
+        raise MergeRefused("Select two or more tickets that are not merged yet.")
+    if len({t.email.lower() for t in tickets}) > 1:
+        raise MergeRefused("Only tickets from the same requester can be merged.")
     keep, duplicates = tickets[0], tickets[1:]
+    keep_before, keep_status = snapshot(keep), keep.status
+    # Decided before the duplicates close: does any of them still wait on support?
+    waiting = [t.waiting_since for t in tickets if t.status in WAITING_ON_SUPPORT]
     for dup in duplicates:
         for message in dup.messages.all():
             TicketMessage.objects.create(
@@ -182,15 +207,14 @@ def merge(tickets, *, actor):
                 author_kind=message.author_kind,
                 author=message.author,
                 body=message.body,
-                # Another requester's words stay internal to the kept ticket's customer.
-                is_internal=message.is_internal or dup.email.lower() != keep.email.lower(),
+                is_internal=message.is_internal,
                 created_at=message.created_at,
             )
         TicketMessage.objects.create(
             ticket=keep,
             author_kind=TicketMessage.Author.SYSTEM,
             author=actor,
-            body=f"Merged {dup.reference} ({dup.email}) into this ticket.",
+            body=f"Merged {dup.reference} into this ticket.",
             is_internal=True,
         )
         before, old_status = snapshot(dup), dup.status
@@ -205,21 +229,26 @@ def merge(tickets, *, actor):
             author=actor,
             body=f"This ticket was merged into {keep.reference}; the conversation continues there.",
         )
-    if duplicates:
-        keep.waiting_since = min(
-            filter(None, [t.waiting_since for t in tickets]), default=keep.waiting_since
-        )
-        keep.priority = max(t.priority for t in tickets)
-        keep.save()
+    keep.priority = max(t.priority for t in tickets)
+    if waiting:
+        if keep.status not in WAITING_ON_SUPPORT:
+            keep.status = TicketStatus.OPEN
+        keep.waiting_since = min(filter(None, waiting), default=timezone.now())
+    apply_status_clocks(keep, keep_status)
+    keep.last_activity_at = timezone.now()
+    keep.save()
+    record_changes(keep, keep_before, actor)
     return keep
 
 
 def send_links(email):
-    """The "lost your link?" form: refresh and email the links of this address's tickets."""
+    """The "lost your link?" form: refresh and email the links of this address's tickets.
+    Runs as a task, so the form answers in the same time whether or not there are any."""
     now = timezone.now()
     tickets = list(Ticket.objects.filter(email__iexact=email.strip()).order_by("-created_at")[:20])
     if not tickets:
         return 0
-    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(link_sent_at=now)
-    emails.queue_links(tickets, email.strip())
+    with transaction.atomic():
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(link_sent_at=now)
+        emails.queue_links(tickets, email.strip())
     return len(tickets)

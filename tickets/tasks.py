@@ -6,3 +6,10 @@ from tickets import emails
 @task
 def deliver_email(email_id):
     return emails.deliver(email_id)
+
+
+@task
+def send_ticket_links(email):
+    from tickets.services import send_links
+
+    return send_links(email)

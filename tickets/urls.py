@@ -5,10 +5,10 @@ from tickets import views
 app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_create, name="ticket-create"),
+    path("sent/<str:receipt>/", views.ticket_sent, name="ticket-sent"),
     path("suggestions/", views.ticket_suggestions, name="ticket-suggestions"),
     path("suggestions/<int:pk>/", views.suggestion_open, name="suggestion-open"),
     path("tickets/", views.lost_link, name="lost-link"),
     path("tickets/<str:token>/", views.ticket_detail, name="ticket-detail"),
-    path("tickets/<str:token>/sent/", views.ticket_sent, name="ticket-sent"),
     path("tickets/<str:token>/solved/", views.ticket_solved, name="ticket-solved"),
 ]

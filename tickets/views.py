@@ -1,13 +1,18 @@
 """Customer side of support: the contact form, suggestions while typing, the confirmation,
 the private ticket page and "lost your link?"."""
 
+import logging
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import get_usage
@@ -19,8 +24,12 @@ from search.services import search
 from tickets import services
 from tickets.forms import LostLinkForm, ReplyForm, TicketForm, signed_start
 from tickets.models import SuggestionOpen, Ticket
+from tickets.tasks import send_ticket_links
+
+log = logging.getLogger(__name__)
 
 SUGGESTIONS = 4
+RECEIPT_MAX_AGE = 60 * 60  # the confirmation page can be reloaded for an hour
 
 
 def _email_key(group, request):
@@ -81,29 +90,36 @@ def ticket_create(request):
     notice = ""
     if request.method == "POST":
         form = TicketForm(request.POST)
+        # Every POST counts per address of origin; per email only tickets that would be
+        # stored, so typing mistakes never lock a customer out (or someone else's address).
         wait = _rate_limited(
-            request,
-            ("tickets:create:ip", "ip", settings.TICKET_RATE_LIMITS["ip"]),
-            ("tickets:create:email", _email_key, settings.TICKET_RATE_LIMITS["email"]),
+            request, ("tickets:create:ip", "ip", settings.TICKET_RATE_LIMITS["ip"])
         )
+        if not wait and form.is_honeypot_filled():
+            # A bot: answer like a success, store nothing.
+            return redirect("tickets:ticket-sent", receipt=_receipt(None))
+        if not wait and not form.too_fast() and form.is_valid():
+            duplicate = _same_form_ticket(form)
+            if duplicate:  # the same form sent twice (double click, reload): one ticket
+                return redirect("tickets:ticket-sent", receipt=_receipt(duplicate))
+            wait = _rate_limited(
+                request,
+                ("tickets:create:email", _email_key, settings.TICKET_RATE_LIMITS["email"]),
+            )
+            if not wait:
+                ticket = form.save(commit=False)
+                ticket.runbook, ticket.checks_done = runbook, checks_done
+                ticket.search_query = search_query
+                services.create_ticket(ticket, intake=form.cleaned_data["intake"])
+                return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
         if wait:
             status = 429
             notice = (
                 f"You have sent several tickets in a short time. Please wait {_minutes(wait)} "
                 "and send again: everything you typed is still here."
             )
-        elif form.is_honeypot_filled():
-            # A bot: answer like a success, store nothing.
-            context = {"ticket": None, "link_days": settings.TICKET_LINK_DAYS}
-            return TemplateResponse(request, "tickets/ticket_sent.html", context)
         elif form.too_fast():
             notice = "That was very quick. Please check your ticket, then send it again."
-        elif form.is_valid():
-            ticket = form.save(commit=False)
-            ticket.runbook, ticket.checks_done = runbook, checks_done
-            ticket.search_query = search_query
-            services.create_ticket(ticket, intake=form.cleaned_data["intake"])
-            return redirect("tickets:ticket-sent", token=ticket.access_token)
         # Shown again with everything typed and the same field errors. The start time stays
         # (the customer has spent it), unless it was missing or too recent.
         data = request.POST.copy()
@@ -175,15 +191,39 @@ def _ticket_for(token):
     return ticket
 
 
+RECEIPT_SALT = "tickets.receipt"
+
+
+def _receipt(ticket):
+    """A signed, short-lived note of which ticket was just sent (0 for a bot's). The
+    confirmation shows the reference, never the private link: that goes to the email
+    address only, so nobody reads replies meant for an address they typed."""
+    return signing.dumps(ticket.pk if ticket else 0, salt=RECEIPT_SALT, compress=True)
+
+
+def _same_form_ticket(form):
+    intake = form.cleaned_data.get("intake")
+    if not intake:
+        return None
+    return Ticket.objects.filter(
+        intake=intake,
+        email__iexact=form.cleaned_data["email"],
+        created_at__gte=timezone.now() - timedelta(hours=1),
+    ).first()
+
+
 @never_cache
 @require_GET
-def ticket_sent(request, token):
-    ticket = _ticket_for(token)
-    return TemplateResponse(
-        request,
-        "tickets/ticket_sent.html",
-        {"ticket": ticket, "link_days": settings.TICKET_LINK_DAYS},
-    )
+def ticket_sent(request, receipt):
+    try:
+        pk = signing.loads(receipt, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404 from None
+    ticket = Ticket.objects.filter(pk=pk).first() if pk else None
+    if pk and ticket is None:
+        raise Http404
+    context = {"ticket": ticket, "link_days": settings.TICKET_LINK_DAYS}
+    return TemplateResponse(request, "tickets/ticket_sent.html", context)
 
 
 @never_cache
@@ -202,6 +242,7 @@ def ticket_detail(request, token):
                 None, f"You have sent many replies in a short time. Please wait {_minutes(wait)}."
             )
             status = 429
+            retry_after = wait
         elif ticket.status == "closed":
             form.add_error(None, "This ticket is closed. Please open a new ticket.")
         elif form.is_valid():
@@ -217,7 +258,7 @@ def ticket_detail(request, token):
     }
     response = TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
     if status == 429:
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -244,12 +285,21 @@ def lost_link(request):
             form.add_error(None, f"Too many requests. Please wait {_minutes(wait)}.")
             status = 429
         elif form.is_valid():
-            services.send_links(form.cleaned_data["email"])
+            email = form.cleaned_data["email"]
+            # Looked up by a task after the response: the same answer, in the same time.
+            transaction.on_commit(lambda: _enqueue_links(email))
             # The same answer whether or not the address has tickets.
             return TemplateResponse(
                 request, "tickets/lost_link.html", {"sent_to": form.cleaned_data["email"]}
             )
     response = TemplateResponse(request, "tickets/lost_link.html", {"form": form}, status=status)
     if status == 429:
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(wait)
     return response
+
+
+def _enqueue_links(email):
+    try:
+        send_ticket_links.enqueue(email)
+    except Exception:
+        log.exception("Could not enqueue the lost-link task")

@@ -1,7 +1,11 @@
-/* The contact form: pre-fill "when did it happen" with now, in the browser's time zone.
+/* The contact form: focus the error summary after a failed send; pre-fill "when did it happen" with now, in the browser's time zone.
  * Without JavaScript both fields stay empty and optional. */
 (function () {
   "use strict";
+  // After a failed send, start at the list of what to fix.
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
+
   var when = document.getElementById("id_occurred_at");
   var zone = document.getElementById("id_occurred_tz");
   if (!when || !zone) return;

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from helpcenter.roles import sync_roles
@@ -18,8 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def quick_form(settings):
+def quick_form(settings, live_server):
     settings.TICKET_MIN_FILL_SECONDS = 1
+    settings.SITE_URL = live_server.url  # links in emails point at this server
 
 
 @pytest.fixture
@@ -31,6 +33,11 @@ def agent_user(db):
     )
     user.groups.add(Group.objects.get(name="Support agents"))
     return user
+
+
+def private_link(ticket):
+    [email] = [m for m in mail.outbox if m.to == [ticket.email] and ticket.reference in m.subject]
+    return re.search(r"http://\S+/support/tickets/\S+/", email.body).group(0)
 
 
 def log_in(page: Page, site):
@@ -85,9 +92,10 @@ def test_support_journey(page: Page, browser, site, quick_form, agent_user, csp_
     assert ticket.runbook.slug == "streaming-response-fails" and len(ticket.checks_done) == 1
     screenshot(page, "ticket-sent-1280")
     assert_accessible(page)
-    page.locator("#ticket-link").click()
+    # The private link arrives by email only.
+    private_url = private_link(ticket)
+    page.goto(private_url)
     expect(page.locator("#ticket-status")).to_have_text("Waiting for support")
-    private_url = page.url
 
     # An agent answers in the admin.
     staff = browser.new_context()

@@ -1,5 +1,6 @@
 """The support queue in the Django admin, as an agent uses it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.html import texts
+from tickets import services
 from tickets.models import Ticket
 
 CHANGELIST = "/admin/tickets/ticket/"
@@ -102,6 +104,7 @@ def test_bulk_assign_priority_and_status_are_logged(agent_client, agent, make_ti
 
 def test_bulk_assign_to_someone_else(agent_client, make_ticket):
     other = get_user_model().objects.create_user("bo", is_staff=True)
+    other.groups.add(Group.objects.get(name="Support agents"))
     ticket = make_ticket()
     agent_client.post(
         CHANGELIST,
@@ -159,6 +162,7 @@ def _save(agent_client, ticket, **fields):
         "category": ticket.category,
         "reply_kind": "public",
         "reply": "",
+        "seen_version": Ticket.objects.get(pk=ticket.pk).updated_at.isoformat(),
         **fields,
     }
     response = agent_client.post(_change_url(ticket), data)
@@ -275,3 +279,69 @@ def test_editors_manage_platform_status_and_agents_do_not(client, editor, agent)
     assert client.get("/admin/status/incident/add/").status_code == 200
     client.force_login(agent)
     assert client.get("/admin/status/component/").status_code == 403
+
+
+def test_a_stale_ticket_page_cannot_undo_a_customer_reply(agent_client, make_ticket):
+    ticket = make_ticket()
+    Ticket.objects.filter(pk=ticket.pk).update(status="resolved")
+    page = agent_client.get(_change_url(ticket)).content.decode()
+    seen = re.search(r'name="seen_version" value="([^"]+)"', page).group(1)
+    services.customer_reply(Ticket.objects.get(pk=ticket.pk), "Still broken!")
+    response = agent_client.post(
+        _change_url(ticket),
+        {"status": "resolved", "priority": 2, "assignee": "", "category": ticket.category,
+         "reply_kind": "internal", "reply": "Closing this.", "seen_version": seen},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 200 and "changed while you had it open" in html
+    assert "Closing this." in html  # the agent's text is kept
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.waiting_since is not None
+
+
+def test_reopening_restarts_the_sla_clock(agent_client, make_ticket):
+    ticket = make_ticket()
+    _save(agent_client, ticket, status="pending")
+    assert ticket.waiting_since is None and ticket.sla_state() == "paused"
+    _save(agent_client, ticket, status="open")
+    assert ticket.waiting_since is not None and ticket.sla_due_at() is not None
+
+
+def test_merge_keeps_the_waiting_question_in_the_queue(agent_client, make_ticket):
+    first = make_ticket(email="ada@example.com")
+    Ticket.objects.filter(pk=first.pk).update(status="pending", waiting_since=None)
+    dup = make_ticket(email="ada@example.com", description="Any news?")
+    long_ago = timezone.now() - timedelta(days=3)
+    Ticket.objects.filter(pk=dup.pk).update(waiting_since=long_ago)
+    agent_client.post(
+        CHANGELIST, {"_selected_action": [first.pk, dup.pk], "index": 0, "action": "merge"}
+    )
+    first.refresh_from_db()
+    assert first.status == "open" and first.waiting_since == long_ago
+    assert first.events.filter(field="status", new_value="Open").exists()
+
+
+def test_merging_different_requesters_is_refused(agent_client, make_ticket):
+    ada, eve = make_ticket(email="ada@example.com"), make_ticket(email="eve@example.com")
+    response = agent_client.post(
+        CHANGELIST,
+        {"_selected_action": [ada.pk, eve.pk], "index": 0, "action": "merge"},
+        follow=True,
+    )
+    assert "Only tickets from the same requester can be merged." in response.content.decode()
+    assert not Ticket.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_staff_never_see_a_customers_private_link_in_stored_emails(agent_client, make_ticket):
+    ticket = make_ticket()
+    email = ticket.emails.get(kind="ticket_received")
+    assert ticket.access_token in email.body  # the customer's copy has it
+    html = agent_client.get(f"/admin/tickets/outboundemail/{email.pk}/change/").content.decode()
+    assert ticket.access_token not in html and "[private link]" in html
+
+
+def test_only_people_who_can_work_tickets_are_assignable(agent_client, agent, editor, make_ticket):
+    make_ticket()  # the action bar shows with at least one ticket
+    html = agent_client.get(CHANGELIST).content.decode()
+    options = re.findall(r'<option value="\d+">([^<]+)</option>', html)
+    assert "agent" in options and "editor" not in options

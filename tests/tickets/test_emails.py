@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from tickets import emails
 from tickets.models import OutboundEmail, Ticket
@@ -49,6 +50,7 @@ def test_after_the_last_retry_an_email_is_given_up_and_stays_visible(make_ticket
         ticket = make_ticket()
         email = ticket.emails.first()
         for _ in range(len(emails.RETRY_MINUTES) + 1):
+            OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
             emails.deliver(email.pk)
     email.refresh_from_db()
     assert email.state == "gave_up" and email.attempts == len(emails.RETRY_MINUTES) + 1
@@ -87,3 +89,12 @@ def test_with_the_database_task_backend_a_worker_sends_the_email(client, content
         del task_backends["default"]
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.com", "support@example.com"]
     assert set(OutboundEmail.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_retry_that_is_not_due_spends_no_attempt(make_ticket):
+    with override_settings(MAILERS=BROKEN_MAILER):
+        email = make_ticket().emails.first()
+        emails.deliver(email.pk)
+        assert emails.deliver(email.pk) == "not due"
+    email.refresh_from_db()
+    assert email.attempts == 1

@@ -38,7 +38,8 @@ def test_a_ticket_is_stored_with_reference_and_confirmation(client, content, tic
     response = client.post("/support/", ticket_data())
     ticket = Ticket.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/support/tickets/{ticket.access_token}/sent/"
+    assert response["Location"].startswith("/support/sent/")
+    assert ticket.access_token not in response["Location"]
     assert ticket.reference == f"HC-{ticket.pk:06d}"
     assert len(ticket.access_token) >= 40 and ticket.reference not in ticket.access_token
     assert ticket.status == "new" and ticket.waiting_since is not None
@@ -49,8 +50,25 @@ def test_a_ticket_is_stored_with_reference_and_confirmation(client, content, tic
 
     page = client.get(response["Location"]).content.decode()
     assert ticket.reference in texts(page, "ticket-reference")[0]
-    assert "What happens next" in page
-    assert ticket.get_absolute_url() in page
+    assert "What happens next" in page and "ada@example.com" in page
+    # The private link goes to the address typed, never to whoever typed it.
+    assert ticket.access_token not in page
+
+
+def test_the_confirmation_cannot_be_forged(client, content):
+    from django.core import signing
+
+    forged = signing.dumps(1, salt="something else")
+    assert client.get(f"/support/sent/{forged}/").status_code == 404
+    assert client.get("/support/sent/junk/").status_code == 404
+
+
+def test_sending_the_same_form_twice_makes_one_ticket(client, content, ticket_data):
+    first = client.post("/support/", ticket_data(intake="form-9"))
+    again = client.post("/support/", ticket_data(intake="form-9"))
+    assert Ticket.objects.count() == 1
+    assert client.get(again["Location"]).content.decode().count(Ticket.objects.get().reference)
+    assert first.status_code == again.status_code == 302
 
 
 def test_confirmation_email_carries_the_private_link_and_support_is_notified(
@@ -109,6 +127,22 @@ def test_a_time_in_the_future_is_refused(client, content, ticket_data):
     assert any("in the future" in e for e in texts(html, "field-error"))
 
 
+def test_without_a_time_zone_a_local_now_anywhere_is_accepted(client, content, ticket_data):
+    from django.utils import timezone
+
+    tokyo_now = timezone.now() + timezone.timedelta(hours=9)
+    response = client.post(
+        "/support/",
+        ticket_data(occurred_at=tokyo_now.strftime("%Y-%m-%dT%H:%M"), occurred_tz=""),
+    )
+    assert response.status_code == 302
+
+
+def test_time_zone_names_are_matched_without_case(client, content, ticket_data):
+    client.post("/support/", ticket_data(occurred_tz="europe/berlin"))
+    assert Ticket.objects.get().occurred_tz == "Europe/Berlin"
+
+
 def test_every_field_has_a_length_limit(client, content, ticket_data):
     response = client.post(
         "/support/",
@@ -157,7 +191,7 @@ def test_from_a_search_records_the_query(client, content, ticket_data):
 
 
 def test_honeypot_looks_like_success_but_stores_nothing(client, content, ticket_data):
-    response = client.post("/support/", ticket_data(website="http://spam.example"))
+    response = client.post("/support/", ticket_data(website="http://spam.example"), follow=True)
     assert response.status_code == 200
     assert "We received your ticket" in response.content.decode()
     assert Ticket.objects.count() == 0 and OutboundEmail.objects.count() == 0
@@ -178,18 +212,51 @@ def test_rate_limit_per_email_says_when_to_retry_and_keeps_the_text(
     client, content, ticket_data, settings
 ):
     settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "email": "2/h", "ip": "100/h"}
-    for _ in range(2):
-        assert client.post("/support/", ticket_data()).status_code == 302
-    response = client.post("/support/", ticket_data(description="Third try, still broken."))
+    for n in range(2):
+        assert client.post("/support/", ticket_data(intake=f"form-{n}")).status_code == 302
+    response = client.post(
+        "/support/", ticket_data(description="Third try, still broken.", intake="form-3")
+    )
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     html = response.content.decode()
     assert "Please wait" in html and "minute" in html
     assert "Third try, still broken." in html
+    # The same address in other letters or spacing is the same address.
+    again = client.post("/support/", ticket_data(email="  ADA@Example.com ", intake="form-4"))
+    assert again.status_code == 429
     # Another address from the same place is still welcome.
-    other = client.post("/support/", ticket_data(email="grace@example.com"))
+    other = client.post("/support/", ticket_data(email="grace@example.com", intake="form-5"))
     assert other.status_code == 302
     assert Ticket.objects.count() == 3
+
+
+def test_typing_mistakes_never_use_up_the_per_email_limit(client, content, ticket_data, settings):
+    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "email": "2/h", "ip": "100/h"}
+    for _ in range(5):
+        assert client.post("/support/", ticket_data(description="")).status_code == 200
+    assert client.post("/support/", ticket_data()).status_code == 302
+
+
+def test_the_per_ip_limit_uses_the_proxy_given_address_behind_a_proxy(
+    client, content, ticket_data, settings
+):
+    settings.RATELIMIT_IP_META_KEY = "helpcenter.ip.client_ip"
+    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "ip": "2/h", "email": "100/h"}
+    for n in range(2):
+        client.post(
+            "/support/", ticket_data(email=f"a{n}@example.com"),
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )  # fmt: skip
+    # A forged left-most entry changes nothing: the proxy's own entry is the right-most.
+    blocked = client.post(
+        "/support/", ticket_data(email="a3@example.com"),
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7",
+    )  # fmt: skip
+    other = client.post(
+        "/support/", ticket_data(email="b@example.com"), HTTP_X_FORWARDED_FOR="203.0.113.8"
+    )
+    assert (blocked.status_code, other.status_code) == (429, 302)
 
 
 def test_rate_limit_per_ip(client, content, ticket_data, settings):
