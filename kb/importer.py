@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from helpcenter.categories import SupportCategory
 from kb.models import FAQEntry, Guide, PageBlock, Status, Tag
 from runbooks.models import ERROR_CODE_RE, Runbook
-from search.documents import index_object
+from search.documents import index_object, indexing_held
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ["pages", "guides", "runbooks", "faq"]  # runbooks link to guides, so guides first
@@ -54,7 +54,8 @@ def import_content(root) -> Report:
         posts.sort(key=lambda item: _position(item[1]))
         for path, post in posts:
             try:
-                with transaction.atomic():
+                # Saving a runbook, its tags, checks and steps would each re-index it.
+                with transaction.atomic(), indexing_held():
                     outcome, label = LOADERS[kind](post)
             except ContentError as error:
                 report.errors.append((path, str(error)))
@@ -193,7 +194,9 @@ def load_guide(post):
         "body": f.body,
     }
     relations = {"tags": _tag_relation(f.strings("tags"))}
-    outcome, _ = _save(Guide, {"slug": slug}, values, relations=relations)
+    outcome, guide = _save(Guide, {"slug": slug}, values, relations=relations)
+    if outcome != "unchanged":
+        index_object(guide)
     return outcome, f"guide {slug}"
 
 
@@ -255,7 +258,6 @@ def load_runbook(post):
     }
     outcome, runbook = _save(Runbook, {"slug": slug}, values, relations=relations)
     if outcome != "unchanged":
-        # Checks and steps are bulk-created (no signals): index the finished runbook.
         index_object(runbook)
     return outcome, f"runbook {slug}"
 
@@ -270,7 +272,9 @@ def load_faq(post):
         "order": f.integer("order", 100),
         "body": f.body,
     }
-    outcome, _ = _save(FAQEntry, {"slug": slug}, values)
+    outcome, entry = _save(FAQEntry, {"slug": slug}, values)
+    if outcome != "unchanged":
+        index_object(entry)
     return outcome, f"faq {slug}"
 
 

@@ -2,6 +2,8 @@
 
 import html
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -12,6 +14,7 @@ from runbooks.models import Runbook
 from search.models import Kind, SearchDocument
 
 VERSION_KEY = "search:index-version"
+_held = ContextVar("search_indexing_held", default=False)
 
 
 def plain(html_text):
@@ -80,6 +83,23 @@ def index_object(obj):
     _, fields_for = SOURCES[kind]
     SearchDocument.objects.update_or_create(kind=kind, object_id=obj.pk, defaults=fields_for(obj))
     bump_version()
+
+
+@contextmanager
+def indexing_held():
+    """Saves inside skip the save signals' indexing; the caller indexes once at the end.
+
+    An import saves a runbook, then its tags, checks and steps: each would re-index it.
+    """
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def indexing_is_held():
+    return _held.get()
 
 
 def unindex(kind, object_id):

@@ -24,7 +24,7 @@ def _reindex(model, pk):
 
 @receiver(post_save)
 def content_saved(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or documents.indexing_is_held():
         return
     if sender in INDEXED:
         documents.index_object(instance)
@@ -34,6 +34,8 @@ def content_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete)
 def content_deleted(sender, instance, **kwargs):
+    if documents.indexing_is_held():
+        return
     if sender in INDEXED:
         documents.unindex(documents.KIND_OF[sender], instance.pk)
     elif sender in (RunbookCheck, RunbookFixStep):
@@ -43,5 +45,9 @@ def content_deleted(sender, instance, **kwargs):
 @receiver(m2m_changed, sender=Guide.tags.through)
 @receiver(m2m_changed, sender=Runbook.tags.through)
 def tags_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_") and isinstance(instance, INDEXED):
+    if (
+        action.startswith("post_")
+        and isinstance(instance, INDEXED)
+        and not documents.indexing_is_held()
+    ):
         documents.index_object(instance)

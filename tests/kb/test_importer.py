@@ -114,3 +114,47 @@ def test_runbook_with_unknown_related_guide_loads_nothing(tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("import_content", str(tmp_path / "nope"))
+
+
+@pytest.mark.django_db
+def test_import_indexes_each_document_once_and_completely(tmp_path):
+    from django.db.models.signals import post_save
+
+    from search.documents import rebuild
+    from search.models import SearchDocument
+
+    write(tmp_path, "guides", "a-guide.md", GUIDE)
+    write(tmp_path, "runbooks", "a-runbook.md", RUNBOOK)
+    saves = []
+
+    def count(sender, instance, **kwargs):
+        saves.append(instance.kind)
+
+    post_save.connect(count, sender=SearchDocument)
+    try:
+        run(tmp_path)
+        # An update replaces the checks and steps, and changes the tags.
+        write(tmp_path, "runbooks", "a-runbook.md", RUNBOOK.replace("Check B", "Check C"))
+        run(tmp_path)
+    finally:
+        post_save.disconnect(count, sender=SearchDocument)
+    assert sorted(saves) == ["guide", "runbook", "runbook"]  # created once, updated once
+    # What the import indexed is what a full rebuild makes: `make run` needs no rebuild.
+    fields = ("kind", "object_id", "url", "title", "codes", "tags", "tag_slugs", "body")
+    imported = sorted(SearchDocument.objects.values_list(*fields))
+    rebuild()
+    assert sorted(SearchDocument.objects.values_list(*fields)) == imported
+    assert "Check C" in imported[1][-1]
+
+
+@pytest.mark.django_db
+def test_shipped_content_import_leaves_a_complete_index():
+    from kb.importer import import_content
+    from search.documents import rebuild
+    from search.models import SearchDocument
+
+    import_content(CONTENT_DIR)
+    fields = ("kind", "object_id", "url", "title", "codes", "tags", "tag_slugs", "body")
+    imported = sorted(SearchDocument.objects.values_list(*fields))
+    assert rebuild() == len(imported) > 0
+    assert sorted(SearchDocument.objects.values_list(*fields)) == imported

@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from kb.models import Status
+from search import engine
 from search.models import SearchQuery
 from search.services import search
 from tests.html import texts
@@ -185,3 +187,18 @@ def test_error_code_also_finds_documents_that_mention_it(make_guide, make_runboo
     make_guide("Unrelated", slug="other", body="Billing is monthly. A field is required.")
     runbook = make_runbook("Payment needed", slug="pay", error_codes="billing_required")
     assert urls("billing_required") == [runbook.get_absolute_url(), guide.get_absolute_url()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranks candidates")
+def test_past_the_ranked_candidates_every_match_still_comes_once(make_guide, monkeypatch):
+    monkeypatch.setattr(engine, "CANDIDATES", 3)
+    in_body = [make_guide("Other", slug=f"body-{n}", body="webhook " * (n + 1)) for n in range(5)]
+    make_guide("Other", slug="tagged", tags=["webhook"])
+    make_guide("Webhook setup", slug="title")
+    first = urls("webhook", as_you_type=False, per_page=4)
+    second = urls("webhook", as_you_type=False, per_page=4, page=2)
+    # Head matches are the first candidates and keep their order: title, then tags.
+    assert first[:2] == ["/kb/title/", "/kb/tagged/"]
+    assert sorted(first + second) == sorted(
+        ["/kb/title/", "/kb/tagged/", *(g.get_absolute_url() for g in in_body)]
+    )
