@@ -1,8 +1,10 @@
 """Incident and maintenance history as Atom and RSS, newest change first."""
 
 from django.contrib.syndication.views import Feed
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from status.models import Incident
 
@@ -24,9 +26,10 @@ class HistoryRssFeed(Feed):
         return f"{kind}: {item.name} ({item.status_label.lower()})"
 
     def item_description(self, item):
-        # Plain text, newest update first; the feed generator escapes it.
-        return "\n\n".join(
-            f"{u.display_at:%-d %b %Y %H:%M} UTC — {u.status_label}: {u.body}"
+        # HTML in both feeds (Atom's summary is type="html"): escaped text, line breaks kept.
+        return "".join(
+            f"<p>{escape(f'{u.display_at:%-d %b %Y %H:%M} UTC — {u.status_label}')}: "
+            f"{linebreaksbr(u.body, autoescape=True)}</p>"
             for u in item.updates.all()
         )
 
@@ -34,12 +37,19 @@ class HistoryRssFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"{item.code}:{item.updated_at.isoformat()}"
+        # Stable for the life of the incident (Atom ids must never change), a valid URI.
+        return f"tag:{self.tag_authority},{item.created_at:%Y-%m-%d}:status/{item.code}"
 
     item_guid_is_permalink = False
+    tag_authority = "helpcenter"
+
+    def get_object(self, request, *args, **kwargs):
+        self.tag_authority = request.get_host().split(":")[0] or "helpcenter"
+        return super().get_object(request, *args, **kwargs)
 
     def item_pubdate(self, item):
-        return item.started_at
+        # When it was posted: a maintenance announced today for next week is news today.
+        return item.created_at
 
     def item_updateddate(self, item):
         return item.updated_at

@@ -9,6 +9,8 @@ so a maintenance moves on by the clock without a cron job or a click.
 
 import hashlib
 import json
+import math
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -49,7 +51,8 @@ def format_timestamp(value):
     """
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="milliseconds")
+    zone = zoneinfo.ZoneInfo(settings.STATUS_PAGE_TIME_ZONE)
+    return value.astimezone(zone).isoformat(timespec="milliseconds")
 
 
 # --------------------------------------------------------------------------- overall status
@@ -59,6 +62,17 @@ DESCRIPTIONS = {
     "none": "All Systems Operational",
     "maintenance": "Service Under Maintenance",
 }
+# Statuspage's descriptions, mildest first: among signals of one indicator the worse wins,
+# whatever the order of the components.
+DESCRIPTION_ORDER = [
+    "All Systems Operational",
+    "Service Under Maintenance",
+    "Partially Degraded Service",
+    "Degraded System Service",
+    "Minor Service Outage",
+    "Partial System Outage",
+    "Major System Outage",
+]
 # What one component status or one open incident's impact says about the whole page.
 COMPONENT_SIGNAL = {
     ComponentStatus.UNDER_MAINTENANCE: ("maintenance", "Service Under Maintenance"),
@@ -95,7 +109,14 @@ def overall_status(*, component_statuses, incident_impacts, maintenance_active=F
     signals += [IMPACT_SIGNAL[i] for i in incident_impacts if i in IMPACT_SIGNAL]
     if component_statuses and all(s == ComponentStatus.MAJOR_OUTAGE for s in component_statuses):
         signals.append(("critical", "Major System Outage"))
-    indicator, description = max(signals, key=lambda s: INDICATOR_ORDER.index(s[0]))
+    if len(component_statuses) > 1 and all(
+        s == ComponentStatus.DEGRADED_PERFORMANCE for s in component_statuses
+    ):
+        signals.append(("minor", "Degraded System Service"))
+    indicator, description = max(
+        signals,
+        key=lambda s: (INDICATOR_ORDER.index(s[0]), DESCRIPTION_ORDER.index(s[1])),
+    )
     return indicator, description
 
 
@@ -122,13 +143,14 @@ def _cached(name, compute):
     if entry is not None and (entry["valid_until"] is None or now < entry["valid_until"]):
         return entry["value"]
     advance_maintenances(now=now)  # may write, and so change the generation: read it after
+    # The generation is read before computing: a write that commits meanwhile moves readers
+    # to a new generation, so a value computed from older data can never be served after it.
+    generation = _generation()
     value, valid_until = compute(now)
     timeout = settings.STATUS_CACHE_SECONDS
     if valid_until is not None:
         timeout = max(1, min(timeout, int((valid_until - now).total_seconds()) + 1))
-    cache.set(
-        f"status:{name}:{_generation()}", {"value": value, "valid_until": valid_until}, timeout
-    )
+    cache.set(f"status:{name}:{generation}", {"value": value, "valid_until": valid_until}, timeout)
     return value
 
 
@@ -346,8 +368,11 @@ def advance_maintenances(*, now=None):
             while (new_status := maintenance.due_status(now)) != maintenance.status:
                 if new_status == MaintenanceStatus.IN_PROGRESS:
                     at = maintenance.scheduled_for
+                    # A component already in trouble keeps showing it: an outage is news
+                    # that maintenance must not hide (and must not "end" either).
                     components = dict.fromkeys(
-                        maintenance.components.all(), ComponentStatus.UNDER_MAINTENANCE
+                        maintenance.components.filter(status=ComponentStatus.OPERATIONAL),
+                        ComponentStatus.UNDER_MAINTENANCE,
                     )
                 else:
                     at = maintenance.scheduled_until
@@ -447,7 +472,8 @@ def _uptime_from_segments(segments, first_day, days, now):
         down += sum(seconds * DOWNTIME_WEIGHT.get(s, 0) for s, seconds in seen.items())
         label = ComponentStatus(worst).label
         day_list.append(UptimeDay(date, worst, f"{date:%-d %b %Y}: {label.lower()}"))
-    percent = f"{100 * (1 - down / known):.2f}" if known else None
+    # Rounded down: any downtime at all never reads as 100.00 %.
+    percent = f"{math.floor(10000 * (1 - down / known)) / 100:.2f}" if known else None
     return Uptime(day_list, percent)
 
 

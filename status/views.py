@@ -3,16 +3,20 @@ from functools import cache, wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
-from django.utils.http import parse_etags
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
+from kb.models import Guide
+from runbooks.models import Runbook
 from status import services
 from status.models import Incident
 
@@ -49,10 +53,11 @@ def public(max_age):
 
 
 def conditional(request, body, etag, content_type):
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type=content_type)
+    """200 with the body, or 304 when If-None-Match names this version (weak comparison, as
+    RFC 9110 asks for GET: a proxy that compresses turns our ETag into W/"...")."""
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        body, content_type=content_type
+    )
     response["ETag"] = etag
     return response
 
@@ -60,7 +65,7 @@ def conditional(request, body, etag, content_type):
 # --------------------------------------------------------------------------- pages
 
 
-@require_GET
+@require_safe
 def status_page(request):
     state = services.status_state()
     tree = services.component_tree()
@@ -81,10 +86,14 @@ def status_page(request):
     return TemplateResponse(request, "status/status_page.html", context)
 
 
-@require_GET
+@require_safe
 def incident_detail(request, code):
     incident = get_object_or_404(
-        Incident.objects.with_details().prefetch_related("guides", "runbooks"), code=code
+        Incident.objects.with_details().prefetch_related(
+            Prefetch("guides", queryset=Guide.objects.published()),
+            Prefetch("runbooks", queryset=Runbook.objects.published()),
+        ),
+        code=code,
     )
     return TemplateResponse(request, "status/incident_detail.html", {"incident": incident})
 
@@ -92,13 +101,23 @@ def incident_detail(request, code):
 # --------------------------------------------------------------------------- Statuspage API
 
 
-@require_safe
+@csrf_exempt
 @public(API_MAX_AGE)
 def api_document(request, name):
+    if request.method == "OPTIONS":  # a CORS preflight: GET and HEAD only, no credentials
+        response = HttpResponse(status=204)
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Max-Age"] = "86400"
+        return response
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse({"error": "Method not allowed", "status": 405}, status=405)
+        response["Allow"] = "GET, HEAD, OPTIONS"
+        return response
     body, etag = services.api_document(name, request)
     return conditional(request, body, etag, "application/json")
 
 
+@csrf_exempt
 @public(API_MAX_AGE)
 def api_not_found(request, rest=""):
     return JsonResponse({"error": "Not found", "status": 404}, status=404)

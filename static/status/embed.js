@@ -59,12 +59,13 @@
   }
 
   // The element: a polite live region holding one link to the status page.
-  var holder = document.querySelector("[data-helpcenter-status]");
+  // Each script tag takes the first placeholder nobody has claimed yet (or makes its own).
+  var holder = document.querySelector("[data-helpcenter-status]:not([data-claimed])");
   if (!holder) {
     holder = document.createElement("span");
     script.parentNode.insertBefore(holder, script.nextSibling);
   }
-  holder.setAttribute("role", "status");
+  holder.setAttribute("data-claimed", "");
   holder.classList.add("helpcenter-status");
   var link = document.createElement("a");
   link.href = origin + "/status/";
@@ -91,6 +92,9 @@
     link.appendChild(label);
     css(link, { "color": tone.fg, "background": tone.bg });
     holder.setAttribute("data-indicator", indicator);
+    // A live region only from the first status on, so loading a page announces nothing;
+    // later changes (a new incident while the tab is open) are announced politely.
+    if (!holder.hasAttribute("role")) holder.setAttribute("role", "status");
   }
 
   function refresh() {

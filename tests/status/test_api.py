@@ -238,9 +238,26 @@ def test_unknown_api_paths_are_json_404s(client, url):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_api_rejects_writes(client, status_demo):
-    assert client.post("/api/v2/summary.json").status_code == 405
+def test_api_rejects_writes_in_json_and_answers_preflights(client, status_demo):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    for url, code in [("/api/v2/summary.json", 405), ("/api/v2/nope.json", 404)]:
+        response = strict.post(url)
+        assert response.status_code == code
+        assert response["Content-Type"] == "application/json"
+        assert response["Access-Control-Allow-Origin"] == "*"
     assert client.head("/api/v2/summary.json").status_code == 200
+    preflight = client.options("/api/v2/summary.json")
+    assert preflight.status_code == 204
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+
+
+@pytest.mark.parametrize("form", ["W/{etag}", '"other", {etag}', "*"])
+def test_weak_listed_and_star_etags_give_304(client, status_demo, form):
+    etag = client.get("/api/v2/status.json")["ETag"]
+    response = client.get("/api/v2/status.json", headers={"If-None-Match": form.format(etag=etag)})
+    assert response.status_code == 304
 
 
 def test_api_document_is_cached_until_a_change(client, status_demo, django_assert_num_queries):

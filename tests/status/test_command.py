@@ -77,12 +77,20 @@ def test_maintenance_schedule(status_demo):
         (["maintenance", "schedule", "X", "--start", "2099-01-02T00:00Z",
           "--end", "2099-01-01T00:00Z",
           "--body", "x"], "--end must be after --start"),
+        (["incident", "open", "N" * 201, "--body", "x"], "at most 200 characters"),
     ],
 )  # fmt: skip
 def test_clear_errors(status_demo, args, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(")) as error:
         run(*args)
     assert error.value.returncode == 1
+
+
+def test_summary_json_works_with_production_hosts(status_demo, settings):
+    settings.ALLOWED_HOSTS = ["help.example.com"]
+    settings.SITE_URL = "https://help.example.com"
+    data = json.loads(run("summary", "--json"))
+    assert data["page"]["url"].startswith("https://help.example.com/")
 
 
 def test_import_is_idempotent_and_keeps_live_statuses(status_demo):

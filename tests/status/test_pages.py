@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import override_settings
 
+from status import services
 from status.models import Component, Incident
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,15 @@ def test_incident_page(client, status_demo):
     assert html.count('class="timeline__item"') == 4
     assert 'href="/runbooks/streaming-response-fails/"' in html
     assert client.get("/status/incidents/nosuchincide/").status_code == 404
+    assert client.head(incident.get_absolute_url()).status_code == 200  # uptime monitors
+
+
+def test_incident_page_never_shows_draft_content(client, status_demo, make_guide):
+    draft = make_guide("Unannounced migration plan", status="draft")
+    incident = Incident.objects.get(code="strm2026nov4")
+    incident.guides.add(draft)
+    html = client.get(incident.get_absolute_url()).content.decode()
+    assert "Unannounced migration plan" not in html
 
 
 def test_atom_and_rss_feeds(client, status_demo, schedule):
@@ -82,6 +92,15 @@ def test_atom_and_rss_feeds(client, status_demo, schedule):
     item = ET.fromstring(rss.content).find("channel/item[2]")
     assert item.findtext("link") == "http://127.0.0.1/status/incidents/strm2026nov4/"
     assert "Identified: A configuration change" in item.findtext("description")
+    # Atom ids are valid URIs that never change as updates come in.
+    ids = [e.findtext("a:id", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert all(i.startswith("tag:127.0.0.1,") for i in ids)
+    incident = Incident.objects.get(code="strm2026nov4")
+    services.post_update(incident=incident, status="postmortem", body="A <b>report</b> & more")
+    again = ET.fromstring(client.get("/history.atom").content)
+    assert ids[1] in [e.findtext("a:id", namespaces=ns) for e in again.findall("a:entry", ns)]
+    summary = again.find("a:entry", ns).findtext("a:summary", namespaces=ns)
+    assert "A &lt;b&gt;report&lt;/b&gt; &amp; more" in summary  # text, not markup
 
 
 def test_embed_script_is_public_javascript_without_cookies(client):

@@ -1,5 +1,4 @@
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
@@ -17,11 +16,11 @@ def test_timestamps_have_milliseconds_and_an_offset():
     assert services.format_timestamp(None) is None
 
 
-@override_settings(TIME_ZONE="America/Los_Angeles")
+@override_settings(STATUS_PAGE_TIME_ZONE="America/Los_Angeles")
 def test_timestamps_are_in_the_page_time_zone():
-    with timezone.override(ZoneInfo("America/Los_Angeles")):
-        moment = datetime(2026, 11, 25, 18, 41, 14, tzinfo=UTC)
-        assert services.format_timestamp(moment) == "2026-11-25T10:41:14.000-08:00"
+    # The page's zone, whatever the server's own TIME_ZONE is.
+    moment = datetime(2026, 11, 25, 18, 41, 14, tzinfo=UTC)
+    assert services.format_timestamp(moment) == "2026-11-25T10:41:14.000-08:00"
 
 
 @pytest.mark.parametrize(
@@ -41,6 +40,10 @@ def test_timestamps_are_in_the_page_time_zone():
         (["operational"], [], True, ("maintenance", "Service Under Maintenance")),
         (["under_maintenance"], [], False, ("maintenance", "Service Under Maintenance")),
         (["degraded_performance"], [], True, ("minor", "Partially Degraded Service")),
+        # The worse description wins whatever the components' order.
+        (["degraded_performance", "partial_outage"], [], False, ("minor", "Minor Service Outage")),
+        (["partial_outage", "degraded_performance"], [], False, ("minor", "Minor Service Outage")),
+        (["degraded_performance"] * 2, [], False, ("minor", "Degraded System Service")),
     ],
 )  # fmt: skip
 def test_overall_indicator_is_the_worst_signal(components, impacts, maintenance, expected):
@@ -157,3 +160,39 @@ def test_uptime_before_the_first_record_is_no_data(make_component):
     assert [d.status for d in uptime.days[:-1]] == ["no_data"] * 89
     assert uptime.days[-1].status == "operational"
     assert uptime.percent == "100.00"
+
+
+@pytest.mark.django_db
+def test_a_maintenance_never_hides_an_outage(schedule, make_component, open_incident):
+    api = make_component(slug="api-2", name="API 2")
+    dashboard = make_component(slug="dashboard")
+    open_incident(components={api: "major_outage"})
+    maintenance = schedule(60, 120, components=[api, dashboard])
+    now = timezone.now()
+    services.advance_maintenances(now=now + timedelta(minutes=61))
+    api.refresh_from_db()
+    dashboard.refresh_from_db()
+    assert (api.status, dashboard.status) == ("major_outage", "under_maintenance")
+    services.advance_maintenances(now=now + timedelta(minutes=121))
+    api.refresh_from_db()
+    dashboard.refresh_from_db()
+    assert (api.status, dashboard.status) == ("major_outage", "operational")
+    maintenance.refresh_from_db()
+    assert maintenance.status == "completed"
+
+
+@pytest.mark.django_db
+def test_a_change_during_a_recompute_is_never_hidden_by_the_cache(make_component, monkeypatch):
+    api = make_component(slug="api-3")
+    compute = services._compute_state
+
+    def compute_while_someone_writes(now):
+        value = compute(now)  # computed from the data before the write
+        api.status = "major_outage"
+        api.save()  # the write commits and invalidates meanwhile
+        return value
+
+    monkeypatch.setattr(services, "_compute_state", compute_while_someone_writes)
+    assert services.status_state()["indicator"] == "none"
+    monkeypatch.setattr(services, "_compute_state", compute)
+    assert services.status_state()["indicator"] != "none"

@@ -16,8 +16,12 @@
 Exit codes: 0 done, 1 a value was wrong (unknown component, status, incident...), 2 usage.
 """
 
+import argparse
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.test import RequestFactory
 from django.utils import timezone
@@ -89,6 +93,14 @@ def _when(value):
     return parsed
 
 
+def text(value):
+    """An argument that must say something."""
+    value = value.strip()
+    if not value:
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value
+
+
 class Command(BaseCommand):
     help = "Show and change platform status: components, incidents, maintenance."
 
@@ -108,8 +120,8 @@ class Command(BaseCommand):
         incident = sub.add_parser("incident", help="open, update, resolve or list incidents")
         incident_sub = incident.add_subparsers(dest="action", required=True)
         open_ = incident_sub.add_parser("open")
-        open_.add_argument("name")
-        open_.add_argument("--body", required=True)
+        open_.add_argument("name", type=text)
+        open_.add_argument("--body", required=True, type=text)
         open_.add_argument("--impact", default=Impact.MINOR, help=", ".join(Impact.values))
         open_.add_argument("--status", default=IncidentStatus.INVESTIGATING)
         open_.add_argument("--component", action="append", metavar="SLUG=STATUS")
@@ -118,11 +130,11 @@ class Command(BaseCommand):
         update = incident_sub.add_parser("update")
         update.add_argument("code")
         update.add_argument("--status", required=True)
-        update.add_argument("--body", required=True)
+        update.add_argument("--body", required=True, type=text)
         update.add_argument("--component", action="append", metavar="SLUG=STATUS")
         resolve = incident_sub.add_parser("resolve")
         resolve.add_argument("code")
-        resolve.add_argument("--body", default="This incident has been resolved.")
+        resolve.add_argument("--body", default="This incident has been resolved.", type=text)
         resolve.add_argument(
             "--keep-components",
             action="store_true",
@@ -134,10 +146,10 @@ class Command(BaseCommand):
         maintenance = sub.add_parser("maintenance", help="schedule or list maintenance")
         maintenance_sub = maintenance.add_subparsers(dest="action", required=True)
         schedule = maintenance_sub.add_parser("schedule")
-        schedule.add_argument("name")
+        schedule.add_argument("name", type=text)
         schedule.add_argument("--start", required=True, help="ISO 8601, e.g. 2026-12-01T02:00Z")
         schedule.add_argument("--end", required=True)
-        schedule.add_argument("--body", required=True)
+        schedule.add_argument("--body", required=True, type=text)
         schedule.add_argument("--component", action="append", metavar="SLUG")
         maintenance_sub.add_parser("list")
 
@@ -149,13 +161,20 @@ class Command(BaseCommand):
     def handle(self, *args, area, **options):
         action = options.get("action")
         handler = getattr(self, f"do_{area}_{action}" if action else f"do_{area}")
-        handler(**options)
+        try:
+            handler(**options)
+        except ValidationError as error:  # e.g. a name too long: a message, not a traceback
+            raise CommandError("; ".join(error.messages)) from None
 
     # ------------------------------------------------------------------ summary
 
     def do_summary(self, *, json=False, **options):
         if json:
-            request = RequestFactory().get("/", HTTP_HOST="localhost")
+            # Links in the JSON point at the public site (SITE_URL), as on the web.
+            site = urlsplit(settings.SITE_URL)
+            request = RequestFactory().get(
+                "/", HTTP_HOST=site.netloc, secure=site.scheme == "https"
+            )
             body, _ = services.api_document("summary", request)
             self.stdout.write(body.decode())
             return
