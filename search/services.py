@@ -4,18 +4,18 @@ suggestions all call `search()`."""
 import re
 from dataclasses import dataclass, field
 
-from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from search import engine
-from search.models import SearchDocument
+from search.models import Kind
 from search.query import parse
 
 SNIPPET_CHARS = 220  # about 32 words
 SNIPPET_LEAD = 60  # characters shown before the first match
 SNIPPET_SOURCE = 4000  # characters of the body a snippet is cut from
 FEW = 3
+KIND_LABELS = dict(Kind.choices)
 
 
 @dataclass
@@ -47,27 +47,26 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
         return results
     results.is_browse = False
     offset = (max(page, 1) - 1) * per_page
-    ids, total = engine.run(parsed, tag=tag, limit=per_page, offset=offset)
+    # Each hit comes with the start of its body: never fetch (or de-TOAST) whole bodies.
+    found, total = engine.run(
+        parsed, tag=tag, limit=per_page, offset=offset, excerpt=SNIPPET_SOURCE
+    )
     if total < FEW and len(parsed.terms) > 1:
         # Few documents hold every word: rank all by how well the words they hold fit.
-        ids, total = engine.run(parsed, tag=tag, limit=per_page, offset=offset, match_any=True)
+        found, total = engine.run(
+            parsed, tag=tag, limit=per_page, offset=offset, match_any=True, excerpt=SNIPPET_SOURCE
+        )
     results.total = total
     results.corrected = parsed.corrected_text
-    # Snippets come from the start of the body: never fetch (or de-TOAST) whole bodies.
-    documents = (
-        SearchDocument.objects.defer("body")
-        .annotate(excerpt=Substr("body", 1, SNIPPET_SOURCE))
-        .in_bulk(ids)
-    )
     marker = Marker(parsed)
-    for doc in (documents[i] for i in ids if i in documents):
+    for doc in found:
         results.hits.append(
             Hit(
                 kind=doc.kind,
-                kind_label=doc.get_kind_display(),
+                kind_label=KIND_LABELS.get(doc.kind, doc.kind),
                 title=doc.title,
                 url=doc.url,
-                id=doc.pk,
+                id=doc.id,
                 title_html=marker.mark(doc.title),
                 snippet=marker.snippet(doc.excerpt),
                 codes=doc.codes.split(),
