@@ -103,18 +103,23 @@ def _sqlite(parsed, tag, limit, offset, match_any, excerpt):
                     "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
                 )
                 code_params = [f"codes : ({phrases})"]
+            # The total rides along (a window count): one pass over the matches, not two.
+            # A level up from bm25(), which FTS5 refuses beside a window function.
             ranked = (
+                "SELECT m.*, count(*) OVER () AS total FROM ("
                 f"SELECT search_fts.rowid AS id, {code_hit} AS code_hit, "
-                f"bm25(search_fts, {weights}) AS score, NULL AS total {base} "
-                "ORDER BY code_hit DESC, score, search_fts.rowid LIMIT %s OFFSET %s"
+                f"bm25(search_fts, {weights}) AS score {base}"
+                ") m ORDER BY code_hit DESC, score, id LIMIT %s OFFSET %s"
             )
             cursor.execute(
                 _page(ranked, "p.code_hit DESC, p.score, p.id"),
                 [excerpt, *code_params, *params, limit, offset],
             )
             page = cursor.fetchall()
-        cursor.execute(f"SELECT count(*) {base}", params)
-        total = cursor.fetchone()[0]
+        total = _total(page, limit, offset)
+        if total is None:
+            cursor.execute(f"SELECT count(*) {base}", params)
+            total = cursor.fetchone()[0]
     return [Found(*row[:6]) for row in page], total
 
 
