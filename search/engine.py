@@ -1,10 +1,14 @@
 """Runs a parsed query against the engine's full-text index. One function per engine.
 
-Both return (ids in rank order, total). Ranking: documents declaring an error code in the
-query first, then relevance with title and codes weighing more than tags, tags more than body.
+Both return (page, total): the page's documents in rank order, each a `Found` row with what a
+result needs (and the first `excerpt` characters of its body, for the snippet), fetched in the
+query that ranks them. Ranking: documents declaring an error code in the query first, then
+relevance with title and codes weighing more than tags, tags more than body.
 """
 
-from django.db import connection, transaction
+from typing import NamedTuple
+
+from django.db import connection
 
 # SQLite bm25 column weights: title, codes, tags, body.
 BM25_WEIGHTS = (10.0, 10.0, 4.0, 1.0)
@@ -12,15 +16,33 @@ BM25_WEIGHTS = (10.0, 10.0, 4.0, 1.0)
 TS_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 
 
-def run(parsed, *, tag=None, limit=10, offset=0, match_any=False):
+class Found(NamedTuple):
+    id: int
+    kind: str
+    title: str
+    url: str
+    codes: str
+    excerpt: str  # the start of the body
+
+
+def run(parsed, *, tag=None, limit=10, offset=0, match_any=False, excerpt=0):
     if connection.vendor == "postgresql":
-        return _postgres(parsed, tag, limit, offset, match_any)
-    return _sqlite(parsed, tag, limit, offset, match_any)
+        return _postgres(parsed, tag, limit, offset, match_any, excerpt)
+    return _sqlite(parsed, tag, limit, offset, match_any, excerpt)
 
 
 def count(parsed, *, tag=None):
     """Only the number of matches (what the home page's count line needs)."""
     return run(parsed, tag=tag, limit=0)[1]
+
+
+def _page(ranked, order):
+    """The documents of a ranked page (a subquery of ids and its sort keys, at most `limit`
+    rows): joined to their rows only after the limit, so the body is read for those alone."""
+    return (
+        "SELECT d.id, d.kind, d.title, d.url, d.codes, substr(d.body, 1, %s), p.total "
+        f"FROM ({ranked}) p JOIN search_searchdocument d ON d.id = p.id ORDER BY {order}"
+    )
 
 
 def _codes_first(codes, column):
@@ -59,7 +81,7 @@ def _sqlite_phrase(code):
     return '"' + " ".join(_code_words(code)) + '"'
 
 
-def _sqlite(parsed, tag, limit, offset, match_any):
+def _sqlite(parsed, tag, limit, offset, match_any, excerpt):
     match = _sqlite_match(parsed, match_any)
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     # Only the FTS table unless a tag filter needs the document row: joining every match to
@@ -70,26 +92,43 @@ def _sqlite(parsed, tag, limit, offset, match_any):
         where += " AND d.tag_slugs LIKE %s"
         params.append(f"% {tag} %")
     base = f"FROM {source} WHERE {where}"
+    page = []
     with connection.cursor() as cursor:
-        ids = []
         if limit:
-            order, code_params = f"bm25(search_fts, {weights})", []
+            code_hit, code_params = "0", []
             if parsed.codes:
                 # Documents declaring a code in the query: found through the index, listed first.
                 phrases = " OR ".join(_sqlite_phrase(code) for code in parsed.codes)
-                order = (
-                    "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
-                    f"DESC, {order}"
+                code_hit = (
+                    "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
                 )
                 code_params = [f"codes : ({phrases})"]
-            cursor.execute(
-                f"SELECT search_fts.rowid {base} ORDER BY {order} LIMIT %s OFFSET %s",
-                [*params, *code_params, limit, offset],
+            # The total rides along (a window count): one pass over the matches, not two.
+            # A level up from bm25(), which FTS5 refuses beside a window function.
+            ranked = (
+                "SELECT m.*, count(*) OVER () AS total FROM ("
+                f"SELECT search_fts.rowid AS id, {code_hit} AS code_hit, "
+                f"bm25(search_fts, {weights}) AS score {base}"
+                ") m ORDER BY code_hit DESC, score, id LIMIT %s OFFSET %s"
             )
-            ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT count(*) {base}", params)
-        total = cursor.fetchone()[0]
-    return ids, total
+            cursor.execute(
+                _page(ranked, "p.code_hit DESC, p.score, p.id"),
+                [excerpt, *code_params, *params, limit, offset],
+            )
+            page = cursor.fetchall()
+        total = _total(page, limit, offset)
+        if total is None:
+            cursor.execute(f"SELECT count(*) {base}", params)
+            total = cursor.fetchone()[0]
+    return [Found(*row[:6]) for row in page], total
+
+
+def _total(page, limit, offset):
+    """The window count riding on a page; 0 for an empty first page; None when only a count
+    query can tell (no page asked for, or one past the last)."""
+    if page:
+        return page[0][-1]
+    return 0 if limit and offset == 0 else None
 
 
 def _postgres_parts(parsed, match_any):
@@ -109,7 +148,7 @@ def _postgres_parts(parsed, match_any):
     return codes or None, words or None, prefix or None
 
 
-def _postgres(parsed, tag, limit, offset, match_any):
+def _postgres(parsed, tag, limit, offset, match_any, excerpt):
     codes, words, prefix = _postgres_parts(parsed, match_any)
     if match_any and words and prefix:
         words, prefix = f"{words} | {prefix}", None
@@ -133,45 +172,55 @@ def _postgres(parsed, tag, limit, offset, match_any):
     rank_query = " | ".join(f"({part})" for part in (codes, words, prefix) if part)
     codes_sql, codes_params = _codes_first(parsed.codes, "d.codes")
     base = f"FROM search_searchdocument d WHERE {where}"
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    if limit and not (codes or words):
+        # Only an unfinished word: rank on the small head vector, not whole documents.
+        # The total rides along (a window count): one scan of the matches, not two.
+        ranked = (
+            "SELECT d.id, count(*) OVER () AS total, "
+            f"ts_rank(%s::float4[], d.head, to_tsquery('english', %s)) AS score {base} "
+            "ORDER BY score DESC, d.id LIMIT %s OFFSET %s"
+        )
+        sql = _page(ranked, "p.score DESC, p.id")
+        sql_params = [excerpt, TS_WEIGHTS, rank_query, *params, limit, offset]
+    elif limit:
+        sql = _page(
+            _RANK_CANDIDATES.format(codes_sql=codes_sql, base=base),
+            "p.exact DESC, p.code_hit DESC, p.score DESC NULLS LAST, p.head_score DESC, p.id",
+        )
+        sql_params = [
+            excerpt,
+            *codes_params,
+            TS_WEIGHTS,
+            rank_query,
+            *params,
+            max(CANDIDATES, offset + limit),
+            CANDIDATES,
+            TS_WEIGHTS,
+            rank_query,
+            limit,
+            offset,
+        ]
+    else:
+        sql, sql_params = f"SELECT count(*) {base}", params
+    if codes or words:
         # The planner prices a sequential scan without the cost of de-TOASTing every
         # document's tsvector, and picks it over the GIN index: 55 ms instead of 0.7 ms
-        # for a count at 10,000 documents (make bench-search). Only for this transaction.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        ids, total = [], None
-        if limit and not (codes or words):
-            # Only an unfinished word: rank on the small head vector, not whole documents.
-            # The total rides along (a window count): one scan of the matches, not two.
-            cursor.execute(
-                f"SELECT d.id, count(*) OVER () {base} ORDER BY "
-                f"ts_rank(%s::float4[], d.head, to_tsquery('english', %s)) DESC, d.id "
-                "LIMIT %s OFFSET %s",
-                [*params, TS_WEIGHTS, rank_query, limit, offset],
-            )
-        elif limit:
-            cursor.execute(
-                _RANK_CANDIDATES.format(codes_sql=codes_sql, base=base),
-                [
-                    *codes_params,
-                    TS_WEIGHTS,
-                    rank_query,
-                    *params,
-                    max(CANDIDATES, offset + limit),
-                    CANDIDATES,
-                    TS_WEIGHTS,
-                    rank_query,
-                    limit,
-                    offset,
-                ],
-            )
-        if limit:
-            rows = cursor.fetchall()
-            ids = [row[0] for row in rows]
-            total = rows[0][1] if rows else None
+        # for a count at 10,000 documents (make bench-search). Off for this statement only,
+        # sent with it in one round trip: in autocommit the statements of one message share
+        # an implicit transaction; inside a transaction the last one puts the setting back.
+        # (The small head vector is not TOASTed: a scan of it is priced right.)
+        sql = f"SET LOCAL enable_seqscan = off; {sql}; SET LOCAL enable_seqscan TO DEFAULT"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        if codes or words:
+            cursor.nextset()
+        rows = cursor.fetchall()
+        if not limit:
+            return [], rows[0][0]
+        total = _total(rows, limit, offset)
         if total is None:
-            cursor.execute(f"SELECT count(*) {base}", params)
-            total = cursor.fetchone()[0]
-    return ids, total
+            return [], _postgres(parsed, tag, 0, 0, match_any, 0)[1]
+    return [Found(*row[:6]) for row in rows], total
 
 
 # Documents ranked with ts_rank over their whole tsvector, at most (PostgreSQL).
@@ -193,11 +242,10 @@ WITH matches AS (
     SELECT m.*, row_number() OVER (ORDER BY code_hit DESC, head_score DESC, id) <= %s AS exact
     FROM matches m
 )
-SELECT n.id, n.total
-FROM numbered n JOIN search_searchdocument d ON d.id = n.id
-ORDER BY n.exact DESC, n.code_hit DESC,
+SELECT n.id, n.total, n.exact, n.code_hit, n.head_score,
     CASE WHEN n.exact THEN ts_rank(%s::float4[], d.document, to_tsquery('english', %s)) END
-        DESC NULLS LAST,
-    n.head_score DESC, n.id
+        AS score
+FROM numbered n JOIN search_searchdocument d ON d.id = n.id
+ORDER BY n.exact DESC, n.code_hit DESC, score DESC NULLS LAST, n.head_score DESC, n.id
 LIMIT %s OFFSET %s
 """

@@ -1,21 +1,21 @@
 """The one search function: the home page's live search, /search/ and (later) ticket
 suggestions all call `search()`."""
 
+import html
 import re
 from dataclasses import dataclass, field
 
-from django.db.models.functions import Substr
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from search import engine
-from search.models import SearchDocument
+from search.models import Kind
 from search.query import parse
 
 SNIPPET_CHARS = 220  # about 32 words
 SNIPPET_LEAD = 60  # characters shown before the first match
 SNIPPET_SOURCE = 4000  # characters of the body a snippet is cut from
 FEW = 3
+KIND_LABELS = dict(Kind.choices)
 
 
 @dataclass
@@ -47,27 +47,26 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
         return results
     results.is_browse = False
     offset = (max(page, 1) - 1) * per_page
-    ids, total = engine.run(parsed, tag=tag, limit=per_page, offset=offset)
+    # Each hit comes with the start of its body: never fetch (or de-TOAST) whole bodies.
+    found, total = engine.run(
+        parsed, tag=tag, limit=per_page, offset=offset, excerpt=SNIPPET_SOURCE
+    )
     if total < FEW and len(parsed.terms) > 1:
         # Few documents hold every word: rank all by how well the words they hold fit.
-        ids, total = engine.run(parsed, tag=tag, limit=per_page, offset=offset, match_any=True)
+        found, total = engine.run(
+            parsed, tag=tag, limit=per_page, offset=offset, match_any=True, excerpt=SNIPPET_SOURCE
+        )
     results.total = total
     results.corrected = parsed.corrected_text
-    # Snippets come from the start of the body: never fetch (or de-TOAST) whole bodies.
-    documents = (
-        SearchDocument.objects.defer("body")
-        .annotate(excerpt=Substr("body", 1, SNIPPET_SOURCE))
-        .in_bulk(ids)
-    )
     marker = Marker(parsed)
-    for doc in (documents[i] for i in ids if i in documents):
+    for doc in found:
         results.hits.append(
             Hit(
                 kind=doc.kind,
-                kind_label=doc.get_kind_display(),
+                kind_label=KIND_LABELS.get(doc.kind, doc.kind),
                 title=doc.title,
                 url=doc.url,
-                id=doc.pk,
+                id=doc.id,
                 title_html=marker.mark(doc.title),
                 snippet=marker.snippet(doc.excerpt),
                 codes=doc.codes.split(),
@@ -89,29 +88,52 @@ class Marker:
         alternatives = "|".join(re.escape(stem) for stem in stems)
         # A word starting with one of the stems (start of a word: not after a letter/digit).
         self.pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.I) if stems else None
+        self.ascii_stems = stems if all(stem.isascii() for stem in stems) else None
 
     def mark(self, text):
         if self.pattern is None:
-            return mark_safe(escape(text))
+            return mark_safe(html.escape(text))
         out, last = [], 0
         for match in self.pattern.finditer(text):
-            out.append(escape(text[last : match.start()]))
-            out.append(f"<mark>{escape(match.group())}</mark>")
+            out.append(html.escape(text[last : match.start()]))
+            out.append(f"<mark>{html.escape(match.group())}</mark>")
             last = match.end()
-        out.append(escape(text[last:]))
+        out.append(html.escape(text[last:]))
         return mark_safe("".join(out))
 
+    def first_match(self, text):
+        """Where the first word starting with a stem begins in `text`, or -1.
+
+        What `pattern.search` finds, found faster in ASCII text (most content): the regex tries
+        every position of up to SNIPPET_SOURCE characters, str.find jumps from one occurrence
+        of a stem to the next (0.09 ms instead of 0.44 a query on the bench corpus).
+        """
+        if self.pattern is None:
+            return -1
+        if self.ascii_stems is None or not text.isascii():
+            match = self.pattern.search(text)
+            return match.start() if match else -1
+        lower, first = text.lower(), -1
+        for stem in self.ascii_stems:
+            i = lower.find(stem)
+            while i != -1 and (first == -1 or i < first):
+                if i == 0 or not lower[i - 1].isalnum():  # ASCII: isalnum() is [^\W_]
+                    first = i
+                    break
+                i = lower.find(stem, i + 1)
+        return first
+
     def snippet(self, text):
-        match = self.pattern.search(text) if self.pattern else None
+        first = self.first_match(text)
         start = 0
-        if match and match.start() > SNIPPET_LEAD:
-            start = text.find(" ", match.start() - SNIPPET_LEAD) + 1
+        if first > SNIPPET_LEAD:
+            start = text.find(" ", first - SNIPPET_LEAD) + 1
         end = start + SNIPPET_CHARS
         if end < len(text):
             end = text.rfind(" ", start, end) if " " in text[start:end] else end
         prefix = "… " if start else ""
         suffix = " …" if end < len(text) else ""
-        return mark_safe(escape(prefix) + self.mark(text[start:end]) + escape(suffix))
+        return mark_safe(prefix + self.mark(text[start:end]) + suffix)
 
 
 def _stem(word):

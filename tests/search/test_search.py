@@ -66,6 +66,18 @@ def test_snippet_escapes_content_then_marks_words(make_guide):
     assert hit.title_html == "<mark>Tokens</mark>"
 
 
+@pytest.mark.parametrize("accent", ["", "Café. "])
+def test_snippet_starts_at_the_first_word_matched(make_guide, accent):
+    filler = "lorem ipsum " * 20
+    body = f"{accent}{filler} Retokens. {filler} Token appears in my_token. {filler}"
+    make_guide("Other", slug="other", body=body)
+    hit = search("token", as_you_type=False).hits[0]
+    # Inside a word is not where a word starts (after `_` is): the snippet skips to "Token".
+    assert hit.snippet.startswith("… ")
+    assert "<mark>Token</mark> appears in my_<mark>token</mark>." in hit.snippet
+    assert "Retokens" not in hit.snippet
+
+
 def test_tag_filter_combines_with_the_query(make_guide):
     make_guide("Keys for billing", slug="a", tags=["billing"])
     make_guide("Keys for teams", slug="b", tags=["team"])
