@@ -142,6 +142,8 @@ def embed_script(request):
 def _frame_policy():
     return {
         "default-src": [CSP.NONE],
+        "script-src": [CSP.SELF],  # frame.js: refreshes the status
+        "connect-src": [CSP.SELF],
         "style-src": [CSP.SELF],
         "img-src": [CSP.SELF],
         "base-uri": [CSP.NONE],

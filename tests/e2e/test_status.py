@@ -156,6 +156,16 @@ def test_embed_frame_on_an_allowed_origin(
     inner = page.frame_locator("iframe")
     expect(inner.get_by_role("link", name="All Systems Operational")).to_be_visible()
     screenshot(page, "embed-frame-host")
+
+    # The frame keeps itself current: a change shows when the tab is visible again (and every
+    # minute while it is), in the same live region, without reloading the frame.
+    Component.objects.get(slug="api").set_status("major_outage")
+    embedded = page.locator("iframe").element_handle().content_frame()
+    embedded.evaluate("window.stayed = true; document.dispatchEvent(new Event('visibilitychange'))")
+    link = inner.get_by_role("status").get_by_role("link", name="Partial System Outage")
+    expect(link).to_be_visible()
+    assert embedded.evaluate("window.stayed") is True
+    screenshot(page, "embed-frame-host-outage")
     assert csp_violations == []
 
 
