@@ -25,6 +25,8 @@ from tickets.models import (
     TicketStatus,
 )
 
+UTC_NAMES = {"UTC", "ETC/UTC", "GMT", "ETC/GMT", "ZULU", "UCT", "ETC/UCT", "UNIVERSAL"}
+
 
 def short_duration(delta):
     if delta is None:
@@ -233,7 +235,7 @@ class TicketAdmin(admin.ModelAdmin):
     def occurred(self, obj):
         if not obj.occurred_at:
             return "—"
-        if obj.occurred_tz:
+        if obj.occurred_tz and obj.occurred_tz.upper() not in UTC_NAMES:
             local = obj.occurred_at.astimezone(zoneinfo.ZoneInfo(obj.occurred_tz))
             utc = obj.occurred_at.astimezone(UTC)
             return f"{local:%Y-%m-%d %H:%M} {obj.occurred_tz} ({utc:%Y-%m-%d %H:%M} UTC)"

@@ -1,7 +1,7 @@
 """The support queue in the Django admin, as an agent uses it."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -152,6 +152,24 @@ def test_ticket_page_shows_fields_conversation_and_reply_box(agent_client, make_
     html = agent_client.get(_change_url(ticket)).content.decode()
     for text in ["req_123", "model_not_available", "Help me.", "Public reply", "Internal note"]:
         assert text in html
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("America/New_York", "2026-11-04 09:12 America/New_York (2026-11-04 14:12 UTC)"),
+        ("UTC", "2026-11-04 14:12 UTC"),
+        ("", "2026-11-04 14:12 UTC"),
+    ],
+)
+def test_ticket_page_shows_when_it_happened_in_both_zones_once(
+    agent_client, make_ticket, zone, shown
+):
+    occurred = datetime(2026, 11, 4, 14, 12, tzinfo=UTC)
+    ticket = make_ticket(occurred_at=occurred, occurred_tz=zone)
+    html = agent_client.get(_change_url(ticket)).content.decode()
+    assert shown in html
+    assert html.count("2026-11-04 14:12") == 1
 
 
 def _save(agent_client, ticket, **fields):
