@@ -1,6 +1,5 @@
 """The support queue: the Django admin, arranged for triage."""
 
-import re
 import zoneinfo
 from datetime import UTC, timedelta
 
@@ -38,8 +37,6 @@ def short_duration(delta):
         return f"{minutes // 60} h"
     return f"{minutes // (60 * 24)} d"
 
-
-PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
 
 SLA_BADGES = {
     SLAState.BREACHED: ("sla sla--breached", "⚠"),
@@ -402,7 +399,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.display(description="body")
     def body_redacted(self, obj):
         """Staff never see a customer's private link: it would let them act as the customer."""
-        return PRIVATE_LINK.sub(r"\1[private link]/", obj.body)
+        return emails.redact_links(obj.body)
 
     @admin.action(description="Retry sending now", permissions=["change"])
     def retry_now(self, request, queryset):

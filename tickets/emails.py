@@ -2,6 +2,7 @@
 then handed to the task queue once that transaction commits."""
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,10 +30,22 @@ def render(kind, context):
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def _context(ticket):
+# Emails to the customer carry a fresh private link; emails to staff link to the admin.
+CUSTOMER_KINDS = {"ticket_received", "staff_reply", "ticket_resolved"}
+
+# A private link in a stored email body. Once the email is sent the link is blanked out of
+# the copy we keep, so a sent email in the database opens no ticket page.
+PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
+
+
+def redact_links(text):
+    return PRIVATE_LINK.sub(r"\1[private link]/", text)
+
+
+def _context(ticket, kind):
     return {
         "ticket": ticket,
-        "ticket_url": absolute(ticket.get_absolute_url()),
+        "ticket_url": absolute(ticket.new_link()) if kind in CUSTOMER_KINDS else "",
         "admin_url": absolute(reverse("admin:tickets_ticket_change", args=[ticket.pk])),
         "link_days": settings.TICKET_LINK_DAYS,
         "support_email": settings.SUPPORT_EMAIL,
@@ -49,14 +62,14 @@ def _store(ticket, kind, to, context):
 
 
 def queue(ticket, kind, to):
-    context = _context(ticket)
+    context = _context(ticket, kind)
     if kind == "staff_reply":
         context["reply"] = ticket.messages.filter(is_internal=False).last()
     return _store(ticket, kind, to, context)
 
 
 def queue_links(tickets, to):
-    links = [(t, absolute(t.get_absolute_url())) for t in tickets]
+    links = [(t, absolute(t.new_link())) for t in tickets]
     context = {"links": links, "link_days": settings.TICKET_LINK_DAYS}
     return _store(None, "ticket_links", to, context)
 
@@ -118,6 +131,7 @@ def deliver(email_id):
         email.state = OutboundEmail.State.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
+        email.body = redact_links(email.body)
         email.save()
         return "sent"
 

@@ -1,6 +1,7 @@
 """Support tickets: what a customer sends, the conversation that follows, and the
 audit trail staff leave while triaging it."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -14,7 +15,13 @@ from helpcenter.categories import SupportCategory
 
 
 def new_access_token():
+    """Kept for migration 0001 (tokens were stored as such until 0003)."""
     return secrets.token_urlsafe(32)
+
+
+def hash_token(token):
+    """What is stored of a private link: its SHA-256 (the token itself is 256 random bits)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Reproducibility(models.TextChoices):
@@ -71,9 +78,6 @@ class Ticket(models.Model):
     # NULL only between the insert and the update that derives it from the primary key.
     reference = models.CharField(  # noqa: DJ001
         max_length=20, unique=True, null=True, editable=False
-    )
-    access_token = models.CharField(
-        max_length=64, unique=True, default=new_access_token, editable=False
     )
 
     # What the customer told us.
@@ -142,8 +146,12 @@ class Ticket(models.Model):
     def __str__(self):
         return f"{self.reference} {self.subject}"
 
-    def get_absolute_url(self):
-        return reverse("tickets:ticket-detail", args=[self.access_token])
+    def new_link(self):
+        """Mint a private link (a path) to this ticket, for one email. Only its hash is
+        stored, so the database alone opens no ticket page."""
+        token = secrets.token_urlsafe(32)
+        TicketLink.objects.create(ticket=self, token_hash=hash_token(token))
+        return reverse("tickets:ticket-detail", args=[token])
 
     @staticmethod
     def reference_for(pk):
@@ -236,6 +244,18 @@ class TicketEvent(models.Model):
     def __str__(self):
         who = self.actor.get_username() if self.actor else "customer/system"
         return f"{who}: {self.field} {self.old_value or '—'} → {self.new_value or '—'}"
+
+
+class TicketLink(models.Model):
+    """A private link to a ticket, sent in one email. The link opens the ticket (or, once it
+    was merged, the ticket it was merged into) while the ticket has had activity lately."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self):
+        return f"link to {self.ticket.reference}"
 
 
 class OutboundEmail(models.Model):

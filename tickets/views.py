@@ -23,7 +23,7 @@ from search.models import SearchDocument
 from search.services import search
 from tickets import services
 from tickets.forms import LostLinkForm, ReplyForm, TicketForm, signed_start
-from tickets.models import SuggestionOpen, Ticket
+from tickets.models import SuggestionOpen, Ticket, TicketLink, hash_token
 from tickets.tasks import send_ticket_links
 
 log = logging.getLogger(__name__)
@@ -182,13 +182,23 @@ def suggestion_open(request, pk):
 
 
 def _ticket_for(token):
-    """The ticket behind a private link, or 404 for a wrong or expired one."""
+    """The ticket behind a private link, and the ticket the link was sent for if that one was
+    merged into it since; 404 for a wrong or expired link."""
     if len(token) > 64:
         raise Http404
-    ticket = Ticket.objects.filter(access_token=token).select_related("merged_into").first()
-    if ticket is None or not ticket.link_is_live():
+    link = (
+        TicketLink.objects.filter(token_hash=hash_token(token))
+        .select_related("ticket__merged_into")
+        .first()
+    )
+    if link is None:
         raise Http404
-    return ticket
+    ticket, merged = link.ticket, None
+    if ticket.merged_into:  # the conversation continues on the ticket kept
+        ticket, merged = ticket.merged_into, ticket
+    if not ticket.link_is_live():
+        raise Http404
+    return ticket, merged
 
 
 RECEIPT_SALT = "tickets.receipt"
@@ -229,7 +239,7 @@ def ticket_sent(request, receipt):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request, token):
-    ticket = _ticket_for(token)
+    ticket, merged = _ticket_for(token)
     form = ReplyForm()
     status = 200
     if request.method == "POST":
@@ -253,8 +263,9 @@ def ticket_detail(request, token):
         "messages_public": ticket.public_messages().select_related("author"),
         "form": form,
         "link_days": settings.TICKET_LINK_DAYS,
-        "same_requester_merge": ticket.merged_into
-        and ticket.merged_into.email.lower() == ticket.email.lower(),
+        "merged": merged,
+        "page_url": reverse("tickets:ticket-detail", args=[token]),
+        "solved_url": reverse("tickets:ticket-solved", args=[token]),
     }
     response = TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
     if status == 429:
@@ -265,7 +276,7 @@ def ticket_detail(request, token):
 @never_cache
 @require_POST
 def ticket_solved(request, token):
-    ticket = _ticket_for(token)
+    ticket, _ = _ticket_for(token)
     services.customer_solved(ticket)
     return redirect("tickets:ticket-detail", token=token)
 

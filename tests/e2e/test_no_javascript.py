@@ -86,6 +86,6 @@ def test_ticket_by_keyboard_without_javascript(page, site, settings):
     expect(page.get_by_role("heading", level=1)).to_have_text("We received your ticket")
     assert_accessible(page)
     ticket = Ticket.objects.get()
-    page.goto(site + ticket.get_absolute_url())
+    page.goto(site + ticket.new_link())
     expect(page.locator(".message--customer")).to_contain_text("billing_required")
     assert_accessible(page)

@@ -8,8 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.html import texts
+from tests.tickets.links import emailed_link, link_in
 from tickets import services
-from tickets.models import Ticket, TicketMessage
+from tickets.models import Ticket, TicketLink, TicketMessage
 
 
 def _reply_as(agent, ticket, body, internal=False):
@@ -30,7 +31,7 @@ def test_private_page_shows_the_conversation_without_internal_notes(
     ticket = make_ticket(description="My stream stops after 30 seconds.")
     _reply_as(agent, ticket, "Which SDK version do you use?")
     _reply_as(agent, ticket, "Customer is on the legacy plan, check quota.", internal=True)
-    response = client.get(ticket.get_absolute_url())
+    response = client.get(emailed_link(ticket))
     html = response.content.decode()
     assert response.status_code == 200
     assert {"private", "no-store"} <= set(response["Cache-Control"].replace(",", " ").split())
@@ -51,9 +52,9 @@ def test_a_wrong_token_is_a_404(client, content, make_ticket, token):
 def test_the_link_expires_after_30_days_without_activity(client, content, make_ticket):
     ticket = make_ticket()
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=31))
-    assert client.get(ticket.get_absolute_url()).status_code == 404
+    assert client.get(emailed_link(ticket)).status_code == 404
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=29))
-    assert client.get(ticket.get_absolute_url()).status_code == 200
+    assert client.get(emailed_link(ticket)).status_code == 200
 
 
 def test_customer_reply_reopens_a_resolved_ticket_and_notifies_the_assignee(
@@ -63,7 +64,7 @@ def test_customer_reply_reopens_a_resolved_ticket_and_notifies_the_assignee(
     ticket.assignee, ticket.status = agent, "resolved"
     ticket.save()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(ticket.get_absolute_url(), {"body": "It broke again today."})
+        response = client.post(emailed_link(ticket), {"body": "It broke again today."})
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == "open" and ticket.waiting_since is not None
@@ -75,10 +76,10 @@ def test_customer_reply_reopens_a_resolved_ticket_and_notifies_the_assignee(
 
 def test_empty_or_huge_reply_is_refused_and_kept(client, content, make_ticket):
     ticket = make_ticket()
-    html = client.post(ticket.get_absolute_url(), {"body": ""}).content.decode()
+    html = client.post(emailed_link(ticket), {"body": ""}).content.decode()
     assert texts(html, "field-error") == ["This field is required."]
     huge = "word " * 2001
-    html = client.post(ticket.get_absolute_url(), {"body": huge}).content.decode()
+    html = client.post(emailed_link(ticket), {"body": huge}).content.decode()
     assert "at most 10000 characters" in texts(html, "field-error")[0]
     assert huge.strip() in html
     assert ticket.messages.count() == 1
@@ -86,20 +87,20 @@ def test_empty_or_huge_reply_is_refused_and_kept(client, content, make_ticket):
 
 def test_customer_can_mark_the_ticket_solved(client, content, make_ticket):
     ticket = make_ticket()
-    response = client.post(f"/support/tickets/{ticket.access_token}/solved/")
+    response = client.post(emailed_link(ticket) + "solved/")
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == "resolved" and ticket.resolved_at is not None
-    html = client.get(ticket.get_absolute_url()).content.decode()
+    html = client.get(emailed_link(ticket)).content.decode()
     assert "Resolved" in texts(html, "ticket-status")[0]
     assert "Not solved after all?" in html
-    assert client.get(f"/support/tickets/{ticket.access_token}/solved/").status_code == 405
+    assert client.get(emailed_link(ticket) + "solved/").status_code == 405
 
 
 def test_a_closed_ticket_takes_no_reply(client, content, make_ticket):
     ticket = make_ticket()
     Ticket.objects.filter(pk=ticket.pk).update(status="closed")
-    html = client.post(ticket.get_absolute_url(), {"body": "hello?"}).content.decode()
+    html = client.post(emailed_link(ticket), {"body": "hello?"}).content.decode()
     assert "This ticket is closed" in html
     assert ticket.messages.count() == 1
 
@@ -121,9 +122,10 @@ def test_lost_link_gives_the_same_answer_either_way_and_emails_only_real_tickets
     assert known.status_code == unknown.status_code == 200
     assert strip(known) == strip(unknown)
     assert [m.to for m in mail.outbox] == [["ADA@example.com"]]
-    assert ticket.access_token in mail.outbox[0].body
-    # The link works again: asking for it counts as activity.
-    assert client.get(ticket.get_absolute_url()).status_code == 200
+    # Both links work again, the new one and the first: asking for a link counts as activity.
+    assert client.get(link_in(mail.outbox[0].body)).status_code == 200
+    assert client.get(emailed_link(ticket)).status_code == 200
+    assert link_in(mail.outbox[0].body) != emailed_link(ticket)
 
 
 def test_lost_link_is_rate_limited_per_address(client, content, make_ticket, settings):
@@ -133,14 +135,43 @@ def test_lost_link_is_rate_limited_per_address(client, content, make_ticket, set
     assert response.status_code == 429 and "Please wait" in response.content.decode()
 
 
-def test_merged_ticket_points_to_the_kept_one(client, content, make_ticket, agent):
-    first = make_ticket(email="ada@example.com")
+def test_a_merged_tickets_link_opens_the_kept_one(client, content, make_ticket, agent):
+    first = make_ticket(email="ada@example.com", description="First try.")
     same = make_ticket(email="Ada@Example.com", description="Second try.")
     services.merge([first, same], actor=agent)
-    html = client.get(same.get_absolute_url()).content.decode()
-    assert "merged into" in html and first.get_absolute_url() in html
-    kept = client.get(first.get_absolute_url()).content.decode()
-    assert "Second try." in kept
+    html = client.get(emailed_link(same)).content.decode()
+    assert first.reference in texts(html, "eyebrow")[0]
+    assert f"Your ticket {same.reference} was merged into this one" in html
+    assert [b.strip() for b in texts(html, "message__body")] == ["First try.", "Second try."]
+    # A reply through the old link continues the kept conversation.
+    client.post(emailed_link(same), {"body": "Any news?"})
+    assert first.messages.last().body == "Any news?"
+    assert not same.messages.filter(body="Any news?").exists()
+
+
+def test_the_database_keeps_no_working_link(
+    client, content, ticket_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/support/", ticket_data())
+    [customer] = [m for m in mail.outbox if m.to == ["ada@example.com"]]
+    path = link_in(customer.body)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    assert len(token) >= 40
+    assert client.get(path).status_code == 200
+
+    from django.apps import apps
+
+    stored = repr(
+        [
+            row
+            for model in apps.get_app_config("tickets").get_models()
+            for row in model.objects.values()
+        ]
+    )
+    assert token not in stored  # only its hash, and the sent email's copy is blanked out
+    [link] = TicketLink.objects.all()
+    assert client.get(f"/support/tickets/{link.token_hash}/").status_code == 404
 
 
 def test_tickets_of_different_requesters_never_merge(content, make_ticket, agent):
