@@ -22,7 +22,10 @@ def home(request):
         result_count = len(guides)
     else:
         guides, result_count = [], results.total
-        if not request.htmx:
+        # What was sent, not each request made while typing; and only searches of everything:
+        # a query that finds nothing under one tag is no gap in the content.
+        sent = not request.htmx or request.headers.get("HX-Search-Submitted") == "true"
+        if sent and not tag_slug:
             SearchQuery.record(results.query, total=results.total)
     context = {
         "form": form,

@@ -11,13 +11,16 @@ class SearchForm(forms.Form):
         # Over-long input is cut rather than refused: a pasted error body still searches.
         return " ".join(self.cleaned_data["q"].split())[:MAX_QUERY_LENGTH]
 
+    # Each field stands alone: a malformed tag in the URL drops the tag, not the query.
     @property
     def query(self):
-        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+        self.is_valid()
+        return self.cleaned_data.get("q", "")
 
     @property
     def tag_slug(self):
-        return self.cleaned_data.get("tag", "") if self.is_valid() else ""
+        self.is_valid()
+        return self.cleaned_data.get("tag", "")
 
 
 class FeedbackForm(forms.Form):

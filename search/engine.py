@@ -66,9 +66,12 @@ def _groups(parsed):
 def _sqlite_match(parsed, match_any):
     def group(alternatives, prefix, completions):
         if prefix:
-            # The unfinished word: titles, codes and tags only, never a prefix scan of bodies.
-            words = [f'"{w}"*' for w in alternatives] + [f'"{w}"' for w in completions]
-            return "({title codes tags} : (" + " OR ".join(words) + "))"
+            # The unfinished word: as typed, a whole word anywhere ("error" finds bodies that
+            # say it); as a prefix, in titles, codes and tags only: never a prefix scan of
+            # bodies.
+            whole = [f'"{w}"' for w in alternatives]
+            heads = [f'"{w}"*' for w in alternatives] + [f'"{w}"' for w in completions]
+            return f"({' OR '.join(whole)} OR {{title codes tags}} : ({' OR '.join(heads)}))"
         return "(" + " OR ".join(f'"{word}"' for word in alternatives) + ")"
 
     # An error code matches as a phrase anywhere (declaring documents are ordered first).
@@ -132,7 +135,8 @@ def _total(page, limit, offset):
 
 
 def _postgres_parts(parsed, match_any):
-    """(codes, words, prefix) tsquery strings, each None when absent."""
+    """(codes, words, prefix, typed) tsquery strings, each None when absent. `typed`: the
+    unfinished word as typed, matched as a whole word anywhere."""
     # An error code matches as a phrase anywhere (declaring documents are ordered first).
     codes = " | ".join("(" + " <-> ".join(_code_words(code)) + ")" for code in parsed.codes)
     groups = _groups(parsed)
@@ -145,22 +149,28 @@ def _postgres_parts(parsed, match_any):
         for alternatives, is_prefix, completions in groups
         if is_prefix
     )
-    return codes or None, words or None, prefix or None
+    typed = " | ".join(
+        " | ".join(alternatives) for alternatives, is_prefix, _ in groups if is_prefix
+    )
+    return codes or None, words or None, prefix or None, typed or None
 
 
 def _postgres(parsed, tag, limit, offset, match_any, excerpt):
-    codes, words, prefix = _postgres_parts(parsed, match_any)
+    codes, words, prefix, typed = _postgres_parts(parsed, match_any)
     if match_any and words and prefix:
-        words, prefix = f"{words} | {prefix}", None
-    # The unfinished word is matched in `head` (titles, codes, tags), never as a prefix scan
-    # of bodies. The tsqueries sit inline in WHERE so the planner can use the GIN indexes.
+        words, prefix, typed = f"{words} | {prefix}", None, None
+    # The unfinished word is matched as typed anywhere, and as a prefix in `head` (titles,
+    # codes, tags) only: never a prefix scan of bodies. The tsqueries sit inline in WHERE so
+    # the planner can use the GIN indexes.
     main, params = [], []
     if words:
         main.append("d.document @@ to_tsquery('english', %s)")
         params.append(words)
     if prefix:
-        main.append("d.head @@ to_tsquery('english', %s)")
-        params.append(prefix)
+        main.append(
+            "(d.document @@ to_tsquery('english', %s) OR d.head @@ to_tsquery('english', %s))"
+        )
+        params += [typed, prefix]
     conditions = [" AND ".join(main)] if main else []
     if codes:
         conditions.insert(0, "d.document @@ to_tsquery('english', %s)")
@@ -169,11 +179,12 @@ def _postgres(parsed, tag, limit, offset, match_any, excerpt):
     if tag:
         where = f"({where}) AND d.tag_slugs LIKE %s"
         params.append(f"% {tag} %")
-    rank_query = " | ".join(f"({part})" for part in (codes, words, prefix) if part)
+    rank_query = " | ".join(f"({part})" for part in (codes, words, prefix, typed) if part)
     codes_sql, codes_params = _codes_first(parsed.codes, "d.codes")
     base = f"FROM search_searchdocument d WHERE {where}"
     if limit and not (codes or words):
-        # Only an unfinished word: rank on the small head vector, not whole documents.
+        # Only an unfinished word: rank on the small head vector, not whole documents
+        # (those matching in the body alone follow, in id order).
         # The total rides along (a window count): one scan of the matches, not two.
         ranked = (
             "SELECT d.id, count(*) OVER () AS total, "
@@ -202,18 +213,16 @@ def _postgres(parsed, tag, limit, offset, match_any, excerpt):
         ]
     else:
         sql, sql_params = f"SELECT count(*) {base}", params
-    if codes or words:
-        # The planner prices a sequential scan without the cost of de-TOASTing every
-        # document's tsvector, and picks it over the GIN index: 55 ms instead of 0.7 ms
-        # for a count at 10,000 documents (make bench-search). Off for this statement only,
-        # sent with it in one round trip: in autocommit the statements of one message share
-        # an implicit transaction; inside a transaction the last one puts the setting back.
-        # (The small head vector is not TOASTed: a scan of it is priced right.)
-        sql = f"SET LOCAL enable_seqscan = off; {sql}; SET LOCAL enable_seqscan TO DEFAULT"
+    # Every query matches whole documents. The planner prices a sequential scan without the
+    # cost of de-TOASTing every document's tsvector, and picks it over the GIN index: 55 ms
+    # instead of 0.7 ms for a count at 10,000 documents (make bench-search). Off for this
+    # statement only, sent with it in one round trip: in autocommit the statements of one
+    # message share an implicit transaction; inside a transaction the last one puts the
+    # setting back.
+    sql = f"SET LOCAL enable_seqscan = off; {sql}; SET LOCAL enable_seqscan TO DEFAULT"
     with connection.cursor() as cursor:
         cursor.execute(sql, sql_params)
-        if codes or words:
-            cursor.nextset()
+        cursor.nextset()
         rows = cursor.fetchall()
         if not limit:
             return [], rows[0][0]

@@ -211,10 +211,11 @@ def known_codes():
 
 def parse(raw, *, as_you_type=True, vocabulary=None):
     """Parse a query. `as_you_type`: the last word may be unfinished (prefix match)."""
-    raw = (raw or "").replace("\x00", " ")
-    truncated = len(raw) > MAX_LENGTH
-    raw = raw[:MAX_LENGTH].lower()
+    raw = (raw or "").replace("\x00", " ").lower()
+    # Error codes from all of it: a pasted error body often ends with its code.
     codes = [c for c in dict.fromkeys(CODE_RE.findall(raw)) if c in known_codes()]
+    truncated = len(raw) > MAX_LENGTH
+    raw = raw[:MAX_LENGTH]
     words = [w for w in WORD_RE.findall(raw) if w not in STOP_WORDS and len(w) > 1]
     words = list(dict.fromkeys(words))[:MAX_TERMS]
     parsed = ParsedQuery(text=" ".join(raw.split()), codes=codes, truncated=truncated)

@@ -21,14 +21,19 @@ def search_results(request):
     except ValueError:
         page = 1
     results = search(query, tag=tag or None, page=page, per_page=PER_PAGE, as_you_type=False)
-    if not results.is_browse and page == 1:
+    page_count = math.ceil(results.total / PER_PAGE)
+    if page > page_count > 0:  # past the end (an old link, a typed URL): the last page
+        page = page_count
+        results = search(query, tag=tag or None, page=page, per_page=PER_PAGE, as_you_type=False)
+    # Searches of everything only: a query that finds nothing under one tag is no content gap.
+    if not results.is_browse and page == 1 and not tag:
         SearchQuery.record(results.query, total=results.total)
     context = {
         "query": query,
         "active_tag": tag,
         "results": results,
         "page": page,
-        "page_count": math.ceil(results.total / PER_PAGE),
+        "page_count": page_count,
     }
     return TemplateResponse(request, "search/search_results.html", context)
 

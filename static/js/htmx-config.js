@@ -10,4 +10,13 @@
   config.selfRequestsOnly = true;
   config.historyCacheSize = 0;
   config.refreshOnHistoryMiss = true;
+
+  // A search the person sent (Enter, the Search button), not one of the requests made while
+  // they type: the server logs only those for the content-gaps report.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    if (trigger && trigger.type === "submit") {  // Enter also fires "search": not twice
+      event.detail.headers["HX-Search-Submitted"] = "true";
+    }
+  });
 })();

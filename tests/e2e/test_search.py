@@ -41,3 +41,17 @@ def test_results_page_with_correction_and_pages(page: Page, site):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator(".results-list .card a").first.click()
     expect(page).to_have_url(re.compile(r"/runbooks/billing-required/"))
+
+
+def test_a_sent_live_search_is_logged_and_the_typing_is_not(page: Page, site):
+    from search.models import SearchQuery
+
+    page.goto(site + "/")
+    box = page.get_by_role("searchbox", name="Search guides")
+    box.press_sequentially("zzqxv webhok", delay=30)
+    expect(page.locator("#result-count")).to_contain_text("zzqxv webhok")
+    assert not SearchQuery.objects.exists()  # typing is not searching
+    with page.expect_response(lambda r: "q=zzqxv" in r.url):
+        box.press("Enter")
+    [logged] = SearchQuery.objects.all()
+    assert (logged.text, logged.zero_results) == ("zzqxv webhok", 1)

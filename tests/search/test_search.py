@@ -41,6 +41,22 @@ def test_unfinished_word_matches_titles_codes_and_tags_not_bodies(make_guide):
     assert set(urls("streaming ")) == {"/kb/in-title/", "/kb/in-body/"}  # a finished word
 
 
+def test_the_word_being_typed_also_finds_bodies_that_say_it(make_guide):
+    make_guide("Other", slug="in-body", body="Requests fail with an error.")
+    make_guide("Error handling", slug="in-title")
+    assert urls("error") == ["/kb/in-title/", "/kb/in-body/"]  # the title first
+    assert urls("erro") == ["/kb/in-title/"]  # unfinished: a prefix of titles only
+
+
+@pytest.mark.parametrize("query", ["error", "streaming", "api", "model", "invite link"])
+def test_home_search_finds_at_least_what_the_results_page_finds(client, content, query):
+    home = client.get("/", {"q": query}).content.decode()
+    page = client.get("/search/", {"q": query}).content.decode()
+    on_home = int(texts(home, "result-count")[0].split()[0])
+    on_page = int(texts(page, "result-count")[0].split()[0])
+    assert on_home >= on_page > 0
+
+
 def test_last_word_matches_as_a_prefix(make_guide):
     make_guide("Streaming responses", slug="streaming")
     assert urls("stre") == ["/kb/streaming/"]
@@ -152,6 +168,9 @@ def test_results_are_paginated(client, make_guide):
     assert len(texts(last, "card__title")) == 3
     assert 'rel="next"' not in last
     assert client.get("/search/", {"q": "webhook", "page": "x"}).status_code == 200
+    past = client.get("/search/", {"q": "webhook", "page": 9}).content.decode()
+    assert "23 results for “webhook”, page 3 of 3" in past  # an old link: the last page
+    assert len(texts(past, "card__title")) == 3
     beyond = search("webhook", page=9)
     assert (beyond.hits, beyond.total) == ([], 23)
 
@@ -214,3 +233,32 @@ def test_past_the_ranked_candidates_every_match_still_comes_once(make_guide, mon
     assert sorted(first + second) == sorted(
         ["/kb/title/", "/kb/tagged/", *(g.get_absolute_url() for g in in_body)]
     )
+
+
+def test_live_typing_is_not_logged_but_a_sent_search_is(client, content):
+    typing = {"HX-Request": "true"}
+    client.get("/", {"q": "zzqxv"}, headers=typing)
+    assert not SearchQuery.objects.exists()
+    client.get("/", {"q": "zzqxv"}, headers={**typing, "HX-Search-Submitted": "true"})
+    client.get("/", {"q": "zzqxv"})  # without JavaScript
+    assert SearchQuery.objects.get().zero_results == 2
+
+
+def test_searches_under_a_tag_are_no_content_gap(client, content):
+    client.get("/search/", {"q": "billing", "tag": "team"})
+    client.get("/", {"q": "billing", "tag": "team"})
+    assert not SearchQuery.objects.exists()
+
+
+def test_a_malformed_tag_keeps_the_query(client, content):
+    html = client.get("/search/", {"q": "billing", "tag": "bad tag!"}).content.decode()
+    assert int(texts(html, "result-count")[0].split()[0]) > 0
+
+
+def test_an_error_code_at_the_end_of_a_long_pasted_body_still_leads(make_guide, make_runbook):
+    runbook = make_runbook("Payment needed", slug="pay", error_codes="billing_required")
+    make_guide("Messages", slug="messages", body="The message explains what went wrong. " * 5)
+    message = "The request could not be completed because of the message below. " * 5
+    pasted = f'{{"error":{{"message":"{message}","code":"billing_required"}}}}'
+    assert len(pasted) > 300
+    assert urls(pasted)[0] == runbook.get_absolute_url()
