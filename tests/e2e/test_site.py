@@ -79,13 +79,23 @@ def test_open_a_guide_and_vote(page: Page, site, csp_violations):
     screenshot(page, "guide-1280")
 
     page.get_by_label("What could be better? (optional)").fill("More on recovery codes")
-    page.get_by_role("button", name="No").click()
+    settled = "document.addEventListener('htmx:afterSettle', () => window.settled = true)"
+    page.evaluate(f"window.settled = false; {settled}")
+    page.get_by_role("button", name="No", exact=True).click()
+    page.wait_for_function("() => window.settled")  # the new form is live (htmx processed it)
     expect(page.get_by_role("status").filter(has_text="Thanks for your feedback")).to_contain_text(
         "You answered No"
     )
-    expect(page.get_by_role("button", name="No")).to_have_attribute("aria-pressed", "true")
-    page.get_by_role("button", name="Yes").click()
+    no = page.get_by_role("button", name="No", exact=True)
+    expect(no).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Yes", exact=True).focus()
+    page.keyboard.press("Enter")
     expect(page.locator(".feedback__status")).to_contain_text("You answered Yes")
+    # The keyboard stays where it was, and a reason can be added after the vote.
+    expect(page.get_by_role("button", name="Yes", exact=True)).to_be_focused()
+    page.get_by_label("What could be better? (optional)").fill("Also cover SSO.")
+    page.get_by_role("button", name="Send with my answer (Yes)").click()
+    expect(page.locator(".feedback__status")).to_contain_text("You answered Yes and told us why")
     assert_accessible(page)
     page.set_viewport_size({"width": 360, "height": 800})
     screenshot(page, "guide-360")
