@@ -129,10 +129,14 @@ class TicketAdminForm(forms.ModelForm):
         if self.instance.pk:
             stored = Ticket.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
             if stored and cleaned.get("seen_version") != stored[0].isoformat():
+                # The page comes back with the ticket as it is now and this version, so
+                # saving again (after reading what changed) goes through.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("seen_version")] = stored[0].isoformat()
                 raise forms.ValidationError(
                     "This ticket changed while you had it open (the customer may have "
-                    "written). Your text is kept below: reload the ticket in another tab, "
-                    "read what changed, then save again.",
+                    "written): the page now shows it. Your text is kept below: read what "
+                    "changed, then save again.",
                     code="stale",
                 )
         return cleaned
@@ -443,8 +447,10 @@ def deflection_report(days=30):
     )
     total = forms_.count()
     deflected = sum(1 for f in forms_ if f["tickets"] == 0)
+    recent = SuggestionOpen.objects.filter(created_at__gte=now - timedelta(hours=1))
     return {
         "days": days,
+        "pending": recent.values("intake").distinct().count(),
         "forms": total,
         "deflected": deflected,
         "rate": round(100 * deflected / total) if total else None,

@@ -65,6 +65,8 @@ def queue(ticket, kind, to):
     context = _context(ticket, kind)
     if kind == "staff_reply":
         context["reply"] = ticket.messages.filter(is_internal=False).last()
+    elif kind == "staff_customer_reply":
+        context["reply"] = ticket.messages.filter(author_kind="customer").last()
     return _store(ticket, kind, to, context)
 
 

@@ -42,7 +42,22 @@ def signed_start(now=None):
     return signing.dumps(now if now is not None else time.time(), salt=STARTED_SALT)
 
 
-class TicketForm(forms.ModelForm):
+class FocusFirstError:
+    """A form that comes back with errors puts the cursor in the first field to fix, so
+    keyboard and screen reader users land on it (with or without JavaScript)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is None or widget.is_hidden:
+                continue
+            if getattr(widget, "input_type", "") not in ("radio", "checkbox"):  # one element
+                widget.attrs["autofocus"] = True
+            break
+
+
+class TicketForm(FocusFirstError, forms.ModelForm):
     """The contact form. Fields follow the seed's escalation checklist."""
 
     occurred_at = forms.DateTimeField(
@@ -161,7 +176,7 @@ class TicketForm(forms.ModelForm):
         return elapsed is None or elapsed < settings.TICKET_MIN_FILL_SECONDS
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(FocusFirstError, forms.Form):
     body = forms.CharField(
         label="Your reply",
         max_length=10000,
@@ -169,7 +184,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class LostLinkForm(forms.Form):
+class LostLinkForm(FocusFirstError, forms.Form):
     email = forms.EmailField(
         label="Email you used for the ticket",
         max_length=254,

@@ -218,12 +218,22 @@ class TicketMessage(models.Model):
 
     @property
     def author_name(self):
+        """Who wrote it, as the customer sees it: a first name, never a login name."""
         if self.author_kind == self.Author.CUSTOMER:
             return self.ticket.name or self.ticket.email
         if self.author_kind == self.Author.STAFF:
-            # A first name, never a login name; customers see this.
-            return (self.author and self.author.first_name) or "Support"
+            first_name = self.author and self.author.first_name
+            return f"{first_name} (support)" if first_name else "The support team"
         return "Help center"
+
+    @property
+    def staff_author_name(self):
+        """Who wrote it, as staff see it: which colleague, by name or login."""
+        if self.author_kind == self.Author.STAFF or (self.author and self.is_internal):
+            if self.author:
+                return self.author.get_full_name() or self.author.get_username()
+            return "Staff (account deleted)"
+        return self.author_name
 
 
 class TicketEvent(models.Model):

@@ -170,7 +170,7 @@ def customer_solved(ticket):
     TicketMessage.objects.create(
         ticket=ticket,
         author_kind=TicketMessage.Author.SYSTEM,
-        body="The customer marked this ticket as solved.",
+        body="Marked as solved on the ticket's page.",
     )
     return ticket
 

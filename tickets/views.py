@@ -1,6 +1,7 @@
 """Customer side of support: the contact form, suggestions while typing, the confirmation,
 the private ticket page and "lost your link?"."""
 
+import functools
 import logging
 import secrets
 from datetime import timedelta
@@ -181,24 +182,42 @@ def suggestion_open(request, pk):
     return redirect(document.url)
 
 
+class LinkNotFound(Exception):
+    pass
+
+
 def _ticket_for(token):
     """The ticket behind a private link, and the ticket the link was sent for if that one was
-    merged into it since; 404 for a wrong or expired link."""
+    merged into it since. LinkNotFound for a wrong or expired link: one answer for both."""
     if len(token) > 64:
-        raise Http404
+        raise LinkNotFound
     link = (
         TicketLink.objects.filter(token_hash=hash_token(token))
         .select_related("ticket__merged_into")
         .first()
     )
     if link is None:
-        raise Http404
+        raise LinkNotFound
     ticket, merged = link.ticket, None
     if ticket.merged_into:  # the conversation continues on the ticket kept
         ticket, merged = ticket.merged_into, ticket
     if not ticket.link_is_live():
-        raise Http404
+        raise LinkNotFound
     return ticket, merged
+
+
+def private_link(view):
+    """A wrong or expired private link is a 404 that says how to get a new one."""
+
+    @functools.wraps(view)
+    def wrapper(request, token):
+        try:
+            return view(request, token)
+        except LinkNotFound:
+            context = {"link_days": settings.TICKET_LINK_DAYS, "form": LostLinkForm()}
+            return TemplateResponse(request, "tickets/link_not_found.html", context, status=404)
+
+    return wrapper
 
 
 RECEIPT_SALT = "tickets.receipt"
@@ -238,6 +257,7 @@ def ticket_sent(request, receipt):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@private_link
 def ticket_detail(request, token):
     ticket, merged = _ticket_for(token)
     form = ReplyForm()
@@ -275,6 +295,7 @@ def ticket_detail(request, token):
 
 @never_cache
 @require_POST
+@private_link
 def ticket_solved(request, token):
     ticket, _ = _ticket_for(token)
     services.customer_solved(ticket)

@@ -57,8 +57,8 @@ def test_pages_have_no_html_errors(site, tmp_path):
         Ticket(email="ada@example.com", subject="Stream stops", description="It stops.")
     )
     link = ticket.new_link()
-    paths += [link, link + "sent/", "/support/tickets/",
-              "/support/?q=stream+stops"]  # fmt: skip
+    paths += [link, link + "sent/", "/support/tickets/", "/support/?q=stream+stops",
+              "/support/tickets/no-such-link-0123456789/"]  # fmt: skip
     for i, path in enumerate(paths):
         (tmp_path / f"page-{i:02d}.html").write_text(fetch(site + path))
     (tmp_path / "error-500.html").write_text(render_to_string("500.html"))

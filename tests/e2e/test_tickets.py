@@ -141,3 +141,12 @@ def test_lost_link_page(page: Page, site, content):
     page.get_by_role("button", name="Email me my links").click()
     expect(page.locator("#links-sent")).to_contain_text("ada@example.com")
     assert_accessible(page)
+
+
+def test_a_dead_link_says_how_to_get_a_new_one(page: Page, site, content):
+    page.goto(site + "/support/tickets/an-expired-or-mistyped-link-0123456789/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This ticket link does not work")
+    assert_accessible(page)
+    page.get_by_label("Email you used for the ticket").fill("ada@example.com")
+    page.get_by_role("button", name="Email me my links").click()
+    expect(page.locator("#links-sent")).to_contain_text("ada@example.com")

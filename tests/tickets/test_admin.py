@@ -314,8 +314,19 @@ def test_a_stale_ticket_page_cannot_undo_a_customer_reply(agent_client, make_tic
     html = response.content.decode()
     assert response.status_code == 200 and "changed while you had it open" in html
     assert "Closing this." in html  # the agent's text is kept
+    assert "Still broken!" in html  # and the page shows what changed
     ticket.refresh_from_db()
     assert ticket.status == "open" and ticket.waiting_since is not None
+
+    # Having read it, the agent saves again (the form as it came back): it goes through.
+    again = re.search(r'name="seen_version" value="([^"]+)"', html).group(1)
+    response = agent_client.post(
+        _change_url(ticket),
+        {"status": "open", "priority": 2, "assignee": "", "category": ticket.category,
+         "reply_kind": "internal", "reply": "Closing this.", "seen_version": again},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert ticket.messages.filter(body="Closing this.", is_internal=True).exists()
 
 
 def test_reopening_restarts_the_sla_clock(agent_client, make_ticket):

@@ -1,5 +1,6 @@
 """The contact form: what a customer sees and what gets stored."""
 
+import re
 import time
 
 import pytest
@@ -209,6 +210,21 @@ def test_a_form_sent_too_fast_or_without_a_valid_start_is_shown_again(
     assert Ticket.objects.count() == 0
     assert "Please check your ticket, then send it again." in html
     assert "req_8f2a91" in html
+
+
+def test_a_form_too_fast_and_with_errors_says_both_and_focuses_the_first_field(
+    client, content, ticket_data
+):
+    html = client.post("/support/", ticket_data(started="", email="not-an-email")).content
+    html = html.decode()
+    assert "Please check your ticket, then send it again." in html
+    assert 'id="form-errors"' in html  # the summary of what to fix is there too
+    assert re.search(r'<input type="email"[^>]* autofocus', html)
+
+
+def test_a_reply_with_an_error_puts_the_cursor_in_the_box(client, content, make_ticket):
+    html = client.post(emailed_link(make_ticket()), {"body": ""}).content.decode()
+    assert re.search(r"<textarea[^>]* autofocus", html)
 
 
 def test_rate_limit_per_email_says_when_to_retry_and_keeps_the_text(

@@ -45,8 +45,12 @@ def test_private_page_shows_the_conversation_without_internal_notes(
 @pytest.mark.parametrize("token", ["x", "a" * 43, "a" * 300, "%2e%2e"])
 def test_a_wrong_token_is_a_404(client, content, make_ticket, token):
     make_ticket()
-    assert client.get(f"/support/tickets/{token}/").status_code == 404
+    response = client.get(f"/support/tickets/{token}/")
+    assert response.status_code == 404
+    assert "This ticket link does not work" in response.content.decode()
+    assert 'action="/support/tickets/"' in response.content.decode()  # ask for a new one
     assert client.post(f"/support/tickets/{token}/", {"body": "hi"}).status_code == 404
+    assert client.post(f"/support/tickets/{token}/solved/").status_code == 404
 
 
 def test_the_link_expires_after_30_days_without_activity(client, content, make_ticket):

@@ -67,6 +67,16 @@ def test_deflection_rate_counts_forms_whose_suggestion_sent_no_ticket(
     client.force_login(agent)
     html = client.get("/admin/tickets/suggestionopen/").content.decode()
     assert "Deflection rate, last 30 days: 75%" in html
+    assert "Not counted yet: 1 form from the last hour" in html
+
+
+def test_a_suggestion_opened_just_now_is_said_to_be_not_counted_yet(client, content, agent):
+    document = SearchDocument.objects.get(title="Model not available")
+    client.get(f"/support/suggestions/{document.pk}/", {"intake": "fresh"})
+    client.force_login(agent)
+    html = client.get("/admin/tickets/suggestionopen/").content.decode()
+    assert "No suggestions opened in the last 30 days before the last hour yet." in html
+    assert "Not counted yet: 1 form from the last hour" in html
 
 
 def test_opens_are_counted_at_most_120_an_hour_per_address(client, content):
