@@ -16,6 +16,8 @@ MAX_LENGTH = 200  # characters kept; the rest is cut with a notice
 MAX_TERMS = 12
 WORD_RE = re.compile(r"[^\W_]+")  # snake_case splits on `_`, as both engines do
 CODE_RE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+# A key in a pasted JSON error body ("error":, "message":): structure, not what went wrong.
+JSON_KEY_RE = re.compile(r'"[^"\s]{1,40}"\s*:')
 STOP_WORDS = frozenset(
     [
         "a",
@@ -216,7 +218,8 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
     codes = [c for c in dict.fromkeys(CODE_RE.findall(raw)) if c in known_codes()]
     truncated = len(raw) > MAX_LENGTH
     raw = raw[:MAX_LENGTH]
-    words = [w for w in WORD_RE.findall(raw) if w not in STOP_WORDS and len(w) > 1]
+    words = WORD_RE.findall(JSON_KEY_RE.sub(" ", raw))
+    words = [w for w in words if w not in STOP_WORDS and len(w) > 1]
     words = list(dict.fromkeys(words))[:MAX_TERMS]
     parsed = ParsedQuery(text=" ".join(raw.split()), codes=codes, truncated=truncated)
     if not words:

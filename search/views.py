@@ -1,7 +1,9 @@
 import math
+from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kb.forms import SearchForm
@@ -21,6 +23,8 @@ def search_results(request):
     except ValueError:
         page = 1
     results = search(query, tag=tag or None, page=page, per_page=PER_PAGE, as_you_type=False)
+    if results.is_browse and tag:  # a tag alone: the knowledge base, filtered by it
+        return redirect(f"{reverse('home')}?{urlencode({'tag': tag})}#knowledge-base")
     page_count = math.ceil(results.total / PER_PAGE)
     if page > page_count > 0:  # past the end (an old link, a typed URL): the last page
         page = page_count

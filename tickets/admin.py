@@ -42,7 +42,7 @@ SLA_BADGES = {
     SLAState.BREACHED: ("sla sla--breached", "⚠"),
     SLAState.AT_RISK: ("sla sla--at-risk", "◔"),
     SLAState.ON_TRACK: ("sla sla--on-track", "✓"),
-    SLAState.PAUSED: ("sla sla--paused", "⏸"),
+    SLAState.PAUSED: ("sla sla--paused", "‖"),
     SLAState.DONE: ("sla sla--done", "—"),
 }
 

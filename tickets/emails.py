@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets.models import OutboundEmail
+from tickets.models import TO_CUSTOMER, OutboundEmail
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,6 @@ def render(kind, context):
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-# Emails to the customer carry a fresh private link; emails to staff link to the admin.
-CUSTOMER_KINDS = {"ticket_received", "staff_reply", "ticket_resolved"}
-
 # A private link in a stored email body. Once the email is sent the link is blanked out of
 # the copy we keep, so a sent email in the database opens no ticket page.
 PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
@@ -45,7 +42,8 @@ def redact_links(text):
 def _context(ticket, kind):
     return {
         "ticket": ticket,
-        "ticket_url": absolute(ticket.new_link()) if kind in CUSTOMER_KINDS else "",
+        # Emails to the customer carry a fresh private link; emails to staff, the admin's.
+        "ticket_url": absolute(ticket.new_link()) if kind in TO_CUSTOMER else "",
         "admin_url": absolute(reverse("admin:tickets_ticket_change", args=[ticket.pk])),
         "link_days": settings.TICKET_LINK_DAYS,
         "support_email": settings.SUPPORT_EMAIL,
@@ -111,7 +109,8 @@ def deliver(email_id):
             body=email.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
-            reply_to=[settings.SUPPORT_EMAIL],
+            # Customers answer support; staff notifications are answered in the admin.
+            reply_to=[settings.SUPPORT_EMAIL] if email.kind in TO_CUSTOMER else None,
         )
         email.attempts += 1
         try:

@@ -268,6 +268,23 @@ class TicketLink(models.Model):
         return f"link to {self.ticket.reference}"
 
 
+class EmailKind(models.TextChoices):
+    TICKET_RECEIVED = "ticket_received", "Ticket received (to the customer)"
+    STAFF_REPLY = "staff_reply", "Reply from support (to the customer)"
+    TICKET_RESOLVED = "ticket_resolved", "Ticket resolved (to the customer)"
+    TICKET_LINKS = "ticket_links", "Ticket links (to the customer)"
+    STAFF_NEW_TICKET = "staff_new_ticket", "New ticket (to support)"
+    STAFF_CUSTOMER_REPLY = "staff_customer_reply", "Customer replied (to support)"
+
+
+TO_CUSTOMER = {
+    EmailKind.TICKET_RECEIVED,
+    EmailKind.STAFF_REPLY,
+    EmailKind.TICKET_RESOLVED,
+    EmailKind.TICKET_LINKS,
+}
+
+
 class OutboundEmail(models.Model):
     """An email waiting to be sent, sent, or failed. Stored before any send is tried, so a
     failing mail server loses nothing; failed ones are retried and shown to staff."""
@@ -281,7 +298,7 @@ class OutboundEmail(models.Model):
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
-    kind = models.CharField(max_length=30)
+    kind = models.CharField(max_length=30, choices=EmailKind)
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
     body = models.TextField()

@@ -54,7 +54,13 @@ def test_pages_have_no_html_errors(site, tmp_path):
     paths += [g.get_absolute_url() + "?voted=1" for g in Guide.objects.all()[:1]]
     paths += [r.get_absolute_url() for r in Runbook.objects.all()]
     ticket = services.create_ticket(
-        Ticket(email="ada@example.com", subject="Stream stops", description="It stops.")
+        Ticket(
+            email="ada@example.com",
+            subject="Stream stops",
+            description="It stops.",
+            error_message="stream_interrupted",
+            request_id="req_1",
+        )  # fmt: skip
     )
     link = ticket.new_link()
     paths += [link, link + "sent/", "/support/tickets/", "/support/?q=stream+stops",

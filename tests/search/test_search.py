@@ -262,3 +262,18 @@ def test_an_error_code_at_the_end_of_a_long_pasted_body_still_leads(make_guide, 
     pasted = f'{{"error":{{"message":"{message}","code":"billing_required"}}}}'
     assert len(pasted) > 300
     assert urls(pasted)[0] == runbook.get_absolute_url()
+
+
+def test_the_keys_of_a_pasted_error_body_are_not_searched_for(make_guide):
+    make_guide("Error handling", slug="errors", body="Every error has a code and a message.")
+    make_guide("Rate limits", slug="rate-limits", body="When the rate limit is reached, wait.")
+    pasted = '{"error": {"message": "Rate limit reached", "type": "requests", "code": null}}'
+    assert urls(pasted) == ["/kb/rate-limits/"]
+
+
+def test_a_tag_without_words_browses_the_knowledge_base_by_that_tag(client, content):
+    response = client.get("/search/", {"tag": "auth"})
+    assert response.status_code == 302
+    assert response["Location"] == "/?tag=auth#knowledge-base"
+    home = client.get(response["Location"]).content.decode()
+    assert int(texts(home, "result-count")[0].split()[0]) > 0

@@ -362,6 +362,13 @@ def test_merging_different_requesters_is_refused(agent_client, make_ticket):
     assert not Ticket.objects.filter(merged_into__isnull=False).exists()
 
 
+def test_outbound_emails_are_listed_by_what_they_are(agent_client, make_ticket):
+    make_ticket()
+    html = agent_client.get("/admin/tickets/outboundemail/").content.decode()
+    assert "Ticket received (to the customer)" in html
+    assert "New ticket (to support)" in html
+
+
 def test_staff_never_see_a_customers_private_link_in_stored_emails(agent_client, make_ticket):
     ticket = make_ticket()
     email = ticket.emails.get(kind="ticket_received")  # not sent yet: it holds the link

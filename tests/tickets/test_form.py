@@ -85,9 +85,29 @@ def test_confirmation_email_carries_the_private_link_and_support_is_notified(
     link = link_in(customer.body)
     assert f"http://127.0.0.1:8000{link}" in customer.body
     assert ticket.reference in client.get(link).content.decode()
+    assert customer.reply_to == ["support@example.com"]  # the customer answers support
     staff = by_recipient["support@example.com"]
     assert "req_8f2a91" in staff.body and "/admin/tickets/ticket/" in staff.body
+    # Everything the customer told us, so triage can start from the email.
+    for line in [
+        "Endpoint: /v1/chat/completions",
+        "How often: Always",
+        "Plan: Team",
+        "Model: gpt-large",
+        "When: 2026-11-25 08:30 UTC (customer's zone: Europe/Berlin)",
+    ]:
+        assert line in staff.body, line
     assert PRIVATE_LINK.search(staff.body) is None
+    assert staff.reply_to == []  # not a loop back to the support address
+
+
+def test_the_private_page_shows_the_details_sent(client, content, ticket_data):
+    client.post("/support/", ticket_data())
+    html = client.get(emailed_link(Ticket.objects.get())).content.decode()
+    details = texts(html, "sent-details")[0]
+    for text in ["Details you sent", "billing_required", "/v1/chat/completions", "req_8f2a91",
+                 "Always", "Team", "gpt-large", "25 Nov 2026, 08:30"]:  # fmt: skip
+        assert text in details, text
 
 
 @pytest.mark.parametrize(
