@@ -160,7 +160,7 @@ class TicketAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["reference", "subject"]
     list_filter = ["status", "priority", "category", AssignmentFilter]
-    search_fields = ["reference", "email", "request_id", "error_message", "subject"]
+    search_fields = ["reference", "email", "name", "request_id", "error_message", "subject"]
     list_select_related = ["assignee"]
     list_per_page = 50
     actions = ["assign_to_me", "assign_to_chosen", "set_priority", "set_status", "merge"]

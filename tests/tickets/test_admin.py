@@ -75,12 +75,12 @@ def test_sla_state_shows_breaches(agent_client, make_ticket):
 
 def test_filters_mine_unassigned_and_search(agent_client, agent, make_ticket):
     mine = make_ticket(assignee=agent)
-    unassigned = make_ticket(request_id="req_zz9")
+    unassigned = make_ticket(request_id="req_zz9", name="Grace Hopper")
     html = agent_client.get(CHANGELIST + "?assigned=mine").content.decode()
     assert _row_refs(html) == [mine.reference]
     html = agent_client.get(CHANGELIST + "?assigned=unassigned").content.decode()
     assert _row_refs(html) == [unassigned.reference]
-    for query in ["req_zz9", unassigned.reference, unassigned.email]:
+    for query in ["req_zz9", unassigned.reference, unassigned.email, "grace hopper"]:
         html = agent_client.get(CHANGELIST, {"q": query}).content.decode()
         assert _row_refs(html) == [unassigned.reference], query
 
