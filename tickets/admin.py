@@ -91,6 +91,9 @@ class TicketActionForm(ActionForm):
         self.fields["assignee"].queryset = staff_users()
 
 
+TRIAGE_FIELDS = ("status", "priority", "assignee", "category")
+
+
 class TicketAdminForm(forms.ModelForm):
     reply_kind = forms.ChoiceField(
         label="Send as",
@@ -117,7 +120,7 @@ class TicketAdminForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = ["status", "priority", "assignee", "category"]
+        fields = list(TRIAGE_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,16 +130,24 @@ class TicketAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            stored = Ticket.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
-            if stored and cleaned.get("seen_version") != stored[0].isoformat():
-                # The page comes back with the ticket as it is now and this version, so
-                # saving again (after reading what changed) goes through.
+            stored = (
+                Ticket.objects.filter(pk=self.instance.pk)
+                .values("updated_at", *TRIAGE_FIELDS)
+                .first()
+            )
+            if stored and cleaned.get("seen_version") != stored["updated_at"].isoformat():
+                # The page comes back with the ticket as it is now (its status, priority,
+                # assignee and category, and this version) and the agent's text, so saving
+                # again, after reading what changed, can undo nothing unseen.
                 self.data = self.data.copy()
-                self.data[self.add_prefix("seen_version")] = stored[0].isoformat()
+                self.data[self.add_prefix("seen_version")] = stored["updated_at"].isoformat()
+                for name in TRIAGE_FIELDS:
+                    value = stored[name]
+                    self.data[self.add_prefix(name)] = "" if value is None else str(value)
                 raise forms.ValidationError(
                     "This ticket changed while you had it open (the customer may have "
-                    "written): the page now shows it. Your text is kept below: read what "
-                    "changed, then save again.",
+                    "written): the page now shows it as it is. Your text is kept below: read "
+                    "what changed, set the status again if needed, then save.",
                     code="stale",
                 )
         return cleaned

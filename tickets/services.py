@@ -197,6 +197,8 @@ def merge(tickets, *, actor):
     if len({t.email.lower() for t in tickets}) > 1:
         raise MergeRefused("Only tickets from the same requester can be merged.")
     keep, duplicates = tickets[0], tickets[1:]
+    # Tickets merged into a duplicate before now point at the ticket kept: no chains.
+    Ticket.objects.filter(merged_into__in=duplicates).update(merged_into=keep)
     keep_before, keep_status = snapshot(keep), keep.status
     # Decided before the duplicates close: does any of them still wait on support?
     waiting = [t.waiting_since for t in tickets if t.status in WAITING_ON_SUPPORT]

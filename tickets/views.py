@@ -198,9 +198,15 @@ def _ticket_for(token):
     )
     if link is None:
         raise LinkNotFound
-    ticket, merged = link.ticket, None
-    if ticket.merged_into:  # the conversation continues on the ticket kept
-        ticket, merged = ticket.merged_into, ticket
+    # The conversation continues on the ticket kept, when it is the same customer's (merges
+    # may chain; only one requester's tickets merge, but never follow one that is not).
+    origin = ticket = link.ticket
+    for _ in range(10):
+        kept = ticket.merged_into
+        if kept is None or kept.email.lower() != origin.email.lower():
+            break
+        ticket = kept
+    merged = origin if ticket != origin else None
     if not ticket.link_is_live():
         raise LinkNotFound
     return ticket, merged

@@ -318,15 +318,25 @@ def test_a_stale_ticket_page_cannot_undo_a_customer_reply(agent_client, make_tic
     ticket.refresh_from_db()
     assert ticket.status == "open" and ticket.waiting_since is not None
 
-    # Having read it, the agent saves again (the form as it came back): it goes through.
+    # The form comes back showing the ticket as it is now; saved again as it came back, the
+    # note goes through and the customer's reopening stays.
+    assert _selected(html, "status") == "open"
     again = re.search(r'name="seen_version" value="([^"]+)"', html).group(1)
     response = agent_client.post(
         _change_url(ticket),
-        {"status": "open", "priority": 2, "assignee": "", "category": ticket.category,
+        {**{name: _selected(html, name) for name in ["status", "priority", "assignee", "category"]},
          "reply_kind": "internal", "reply": "Closing this.", "seen_version": again},
     )  # fmt: skip
     assert response.status_code == 302
     assert ticket.messages.filter(body="Closing this.", is_internal=True).exists()
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.waiting_since is not None
+
+
+def _selected(html, name):
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    match = re.search(r'<option value="([^"]*)"[^>]*selected', select)
+    return match.group(1) if match else ""
 
 
 def test_reopening_restarts_the_sla_clock(agent_client, make_ticket):

@@ -20,13 +20,19 @@ def _migrate(targets):
 def test_links_sent_before_hashing_still_open_their_ticket(client):
     old = _migrate(BEFORE)
     token = "old-token-sent-in-an-email-before-the-upgrade-0123"
-    old.get_model("tickets", "Ticket").objects.create(
+    ticket = old.get_model("tickets", "Ticket").objects.create(
         reference="HC-000001",
         access_token=token,
         email="ada@example.com",
         subject="Stream stops early",
         description="It stops.",
     )
+    emails = old.get_model("tickets", "OutboundEmail").objects
+    body = f"Your ticket: http://help.example.com/support/tickets/{token}/\n"
+    sent = emails.create(
+        ticket=ticket, kind="ticket_received", to="a@x.org", body=body, state="sent"
+    )
+    pending = emails.create(ticket=ticket, kind="staff_reply", to="a@x.org", body=body)
     try:
         new = _migrate(AFTER)
         link = new.get_model("tickets", "TicketLink").objects.get()
@@ -34,6 +40,9 @@ def test_links_sent_before_hashing_still_open_their_ticket(client):
         assert token not in repr(list(new.get_model("tickets", "TicketLink").objects.values()))
         response = client.get(f"/support/tickets/{token}/")
         assert response.status_code == 200 and "Stream stops early" in response.content.decode()
+        stored = new.get_model("tickets", "OutboundEmail").objects
+        assert stored.get(pk=sent.pk).body.endswith("/support/tickets/[private link]/\n")
+        assert token in stored.get(pk=pending.pk).body  # still to go out, with its link
 
         # And back: hashes cannot be undone, so each ticket gets a new, distinct token.
         new.get_model("tickets", "Ticket").objects.create(

@@ -153,6 +153,29 @@ def test_a_merged_tickets_link_opens_the_kept_one(client, content, make_ticket, 
     assert not same.messages.filter(body="Any news?").exists()
 
 
+def test_merges_that_chain_lead_to_the_last_ticket_kept(client, content, make_ticket, agent):
+    a = make_ticket(email="ada@example.com", description="First.")
+    b = make_ticket(email="ada@example.com", description="Second.")
+    c = make_ticket(email="ada@example.com", description="Third.")
+    Ticket.objects.filter(pk=c.pk).update(created_at=a.created_at - timedelta(days=1))
+    services.merge([a, b], actor=agent)  # b into a
+    services.merge([a, c], actor=agent)  # then a into c (the oldest)
+    assert Ticket.objects.get(pk=b.pk).merged_into_id == c.pk  # re-pointed: no chain
+    for ticket in (a, b):
+        html = client.get(emailed_link(ticket)).content.decode()
+        assert c.reference in texts(html, "eyebrow")[0]
+
+
+def test_a_link_never_follows_a_merge_into_another_customers_ticket(client, content, make_ticket):
+    ada = make_ticket(email="ada@example.com")
+    eve = make_ticket(email="eve@example.com", request_id="req_secret", subject="Eve's problem")
+    Ticket.objects.filter(pk=ada.pk).update(merged_into=eve, status="closed")  # old data
+    html = client.get(emailed_link(ada)).content.decode()
+    assert ada.reference in texts(html, "eyebrow")[0]
+    assert "req_secret" not in html and "Eve's problem" not in html
+    assert f"This ticket was merged into {eve.reference}." in html
+
+
 def test_the_database_keeps_no_working_link(
     client, content, ticket_data, django_capture_on_commit_callbacks
 ):

@@ -1,6 +1,7 @@
 """Private links are stored as hashes, one per email sent; links sent before keep working."""
 
 import hashlib
+import re
 import secrets
 
 import django.db.models.deletion
@@ -20,6 +21,21 @@ def hash_existing_tokens(apps, schema_editor):
         )
         for pk, token, created_at in tickets.iterator()
     )
+
+
+# A private link in an email body (as tickets.emails.PRIVATE_LINK).
+PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
+
+
+def redact_sent_emails(apps, schema_editor):
+    """Copies of emails already sent keep no working link (pending and failed ones still have
+    to go out, with theirs)."""
+    OutboundEmail = apps.get_model("tickets", "OutboundEmail")
+    sent = list(OutboundEmail.objects.filter(state="sent").values_list("pk", "body"))
+    for pk, body in sent:
+        redacted = PRIVATE_LINK.sub(r"\1[private link]/", body)
+        if redacted != body:
+            OutboundEmail.objects.filter(pk=pk).update(body=redacted)
 
 
 def new_tokens(apps, schema_editor):
@@ -68,5 +84,6 @@ class Migration(migrations.Migration):
             field=models.CharField(editable=False, max_length=64, null=True),
         ),
         migrations.RunPython(hash_existing_tokens, new_tokens),
+        migrations.RunPython(redact_sent_emails, migrations.RunPython.noop),
         migrations.RemoveField(model_name="ticket", name="access_token"),
     ]
