@@ -22,11 +22,9 @@ def home(request):
         result_count = len(guides)
     else:
         guides, result_count = [], results.total
-        # What was sent, not each request made while typing; and only searches of everything:
-        # a query that finds nothing under one tag is no gap in the content.
-        sent = not request.htmx or request.headers.get("HX-Search-Submitted") == "true"
-        if sent and not tag_slug:
-            SearchQuery.record(results.query, total=results.total)
+        # What was sent, not each request made while typing.
+        if not request.htmx or request.headers.get("HX-Search-Submitted") == "true":
+            SearchQuery.record(results.query, total=results.total, tag=tag_slug)
     context = {
         "form": form,
         "query": query,

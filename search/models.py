@@ -67,8 +67,10 @@ class SearchQuery(models.Model):
         return self.text
 
     @classmethod
-    def record(cls, text, *, total):
-        if not text:
+    def record(cls, text, *, total, tag=None):
+        """Count a search. Searches of everything only: a query that finds nothing under
+        one tag is no gap in the content."""
+        if not text or tag:
             return
         row, _ = cls.objects.get_or_create(text=text[:200])
         cls.objects.filter(pk=row.pk).update(

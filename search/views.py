@@ -1,3 +1,4 @@
+import functools
 import math
 from urllib.parse import urlencode
 
@@ -22,16 +23,16 @@ def search_results(request):
         page = min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
     except ValueError:
         page = 1
-    results = search(query, tag=tag or None, page=page, per_page=PER_PAGE, as_you_type=False)
+    run = functools.partial(search, query, tag=tag or None, per_page=PER_PAGE, as_you_type=False)
+    results = run(page=page)
     if results.is_browse and tag:  # a tag alone: the knowledge base, filtered by it
         return redirect(f"{reverse('home')}?{urlencode({'tag': tag})}#knowledge-base")
     page_count = math.ceil(results.total / PER_PAGE)
     if page > page_count > 0:  # past the end (an old link, a typed URL): the last page
         page = page_count
-        results = search(query, tag=tag or None, page=page, per_page=PER_PAGE, as_you_type=False)
-    # Searches of everything only: a query that finds nothing under one tag is no content gap.
-    if not results.is_browse and page == 1 and not tag:
-        SearchQuery.record(results.query, total=results.total)
+        results = run(page=page)
+    if not results.is_browse and page == 1:
+        SearchQuery.record(results.query, total=results.total, tag=tag)
     context = {
         "query": query,
         "active_tag": tag,

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets.models import TO_CUSTOMER, OutboundEmail
+from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, TicketMessage
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,10 @@ def _store(ticket, kind, to, context):
 
 def queue(ticket, kind, to):
     context = _context(ticket, kind)
-    if kind == "staff_reply":
+    if kind == EmailKind.STAFF_REPLY:
         context["reply"] = ticket.messages.filter(is_internal=False).last()
-    elif kind == "staff_customer_reply":
-        context["reply"] = ticket.messages.filter(author_kind="customer").last()
+    elif kind == EmailKind.STAFF_CUSTOMER_REPLY:
+        context["reply"] = ticket.messages.filter(author_kind=TicketMessage.Author.CUSTOMER).last()
     return _store(ticket, kind, to, context)
 
 
