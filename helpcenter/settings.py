@@ -83,6 +83,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (email subjects and bodies): nothing is HTML-escaped. Render with
+        # `using="text"`; HTML stays with the engine above.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from helpcenter.admin_lookups import SafeLookupsMixin
 from tickets import emails, services
 from tickets.models import (
     OutboundEmail,
@@ -388,7 +389,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(SafeLookupsMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "to", "subject", "state", "attempts", "last_error"]
     list_filter = ["state", "kind"]
     search_fields = ["to", "subject", "ticket__reference"]

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, TicketMessage
+from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, Ticket, TicketMessage
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +25,18 @@ def absolute(path):
 
 
 def render(kind, context):
-    subject = render_to_string(f"tickets/email/{kind}_subject.txt", context)
-    body = render_to_string(f"tickets/email/{kind}.txt", context)
+    """Subject and body as plain text (the "text" engine escapes nothing)."""
+    subject = render_to_string(f"tickets/email/{kind}_subject.txt", context, using="text")
+    body = render_to_string(f"tickets/email/{kind}.txt", context, using="text")
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-# A private link in a stored email body. Once the email is sent the link is blanked out of
-# the copy we keep, so a sent email in the database opens no ticket page.
+# Where a private link goes in a stored body: "[private link 1]" opens the first ticket of
+# the email's `link_tickets`. The link itself is minted only when the email is sent.
+LINK_PLACEHOLDER = "[private link {}]"
+LINK_PLACEHOLDER_RE = re.compile(r"\[private link (\d{1,3})\]")
+
+# A private link in text (a customer may paste theirs into a message staff read).
 PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
 
 
@@ -42,18 +47,24 @@ def redact_links(text):
 def _context(ticket, kind):
     return {
         "ticket": ticket,
-        # Emails to the customer carry a fresh private link; emails to staff, the admin's.
-        "ticket_url": absolute(ticket.new_link()) if kind in TO_CUSTOMER else "",
+        # Emails to the customer carry a private link to the ticket; emails to staff, the
+        # admin's.
+        "ticket_url": LINK_PLACEHOLDER.format(1) if kind in TO_CUSTOMER else "",
         "admin_url": absolute(reverse("admin:tickets_ticket_change", args=[ticket.pk])),
         "link_days": settings.TICKET_LINK_DAYS,
         "support_email": settings.SUPPORT_EMAIL,
     }
 
 
-def _store(ticket, kind, to, context):
+def _store(ticket, kind, to, context, link_tickets=()):
     subject, body = render(kind, context)
     email = OutboundEmail.objects.create(
-        ticket=ticket, kind=kind, to=to, subject=subject[:300], body=body
+        ticket=ticket,
+        kind=kind,
+        to=to,
+        subject=subject[:300],
+        body=body,
+        link_tickets=[t.pk for t in link_tickets],
     )
     transaction.on_commit(lambda: enqueue(email.pk))
     return email
@@ -65,13 +76,27 @@ def queue(ticket, kind, to):
         context["reply"] = ticket.messages.filter(is_internal=False).last()
     elif kind == EmailKind.STAFF_CUSTOMER_REPLY:
         context["reply"] = ticket.messages.filter(author_kind=TicketMessage.Author.CUSTOMER).last()
-    return _store(ticket, kind, to, context)
+    link_tickets = [ticket] if kind in TO_CUSTOMER else []
+    return _store(ticket, kind, to, context, link_tickets)
 
 
 def queue_links(tickets, to):
-    links = [(t, absolute(t.new_link())) for t in tickets]
+    """One email to `to` with a link to each ticket (all stored with that very address)."""
+    links = [(t, LINK_PLACEHOLDER.format(n)) for n, t in enumerate(tickets, 1)]
     context = {"links": links, "link_days": settings.TICKET_LINK_DAYS}
-    return _store(None, "ticket_links", to, context)
+    return _store(None, "ticket_links", to, context, tickets)
+
+
+def with_links(email):
+    """The body to send: each placeholder replaced by a freshly minted link to its ticket.
+    Only tickets the email was queued with get links; text that merely looks like a
+    placeholder for a number beyond them stays as it is."""
+    tickets = Ticket.objects.in_bulk(email.link_tickets)
+    urls = {}
+    for n, pk in enumerate(email.link_tickets, 1):
+        ticket = tickets.get(pk)
+        urls[str(n)] = absolute(ticket.new_link()) if ticket else "(this ticket was deleted)"
+    return LINK_PLACEHOLDER_RE.sub(lambda m: urls.get(m.group(1), m.group(0)), email.body)
 
 
 def enqueue(email_id, run_after=None):
@@ -104,9 +129,11 @@ def deliver(email_id):
             return "nothing to send"
         if email.state == OutboundEmail.State.FAILED and email.next_attempt_at > timezone.now():
             return "not due"  # a deferred retry and the cron job must not both spend a try
+        # Links are minted in a savepoint: if the send fails they are dropped with it.
+        minted = transaction.savepoint_create()
         message = EmailMessage(
             subject=email.subject,
-            body=email.body,
+            body=with_links(email),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
             # Customers answer support; staff notifications are answered in the admin.
@@ -116,6 +143,7 @@ def deliver(email_id):
         try:
             message.send(using="default")
         except Exception as error:
+            transaction.savepoint_rollback(minted)
             email.last_error = f"{type(error).__name__}: {error}"[:1000]
             if email.attempts > len(RETRY_MINUTES):
                 email.state = OutboundEmail.State.GAVE_UP
@@ -129,10 +157,10 @@ def deliver(email_id):
                 run_after = email.next_attempt_at
                 transaction.on_commit(lambda: enqueue(email.pk, run_after=run_after))
             return "failed"
+        transaction.savepoint_commit(minted)
         email.state = OutboundEmail.State.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
-        email.body = redact_links(email.body)
         email.save()
         return "sent"
 

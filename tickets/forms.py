@@ -1,7 +1,7 @@
 import functools
 import time
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -9,10 +9,14 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from helpcenter.addresses import validate_address_key
 from helpcenter.categories import SupportCategory
 from tickets.models import Ticket
 
 STARTED_SALT = "tickets.form-started"
+# The earliest "approximate time" taken: older is a typing slip (and year 1 in a zone east
+# of UTC is before the first representable instant).
+EARLIEST_OCCURRED = datetime(2000, 1, 1)
 
 HINTS = {
     "name": "So we know how to address you.",
@@ -63,7 +67,10 @@ class TicketForm(FocusFirstError, forms.ModelForm):
     occurred_at = forms.DateTimeField(
         label="When did it happen?",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "min": f"{EARLIEST_OCCURRED:%Y-%m-%dT%H:%M}"},
+            format="%Y-%m-%dT%H:%M",
+        ),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
     # Spam traps: a field people never see, and the time the form was shown (signed).
@@ -112,6 +119,7 @@ class TicketForm(FocusFirstError, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["reproducibility"].choices = self.fields["reproducibility"].choices[1:]
         self.fields["category"].required = False  # only email, subject and description are
+        self.fields["email"].validators.append(validate_address_key)
         for name, field in self.fields.items():
             if name in HINTS:
                 field.help_text = HINTS[name]
@@ -129,6 +137,22 @@ class TicketForm(FocusFirstError, forms.ModelForm):
                     "data-hx-sync": "closest form:replace",
                 }
             )
+
+    def clean_occurred_at(self):
+        """Bounded before any time zone is applied: converting a far date can overflow."""
+        value = self.cleaned_data["occurred_at"]
+        if value is None:
+            return None
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        if naive < EARLIEST_OCCURRED:
+            raise forms.ValidationError(
+                f"Enter a date from {EARLIEST_OCCURRED.year} onwards.", code="too_early"
+            )
+        if naive > datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2):
+            raise forms.ValidationError(
+                "This time is in the future. When did it happen?", code="future"
+            )
+        return value
 
     def clean_category(self):
         return self.cleaned_data.get("category") or SupportCategory.OTHER
@@ -188,5 +212,6 @@ class LostLinkForm(FocusFirstError, forms.Form):
     email = forms.EmailField(
         label="Email you used for the ticket",
         max_length=254,
+        validators=[validate_address_key],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

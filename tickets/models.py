@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from helpcenter.addresses import address_key
 from helpcenter.categories import SupportCategory
 
 
@@ -69,9 +70,13 @@ class TicketQuerySet(models.QuerySet):
             )
         ).order_by("stage", "-priority", F("waiting_since").asc(nulls_last=True), "pk")
 
-    def with_live_link(self):
-        cutoff = timezone.now() - timedelta(days=settings.TICKET_LINK_DAYS)
-        return self.filter(Q(last_activity_at__gte=cutoff) | Q(link_sent_at__gte=cutoff))
+    def for_address(self, address):
+        """The tickets of one customer, by the normal form of their address (see
+        helpcenter.addresses); none for text that is no address."""
+        try:
+            return self.filter(email_key=address_key(address))
+        except ValueError:
+            return self.none()
 
 
 class Ticket(models.Model):
@@ -82,7 +87,9 @@ class Ticket(models.Model):
 
     # What the customer told us.
     name = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(max_length=254, db_index=True)
+    email = models.EmailField(max_length=254)
+    # The address's normal form (helpcenter.addresses): what "same customer" compares.
+    email_key = models.CharField(max_length=320, db_index=True, editable=False)
     subject = models.CharField(max_length=200)
     category = models.CharField(
         max_length=20, choices=SupportCategory, default=SupportCategory.OTHER
@@ -135,7 +142,6 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_activity_at = models.DateTimeField(default=timezone.now, editable=False)
-    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -145,6 +151,18 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        try:
+            self.email_key = address_key(self.email)
+        except ValueError:  # forms refuse such an address; keep a key that matches no form
+            self.email_key = self.email.strip().lower()
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email_key"}
+        super().save(*args, **kwargs)
+
+    def same_customer(self, other):
+        return self.email_key == other.email_key
 
     def new_link(self):
         """Mint a private link (a path) to this ticket, for one email. Only its hash is
@@ -160,13 +178,6 @@ class Ticket(models.Model):
     @property
     def is_finished(self):
         return self.status in FINISHED
-
-    def link_expires_at(self):
-        last = max(filter(None, [self.last_activity_at, self.link_sent_at]))
-        return last + timedelta(days=settings.TICKET_LINK_DAYS)
-
-    def link_is_live(self, now=None):
-        return (now or timezone.now()) < self.link_expires_at()
 
     # SLA: the clock runs while the ticket waits on support.
     def sla_due_at(self):
@@ -256,16 +267,65 @@ class TicketEvent(models.Model):
         return f"{who}: {self.field} {self.old_value or '—'} → {self.new_value or '—'}"
 
 
+class TicketLinkQuerySet(models.QuerySet):
+    def open(self, token):
+        """The ticket behind a private link, and the ticket the link was sent for if that
+        one was merged into it since. TicketLink.NotFound for a wrong or expired link: one
+        answer for both. Opening a link counts as a use of it."""
+        if len(token) > 64:
+            raise TicketLink.NotFound
+        link = (
+            self.filter(token_hash=hash_token(token)).select_related("ticket__merged_into").first()
+        )
+        if link is None or not link.is_live():
+            raise TicketLink.NotFound
+        link.touch()
+        # The conversation continues on the ticket kept, when it is the same customer's
+        # (merges may chain; only one requester's tickets merge, but never follow one that
+        # is not).
+        origin = ticket = link.ticket
+        for _ in range(10):
+            kept = ticket.merged_into
+            if kept is None or not kept.same_customer(origin):
+                break
+            ticket = kept
+        return ticket, (origin if ticket != origin else None)
+
+
 class TicketLink(models.Model):
     """A private link to a ticket, sent in one email. The link opens the ticket (or, once it
-    was merged, the ticket it was merged into) while the ticket has had activity lately."""
+    was merged, the ticket it was merged into) until it has gone TICKET_LINK_DAYS without
+    use. Each link keeps its own clock: sending new links never revives old ones."""
+
+    # How often a use is written down: reading a page every few seconds writes nothing.
+    TOUCH_EVERY = timedelta(minutes=10)
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TicketLinkQuerySet.as_manager()
+
+    class NotFound(Exception):
+        pass
 
     def __str__(self):
         return f"link to {self.ticket.reference}"
+
+    def expires_at(self):
+        last = max(filter(None, [self.created_at, self.last_used_at]))
+        return last + timedelta(days=settings.TICKET_LINK_DAYS)
+
+    def is_live(self, now=None):
+        return (now or timezone.now()) < self.expires_at()
+
+    def touch(self, now=None):
+        """The link was used: its 30 days start again."""
+        now = now or timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= self.TOUCH_EVERY:
+            self.last_used_at = now
+            TicketLink.objects.filter(pk=self.pk).update(last_used_at=now)
 
 
 class EmailKind(models.TextChoices):
@@ -301,7 +361,11 @@ class OutboundEmail(models.Model):
     kind = models.CharField(max_length=30, choices=EmailKind)
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
+    # The text as sent, except private links: the body holds "[private link 1]" ... and
+    # `link_tickets` the ticket each one opens. Links are minted when the email is sent and
+    # never stored, so no copy of an email (pending, failed or sent) opens a ticket page.
     body = models.TextField()
+    link_tickets = models.JSONField(default=list, blank=True, editable=False)
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -194,7 +194,7 @@ def merge(tickets, *, actor):
     )
     if len(tickets) < 2:
         raise MergeRefused("Select two or more tickets that are not merged yet.")
-    if len({t.email.lower() for t in tickets}) > 1:
+    if len({t.email_key for t in tickets}) > 1:
         raise MergeRefused("Only tickets from the same requester can be merged.")
     keep, duplicates = tickets[0], tickets[1:]
     # Tickets merged into a duplicate before now point at the ticket kept: no chains.
@@ -243,14 +243,18 @@ def merge(tickets, *, actor):
     return keep
 
 
-def send_links(email):
-    """The "lost your link?" form: refresh and email the links of this address's tickets.
-    Runs as a task, so the form answers in the same time whether or not there are any."""
-    now = timezone.now()
-    tickets = list(Ticket.objects.filter(email__iexact=email.strip()).order_by("-created_at")[:20])
-    if not tickets:
-        return 0
+def send_links(address):
+    """The "lost your link?" form: email fresh links to the tickets of this address.
+    Runs as a task, so the form answers in the same time whether or not there are any.
+
+    Tickets are found by the address's normal form, and each email goes to the address
+    stored on its tickets, never to the address as typed. Links sent before keep their own
+    expiry: a request revives none of them."""
+    tickets = list(Ticket.objects.for_address(address).order_by("-created_at")[:20])
+    by_address = {}
+    for ticket in tickets:
+        by_address.setdefault(ticket.email, []).append(ticket)
     with transaction.atomic():
-        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(link_sent_at=now)
-        emails.queue_links(tickets, email.strip())
+        for stored_address, own in by_address.items():
+            emails.queue_links(own, stored_address)
     return len(tickets)

@@ -18,13 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
+from helpcenter.addresses import address_key_or_raw
 from kb.models import PageBlock
 from runbooks.models import Runbook
 from search.models import SearchDocument
 from search.services import search
 from tickets import services
 from tickets.forms import LostLinkForm, ReplyForm, TicketForm, signed_start
-from tickets.models import SuggestionOpen, Ticket, TicketLink, hash_token
+from tickets.models import SuggestionOpen, Ticket, TicketLink
 from tickets.tasks import send_ticket_links
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ RECEIPT_MAX_AGE = 60 * 60  # the confirmation page can be reloaded for an hour
 
 
 def _email_key(group, request):
-    return request.POST.get("email", "").strip().lower()[:254]
+    """Rate limits count per customer: the address's normal form, however it is typed."""
+    return address_key_or_raw(request.POST.get("email", ""))
 
 
 def _rate_limited(request, *limits):
@@ -182,36 +184,6 @@ def suggestion_open(request, pk):
     return redirect(document.url)
 
 
-class LinkNotFound(Exception):
-    pass
-
-
-def _ticket_for(token):
-    """The ticket behind a private link, and the ticket the link was sent for if that one was
-    merged into it since. LinkNotFound for a wrong or expired link: one answer for both."""
-    if len(token) > 64:
-        raise LinkNotFound
-    link = (
-        TicketLink.objects.filter(token_hash=hash_token(token))
-        .select_related("ticket__merged_into")
-        .first()
-    )
-    if link is None:
-        raise LinkNotFound
-    # The conversation continues on the ticket kept, when it is the same customer's (merges
-    # may chain; only one requester's tickets merge, but never follow one that is not).
-    origin = ticket = link.ticket
-    for _ in range(10):
-        kept = ticket.merged_into
-        if kept is None or kept.email.lower() != origin.email.lower():
-            break
-        ticket = kept
-    merged = origin if ticket != origin else None
-    if not ticket.link_is_live():
-        raise LinkNotFound
-    return ticket, merged
-
-
 def private_link(view):
     """A wrong or expired private link is a 404 that says how to get a new one."""
 
@@ -219,7 +191,7 @@ def private_link(view):
     def wrapper(request, token):
         try:
             return view(request, token)
-        except LinkNotFound:
+        except TicketLink.NotFound:
             context = {"link_days": settings.TICKET_LINK_DAYS, "form": LostLinkForm()}
             return TemplateResponse(request, "tickets/link_not_found.html", context, status=404)
 
@@ -240,11 +212,11 @@ def _same_form_ticket(form):
     intake = form.cleaned_data.get("intake")
     if not intake:
         return None
-    return Ticket.objects.filter(
-        intake=intake,
-        email__iexact=form.cleaned_data["email"],
-        created_at__gte=timezone.now() - timedelta(hours=1),
-    ).first()
+    return (
+        Ticket.objects.for_address(form.cleaned_data["email"])
+        .filter(intake=intake, created_at__gte=timezone.now() - timedelta(hours=1))
+        .first()
+    )
 
 
 @never_cache
@@ -265,7 +237,7 @@ def ticket_sent(request, receipt):
 @require_http_methods(["GET", "POST"])
 @private_link
 def ticket_detail(request, token):
-    ticket, merged = _ticket_for(token)
+    ticket, merged = TicketLink.objects.open(token)
     form = ReplyForm()
     status = 200
     if request.method == "POST":
@@ -303,7 +275,7 @@ def ticket_detail(request, token):
 @require_POST
 @private_link
 def ticket_solved(request, token):
-    ticket, _ = _ticket_for(token)
+    ticket, _ = TicketLink.objects.open(token)
     services.customer_solved(ticket)
     return redirect("tickets:ticket-detail", token=token)
 

@@ -1,4 +1,7 @@
-"""Links sent before private links were hashed keep working after the upgrade."""
+"""Upgrades keep the links customers were sent working, and leave no usable link in the
+database."""
+
+import hashlib
 
 import pytest
 from django.db import connection
@@ -6,8 +9,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("tickets", "0002_staff_groups")]
-AFTER = [("tickets", "0003_hashed_private_links")]
+BEFORE_HASHING = [("tickets", "0002_staff_groups")]
+HASHED = [("tickets", "0003_hashed_private_links")]
+BEFORE_PLACEHOLDERS = [("tickets", "0004_email_kinds")]
 
 
 def _migrate(targets):
@@ -17,8 +21,12 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def _latest():
+    return _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
 def test_links_sent_before_hashing_still_open_their_ticket(client):
-    old = _migrate(BEFORE)
+    old = _migrate(BEFORE_HASHING)
     token = "old-token-sent-in-an-email-before-the-upgrade-0123"
     ticket = old.get_model("tickets", "Ticket").objects.create(
         reference="HC-000001",
@@ -34,22 +42,59 @@ def test_links_sent_before_hashing_still_open_their_ticket(client):
     )
     pending = emails.create(ticket=ticket, kind="staff_reply", to="a@x.org", body=body)
     try:
-        new = _migrate(AFTER)
+        new = _migrate(HASHED)
         link = new.get_model("tickets", "TicketLink").objects.get()
         assert link.ticket.reference == "HC-000001"
         assert token not in repr(list(new.get_model("tickets", "TicketLink").objects.values()))
-        response = client.get(f"/support/tickets/{token}/")
-        assert response.status_code == 200 and "Stream stops early" in response.content.decode()
         stored = new.get_model("tickets", "OutboundEmail").objects
         assert stored.get(pk=sent.pk).body.endswith("/support/tickets/[private link]/\n")
         assert token in stored.get(pk=pending.pk).body  # still to go out, with its link
 
+        latest = _latest()
+        response = client.get(f"/support/tickets/{token}/")
+        assert response.status_code == 200 and "Stream stops early" in response.content.decode()
+        stored = latest.get_model("tickets", "OutboundEmail").objects
+        assert token not in stored.get(pk=pending.pk).body
+        assert stored.get(pk=pending.pk).body == "Your ticket: [private link 1]\n"
+        assert stored.get(pk=pending.pk).link_tickets == [ticket.pk]
+        assert stored.get(pk=sent.pk).body == "Your ticket: [private link]\n"
+
         # And back: hashes cannot be undone, so each ticket gets a new, distinct token.
-        new.get_model("tickets", "Ticket").objects.create(
+        latest.get_model("tickets", "Ticket").objects.create(
             reference="HC-000002", email="bo@example.com", subject="Other", description="x"
         )
-        old = _migrate(BEFORE)
+        old = _migrate(BEFORE_HASHING)
         tokens = set(old.get_model("tickets", "Ticket").objects.values_list("access_token"))
         assert len(tokens) == 2 and (token,) not in tokens
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        _latest()
+
+
+def test_a_link_held_by_an_unsent_email_dies_in_the_upgrade(client):
+    """Before: a failed email kept its link in the body, where staff could read it."""
+    old = _migrate(BEFORE_PLACEHOLDERS)
+    Ticket = old.get_model("tickets", "Ticket")
+    ticket = Ticket.objects.create(
+        reference="HC-000001", email="Ada@GMAIL.com", subject="Stuck", description="x"
+    )
+    token = "minted-for-an-email-that-never-went-out-0123456789"
+    old.get_model("tickets", "TicketLink").objects.create(
+        ticket=ticket, token_hash=hashlib.sha256(token.encode()).hexdigest()
+    )
+    failed = old.get_model("tickets", "OutboundEmail").objects.create(
+        ticket=ticket,
+        kind="staff_reply",
+        to="Ada@GMAIL.com",
+        body=f"Reply on http://help.example.com/support/tickets/{token}/ please.\n",
+        state="failed",
+    )
+    try:
+        new = _latest()
+        assert client.get(f"/support/tickets/{token}/").status_code == 404
+        email = new.get_model("tickets", "OutboundEmail").objects.get(pk=failed.pk)
+        assert email.body == "Reply on [private link 1] please.\n"
+        assert email.link_tickets == [ticket.pk]
+        stored = new.get_model("tickets", "Ticket").objects.get(pk=ticket.pk)
+        assert stored.email_key == "ada@gmail.com"
+    finally:
+        _latest()

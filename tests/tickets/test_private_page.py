@@ -53,12 +53,33 @@ def test_a_wrong_token_is_a_404(client, content, make_ticket, token):
     assert client.post(f"/support/tickets/{token}/solved/").status_code == 404
 
 
-def test_the_link_expires_after_30_days_without_activity(client, content, make_ticket):
+def _age_links(ticket, days, used_days_ago=None):
+    used = timezone.now() - timedelta(days=used_days_ago) if used_days_ago is not None else None
+    TicketLink.objects.filter(ticket=ticket).update(
+        created_at=timezone.now() - timedelta(days=days), last_used_at=used
+    )
+
+
+def test_a_link_expires_after_30_days_without_use(client, content, make_ticket):
     ticket = make_ticket()
-    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=31))
-    assert client.get(emailed_link(ticket)).status_code == 404
-    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=29))
-    assert client.get(emailed_link(ticket)).status_code == 200
+    link = emailed_link(ticket)
+    _age_links(ticket, days=31)
+    assert client.get(link).status_code == 404
+    _age_links(ticket, days=60, used_days_ago=29)
+    assert client.get(link).status_code == 200
+    # That visit was a use: the link has 30 days again.
+    [stored] = TicketLink.objects.filter(ticket=ticket)
+    assert stored.expires_at() > timezone.now() + timedelta(days=29)
+
+
+def test_activity_on_the_ticket_does_not_keep_an_unused_link_alive(
+    client, content, make_ticket, agent
+):
+    ticket = make_ticket()
+    link = emailed_link(ticket)
+    _age_links(ticket, days=31)
+    _reply_as(agent, ticket, "Any news?")  # its email carries a new link of its own
+    assert client.get(link).status_code == 404
 
 
 def test_customer_reply_reopens_a_resolved_ticket_and_notifies_the_assignee(
@@ -113,7 +134,8 @@ def test_lost_link_gives_the_same_answer_either_way_and_emails_only_real_tickets
     client, content, make_ticket, django_capture_on_commit_callbacks
 ):
     ticket = make_ticket(email="ada@example.com")
-    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=40))
+    old_link = emailed_link(ticket)
+    _age_links(ticket, days=40)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post("/support/tickets/", {"email": "ADA@example.com"})
@@ -125,11 +147,11 @@ def test_lost_link_gives_the_same_answer_either_way_and_emails_only_real_tickets
 
     assert known.status_code == unknown.status_code == 200
     assert strip(known) == strip(unknown)
-    assert [m.to for m in mail.outbox] == [["ADA@example.com"]]
-    # Both links work again, the new one and the first: asking for a link counts as activity.
+    # Sent to the address stored on the ticket, not to the address as typed.
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]
     assert client.get(link_in(mail.outbox[0].body)).status_code == 200
-    assert client.get(emailed_link(ticket)).status_code == 200
-    assert link_in(mail.outbox[0].body) != emailed_link(ticket)
+    # Asking for a new link revives no old one.
+    assert client.get(old_link).status_code == 404
 
 
 def test_lost_link_is_rate_limited_per_address(client, content, make_ticket, settings):

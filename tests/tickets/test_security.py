@@ -1,0 +1,228 @@
+"""Findings of the security review (issue 10) on the ticket side: each test failed on the
+code before its fix (on the engine named, where only one showed it)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from helpcenter.addresses import address_key
+from tests.tickets.links import PRIVATE_LINK, emailed_link, link_in
+from tickets import emails, services
+from tickets.models import OutboundEmail, Ticket, TicketLink
+
+LOST_LINK = "/support/tickets/"
+
+
+def _lost_link(client, address, capture):
+    mail.outbox.clear()
+    with capture(execute=True):
+        response = client.post(LOST_LINK, {"email": address})
+    return response
+
+
+# 1. Look-alike addresses (PostgreSQL's UPPER('ı') is 'I').
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Bob@GMAIL.com", "bob@gmail.com"),
+        ("  bob@gmail.com ", "bob@gmail.com"),
+        ("bob@gmaıl.com", "bob@xn--gmal-nza.com"),  # dotless ı: another domain
+        ("bob@ｇｍａｉｌ.com", "bob@gmail.com"),  # full-width: IDNA maps it as mail does
+        ("x@Bücher.de", "x@xn--bcher-kva.de"),
+    ],
+)
+def test_addresses_have_one_normal_form(typed, key):
+    assert address_key(typed) == key
+
+
+@pytest.mark.parametrize("typed", ["ſam@example.com", "bob@", "@x.org", "plain", "bıb@x.org"])
+def test_addresses_without_a_normal_form_are_refused(typed):
+    with pytest.raises(ValueError):
+        address_key(typed)
+
+
+def test_a_look_alike_address_gets_no_ones_links(
+    client, content, make_ticket, django_capture_on_commit_callbacks
+):
+    make_ticket(email="bob@gmail.com")
+    response = _lost_link(client, "bob@gmaıl.com", django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert mail.outbox == []
+
+
+def test_links_go_to_the_address_stored_on_each_ticket(
+    client, content, make_ticket, django_capture_on_commit_callbacks
+):
+    first = make_ticket(email="Ada@Example.com")
+    second = make_ticket(email="ada@example.com")
+    _lost_link(client, "ADA@EXAMPLE.COM", django_capture_on_commit_callbacks)
+    sent = {tuple(m.to): m.body for m in mail.outbox}
+    assert set(sent) == {("Ada@Example.com",), ("ada@example.com",)}
+    assert first.reference in sent[("Ada@Example.com",)]
+    assert second.reference not in sent[("Ada@Example.com",)]
+
+
+@pytest.mark.parametrize("form", ["/support/", LOST_LINK])
+def test_forms_refuse_a_local_part_that_only_looks_like_ascii(client, content, form, ticket_data):
+    response = client.post(form, ticket_data(email="ſam@example.com"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "plain letters (A to Z)" in html
+    assert 'value="ſam@example.com"' in html  # what was typed is kept
+    assert not Ticket.objects.exists()
+
+
+def test_the_per_address_rate_limit_counts_every_spelling_of_an_address(client, content):
+    for typed in ["ada@example.com", "ADA@EXAMPLE.COM", "ada@ｅｘａｍｐｌｅ.com"]:
+        assert client.post(LOST_LINK, {"email": typed}).status_code == 200
+    assert client.post(LOST_LINK, {"email": " Ada@Example.com"}).status_code == 429
+
+
+def test_same_requester_merges_compare_normal_forms(make_ticket, agent):
+    kept = make_ticket(email="ada@example.com")
+    same = make_ticket(email="ADA@ｅｘａｍｐｌｅ.com")
+    assert services.merge([kept, same], actor=agent) == kept
+    other = make_ticket(email="bob@gmaıl.com")
+    bob = make_ticket(email="bob@gmail.com")
+    with pytest.raises(services.MergeRefused):
+        services.merge([bob, other], actor=agent)
+
+
+# 2. Each link keeps its own expiry.
+
+
+def test_asking_for_new_links_revives_no_old_link(
+    client, content, make_ticket, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket(email="ada@example.com")
+    old = emailed_link(ticket)
+    TicketLink.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert client.get(old).status_code == 404
+    _lost_link(client, "ada@example.com", django_capture_on_commit_callbacks)
+    fresh = link_in(mail.outbox[0].body)
+    assert client.get(fresh).status_code == 200
+    assert client.get(old).status_code == 404
+
+
+# 3. No usable link in a stored email; no probing lookups on bodies.
+
+
+def test_no_stored_email_holds_a_link_whatever_its_state(
+    client, content, make_ticket, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": "tests.tickets.broken_mailer.EmailBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(email="ada@example.com")
+    email = ticket.emails.get(kind="ticket_received")
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.FAILED
+    assert not PRIVATE_LINK.search(email.body) and "[private link 1]" in email.body
+    assert not TicketLink.objects.filter(ticket=ticket).exists()  # dropped with the failure
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    assert emails.deliver(email.pk) == "sent"
+    link = link_in(mail.outbox[-1].body)
+    assert client.get(link).status_code == 200
+    email.refresh_from_db()
+    assert link not in email.body and "[private link 1]" in email.body
+
+
+def test_text_that_looks_like_a_placeholder_gets_no_other_tickets_link(
+    client, content, make_ticket, agent
+):
+    ada = make_ticket(email="ada@example.com")
+    emailed_link(ada)
+    email = services.staff_update(
+        ada,
+        actor=agent,
+        before=services.snapshot(ada),
+        old_status=ada.status,
+        reply="See [private link 2] and [private link 1].",
+    ).emails.get(kind="staff_reply")
+    assert emails.deliver(email.pk) == "sent"
+    body = mail.outbox[-1].body
+    assert "[private link 2]" in body  # nothing to fill it with: stays text
+    assert len(PRIVATE_LINK.findall(body)) == 2  # the reply's own link, and the email's
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    ["body__regex=/support/tickets/a", "body__startswith=x", "body__contains=x", "to__regex=a"],
+)
+def test_the_outbound_admin_refuses_probing_lookups(client, agent, make_ticket, lookup):
+    make_ticket()
+    client.force_login(agent)
+    response = client.get(f"/admin/tickets/outboundemail/?{lookup}")
+    assert response.status_code == 400
+
+
+def test_the_outbound_admin_still_filters_by_state_and_kind(client, agent, make_ticket):
+    make_ticket()
+    client.force_login(agent)
+    response = client.get("/admin/tickets/outboundemail/?state__exact=pending&kind__exact=x")
+    assert response.status_code == 200
+
+
+# 5. Dates outside what a time zone can convert.
+
+
+@pytest.mark.parametrize(
+    ("when", "zone", "message"),
+    [
+        ("0001-01-01T00:00", "Asia/Tokyo", "Enter a date from 2000 onwards."),
+        ("1999-12-31T23:59", "", "Enter a date from 2000 onwards."),
+        ("9999-12-31T23:59", "Pacific/Pago_Pago", "This time is in the future."),
+        ("9999-12-31T23:59", "", "This time is in the future."),
+    ],
+)
+def test_far_dates_get_a_field_error(client, content, ticket_data, when, zone, message):
+    response = client.post("/support/", ticket_data(occurred_at=when, occurred_tz=zone))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html and f'value="{when}"' in html
+    assert not Ticket.objects.exists()
+
+
+# 9 and 10. Emails to an unverified address repeat nothing a stranger typed; subjects are
+# plain text.
+
+
+def test_the_confirmation_repeats_nothing_the_sender_typed(
+    client, content, ticket_data, django_capture_on_commit_callbacks
+):
+    data = ticket_data(
+        name="Win at evil.example", subject="<b>Claim</b> your prize at evil.example now"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/support/", data)
+    [customer] = [m for m in mail.outbox if m.to == ["ada@example.com"]]
+    ticket = Ticket.objects.get()
+    assert ticket.reference in customer.subject
+    assert "evil.example" not in customer.subject + customer.body
+    [staff] = [m for m in mail.outbox if m.to != ["ada@example.com"]]
+    assert "<b>Claim</b> your prize at evil.example now" in staff.subject  # plain text
+    assert "Win at evil.example" in staff.body
+
+
+def test_email_subjects_and_bodies_are_plain_text(make_ticket, agent):
+    ticket = make_ticket(subject='Can\'t <script> & "quote"')
+    staff = ticket.emails.get(kind="staff_new_ticket")
+    assert staff.subject.endswith('Can\'t <script> & "quote"')
+    services.staff_update(
+        ticket,
+        actor=agent,
+        before=services.snapshot(ticket),
+        old_status=ticket.status,
+        reply="Use <stream=true> & retry, it's fine",
+    )
+    reply = ticket.emails.get(kind="staff_reply")
+    assert "Can't <script>" in reply.subject
+    assert "Use <stream=true> & retry, it's fine" in reply.body
+    for email in OutboundEmail.objects.all():
+        assert not re.search(r"&(lt|gt|amp|quot|#x27|#39);", email.subject + email.body)
