@@ -99,6 +99,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_delivered_links():
+    """Links read from emails sent in one test (tests/tickets/links.py) die with it."""
+    from tests.tickets import links
+
+    links.delivered.clear()
+    yield
+    links.delivered.clear()
+
+
 @pytest.fixture
 def status_unchanged(db):
     """The platform status as cached between changes: the banner then costs no query.

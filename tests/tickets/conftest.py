@@ -71,12 +71,3 @@ def agent(db):
 @pytest.fixture
 def editor(db):
     return _staff("editor", "Content editors")
-
-
-@pytest.fixture(autouse=True)
-def _forget_delivered_links():
-    from tests.tickets import links
-
-    links.delivered.clear()
-    yield
-    links.delivered.clear()
