@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, Ticket, TicketMessage
+from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, Ticket, TicketLink, TicketMessage
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,9 @@ def with_links(email):
     urls = {}
     for n, pk in enumerate(email.link_tickets, 1):
         ticket = tickets.get(pk)
-        urls[str(n)] = absolute(ticket.new_link()) if ticket else "(this ticket was deleted)"
+        urls[str(n)] = (
+            absolute(TicketLink.objects.mint(ticket)) if ticket else "(this ticket was deleted)"
+        )
     return LINK_PLACEHOLDER_RE.sub(lambda m: urls.get(m.group(1), m.group(0)), email.body)
 
 

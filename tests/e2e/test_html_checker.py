@@ -22,7 +22,7 @@ from runbooks.models import Runbook
 from status.importer import import_status
 from status.models import Incident
 from tickets import services
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,7 +62,7 @@ def test_pages_have_no_html_errors(site, tmp_path):
             request_id="req_1",
         )  # fmt: skip
     )
-    link = ticket.new_link()
+    link = TicketLink.objects.mint(ticket)
     paths += [link, link + "sent/", "/support/tickets/", "/support/?q=stream+stops",
               "/support/tickets/no-such-link-0123456789/"]  # fmt: skip
     for i, path in enumerate(paths):

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,6 +86,6 @@ def test_ticket_by_keyboard_without_javascript(page, site, settings):
     expect(page.get_by_role("heading", level=1)).to_have_text("We received your ticket")
     assert_accessible(page)
     ticket = Ticket.objects.get()
-    page.goto(site + ticket.new_link())
+    page.goto(site + TicketLink.objects.mint(ticket))
     expect(page.locator(".message--customer")).to_contain_text("billing_required")
     assert_accessible(page)

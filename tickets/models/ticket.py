@@ -1,28 +1,15 @@
 """Support tickets: what a customer sends, the conversation that follows, and the
 audit trail staff leave while triaging it."""
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from helpcenter.addresses import address_key
 from helpcenter.categories import SupportCategory
-
-
-def new_access_token():
-    """Kept for migration 0001 (tokens were stored as such until 0003)."""
-    return secrets.token_urlsafe(32)
-
-
-def hash_token(token):
-    """What is stored of a private link: its SHA-256 (the token itself is 256 random bits)."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Reproducibility(models.TextChoices):
@@ -164,13 +151,6 @@ class Ticket(models.Model):
     def same_customer(self, other):
         return self.email_key == other.email_key
 
-    def new_link(self):
-        """Mint a private link (a path) to this ticket, for one email. Only its hash is
-        stored, so the database alone opens no ticket page."""
-        token = secrets.token_urlsafe(32)
-        TicketLink.objects.create(ticket=self, token_hash=hash_token(token))
-        return reverse("tickets:ticket-detail", args=[token])
-
     @staticmethod
     def reference_for(pk):
         return f"HC-{pk:06d}"
@@ -265,138 +245,3 @@ class TicketEvent(models.Model):
     def __str__(self):
         who = self.actor.get_username() if self.actor else "customer/system"
         return f"{who}: {self.field} {self.old_value or '—'} → {self.new_value or '—'}"
-
-
-class TicketLinkQuerySet(models.QuerySet):
-    def open(self, token):
-        """The ticket behind a private link, and the ticket the link was sent for if that
-        one was merged into it since. TicketLink.NotFound for a wrong or expired link: one
-        answer for both. Opening a link counts as a use of it."""
-        if len(token) > 64:
-            raise TicketLink.NotFound
-        link = (
-            self.filter(token_hash=hash_token(token)).select_related("ticket__merged_into").first()
-        )
-        if link is None or not link.is_live():
-            raise TicketLink.NotFound
-        link.touch()
-        # The conversation continues on the ticket kept, when it is the same customer's
-        # (merges may chain; only one requester's tickets merge, but never follow one that
-        # is not).
-        origin = ticket = link.ticket
-        for _ in range(10):
-            kept = ticket.merged_into
-            if kept is None or not kept.same_customer(origin):
-                break
-            ticket = kept
-        return ticket, (origin if ticket != origin else None)
-
-
-class TicketLink(models.Model):
-    """A private link to a ticket, sent in one email. The link opens the ticket (or, once it
-    was merged, the ticket it was merged into) until it has gone TICKET_LINK_DAYS without
-    use. Each link keeps its own clock: sending new links never revives old ones."""
-
-    # How often a use is written down: reading a page every few seconds writes nothing.
-    TOUCH_EVERY = timedelta(minutes=10)
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = TicketLinkQuerySet.as_manager()
-
-    class NotFound(Exception):
-        pass
-
-    def __str__(self):
-        return f"link to {self.ticket.reference}"
-
-    def expires_at(self):
-        last = max(filter(None, [self.created_at, self.last_used_at]))
-        return last + timedelta(days=settings.TICKET_LINK_DAYS)
-
-    def is_live(self, now=None):
-        return (now or timezone.now()) < self.expires_at()
-
-    def touch(self, now=None):
-        """The link was used: its 30 days start again."""
-        now = now or timezone.now()
-        if self.last_used_at is None or now - self.last_used_at >= self.TOUCH_EVERY:
-            self.last_used_at = now
-            TicketLink.objects.filter(pk=self.pk).update(last_used_at=now)
-
-
-class EmailKind(models.TextChoices):
-    TICKET_RECEIVED = "ticket_received", "Ticket received (to the customer)"
-    STAFF_REPLY = "staff_reply", "Reply from support (to the customer)"
-    TICKET_RESOLVED = "ticket_resolved", "Ticket resolved (to the customer)"
-    TICKET_LINKS = "ticket_links", "Ticket links (to the customer)"
-    STAFF_NEW_TICKET = "staff_new_ticket", "New ticket (to support)"
-    STAFF_CUSTOMER_REPLY = "staff_customer_reply", "Customer replied (to support)"
-
-
-TO_CUSTOMER = {
-    EmailKind.TICKET_RECEIVED,
-    EmailKind.STAFF_REPLY,
-    EmailKind.TICKET_RESOLVED,
-    EmailKind.TICKET_LINKS,
-}
-
-
-class OutboundEmail(models.Model):
-    """An email waiting to be sent, sent, or failed. Stored before any send is tried, so a
-    failing mail server loses nothing; failed ones are retried and shown to staff."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (will retry)"
-        GAVE_UP = "gave_up", "Failed (gave up)"
-
-    ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
-    )
-    kind = models.CharField(max_length=30, choices=EmailKind)
-    to = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=300)
-    # The text as sent, except private links: the body holds "[private link 1]" ... and
-    # `link_tickets` the ticket each one opens. Links are minted when the email is sent and
-    # never stored, so no copy of an email (pending, failed or sent) opens a ticket page.
-    body = models.TextField()
-    link_tickets = models.JSONField(default=list, blank=True, editable=False)
-    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
-
-    def __str__(self):
-        return f"{self.kind} to {self.to}"
-
-
-class SuggestionOpen(models.Model):
-    """A suggested article opened from the ticket form. If no ticket follows from the same
-    form, the suggestion deflected the ticket."""
-
-    intake = models.CharField(max_length=40, db_index=True)
-    url = models.CharField(max_length=300)
-    title = models.CharField(max_length=300)
-    ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions_opened"
-    )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "suggestion opened"
-        verbose_name_plural = "suggestions opened (deflection)"
-
-    def __str__(self):
-        return self.title

@@ -1,0 +1,38 @@
+"""Support tickets: what a customer sends, the conversation that follows, and the
+audit trail staff leave while triaging it."""
+
+from tickets.models.deflection import SuggestionOpen
+from tickets.models.links import TicketLink, hash_token, new_access_token
+from tickets.models.outbox import TO_CUSTOMER, EmailKind, OutboundEmail
+from tickets.models.ticket import (
+    FINISHED,
+    WAITING_ON_SUPPORT,
+    Priority,
+    Reproducibility,
+    SLAState,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TicketQuerySet,
+    TicketStatus,
+)
+
+__all__ = [
+    "FINISHED",
+    "TO_CUSTOMER",
+    "WAITING_ON_SUPPORT",
+    "EmailKind",
+    "OutboundEmail",
+    "Priority",
+    "Reproducibility",
+    "SLAState",
+    "SuggestionOpen",
+    "Ticket",
+    "TicketEvent",
+    "TicketLink",
+    "TicketMessage",
+    "TicketQuerySet",
+    "TicketStatus",
+    "hash_token",
+    "new_access_token",
+]

@@ -1,0 +1,89 @@
+"""Private links to a ticket: one per email sent, stored as a hash, each expiring on its
+own clock."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def new_access_token():
+    """Kept for migration 0001 (tokens were stored as such until 0003)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token):
+    """What is stored of a private link: its SHA-256 (the token itself is 256 random bits)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TicketLinkQuerySet(models.QuerySet):
+    def mint(self, ticket):
+        """A new private link (a path) to `ticket`, for one email. Only its hash is stored,
+        so the database alone opens no ticket page."""
+        token = secrets.token_urlsafe(32)
+        self.create(ticket=ticket, token_hash=hash_token(token))
+        return reverse("tickets:ticket-detail", args=[token])
+
+    def open(self, token):
+        """The ticket behind a private link, and the ticket the link was sent for if that
+        one was merged into it since. TicketLink.NotFound for a wrong or expired link: one
+        answer for both. Opening a link counts as a use of it."""
+        if len(token) > 64:
+            raise TicketLink.NotFound
+        link = (
+            self.filter(token_hash=hash_token(token)).select_related("ticket__merged_into").first()
+        )
+        if link is None or not link.is_live():
+            raise TicketLink.NotFound
+        link.touch()
+        # The conversation continues on the ticket kept, when it is the same customer's
+        # (merges may chain; only one requester's tickets merge, but never follow one that
+        # is not).
+        origin = ticket = link.ticket
+        for _ in range(10):
+            kept = ticket.merged_into
+            if kept is None or not kept.same_customer(origin):
+                break
+            ticket = kept
+        return ticket, (origin if ticket != origin else None)
+
+
+class TicketLink(models.Model):
+    """A private link to a ticket, sent in one email. The link opens the ticket (or, once it
+    was merged, the ticket it was merged into) until it has gone TICKET_LINK_DAYS without
+    use. Each link keeps its own clock: sending new links never revives old ones."""
+
+    # How often a use is written down: reading a page every few seconds writes nothing.
+    TOUCH_EVERY = timedelta(minutes=10)
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TicketLinkQuerySet.as_manager()
+
+    class NotFound(Exception):
+        pass
+
+    def __str__(self):
+        return f"link to {self.ticket.reference}"
+
+    def expires_at(self):
+        last = max(filter(None, [self.created_at, self.last_used_at]))
+        return last + timedelta(days=settings.TICKET_LINK_DAYS)
+
+    def is_live(self, now=None):
+        return (now or timezone.now()) < self.expires_at()
+
+    def touch(self, now=None):
+        """The link was used: its 30 days start again."""
+        now = now or timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= self.TOUCH_EVERY:
+            self.last_used_at = now
+            TicketLink.objects.filter(pk=self.pk).update(last_used_at=now)

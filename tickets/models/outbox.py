@@ -1,0 +1,57 @@
+"""Emails waiting to be sent, sent, or failed: the outbox behind every ticket email."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class EmailKind(models.TextChoices):
+    TICKET_RECEIVED = "ticket_received", "Ticket received (to the customer)"
+    STAFF_REPLY = "staff_reply", "Reply from support (to the customer)"
+    TICKET_RESOLVED = "ticket_resolved", "Ticket resolved (to the customer)"
+    TICKET_LINKS = "ticket_links", "Ticket links (to the customer)"
+    STAFF_NEW_TICKET = "staff_new_ticket", "New ticket (to support)"
+    STAFF_CUSTOMER_REPLY = "staff_customer_reply", "Customer replied (to support)"
+
+
+TO_CUSTOMER = {
+    EmailKind.TICKET_RECEIVED,
+    EmailKind.STAFF_REPLY,
+    EmailKind.TICKET_RESOLVED,
+    EmailKind.TICKET_LINKS,
+}
+
+
+class OutboundEmail(models.Model):
+    """An email waiting to be sent, sent, or failed. Stored before any send is tried, so a
+    failing mail server loses nothing; failed ones are retried and shown to staff."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (will retry)"
+        GAVE_UP = "gave_up", "Failed (gave up)"
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    kind = models.CharField(max_length=30, choices=EmailKind)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    # The text as sent, except private links: the body holds "[private link 1]" ... and
+    # `link_tickets` the ticket each one opens. Links are minted when the email is sent and
+    # never stored, so no copy of an email (pending, failed or sent) opens a ticket page.
+    body = models.TextField()
+    link_tickets = models.JSONField(default=list, blank=True, editable=False)
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.kind} to {self.to}"
