@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "anymail",
     "helpcenter",
     "kb",
     "runbooks",
@@ -233,6 +234,29 @@ TICKET_RATE_LIMITS = {
     "links_ip": "10/h",
     "links_email": "3/h",
 }
+# Files on tickets (tickets/attachments.py): per file, per ticket, per message.
+TICKET_ATTACHMENT_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENT_MAX_BYTES", 10 * 2**20))
+TICKET_ATTACHMENTS_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENTS_MAX_BYTES", 50 * 2**20))
+TICKET_ATTACHMENTS_PER_MESSAGE = 10
+# Uploaded files and stored emails. Never served as such: only through views that check the
+# ticket's private link or staff permission (S3-compatible storage: django-storages, README).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Inbound email (tickets/inbound): the pipe command, provider webhooks, IMAP.
+INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))
+INBOUND_MAX_PARTS = int(os.environ.get("INBOUND_MAX_PARTS", "200"))
+INBOUND_PER_SENDER_PER_HOUR = int(os.environ.get("INBOUND_PER_SENDER_PER_HOUR", "20"))
+# Reply-To support+<ticket token>@... (the mail provider must deliver plus addresses).
+INBOUND_PLUS_ADDRESSING = env_bool("INBOUND_PLUS_ADDRESSING")
+# Provider webhooks (django-anymail): every ANYMAIL_* variable, e.g. ANYMAIL_WEBHOOK_SECRET
+# ("user:password" for basic auth) or ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY. Without one, the
+# webhook URLs are not served at all.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+
 # First-response targets by priority, in hours.
 TICKET_SLA_HOURS = {"urgent": 1, "high": 4, "normal": 24, "low": 72}
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,3 +17,5 @@ urlpatterns = [
     path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
     path("admin/", admin.site.urls),
 ]
+if settings.ANYMAIL:  # inbound email webhooks, only once a secret or signing key is set
+    urlpatterns.append(path("inbound/", include("anymail.urls")))

@@ -100,6 +100,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded files and stored emails never land in the working copy."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _forget_delivered_links():
     """Links read from emails sent in one test (tests/tickets/links.py) die with it."""
     from tests.tickets import links

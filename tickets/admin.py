@@ -419,7 +419,8 @@ class OutboundEmailAdmin(SafeLookupsMixin, admin.ModelAdmin):
 
     @admin.action(description="Retry sending now", permissions=["change"])
     def retry_now(self, request, queryset):
-        pks = list(queryset.exclude(state=OutboundEmail.State.SENT).values_list("pk", flat=True))
+        done = [OutboundEmail.State.SENT, OutboundEmail.State.BOUNCED]
+        pks = list(queryset.exclude(state__in=done).values_list("pk", flat=True))
         OutboundEmail.objects.filter(pk__in=pks).update(
             state=OutboundEmail.State.PENDING, attempts=0, next_attempt_at=timezone.now()
         )

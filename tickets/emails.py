@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from tickets import mailthread
 from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, Ticket, TicketLink, TicketMessage
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def _context(ticket, kind):
 
 def _store(ticket, kind, to, context, link_tickets=()):
     subject, body = render(kind, context)
+    in_reply_to, references = mailthread.thread_for(ticket, kind)
     email = OutboundEmail.objects.create(
         ticket=ticket,
         kind=kind,
@@ -65,17 +67,27 @@ def _store(ticket, kind, to, context, link_tickets=()):
         subject=subject[:300],
         body=body,
         link_tickets=[t.pk for t in link_tickets],
+        message_id=mailthread.new_message_id(),
+        in_reply_to=in_reply_to,
+        references=references,
     )
     transaction.on_commit(lambda: enqueue(email.pk))
     return email
 
 
-def queue(ticket, kind, to):
+def queue(ticket, kind, to, *, message=None):
+    """Store one email about `ticket`; `message` is the reply or note it carries (by default
+    the latest of its kind)."""
     context = _context(ticket, kind)
     if kind == EmailKind.STAFF_REPLY:
-        context["reply"] = ticket.messages.filter(is_internal=False).last()
+        message = message or ticket.messages.filter(is_internal=False).last()
     elif kind == EmailKind.STAFF_CUSTOMER_REPLY:
-        context["reply"] = ticket.messages.filter(author_kind=TicketMessage.Author.CUSTOMER).last()
+        message = (
+            message or ticket.messages.filter(author_kind=TicketMessage.Author.CUSTOMER).last()
+        )
+    if message is not None:
+        context["reply"] = message
+        context["files"] = list(message.attachments.all())
     link_tickets = [ticket] if kind in TO_CUSTOMER else []
     return _store(ticket, kind, to, context, link_tickets)
 
@@ -124,7 +136,7 @@ def deliver(email_id):
         email = (
             OutboundEmail.objects.select_for_update()
             .filter(pk=email_id)
-            .exclude(state=OutboundEmail.State.SENT)
+            .exclude(state__in=[OutboundEmail.State.SENT, OutboundEmail.State.BOUNCED])
             .first()
         )
         if email is None:
@@ -138,8 +150,11 @@ def deliver(email_id):
             body=with_links(email),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
-            # Customers answer support; staff notifications are answered in the admin.
-            reply_to=[settings.SUPPORT_EMAIL] if email.kind in TO_CUSTOMER else None,
+            # Customers answer by email (it lands on the ticket); staff answer in the admin.
+            reply_to=[mailthread.reply_address(email.ticket)]
+            if email.kind in TO_CUSTOMER
+            else None,
+            headers=mailthread.headers_for(email),
         )
         email.attempts += 1
         try:

@@ -10,6 +10,8 @@ from tickets import emails
 from tickets.models import (
     FINISHED,
     WAITING_ON_SUPPORT,
+    Attachment,
+    InboundEmail,
     Priority,
     SuggestionOpen,
     Ticket,
@@ -29,9 +31,25 @@ def _display(ticket, field):
     return getattr(ticket, f"get_{field}_display")()
 
 
+def _attach(files, message):
+    """Link stored files (tickets.attachments.store) to the message they came with."""
+    for attachment in files:
+        attachment.ticket, attachment.message, attachment.intake = message.ticket, message, ""
+        attachment.save(update_fields=["ticket", "message", "intake"])
+
+
+def _received(inbound, ticket, outcome):
+    """Mark the email a ticket change came from, before any email answers it (the answer
+    threads to it)."""
+    if inbound is not None:
+        inbound.ticket, inbound.outcome = ticket, outcome
+        inbound.save(update_fields=["ticket", "outcome"])
+
+
 @transaction.atomic
-def create_ticket(ticket, *, intake=""):
-    """Store a new ticket with its reference; emails go out once it is committed."""
+def create_ticket(ticket, *, intake="", files=(), inbound=None):
+    """Store a new ticket with its reference; emails go out once it is committed. From the
+    form, or from an email (`inbound`)."""
     now = timezone.now()
     ticket.intake = intake
     ticket.created_at = ticket.last_activity_at = ticket.waiting_since = now
@@ -39,12 +57,16 @@ def create_ticket(ticket, *, intake=""):
     ticket.save()
     ticket.reference = Ticket.reference_for(ticket.pk)
     ticket.save(update_fields=["reference"])
-    TicketMessage.objects.create(
+    message = TicketMessage.objects.create(
         ticket=ticket,
         author_kind=TicketMessage.Author.CUSTOMER,
         body=ticket.description,
         created_at=now,
+        via=TicketMessage.Via.EMAIL if inbound else TicketMessage.Via.WEB,
+        inbound=inbound,
     )
+    _attach(files, message)
+    _received(inbound, ticket, InboundEmail.Outcome.NEW_TICKET)
     if intake:
         SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
     emails.queue(ticket, "ticket_received", ticket.email)
@@ -95,11 +117,11 @@ def apply_status_clocks(ticket, old_status):
 
 
 @transaction.atomic
-def staff_update(ticket, *, actor, before, old_status, reply="", internal=False):
+def staff_update(ticket, *, actor, before, old_status, reply="", internal=False, files=()):
     """Save the admin's changes to a ticket plus an optional reply or internal note."""
     now = timezone.now()
     if reply:
-        TicketMessage.objects.create(
+        message = TicketMessage.objects.create(
             ticket=ticket,
             author_kind=TicketMessage.Author.STAFF,
             author=actor,
@@ -107,6 +129,7 @@ def staff_update(ticket, *, actor, before, old_status, reply="", internal=False)
             is_internal=internal,
             created_at=now,
         )
+        _attach(files, message)
         if not internal:
             ticket.first_response_at = ticket.first_response_at or now
             ticket.waiting_since = None
@@ -136,14 +159,23 @@ def tell_customer_if_resolved(ticket, old_status):
 
 
 @transaction.atomic
-def customer_reply(ticket, body):
-    """The customer answers on the private page; a resolved or pending ticket opens again."""
+def customer_reply(ticket, body, *, files=(), inbound=None, sender=""):
+    """The customer answers, on the private page or by email (`inbound`; `sender` when it
+    is someone the requester copied); a resolved or pending ticket opens again."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     before, old_status = snapshot(ticket), ticket.status
     now = timezone.now()
-    TicketMessage.objects.create(
-        ticket=ticket, author_kind=TicketMessage.Author.CUSTOMER, body=body, created_at=now
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        author_kind=TicketMessage.Author.CUSTOMER,
+        body=body,
+        created_at=now,
+        via=TicketMessage.Via.EMAIL if inbound else TicketMessage.Via.WEB,
+        inbound=inbound,
+        sender=sender,
     )
+    _attach(files, message)
+    _received(inbound, ticket, InboundEmail.Outcome.REPLY)
     if ticket.status != TicketStatus.NEW:
         ticket.status = TicketStatus.OPEN
     ticket.waiting_since = ticket.waiting_since or now
@@ -154,6 +186,26 @@ def customer_reply(ticket, body):
     to = ticket.assignee.email if ticket.assignee and ticket.assignee.email else None
     emails.queue(ticket, "staff_customer_reply", to or settings.SUPPORT_EMAIL)
     return ticket
+
+
+@transaction.atomic
+def email_note(ticket, body, *, inbound, sender, files=()):
+    """An email on a ticket from someone who is not its customer: kept as an internal note
+    for an agent to read (and forward to the customer, or not). It changes no status."""
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        author_kind=TicketMessage.Author.CUSTOMER,
+        body=body,
+        is_internal=True,
+        via=TicketMessage.Via.EMAIL,
+        inbound=inbound,
+        sender=sender,
+    )
+    _attach(files, message)
+    _received(inbound, ticket, InboundEmail.Outcome.NOTE)
+    to = ticket.assignee.email if ticket.assignee and ticket.assignee.email else None
+    emails.queue(ticket, "staff_customer_reply", to or settings.SUPPORT_EMAIL, message=message)
+    return message
 
 
 @transaction.atomic
@@ -204,14 +256,18 @@ def merge(tickets, *, actor):
     waiting = [t.waiting_since for t in tickets if t.status in WAITING_ON_SUPPORT]
     for dup in duplicates:
         for message in dup.messages.all():
-            TicketMessage.objects.create(
+            copy = TicketMessage.objects.create(
                 ticket=keep,
                 author_kind=message.author_kind,
                 author=message.author,
                 body=message.body,
                 is_internal=message.is_internal,
                 created_at=message.created_at,
+                via=message.via,
+                sender=message.sender,
+                inbound=message.inbound,
             )
+            Attachment.objects.filter(message=message).update(message=copy, ticket=keep)
         TicketMessage.objects.create(
             ticket=keep,
             author_kind=TicketMessage.Author.SYSTEM,

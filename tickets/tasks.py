@@ -13,3 +13,10 @@ def send_ticket_links(email):
     from tickets.services import send_links
 
     return send_links(email)
+
+
+@task
+def process_inbound_email(inbound_id):
+    from tickets import inbound
+
+    return inbound.process(inbound_id)

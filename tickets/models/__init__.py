@@ -1,7 +1,9 @@
 """Support tickets: what a customer sends, the conversation that follows, and the
 audit trail staff leave while triaging it."""
 
+from tickets.models.attachments import Attachment
 from tickets.models.deflection import SuggestionOpen
+from tickets.models.inbound import InboundEmail
 from tickets.models.links import TicketLink, hash_token, new_access_token
 from tickets.models.outbox import TO_CUSTOMER, EmailKind, OutboundEmail
 from tickets.models.ticket import (
@@ -15,9 +17,12 @@ from tickets.models.ticket import (
     TicketMessage,
     TicketQuerySet,
     TicketStatus,
+    new_reply_token,
 )
 
 __all__ = [
+    "Attachment",
+    "InboundEmail",
     "FINISHED",
     "TO_CUSTOMER",
     "WAITING_ON_SUPPORT",
@@ -35,4 +40,5 @@ __all__ = [
     "TicketStatus",
     "hash_token",
     "new_access_token",
+    "new_reply_token",
 ]

@@ -41,15 +41,8 @@ class TicketLinkQuerySet(models.QuerySet):
         if link is None or not link.is_live():
             raise TicketLink.NotFound
         link.touch()
-        # The conversation continues on the ticket kept, when it is the same customer's
-        # (merges may chain; only one requester's tickets merge, but never follow one that
-        # is not).
-        origin = ticket = link.ticket
-        for _ in range(10):
-            kept = ticket.merged_into
-            if kept is None or not kept.same_customer(origin):
-                break
-            ticket = kept
+        origin = link.ticket
+        ticket = origin.kept()
         return ticket, (origin if ticket != origin else None)
 
 

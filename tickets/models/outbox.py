@@ -30,6 +30,7 @@ class OutboundEmail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (will retry)"
         GAVE_UP = "gave_up", "Failed (gave up)"
+        BOUNCED = "bounced", "Bounced (the recipient's server refused it)"
 
     ticket = models.ForeignKey(
         "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
@@ -48,6 +49,11 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Threading: this email's Message-ID, and what it answers (so mail clients thread the
+    # conversation, and a reply to it finds its ticket).
+    message_id = models.CharField(max_length=500, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=500, blank=True)
+    references = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,7 @@
 """Support tickets: what a customer sends, the conversation that follows, and the
 audit trail staff leave while triaging it."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,8 +9,12 @@ from django.db import models
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from helpcenter.addresses import address_key
+from helpcenter.addresses import address_key, address_key_or_raw
 from helpcenter.categories import SupportCategory
+
+
+def new_reply_token():
+    return secrets.token_hex(8)
 
 
 class Reproducibility(models.TextChoices):
@@ -104,6 +109,13 @@ class Ticket(models.Model):
     open_incidents = models.JSONField(
         "incidents open when sent", default=list, blank=True, editable=False
     )
+    # Email: the token of the ticket's own reply address (support+<token>@..., when plus
+    # addressing is on), and the addresses the requester copied on their emails to us, whose
+    # replies count as the customer's too.
+    reply_token = models.CharField(
+        max_length=24, unique=True, default=new_reply_token, editable=False
+    )
+    cc = models.JSONField("copied addresses", default=list, blank=True, editable=False)
 
     # Triage.
     status = models.CharField(max_length=10, choices=TicketStatus, default=TicketStatus.NEW)
@@ -151,6 +163,26 @@ class Ticket(models.Model):
     def same_customer(self, other):
         return self.email_key == other.email_key
 
+    def kept(self):
+        """The ticket the conversation continues on: this one, or the one it was merged
+        into when that is the same customer's (merges never chain, but old data may)."""
+        ticket = self
+        for _ in range(10):
+            kept = ticket.merged_into
+            if kept is None or not kept.same_customer(self):
+                break
+            ticket = kept
+        return ticket
+
+    def speaks_for_customer(self, address):
+        """Whether mail from `address` counts as the customer's: the requester, or someone
+        the requester copied on an email to us."""
+        try:
+            key = address_key(address)
+        except ValueError:
+            return False
+        return key == self.email_key or key in {address_key_or_raw(a) for a in self.cc}
+
     @staticmethod
     def reference_for(pk):
         return f"HC-{pk:06d}"
@@ -190,6 +222,10 @@ class TicketMessage(models.Model):
         STAFF = "staff", "Support"
         SYSTEM = "system", "System"
 
+    class Via(models.TextChoices):
+        WEB = "web", "Web"
+        EMAIL = "email", "Email"
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     author_kind = models.CharField(max_length=10, choices=Author)
     author = models.ForeignKey(
@@ -200,6 +236,16 @@ class TicketMessage(models.Model):
         "internal note", default=False, help_text="Internal notes are never shown to the customer."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=5, choices=Via, default=Via.WEB)
+    # An email's sender when it is not the requester (someone they copied, or a stranger).
+    sender = models.CharField(max_length=254, blank=True)
+    inbound = models.ForeignKey(
+        "tickets.InboundEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -211,7 +257,7 @@ class TicketMessage(models.Model):
     def author_name(self):
         """Who wrote it, as the customer sees it: a first name, never a login name."""
         if self.author_kind == self.Author.CUSTOMER:
-            return self.ticket.name or self.ticket.email
+            return self.sender or self.ticket.name or self.ticket.email
         if self.author_kind == self.Author.STAFF:
             first_name = self.author and self.author.first_name
             return f"{first_name} (support)" if first_name else "The support team"

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         if all:
             from tickets.models import OutboundEmail
 
-            queryset = OutboundEmail.objects.exclude(state=OutboundEmail.State.SENT)
+            done = [OutboundEmail.State.SENT, OutboundEmail.State.BOUNCED]
+            queryset = OutboundEmail.objects.exclude(state__in=done)
         outcomes = [emails.deliver(pk) for pk in queryset.values_list("pk", flat=True)]
         self.stdout.write(
             f"{outcomes.count('sent')} sent, {outcomes.count('failed')} failed, "

@@ -1,0 +1,261 @@
+"""Email into tickets. Every path (the `receive_email` pipe, provider webhooks through
+django-anymail, IMAP) calls `receive()`, which stores the raw message and nothing else; a
+task then calls `process()`, which decides what the message is and acts on it.
+
+What a message does (README, "Email conversations"):
+- a reply to one of our emails (In-Reply-To/References, else the ticket's own reply address,
+  else `HC-000123` in the subject from the requester) becomes a customer message;
+- from someone else than the customer (or someone they copied), an internal note;
+- anything else from a person, a new ticket;
+- auto-replies, lists, bulk mail, bounces, our own mail and a runaway sender never create a
+  ticket or an email; a bounce marks the email that bounced.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from helpcenter.addresses import address_key, address_key_or_raw
+from helpcenter.categories import SupportCategory
+from tickets import attachments, mailthread, services
+from tickets.inbound.parse import headers_only, parse
+from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketStatus
+
+log = logging.getLogger(__name__)
+Outcome = InboundEmail.Outcome
+
+
+class Rejected(Exception):
+    """A message that cannot be stored (retrying will not help: the sender is told)."""
+
+
+def receive(raw, *, source):
+    """Store one raw message and queue its processing. Returns the stored row, or the one
+    stored before for a message with the same Message-ID (delivered twice: kept once).
+    Raises Rejected for a message over INBOUND_MAX_BYTES; any other error means it was not
+    stored (the caller answers so that the sender's server retries)."""
+    if len(raw) > settings.INBOUND_MAX_BYTES:
+        raise Rejected(
+            f"message too big: {len(raw)} bytes, the limit is {settings.INBOUND_MAX_BYTES}"
+        )
+    message_id, sender, subject = headers_only(raw)
+    # Without a Message-ID, the same bytes delivered twice are still one message.
+    message_id = message_id or f"<sha256.{hashlib.sha256(raw).hexdigest()}@no-message-id>"
+    earlier = InboundEmail.objects.filter(message_id=message_id).first()
+    if earlier is not None:
+        return earlier
+    inbound = InboundEmail(
+        size=len(raw),
+        source=source[:40],
+        message_id=message_id,
+        sender=sender,
+        sender_key=address_key_or_raw(sender)[:320],
+        subject=subject,
+    )
+    inbound.raw.save(f"{hashlib.sha256(raw).hexdigest()[:32]}.eml", ContentFile(raw), save=False)
+    try:
+        with transaction.atomic():
+            inbound.save()
+    except IntegrityError:  # the same message, stored by a parallel delivery just now
+        inbound.raw.delete(save=False)
+        return InboundEmail.objects.get(message_id=message_id)
+    transaction.on_commit(lambda: _enqueue(inbound.pk))
+    return inbound
+
+
+def _enqueue(inbound_id):
+    from tickets.tasks import process_inbound_email
+
+    try:
+        process_inbound_email.enqueue(inbound_id)
+    except Exception:  # stays "received": `manage.py process_inbound` picks it up
+        log.exception("Could not enqueue inbound email %s", inbound_id)
+
+
+def process(inbound_id):
+    """Act on one stored message, once. Never raises: a failure is recorded on the message,
+    which stays stored and can be processed again from the admin."""
+    try:
+        with transaction.atomic():
+            inbound = (
+                InboundEmail.objects.select_for_update()
+                .filter(pk=inbound_id, state__in=[InboundEmail.State.RECEIVED, "failed"])
+                .first()
+            )
+            if inbound is None:
+                return "nothing to do"
+            with inbound.raw.open("rb") as stored:
+                raw = stored.read()
+            parsed = parse(raw)
+            inbound.verdicts = parsed.verdicts
+            inbound.full_text = parsed.text[:100_000]
+            drop = _why_drop(inbound, parsed)
+            if drop:
+                inbound.state, (inbound.outcome, inbound.detail) = "dropped", drop
+            else:
+                _act(inbound, parsed)
+                inbound.state = InboundEmail.State.PROCESSED
+            inbound.processed_at = timezone.now()
+            inbound.save()
+            return inbound.outcome
+    except Exception as error:
+        log.exception("Inbound email %s could not be processed", inbound_id)
+        InboundEmail.objects.filter(pk=inbound_id).update(
+            state=InboundEmail.State.FAILED,
+            detail=f"{type(error).__name__}: {error}"[:1000],
+            processed_at=timezone.now(),
+        )
+        return "failed"
+
+
+def _ours(address):
+    """One of our own addresses (a plus address of one included)."""
+    ours = {settings.SUPPORT_EMAIL, settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL}
+    keys = {address_key_or_raw(parseaddr(a)[1]) for a in ours}
+    local, _, domain = address_key_or_raw(address).rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}" in keys
+
+
+def _why_drop(inbound, parsed):
+    """(outcome, detail) for a message that must create nothing, else None."""
+    if parsed.bounce:
+        return Outcome.BOUNCE, _mark_bounced(parsed.bounce)
+    if _ours(parsed.sender) or mailthread.is_ours(parsed.message_id):
+        return Outcome.OWN, "sent by this help center"
+    if parsed.automatic:
+        return (Outcome.BULK if parsed.bulk else Outcome.AUTO_REPLY), parsed.automatic
+    try:
+        address_key(parsed.sender)
+    except ValueError:
+        return Outcome.UNREADABLE, f"no usable sender address ({parsed.sender[:80]!r})"
+    since = timezone.now() - timedelta(hours=1)
+    recent = InboundEmail.objects.filter(
+        sender_key=inbound.sender_key,
+        received_at__gte=since,
+        outcome__in=[Outcome.NEW_TICKET, Outcome.REPLY, Outcome.NOTE],
+    )
+    if recent.count() >= settings.INBOUND_PER_SENDER_PER_HOUR:
+        return Outcome.TOO_MANY, f"more than {settings.INBOUND_PER_SENDER_PER_HOUR} in an hour"
+    return None
+
+
+def _mark_bounced(bounce):
+    emails = OutboundEmail.objects.filter(message_id__in=bounce["message_ids"])
+    why = " ".join(filter(None, [bounce["status"], bounce["diagnostic"]])) or "bounced"
+    count = emails.update(state=OutboundEmail.State.BOUNCED, last_error=f"Bounced: {why}"[:1000])
+    return f"marked {count} sent email(s) as bounced: {why}"[:1000]
+
+
+def _files(parsed, ticket):
+    """Store the files an email brought; (stored, notes on those not kept)."""
+    stored, notes = [], []
+    room = attachments.room_left(ticket)
+    for file in parsed.files[: settings.TICKET_ATTACHMENTS_PER_MESSAGE]:
+        try:
+            kind, content_type = attachments.check(
+                file.name, file.content[:65536], len(file.content)
+            )
+            if len(file.content) > room:
+                raise ValidationError(f"{file.name}: the ticket has no room for more files.")
+        except ValidationError as error:
+            notes.append(error.messages[0])
+            continue
+        room -= len(file.content)
+        stored.append(
+            attachments.store(file.name, file.content, kind=kind, content_type=content_type)
+        )
+    extra = len(parsed.files) - settings.TICKET_ATTACHMENTS_PER_MESSAGE
+    if extra > 0:
+        notes.append(
+            f"{extra} more file(s) were not kept (at most "
+            f"{settings.TICKET_ATTACHMENTS_PER_MESSAGE} per email)."
+        )
+    return stored, notes + parsed.notes
+
+
+def _text(parsed, notes, limit):
+    text = parsed.reply or "(The email had no text.)"
+    if len(text) > limit:
+        text = text[: limit - 80].rstrip() + "\n\n(Shortened: staff can read the whole email.)"
+    if notes:
+        text += "\n\n" + "\n".join(f"Not kept: {note}" for note in notes)
+    return text[:limit]
+
+
+def _act(inbound, parsed):
+    ticket = mailthread.ticket_from_headers(
+        parsed.in_reply_to, parsed.references
+    ) or mailthread.ticket_from_address(parsed.to + parsed.cc)
+    by_subject = ticket is None
+    ticket = ticket or mailthread.ticket_from_subject(parsed.subject, parsed.sender)
+    if ticket is not None:
+        ticket = ticket.kept()
+    if ticket is not None and by_subject and _failed_authentication(parsed):
+        ticket = None  # a forged From: and a guessable reference are not enough
+    if ticket is None or ticket.status == TicketStatus.CLOSED:
+        return _new_ticket(inbound, parsed, follows=ticket)
+    files, notes = _files(parsed, ticket)
+    if ticket.speaks_for_customer(parsed.sender):
+        _remember_copied(ticket, parsed)
+        sender = "" if address_key(parsed.sender) == ticket.email_key else parsed.sender
+        body = _text(parsed, notes, 10_000)
+        services.customer_reply(ticket, body, files=files, inbound=inbound, sender=sender)
+    else:
+        body = f"Email from {parsed.sender} (not the customer; not shown to them):\n\n"
+        body += _text(parsed, notes, 9_000)
+        services.email_note(ticket, body, inbound=inbound, sender=parsed.sender, files=files)
+    inbound.detail = f"on {ticket.reference}"
+
+
+def _failed_authentication(parsed):
+    return "fail" in {parsed.verdicts.get("dmarc"), parsed.verdicts.get("spf")} or (
+        parsed.verdicts.get("dkim") == "fail" and parsed.verdicts.get("spf") != "pass"
+    )
+
+
+def _copied(addresses, known=()):
+    """The people copied on an email, less us and those already `known` (address keys)."""
+    seen, people = set(known), []
+    for address in addresses:
+        key = address_key_or_raw(address)
+        if key not in seen and not _ours(address):
+            seen.add(key)
+            people.append(address)
+    return people
+
+
+def _remember_copied(ticket, parsed):
+    """People the requester copies on an email to us may answer for them."""
+    if address_key(parsed.sender) != ticket.email_key:
+        return
+    new = _copied(parsed.cc, {ticket.email_key, *map(address_key_or_raw, ticket.cc)})
+    if new:
+        ticket.cc = (ticket.cc + new)[:20]
+        Ticket.objects.filter(pk=ticket.pk).update(cc=ticket.cc)
+
+
+def _new_ticket(inbound, parsed, *, follows=None):
+    subject = parsed.subject or "(no subject)"
+    description = _text(parsed, [], 4_900)
+    if follows is not None:
+        description = f"(Follow-up to {follows.reference}, which is closed.)\n\n{description}"
+    ticket = Ticket(
+        name=parsed.sender_name,
+        email=parsed.sender,
+        subject=subject[:200],
+        description=description[:5000],
+        category=SupportCategory.OTHER,
+    )
+    files, notes = _files(parsed, None)
+    if notes:
+        ticket.description = _text(parsed, notes, 5000)
+    ticket.cc = _copied(parsed.cc, {address_key_or_raw(parsed.sender)})[:20]
+    services.create_ticket(ticket, files=files, inbound=inbound)
+    inbound.detail = f"created {ticket.reference}"

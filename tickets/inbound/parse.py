@@ -1,0 +1,251 @@
+"""Reading one raw email: who sent it, what it answers, its new text without quotes or
+signature, its files, and whether a person wrote it at all.
+
+Everything here copes with broken input: a malformed header, an unknown charset, a truncated
+base64 part or a message of thousands of parts gives a partial result and a note, never an
+exception (tests/tickets/test_inbound.py feeds it such messages).
+"""
+
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesHeaderParser, BytesParser
+from email.utils import getaddresses, parseaddr
+
+from django.conf import settings
+from inscriptis import get_text
+from mailparser_reply import EmailReplyParser
+
+# Languages whose "On ... wrote:" lines and signatures the reply parser knows.
+REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pl", "sv", "pt", "ja", "cs"]
+MAX_DEPTH = 5  # messages attached inside messages inside messages...
+
+AUTO_SUBJECT = re.compile(
+    r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|auto:|"
+    r"abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática|"
+    r"risposta automatica|afwezig)",
+    re.IGNORECASE,
+)
+BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+BOUNCE_SUBJECT = re.compile(
+    r"(undeliver|delivery status notification|returned mail|delivery failure|"
+    r"mail delivery failed|non[- ]?delivery)",
+    re.IGNORECASE,
+)
+VERDICT = re.compile(r"\b(spf|dkim|dmarc)=(pass|fail|softfail|neutral|none|temperror|permerror)")
+
+
+@dataclass
+class File:
+    name: str
+    content: bytes
+
+
+@dataclass
+class Parsed:
+    message_id: str = ""
+    sender: str = ""
+    sender_name: str = ""
+    to: list = field(default_factory=list)
+    cc: list = field(default_factory=list)
+    subject: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    text: str = ""  # the whole text, quotes and all
+    reply: str = ""  # the new text only
+    files: list = field(default_factory=list)
+    automatic: str = ""  # why no person wrote it (auto-reply, list, bulk), or ""
+    bulk: bool = False
+    bounce: dict | None = None  # {"message_ids": [...], "status": ..., "diagnostic": ...}
+    verdicts: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)  # what could not be read
+
+
+def header(message, name):
+    """A header as text, whatever state it is in (None becomes "")."""
+    try:
+        value = message.get(name)
+        return "" if value is None else " ".join(str(value).split())
+    except Exception:  # a header the modern parser chokes on: take its raw text
+        raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
+        return " ".join(str(raw[0]).split()) if raw else ""
+
+
+def addresses(message, name):
+    try:
+        values = message.get_all(name, failobj=[])
+        pairs = getaddresses([str(v) for v in values])
+    except Exception:
+        return []
+    return [address for _, address in pairs if "@" in address][:50]
+
+
+def headers_only(raw):
+    """Message-ID, sender and subject, read cheaply before the message is stored."""
+    message = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[: 256 * 1024])
+    name, sender = parseaddr(header(message, "From"))
+    return header(message, "Message-ID")[:500], sender[:254], header(message, "Subject")[:300]
+
+
+def decoded(part):
+    """A text part's content as str: unknown charsets and broken encodings degrade to
+    replacement characters."""
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
+        payload = part.get_payload(decode=True) or b""
+        charset = part.get_content_charset() or "utf-8"
+        try:
+            return payload.decode(charset, errors="replace")
+        except LookupError:
+            return payload.decode("utf-8", errors="replace")
+
+
+def html_to_text(html):
+    """HTML mail as plain text: no markup, no scripts or styles, no remote images."""
+    try:
+        return get_text(html)
+    except Exception:
+        return re.sub(r"<[^>]*>", " ", html)
+
+
+def strip_reply(text):
+    """The new text of a reply, without the quoted history and the signature."""
+    try:
+        parsed = EmailReplyParser(languages=REPLY_LANGUAGES).read(text)
+        reply = parsed.replies[0].body if parsed.replies else text
+    except Exception:
+        reply = text
+    return reply.strip() or text.strip()
+
+
+def _body_text(message, body):
+    if body is None:
+        if message.get_content_maintype() == "text":
+            body = message
+        else:
+            return ""
+    text = decoded(body)
+    if body.get_content_subtype() == "html":
+        text = html_to_text(text)
+    return text.replace("\r\n", "\n").replace("\x00", "")
+
+
+def _files(message, parsed, body):
+    count = 0
+    for part in message.walk():
+        count += 1
+        if count > settings.INBOUND_MAX_PARTS:
+            parsed.notes.append(
+                f"The email has more than {settings.INBOUND_MAX_PARTS} parts; "
+                "the rest were not read."
+            )
+            return
+        if part is body or part.is_multipart():
+            continue
+        disposition = part.get_content_disposition()
+        name = part.get_filename(failobj=None) if disposition or part.get("Content-ID") else None
+        if part.get_content_type() == "message/rfc822":
+            name = name or "attached-message.eml"
+        if not name and disposition != "attachment":
+            continue
+        try:
+            if part.get_content_type() == "message/rfc822":
+                content = part.get_payload(0).as_bytes() if part.get_payload() else b""
+            else:
+                content = part.get_payload(decode=True) or b""
+        except Exception:
+            parsed.notes.append(f"The file {name or 'without a name'} could not be decoded.")
+            continue
+        parsed.files.append(File(name=str(name or "attachment"), content=content))
+
+
+def _automatic(message, parsed):
+    """Why nobody wrote this by hand, or "" (RFC 3834, the usual vendor headers)."""
+    auto_submitted = header(message, "Auto-Submitted").lower()
+    if auto_submitted and not auto_submitted.startswith("no"):
+        return f"Auto-Submitted: {auto_submitted}"
+    for name in ("X-Autoreply", "X-Autorespond"):
+        if header(message, name):
+            return f"{name} header"
+    precedence = header(message, "Precedence").lower()
+    if precedence in {"bulk", "junk", "list", "auto_reply"}:
+        parsed.bulk = precedence != "auto_reply"
+        return f"Precedence: {precedence}"
+    if header(message, "List-Id") or header(message, "List-Unsubscribe"):
+        parsed.bulk = True
+        return "mailing list (List-Id or List-Unsubscribe)"
+    if AUTO_SUBJECT.search(parsed.subject):
+        return "out-of-office subject"
+    return ""
+
+
+def _bounce(message, parsed):
+    """A delivery failure report: the Message-IDs of the email that bounced, and why."""
+    report = message.get_content_type() == "multipart/report"
+    looks_like = BOUNCE_SENDER.search(parsed.sender) and BOUNCE_SUBJECT.search(parsed.subject)
+    if not report and not looks_like and parsed.sender:
+        return None
+    ids, status, diagnostic = [], "", ""
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            text = "\n".join(str(block) for block in part.get_payload() or [])
+            status = (re.search(r"^Status:\s*(.+)$", text, re.M | re.I) or [None, ""])[1]
+            found = re.search(r"^Diagnostic-Code:\s*(.+)$", text, re.M | re.I)
+            diagnostic = found[1].strip() if found else diagnostic
+        elif kind in {"message/rfc822", "text/rfc822-headers"}:
+            source = part.get_payload(0) if kind == "message/rfc822" else None
+            text = str(source) if source is not None else decoded(part)
+            ids += re.findall(r"^Message-ID:\s*(<[^>]+>)", text, re.M | re.I)
+    if not ids:
+        ids = re.findall(r"Message-ID:\s*(<[^>]+>)", parsed.text, re.I)
+    if not report and not ids:
+        return None
+    return {"message_ids": ids[:5], "status": status.strip()[:50], "diagnostic": diagnostic[:500]}
+
+
+def _verdicts(message):
+    found = {}
+    for name in ("Authentication-Results", "ARC-Authentication-Results", "Received-SPF"):
+        for value in message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []:
+            text = str(value).lower()
+            if name == "Received-SPF":
+                word = text.split(None, 1)[0] if text.split() else ""
+                found.setdefault("spf", word)
+            for method, result in VERDICT.findall(text):
+                found.setdefault(method, result)
+    return found
+
+
+def parse(raw):
+    """A Parsed view of one raw message. Never raises for a message's content."""
+    parsed = Parsed()
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+    except Exception as error:  # pragma: no cover - the parser is very forgiving
+        parsed.notes.append(f"The email could not be read: {type(error).__name__}")
+        return parsed
+    parsed.message_id = header(message, "Message-ID")[:500]
+    parsed.sender_name, parsed.sender = parseaddr(header(message, "From"))
+    parsed.sender_name = parsed.sender_name[:100]
+    parsed.sender = parsed.sender[:254]
+    parsed.to = addresses(message, "To") + addresses(message, "Delivered-To")
+    parsed.cc = addresses(message, "Cc")
+    parsed.subject = header(message, "Subject")[:300]
+    parsed.in_reply_to = header(message, "In-Reply-To")
+    parsed.references = header(message, "References")
+    parsed.verdicts = _verdicts(message)
+    try:
+        body = message.get_body(preferencelist=("plain", "html"))
+    except Exception:
+        body = None
+    parsed.text = _body_text(message, body)
+    parsed.reply = strip_reply(parsed.text)
+    parsed.automatic = _automatic(message, parsed)
+    parsed.bounce = _bounce(message, parsed)
+    try:
+        _files(message, parsed, body)
+    except Exception as error:
+        parsed.notes.append(f"Some files could not be read ({type(error).__name__}).")
+    return parsed

@@ -1,0 +1,124 @@
+"""How ticket emails thread: the Message-IDs we give them, what each one answers, and the
+reply address that leads back to the ticket. The outbox writes these headers; inbound mail
+is matched against them."""
+
+import re
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+
+from helpcenter.addresses import address_key_or_raw
+from tickets.models import TO_CUSTOMER, EmailKind, InboundEmail, OutboundEmail, Ticket
+
+MAX_REFERENCES = 10
+MESSAGE_ID = re.compile(r"<[^<>\s]{1,498}>")
+REFERENCE = re.compile(r"\b(HC-\d{6,})\b")
+# Emails nobody wrote by hand: they must not draw automatic answers (RFC 3834).
+AUTOMATIC = {
+    EmailKind.TICKET_RECEIVED,
+    EmailKind.TICKET_LINKS,
+    EmailKind.STAFF_NEW_TICKET,
+    EmailKind.STAFF_CUSTOMER_REPLY,
+}
+
+
+def mail_domain():
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+
+
+def new_message_id():
+    return make_msgid(idstring="hc", domain=mail_domain())
+
+
+def is_ours(message_id):
+    """A Message-ID we made (our own email, come back to us)."""
+    return message_id.endswith(f".hc@{mail_domain()}>")
+
+
+def message_ids(header):
+    """The Message-IDs in a References or In-Reply-To header, in order."""
+    return MESSAGE_ID.findall(header or "")[-50:]
+
+
+def thread_for(ticket, kind):
+    """(in_reply_to, references) for a new email on `ticket`: the customer's thread holds
+    the emails we sent them and the emails they sent us; staff notifications have their own."""
+    if ticket is None:
+        return "", ""
+    to_customer = kind in TO_CUSTOMER
+    sent = OutboundEmail.objects.filter(ticket=ticket).exclude(message_id="")
+    sent = sent.filter(kind__in=TO_CUSTOMER) if to_customer else sent.exclude(kind__in=TO_CUSTOMER)
+    dated = list(sent.values_list("created_at", "message_id"))
+    if to_customer:
+        received = ticket.inbound_emails.filter(outcome=InboundEmail.Outcome.NEW_TICKET)
+        received |= ticket.inbound_emails.filter(outcome=InboundEmail.Outcome.REPLY)
+        dated += list(received.exclude(message_id="").values_list("received_at", "message_id"))
+    ids = [message_id for _, message_id in sorted(dated)][-MAX_REFERENCES:]
+    return (ids[-1] if ids else ""), " ".join(ids)
+
+
+def reply_address(ticket):
+    """Where the customer's replies go: the ticket's own address with plus addressing
+    (support+<token>@...), else the support address."""
+    name, address = parseaddr(settings.SUPPORT_EMAIL)
+    local, _, domain = address.rpartition("@")
+    if settings.INBOUND_PLUS_ADDRESSING and ticket is not None and local and domain:
+        return f"{local}+{ticket.reply_token}@{domain}"
+    return address
+
+
+def headers_for(email):
+    """The threading and loop-prevention headers of one stored email."""
+    headers = {"Message-ID": email.message_id}
+    if email.in_reply_to:
+        headers["In-Reply-To"] = email.in_reply_to
+        headers["References"] = email.references
+    if email.kind in AUTOMATIC:
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office answers
+    return headers
+
+
+def ticket_from_headers(in_reply_to, references):
+    """The ticket an email answers, from the Message-IDs it names (ours or the customer's
+    earlier emails on the ticket), newest first."""
+    ids = list(reversed(message_ids(in_reply_to) + message_ids(references)))
+    if not ids:
+        return None
+    by_id = dict(
+        OutboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
+            "message_id", "ticket_id"
+        )
+    )
+    by_id.update(
+        InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
+            "message_id", "ticket_id"
+        )
+    )
+    for message_id in ids:
+        if message_id in by_id:
+            return Ticket.objects.get(pk=by_id[message_id])
+    return None
+
+
+def ticket_from_address(recipients):
+    """The ticket whose own reply address (support+<token>@...) is among `recipients`."""
+    support_local, _, support_domain = parseaddr(settings.SUPPORT_EMAIL)[1].rpartition("@")
+    for address in recipients:
+        local, _, domain = address.rpartition("@")
+        base, plus, token = local.partition("+")
+        if plus and base.lower() == support_local.lower() and domain.lower() == support_domain:
+            ticket = Ticket.objects.filter(reply_token=token.lower()[:24]).first()
+            if ticket:
+                return ticket
+    return None
+
+
+def ticket_from_subject(subject, sender):
+    """The ticket named by `HC-000123` in the subject, only when `sender` is its requester
+    (a reference is easy to guess; the private conversation is not)."""
+    match = REFERENCE.search(subject or "")
+    if not match:
+        return None
+    ticket = Ticket.objects.filter(reference=match.group(1)).first()
+    return ticket if ticket and ticket.email_key == address_key_or_raw(sender) else None

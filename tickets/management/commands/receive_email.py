@@ -1,0 +1,39 @@
+"""Read one email (RFC 5322) on standard input and store it for processing.
+
+For a mail server's pipe transport (Postfix: `pipe` in master.cf; Exim: a pipe router) and for
+trying things by hand: `manage.py receive_email < message.eml`. Exit codes follow sysexits.h,
+which mail servers understand: 0 stored (or a duplicate, kept once), 65 refused for good (too
+big: the sender gets a bounce with the reason), 75 not stored this time (the server retries).
+"""
+
+import sys
+
+from django.core.management.base import BaseCommand
+
+from tickets import inbound
+
+EX_DATAERR = 65
+EX_TEMPFAIL = 75
+
+
+class Command(BaseCommand):
+    help = "Store one email read on standard input; it is processed by the task worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--source", default="pipe", help="Where it came from (shown to staff).")
+
+    def handle(self, *args, source="pipe", **options):
+        raw = sys.stdin.buffer.read()
+        if not raw.strip():
+            self._fail(EX_DATAERR, "empty message on standard input")
+        try:
+            stored = inbound.receive(raw, source=source)
+        except inbound.Rejected as refusal:
+            self._fail(EX_DATAERR, str(refusal))
+        except Exception as error:  # the database or storage is down: let the MTA retry
+            self._fail(EX_TEMPFAIL, f"not stored: {type(error).__name__}: {error}")
+        self.stdout.write(f"stored inbound email {stored.pk} ({stored.get_state_display()})")
+
+    def _fail(self, code, reason):
+        self.stderr.write(" ".join(reason.split())[:300])
+        sys.exit(code)
