@@ -132,3 +132,25 @@ def response(attachment, *, inline=False):
     served["Cache-Control"] = "private, no-store"
     served["X-Content-Type-Options"] = "nosniff"
     return served
+
+
+def for_form(intake, accepted, keep=()):
+    """The files of a form that may be sent several times (it comes back on an error):
+    those stored with an earlier send that the customer kept ticked (`keep`, ids), plus the
+    uploads `accepted` now, stored under the form's intake id until a ticket takes them.
+    Files of earlier sends no longer ticked are deleted."""
+    pending = Attachment.objects.pending(intake) if intake else Attachment.objects.none()
+    wanted = {int(pk) for pk in keep if str(pk).isdigit()}
+    for dropped in pending.exclude(pk__in=wanted):
+        dropped.file.delete(save=False)
+        dropped.delete()
+    kept = list(pending.filter(pk__in=wanted))
+    room = settings.TICKET_ATTACHMENTS_MAX_BYTES - sum(a.size for a in kept)
+    for upload, kind, content_type in accepted:
+        if upload.size > room:
+            break
+        room -= upload.size
+        kept.append(
+            store(upload.name, upload, kind=kind, content_type=content_type, intake=intake)
+        )
+    return kept

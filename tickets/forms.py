@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
 from helpcenter.addresses import validate_address_key
 from helpcenter.categories import SupportCategory
+from tickets import attachments
 from tickets.models import Ticket
 
 STARTED_SALT = "tickets.form-started"
@@ -46,6 +48,51 @@ def signed_start(now=None):
     return signing.dumps(now if now is not None else time.time(), salt=STARTED_SALT)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input; each is checked by its content (tickets.attachments)
+    and the field's errors name each file refused and why."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > settings.TICKET_ATTACHMENTS_PER_MESSAGE:
+            raise forms.ValidationError(
+                f"Attach at most {settings.TICKET_ATTACHMENTS_PER_MESSAGE} files at a time."
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append((upload, *attachments.check_upload(super().clean(upload))))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        self.accepted = checked  # kept even when others are refused
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+
+FILES_HELP = "Screenshots, HAR files or logs: up to {count} files of {size} each ({accepted})."
+
+
+def files_field(label="Files"):
+    return FilesField(
+        label=label,
+        help_text=FILES_HELP.format(
+            count=settings.TICKET_ATTACHMENTS_PER_MESSAGE,
+            size=filesizeformat(settings.TICKET_ATTACHMENT_MAX_BYTES),
+            accepted=attachments.ACCEPTED,
+        ),
+    )
+
+
 class FocusFirstError:
     """A form that comes back with errors puts the cursor in the first field to fix, so
     keyboard and screen reader users land on it (with or without JavaScript)."""
@@ -74,6 +121,7 @@ class TicketForm(FocusFirstError, forms.ModelForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
     # Spam traps: a field people never see, and the time the form was shown (signed).
+    files = files_field()
     website = forms.CharField(required=False, label="Leave this field empty")
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     intake = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
@@ -204,8 +252,17 @@ class ReplyForm(FocusFirstError, forms.Form):
     body = forms.CharField(
         label="Your reply",
         max_length=10000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": 10000}),
     )
+    files = files_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        empty = not (cleaned.get("body") or "").strip() and not cleaned.get("files")
+        if empty and "body" not in self.errors and "files" not in self.errors:
+            self.add_error("body", "Write your reply, or attach a file.")
+        return cleaned
 
 
 class LostLinkForm(FocusFirstError, forms.Form):

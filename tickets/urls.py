@@ -11,4 +11,5 @@ urlpatterns = [
     path("tickets/", views.lost_link, name="lost-link"),
     path("tickets/<str:token>/", views.ticket_detail, name="ticket-detail"),
     path("tickets/<str:token>/solved/", views.ticket_solved, name="ticket-solved"),
+    path("tickets/<str:token>/files/<int:pk>/", views.ticket_file, name="ticket-file"),
 ]

@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
@@ -23,9 +25,9 @@ from kb.models import PageBlock
 from runbooks.models import Runbook
 from search.models import SearchDocument
 from search.services import search
-from tickets import services
+from tickets import attachments, services
 from tickets.forms import LostLinkForm, ReplyForm, TicketForm, signed_start
-from tickets.models import SuggestionOpen, Ticket, TicketLink
+from tickets.models import Attachment, SuggestionOpen, Ticket, TicketLink
 from tickets.tasks import send_ticket_links
 
 log = logging.getLogger(__name__)
@@ -91,8 +93,9 @@ def ticket_create(request):
     search_query = source.get("q", "").strip()[:200]
     status = 200
     notice = ""
+    pending = []
     if request.method == "POST":
-        form = TicketForm(request.POST)
+        form = TicketForm(request.POST, request.FILES)
         # Every POST counts per address of origin; per email only tickets that would be
         # stored, so typing mistakes never lock a customer out (or someone else's address).
         wait = _rate_limited(
@@ -113,7 +116,11 @@ def ticket_create(request):
                 ticket = form.save(commit=False)
                 ticket.runbook, ticket.checks_done = runbook, checks_done
                 ticket.search_query = search_query
-                services.create_ticket(ticket, intake=form.cleaned_data["intake"])
+                with transaction.atomic():
+                    files = _form_files(request, form)
+                    services.create_ticket(
+                        ticket, intake=form.cleaned_data["intake"], files=files
+                    )
                 return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
         if wait:
             status = 429
@@ -125,11 +132,16 @@ def ticket_create(request):
             notice = "That was very quick. Please check your ticket, then send it again."
         # Shown again with everything typed and the same field errors. The start time stays
         # (the customer has spent it), unless it was missing or too recent.
+        if not wait:  # the files sent so far stay with the form
+            pending = _form_files(request, form)
+        file_errors = form.errors.get("files")
         data = request.POST.copy()
         if form.too_fast():
             data["started"] = signed_start()
         form = TicketForm(data)
         form.is_valid()
+        if file_errors:
+            form.add_error("files", file_errors)
     else:
         initial = {
             "started": signed_start(),
@@ -153,11 +165,20 @@ def ticket_create(request):
         "intake": form["intake"].value() or "",
         "blocks": PageBlock.as_dict(),
         "support_email": settings.SUPPORT_EMAIL,
+        "pending_files": pending,
     }
     response = TemplateResponse(request, "tickets/ticket_create.html", context, status=status)
     if status == 429:
         response["Retry-After"] = str(wait)
     return response
+
+
+def _form_files(request, form):
+    """The form's files: kept from earlier sends of the same form, and those sent now."""
+    form.is_valid()  # the files field reads and checks the uploads
+    accepted = getattr(form.fields["files"], "accepted", [])
+    intake = form.data.get("intake", "")[:40]
+    return attachments.for_form(intake, accepted, request.POST.getlist("keep_files")[:50])
 
 
 @require_GET
@@ -188,9 +209,9 @@ def private_link(view):
     """A wrong or expired private link is a 404 that says how to get a new one."""
 
     @functools.wraps(view)
-    def wrapper(request, token):
+    def wrapper(request, token, **kwargs):
         try:
-            return view(request, token)
+            return view(request, token, **kwargs)
         except TicketLink.NotFound:
             context = {"link_days": settings.TICKET_LINK_DAYS, "form": LostLinkForm()}
             return TemplateResponse(request, "tickets/link_not_found.html", context, status=404)
@@ -241,7 +262,7 @@ def ticket_detail(request, token):
     form = ReplyForm()
     status = 200
     if request.method == "POST":
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
         wait = _rate_limited(
             request, ("tickets:reply:ip", "ip", settings.TICKET_RATE_LIMITS["reply_ip"])
         )
@@ -254,11 +275,20 @@ def ticket_detail(request, token):
         elif ticket.status == "closed":
             form.add_error(None, "This ticket is closed. Please open a new ticket.")
         elif form.is_valid():
-            services.customer_reply(ticket, form.cleaned_data["body"])
-            return redirect(reverse("tickets:ticket-detail", args=[token]) + "#latest")
+            files = form.cleaned_data["files"]
+            if sum(upload.size for upload, *_ in files) > attachments.room_left(ticket):
+                form.add_error("files", "This ticket has no room for more files.")
+            else:
+                with transaction.atomic():
+                    stored = attachments.for_form("", files)
+                    body = form.cleaned_data["body"].strip() or "(Files attached.)"
+                    services.customer_reply(ticket, body, files=stored)
+                return redirect(reverse("tickets:ticket-detail", args=[token]) + "#latest")
     context = {
         "ticket": ticket,
-        "messages_public": ticket.public_messages().select_related("author"),
+        "messages_public": ticket.public_messages()
+        .select_related("author")
+        .prefetch_related("attachments"),
         "form": form,
         "link_days": settings.TICKET_LINK_DAYS,
         "merged": merged,
@@ -269,6 +299,20 @@ def ticket_detail(request, token):
     if status == 429:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+FILE_CSP = {"default-src": [CSP.NONE], "sandbox": True}
+
+
+@never_cache
+@require_GET
+@csp_override(FILE_CSP)
+@private_link
+def ticket_file(request, token, pk):
+    """A file of the conversation, for whoever holds the ticket's link: always a download."""
+    ticket, _ = TicketLink.objects.open(token)
+    attachment = get_object_or_404(Attachment.objects.public(), pk=pk, ticket=ticket)
+    return attachments.response(attachment)
 
 
 @never_cache

@@ -102,7 +102,7 @@ def test_customer_reply_reopens_a_resolved_ticket_and_notifies_the_assignee(
 def test_empty_or_huge_reply_is_refused_and_kept(client, content, make_ticket):
     ticket = make_ticket()
     html = client.post(emailed_link(ticket), {"body": ""}).content.decode()
-    assert texts(html, "field-error") == ["This field is required."]
+    assert texts(html, "field-error") == ["Write your reply, or attach a file."]
     huge = "word " * 2001
     html = client.post(emailed_link(ticket), {"body": huge}).content.decode()
     assert "at most 10000 characters" in texts(html, "field-error")[0]
