@@ -10,6 +10,8 @@ ROLES = {
         "tickets.ticketmessage": ("view", "add"),
         "tickets.ticketevent": ("view",),
         "tickets.outboundemail": ("view", "change"),
+        "tickets.inboundemail": ("view",),
+        "tickets.attachment": ("view", "add"),
         "tickets.suggestionopen": ("view",),
     },
     # Guides, runbooks, FAQ, page text, platform status; the search content-gaps report.

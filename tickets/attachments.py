@@ -30,6 +30,7 @@ SIGNATURES = [
     (b"PK\x05\x06", Kind.ARCHIVE, "application/zip"),  # an empty zip
 ]
 TEXT_TYPE = "text/plain; charset=utf-8"
+TEXT_CONTROLS = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32), 127])
 SNIFF_BYTES = 64 * 1024
 ACCEPTED = (
     "images (PNG, JPEG, GIF, WebP), PDF, text and log files (.txt, .log, .har, .json, .csv) "
@@ -44,8 +45,8 @@ def sniff(head):
             return kind, content_type
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return Kind.IMAGE, "image/webp"
-    if b"\x00" in head:
-        return None
+    if head.translate(None, TEXT_CONTROLS) != head:
+        return None  # binary: text has no control characters (but tab, newlines, escape)
     try:
         # A multi-byte character may be cut at the end of the sample.
         head.decode("utf-8") if len(head) < SNIFF_BYTES else head[:-4].decode("utf-8")
@@ -150,7 +151,5 @@ def for_form(intake, accepted, keep=()):
         if upload.size > room:
             break
         room -= upload.size
-        kept.append(
-            store(upload.name, upload, kind=kind, content_type=content_type, intake=intake)
-        )
+        kept.append(store(upload.name, upload, kind=kind, content_type=content_type, intake=intake))
     return kept

@@ -118,9 +118,7 @@ def ticket_create(request):
                 ticket.search_query = search_query
                 with transaction.atomic():
                     files = _form_files(request, form)
-                    services.create_ticket(
-                        ticket, intake=form.cleaned_data["intake"], files=files
-                    )
+                    services.create_ticket(ticket, intake=form.cleaned_data["intake"], files=files)
                 return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
         if wait:
             status = 429

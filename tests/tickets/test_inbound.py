@@ -327,3 +327,22 @@ def test_web_and_email_replies_read_the_same_to_the_customer(
     html = client.get(emailed_link(ticket)).content.decode()
     assert "Setting stream=true with the new SDK fixed it" in html
     assert TicketMessage.objects.filter(ticket=ticket, via="email").count() == 1
+
+
+def test_staff_see_every_email_and_what_became_of_it(
+    client, agent, conversation, django_capture_on_commit_callbacks
+):
+    ticket, sent = conversation()
+    reply = deliver(_reply("gmail_reply.eml", sent), django_capture_on_commit_callbacks)
+    dropped = deliver(fixture("list_mail.eml"), django_capture_on_commit_callbacks)
+    client.force_login(agent)
+    listing = client.get("/admin/tickets/inboundemail/").content.decode()
+    assert "Customer reply" in listing and "Bulk or list mail (ignored)" in listing
+    page = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
+    assert "By email" in page and "DKIM pass" in page
+    assert "Which SDK version do you use?" in page  # the whole email, folded
+    raw = client.get(f"/admin/tickets/inboundemail/{reply.pk}/raw/")
+    assert raw["Content-Disposition"].startswith("attachment;")
+    assert b"".join(raw.streaming_content).startswith(b"Delivered-To: support@example.com")
+    detail = client.get(f"/admin/tickets/inboundemail/{dropped.pk}/change/").content.decode()
+    assert "List-Id" in detail or "Precedence: bulk" in detail

@@ -1,7 +1,14 @@
 """The staff side of support, in the Django admin."""
 
 from tickets.admin.deflection import SuggestionOpenAdmin, deflection_report
+from tickets.admin.inbound import InboundEmailAdmin
 from tickets.admin.outbox import OutboundEmailAdmin
 from tickets.admin.queue import TicketAdmin
 
-__all__ = ["OutboundEmailAdmin", "SuggestionOpenAdmin", "TicketAdmin", "deflection_report"]
+__all__ = [
+    "InboundEmailAdmin",
+    "OutboundEmailAdmin",
+    "SuggestionOpenAdmin",
+    "TicketAdmin",
+    "deflection_report",
+]

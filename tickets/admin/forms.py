@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from tickets.forms import files_field
 from tickets.models import (
     Priority,
     SLAState,
@@ -101,6 +102,8 @@ class TicketAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
     )
 
+    files = files_field("Files for the reply or note")
+
     assignee = forms.ModelChoiceField(
         queryset=staff_users(), required=False, empty_label="Unassigned"
     )
@@ -118,6 +121,8 @@ class TicketAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("files") and not (cleaned.get("reply") or "").strip():
+            self.add_error("reply", "Write a reply or note to go with the files.")
         if self.instance.pk:
             stored = (
                 Ticket.objects.filter(pk=self.instance.pk)

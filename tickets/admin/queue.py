@@ -5,14 +5,20 @@ from datetime import UTC
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import path
 from django.utils import timezone
+from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.views.decorators.csp import csp_override
 
-from tickets import services
+from tickets import attachments, services
 from tickets.admin.forms import (
     SLA_BADGES,
     UTC_NAMES,
@@ -22,6 +28,7 @@ from tickets.admin.forms import (
     short_duration,
 )
 from tickets.models import (
+    Attachment,
     Priority,
     SLAState,
     Ticket,
@@ -63,7 +70,7 @@ class TicketAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["details"]}),
         ("Conversation", {"fields": ["conversation"]}),
-        ("Reply", {"fields": ["reply_kind", "reply", "seen_version"]}),
+        ("Reply", {"fields": ["reply_kind", "reply", "files", "seen_version"]}),
         ("Triage", {"fields": ["status", "priority", "assignee", "category"]}),
         ("Times", {"fields": ["created_at", "first_response", "resolution", "sla"]}),
         ("History", {"fields": ["history"], "classes": ["collapse"]}),
@@ -152,7 +159,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description="conversation")
     def conversation(self, obj):
-        messages_ = obj.messages.select_related("author")
+        messages_ = obj.messages.select_related("author", "inbound").prefetch_related("attachments")
         return mark_safe(
             render_to_string(
                 "admin/tickets/ticket/_conversation.html", {"ticket": obj, "items": messages_}
@@ -177,7 +184,24 @@ class TicketAdmin(admin.ModelAdmin):
             old_status=stored.status,
             reply=form.cleaned_data.get("reply", "").strip(),
             internal=form.cleaned_data.get("reply_kind") == "internal",
+            files=attachments.for_form("", form.cleaned_data.get("files") or []),
         )
+
+    # Files: served to staff who may view the ticket; images may show inline (thumbnails).
+    def get_urls(self):
+        urls = super().get_urls()
+        file_view = self.admin_site.admin_view(self.file_view)
+        return [
+            path("<int:ticket_pk>/files/<int:pk>/", file_view, name="tickets_ticket_file"),
+            *urls,
+        ]
+
+    @method_decorator(csp_override({"default-src": [CSP.NONE], "sandbox": True}))
+    def file_view(self, request, ticket_pk, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(Attachment, pk=pk, ticket_id=ticket_pk)
+        return attachments.response(attachment, inline=request.GET.get("inline") == "1")
 
     # Bulk actions.
     @staticmethod

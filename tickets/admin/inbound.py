@@ -1,0 +1,84 @@
+"""Inbound emails: everything that reached us, what became of it, and the raw message."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.csp import csp_override
+
+from helpcenter.admin_lookups import SafeLookupsMixin
+from tickets import inbound
+from tickets.models import InboundEmail
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(SafeLookupsMixin, admin.ModelAdmin):
+    list_display = ["received_at", "sender", "subject", "source", "state", "outcome", "ticket"]
+    list_filter = ["state", "outcome", "source"]
+    search_fields = ["sender", "subject", "ticket__reference"]
+    list_select_related = ["ticket"]
+    date_hierarchy = "received_at"
+    readonly_fields = [
+        "received_at",
+        "source",
+        "sender",
+        "subject",
+        "message_id",
+        "state",
+        "outcome",
+        "detail",
+        "ticket",
+        "verdicts",
+        "size",
+        "raw_download",
+        "processed_at",
+        "full_text",
+    ]
+    fields = readonly_fields
+    actions = ["process_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only; "process again" is an action with its own check
+
+    @admin.display(description="raw message")
+    def raw_download(self, obj):
+        url = reverse("admin:tickets_inboundemail_raw", args=[obj.pk])
+        return format_html(
+            '<a href="{}" download>message-{}.eml</a> ({} bytes)', url, obj.pk, obj.size
+        )
+
+    def get_urls(self):
+        raw = self.admin_site.admin_view(self.raw_view)
+        return [path("<int:pk>/raw/", raw, name="tickets_inboundemail_raw"), *super().get_urls()]
+
+    @method_decorator(csp_override({"default-src": [CSP.NONE], "sandbox": True}))
+    def raw_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        email = get_object_or_404(InboundEmail, pk=pk)
+        response = FileResponse(
+            email.raw.open("rb"),
+            as_attachment=True,
+            filename=f"message-{email.pk}.eml",
+            content_type="message/rfc822",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description="Process again (failed or waiting emails)", permissions=["view"])
+    def process_again(self, request, queryset):
+        retry = queryset.filter(state__in=[InboundEmail.State.RECEIVED, InboundEmail.State.FAILED])
+        outcomes = [inbound.process(pk) for pk in retry.values_list("pk", flat=True)]
+        failed = outcomes.count("failed")
+        self.message_user(
+            request,
+            f"{len(outcomes) - failed} processed, {failed} failed again.",
+            messages.SUCCESS if not failed else messages.WARNING,
+        )
