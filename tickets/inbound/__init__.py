@@ -167,7 +167,7 @@ def _files(parsed, ticket):
         except ValidationError as error:
             notes.append(error.messages[0])
             continue
-        room -= len(file.content)
+        room -= file.size
         stored.append(
             attachments.store(file.name, file.content, kind=kind, content_type=content_type)
         )

@@ -39,6 +39,10 @@ VERDICT = re.compile(r"\b(spf|dkim|dmarc)=(pass|fail|softfail|neutral|none|tempe
 class File:
     name: str
     content: bytes
+    size: int = 0  # when the content was too big to decode
+
+    def __post_init__(self):
+        self.size = self.size or len(self.content)
 
 
 @dataclass
@@ -148,6 +152,16 @@ def _files(message, parsed, body):
         if part.get_content_type() == "message/rfc822":
             name = name or "attached-message.eml"
         if not name and disposition != "attachment":
+            continue
+        encoded = part.get_payload() if not part.is_multipart() else ""
+        if (
+            isinstance(encoded, str)
+            and len(encoded) * 3 // 4 > settings.TICKET_ATTACHMENT_MAX_BYTES
+        ):
+            # Too big to keep: not even decoded (the check names it with its size).
+            parsed.files.append(
+                File(name=str(name or "attachment"), content=b"", size=len(encoded) * 3 // 4)
+            )
             continue
         try:
             if part.get_content_type() == "message/rfc822":
