@@ -82,7 +82,7 @@ class FilesField(forms.FileField):
 FILES_HELP = "Screenshots, HAR files or logs: up to {count} files of {size} each ({accepted})."
 
 
-def files_field(label="Files"):
+def files_field(label="Add files"):
     return FilesField(
         label=label,
         help_text=FILES_HELP.format(
