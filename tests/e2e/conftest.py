@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from helpcenter.roles import sync_roles
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -97,3 +102,20 @@ def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # caret="initial": hiding the caret injects a <style>, which our CSP (rightly) blocks.
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True, caret="initial")
+
+
+@pytest.fixture
+def quick_form(settings, live_server):
+    settings.TICKET_MIN_FILL_SECONDS = 1
+    settings.SITE_URL = live_server.url  # links in emails point at this server
+
+
+@pytest.fixture
+def agent_user(db):
+    # Transactional tests flush the tables, groups from the migration included.
+    sync_roles(django_apps)
+    user = get_user_model().objects.create_user(
+        "agent", "agent@example.com", "Agent-pass-123", is_staff=True, first_name="Sam"
+    )
+    user.groups.add(Group.objects.get(name="Support agents"))
+    return user

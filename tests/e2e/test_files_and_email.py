@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, screenshot
-from tests.e2e.test_tickets import agent_user, log_in, private_link, quick_form  # noqa: F401
+from tests.e2e.test_tickets import log_in, private_link
 from tests.tickets.inbound import fixture
 from tests.tickets.test_attachments import PNG
 from tickets import inbound, services

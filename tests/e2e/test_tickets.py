@@ -5,34 +5,13 @@ and answers -> the ticket is open again in the queue."""
 import re
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from helpcenter.roles import sync_roles
 from tests.e2e.conftest import assert_accessible, screenshot
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def quick_form(settings, live_server):
-    settings.TICKET_MIN_FILL_SECONDS = 1
-    settings.SITE_URL = live_server.url  # links in emails point at this server
-
-
-@pytest.fixture
-def agent_user(db):
-    # Transactional tests flush the tables, groups from the migration included.
-    sync_roles(django_apps)
-    user = get_user_model().objects.create_user(
-        "agent", "agent@example.com", "Agent-pass-123", is_staff=True, first_name="Sam"
-    )
-    user.groups.add(Group.objects.get(name="Support agents"))
-    return user
 
 
 def private_link(ticket):

@@ -22,7 +22,7 @@ from status.importer import import_status
 from status.models import Incident
 from tests.status.conftest import STATUS_CONTENT
 from tests.tickets.links import emailed_link
-from tickets import services
+from tickets import attachments, services
 from tickets.models import Ticket, TicketLink, TicketMessage
 
 LONG = "x" * 10_000
@@ -120,6 +120,10 @@ def _paths(world):
         "tickets:lost-link": ["/support/tickets/"],
         "tickets:ticket-detail": [world["own_link"], "/support/tickets/{hostile}/"],
         "tickets:ticket-solved": [world["own_link"] + "solved/"],
+        "tickets:ticket-file": [
+            world["own_link"] + f"files/{world['file']}/",
+            world["own_link"] + "files/{hostile}/",
+        ],
         "status:status-page": ["/status/"],
         "status:incident-detail": [
             f"/status/incidents/{world['incident']}/",
@@ -153,6 +157,9 @@ def world(client, content, settings):
     victim = _ticket("victim@example.com", "Victim's problem")
     emailed_link(victim)
     own = _ticket("visitor@example.com", "My problem")
+    services.customer_reply(
+        own, "A log.", files=[attachments.store("a.log", b"log", kind="text", content_type="t")]
+    )
     return {
         "guide": Guide.objects.published().first().slug,
         "runbook": Runbook.objects.published().first().slug,
@@ -160,6 +167,7 @@ def world(client, content, settings):
         "incident": Incident.objects.first().code,
         "receipt": signing.dumps(own.pk, salt="tickets.receipt", compress=True),
         "own_link": emailed_link(own),
+        "file": own.files.get().pk,
         "victim": victim,
     }
 

@@ -102,7 +102,7 @@ class TicketAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
     )
 
-    files = files_field("Files for the reply or note")
+    files = files_field("Attach files")
 
     assignee = forms.ModelChoiceField(
         queryset=staff_users(), required=False, empty_label="Unassigned"
