@@ -6,6 +6,7 @@ Production sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY and ALLOWED_HOS
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,7 +36,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.StaffAdminConfig",  # django.contrib.admin with the staff sign-in site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,7 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "helpcenter",
+    "accounts",
     "kb",
     "runbooks",
     "tickets",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
 ]
 
 ROOT_URLCONF = "helpcenter.urls"
@@ -120,6 +124,25 @@ RATELIMIT_VIEW = "helpcenter.views.rate_limited"
 # address the proxy appended to X-Forwarded-For (the right-most entry; clients can forge others).
 if env_bool("BEHIND_TLS_PROXY"):
     RATELIMIT_IP_META_KEY = "helpcenter.ip.client_ip"
+
+# Staff sign-in (accounts/). The admin login is throttled by django-axes: after
+# SIGNIN_FAILURE_LIMIT failures for one username (from anywhere), or from one client address
+# (for any usernames), sign-in is paused for SIGNIN_COOLOFF_MINUTES. Attempts are counted in
+# the database, so every process sees the same lock. Tries made while paused are not counted:
+# the pause ends when it said it would.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a paused sign-in before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.signin_paused"
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+# Behind the proxy, the same client address as the rate limits (see RATELIMIT_IP_META_KEY);
+# otherwise REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "helpcenter.ip.client_ip" if env_bool("BEHIND_TLS_PROXY") else None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
