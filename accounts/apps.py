@@ -7,9 +7,12 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Staff sign-in"
 
+    def ready(self):
+        from accounts import checks  # noqa: F401 (registers the deploy check)
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
-    """django.contrib.admin with the staff sign-in site as its default site: every
+    """django.contrib.admin whose default site asks staff for their second step: every
     `admin.site.register` and `@admin.register` lands on it unchanged."""
 
     default = False

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "helpcenter",
     "accounts",
@@ -62,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -143,6 +147,16 @@ AXES_VERBOSE = False  # no start-up banner on every command; failures are still 
 # Behind the proxy, the same client address as the rate limits (see RATELIMIT_IP_META_KEY);
 # otherwise REMOTE_ADDR.
 AXES_CLIENT_IP_CALLABLE = "helpcenter.ip.client_ip" if env_bool("BEHIND_TLS_PROXY") else None
+# Two-factor sign-in for staff (django-otp: an authenticator app, TOTP, plus recovery codes).
+# With STAFF_2FA_REQUIRED=1 every staff member sets it up at their next sign-in; otherwise it
+# is opt-in from the admin's "Two-factor sign-in" page.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED")
+OTP_TOTP_ISSUER = "Help center"
+# Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Nobody reads a TOTP key or a recovery code in the admin, superusers included.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

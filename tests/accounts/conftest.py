@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django_otp.oath import totp
 
 LOGIN = "/admin/login/"
 PASSWORD = "Staff-pass-123"
@@ -25,3 +26,9 @@ def sign_in(client, username="sam", password=PASSWORD, ip="127.0.0.1", next="/ad
 
 def signed_in(client):
     return "_auth_user_id" in client.session
+
+
+def code_now(device, steps_ahead=0):
+    """The code the device's app shows now (or a later step's: a code is accepted once)."""
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{code:0{device.digits}d}"
