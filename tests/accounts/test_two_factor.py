@@ -340,3 +340,13 @@ def test_check_deploy_warns_while_two_factor_is_not_required():
 
     result = check_deploy(STAFF_2FA_REQUIRED=None)
     assert result.returncode != 0 and "accounts.W001" in result.stderr
+
+
+def test_a_one_time_code_printed_in_a_shell_signs_in(client, app, capsys):
+    from django.core.management import call_command
+
+    call_command("addstatictoken", "sam")
+    code = capsys.readouterr().out.strip()
+    sign_in(client)
+    assert client.post(VERIFY, {"code": code}).status_code == 302
+    assert client.get("/admin/").status_code == 200
