@@ -55,7 +55,8 @@ fmt: install
 
 check-deploy: install
 	DEBUG=0 SECURE_SSL=1 SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
-		ALLOWED_HOSTS=help.example.com EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} $(PY) manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=help.example.com EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} \
+		STAFF_2FA_REQUIRED=$${STAFF_2FA_REQUIRED:-1} $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
 	$(PY) -m benchmarks.pages

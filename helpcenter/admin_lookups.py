@@ -35,7 +35,7 @@ def lookup_is_safe(model, lookup):
 
 
 class SafeLookupsMixin:
-    """For every ModelAdmin (helpcenter.admin_site applies it to all registered admins)."""
+    """For every ModelAdmin (accounts.sites.StaffAdminSite adds it to each one registered)."""
 
     def lookup_allowed(self, lookup, value, request):
         return lookup_is_safe(self.model, lookup) and super().lookup_allowed(lookup, value, request)

@@ -6,6 +6,7 @@ Production sets DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY and ALLOWED_HOS
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,7 +36,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.StaffAdminConfig",  # django.contrib.admin with the staff sign-in site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,7 +46,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "helpcenter",
+    "accounts",
     "kb",
     "runbooks",
     "tickets",
@@ -60,11 +66,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
 ]
 
 ROOT_URLCONF = "helpcenter.urls"
@@ -130,6 +138,35 @@ RATELIMIT_VIEW = "helpcenter.views.rate_limited"
 # address the proxy appended to X-Forwarded-For (the right-most entry; clients can forge others).
 if env_bool("BEHIND_TLS_PROXY"):
     RATELIMIT_IP_META_KEY = "helpcenter.ip.client_ip"
+
+# Staff sign-in (accounts/). The admin login is throttled by django-axes: after
+# SIGNIN_FAILURE_LIMIT failures for one username (from anywhere), or from one client address
+# (for any usernames), sign-in is paused for SIGNIN_COOLOFF_MINUTES. Attempts are counted in
+# the database, so every process sees the same lock. Tries made while paused are not counted:
+# the pause ends when it said it would.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a paused sign-in before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.signin_paused"
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+# Behind the proxy, the same client address as the rate limits (see RATELIMIT_IP_META_KEY);
+# otherwise REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "helpcenter.ip.client_ip" if env_bool("BEHIND_TLS_PROXY") else None
+# Two-factor sign-in for staff (django-otp: an authenticator app, TOTP, plus recovery codes).
+# With STAFF_2FA_REQUIRED=1 every staff member sets it up at their next sign-in; otherwise it
+# is opt-in from the admin's "Two-factor sign-in" page.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED")
+OTP_TOTP_ISSUER = "Help center"
+# Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Nobody reads a TOTP key or a recovery code in the admin, superusers included.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

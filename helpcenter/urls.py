@@ -4,10 +4,6 @@ from django.urls import include, path
 
 from helpcenter import views
 
-admin.site.site_header = "Help center administration"
-admin.site.site_title = "Help center admin"
-admin.site.index_title = "Content and support"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("kb/", include("kb.urls")),

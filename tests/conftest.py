@@ -124,3 +124,24 @@ def status_unchanged(db):
     from status.services import status_state
 
     status_state()
+
+
+@pytest.fixture
+def verified_login(db):
+    """Signs a test client in as `user` with two-factor sign-in done (an authenticator app set
+    up, its code entered), as staff are with STAFF_2FA_REQUIRED=1. While two-factor sign-in
+    is not required, `client.force_login` alone still opens the admin."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(client, user):
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "Test authenticator"}
+        )
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return login

@@ -69,6 +69,7 @@ def check_deploy(**overrides):
         "SECRET_KEY": "x7#kLq!vP2@zR9$wT4^yU6&iO8*pA1(sD3)fG5-hJ0+lZ_cVbN4mQ8wE2",
         "ALLOWED_HOSTS": "help.example.com",
         "EMAIL_HOST": "smtp.example.com",
+        "STAFF_2FA_REQUIRED": "1",
     }
     env |= overrides
     return subprocess.run(

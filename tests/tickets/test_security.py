@@ -226,3 +226,32 @@ def test_email_subjects_and_bodies_are_plain_text(make_ticket, agent):
     assert "Use <stream=true> & retry, it's fine" in reply.body
     for email in OutboundEmail.objects.all():
         assert not re.search(r"&(lt|gt|amp|quot|#x27|#39);", email.subject + email.body)
+
+
+def test_every_admin_refuses_lookups_through_text_secrets_or_regex(rf, admin_user):
+    """Ours and third-party (auth, django-otp, axes, tasks): no probing from the URL."""
+    from django.contrib import admin
+    from django.db import models
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        for field in model._meta.get_fields():
+            if not getattr(field, "concrete", False) or field.is_relation:
+                continue
+            probe = f"{field.name}__regex"
+            assert not model_admin.lookup_allowed(probe, "^a", request), (model, probe)
+            if isinstance(field, models.TextField | models.JSONField) or field.name in {
+                "password",
+                "key",
+                "token",
+            }:
+                for lookup in ("startswith", "contains", "exact"):
+                    probe = f"{field.name}__{lookup}"
+                    assert not model_admin.lookup_allowed(probe, "a", request), (model, probe)
+                    checked += 1
+    assert checked > 20
+    # What the admin's own filters use still works.
+    ticket_admin = admin.site._registry[Ticket]
+    assert ticket_admin.lookup_allowed("status__exact", "new", request)

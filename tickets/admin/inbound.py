@@ -10,13 +10,12 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
-from helpcenter.admin_lookups import SafeLookupsMixin
 from tickets import inbound
 from tickets.models import InboundEmail
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(SafeLookupsMixin, admin.ModelAdmin):
+class InboundEmailAdmin(admin.ModelAdmin):
     list_display = ["received_at", "sender", "subject", "source", "state", "outcome", "ticket"]
     list_filter = ["state", "outcome", "source"]
     search_fields = ["sender", "subject", "ticket__reference"]

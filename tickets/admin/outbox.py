@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from helpcenter.admin_lookups import SafeLookupsMixin
 from tickets import emails
 from tickets.models import (
     OutboundEmail,
@@ -11,7 +10,7 @@ from tickets.models import (
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(SafeLookupsMixin, admin.ModelAdmin):
+class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "to", "subject", "state", "attempts", "last_error"]
     list_filter = ["state", "kind"]
     search_fields = ["to", "subject", "ticket__reference"]

@@ -1,0 +1,47 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from accounts import throttling, twofactor
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Users, plus who has two-factor sign-in, and the superuser's two fixes for a locked-out
+    colleague: unlock a paused sign-in, reset a lost authenticator."""
+
+    list_display = (*UserAdmin.list_display, "two_factor")
+    actions = ["unlock_signin", "reset_two_factor"]
+
+    def get_queryset(self, request):
+        return twofactor.with_two_factor(super().get_queryset(request))
+
+    @admin.display(description="Two-factor", boolean=True, ordering="has_two_factor")
+    def two_factor(self, user):
+        return user.has_two_factor
+
+    @admin.action(description="Unlock sign-in of the selected users", permissions=["superuser"])
+    def unlock_signin(self, request, queryset):
+        usernames = [user.get_username() for user in queryset]
+        throttling.unlock_signin(usernames=usernames)
+        self.message_user(
+            request, f"Sign-in unlocked for {', '.join(usernames)}.", messages.SUCCESS
+        )
+
+    @admin.action(
+        description="Reset two-factor sign-in of the selected users", permissions=["superuser"]
+    )
+    def reset_two_factor(self, request, queryset):
+        count = twofactor.remove_two_factor(users=queryset)
+        self.message_user(
+            request,
+            f"Two-factor sign-in reset for {count} user(s): they set it up again at their "
+            "next sign-in if it is required, and their recovery codes no longer work.",
+            messages.SUCCESS,
+        )
+
+    def has_superuser_permission(self, request):
+        return request.user.is_superuser

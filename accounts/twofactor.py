@@ -1,0 +1,173 @@
+"""Two-factor sign-in for staff: an authenticator app (django-otp's TOTPDevice) and single-use
+recovery codes (a StaticDevice). Two-factor is "on" for a user with a confirmed TOTP device."""
+
+import math
+from base64 import b32encode
+from dataclasses import dataclass
+
+import django_otp
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+RECOVERY_CODE_COUNT = 10
+QR_SCALE = 4  # pixels per module of the QR code
+VERIFY = "two-factor-verify"  # the admin URL names of the second step
+SET_UP = "two-factor-setup"
+
+
+def has_two_factor(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def with_two_factor(users):
+    """Users annotated with `has_two_factor`, for listing many without a query each."""
+    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return users.annotate(has_two_factor=Exists(confirmed))
+
+
+def second_step(request):
+    """The step a signed-in staff member still owes before any admin page: VERIFY (enter a
+    code), SET_UP (required and not set up yet) or None. Remembered for the request."""
+    if not hasattr(request, "_second_step"):
+        request._second_step = _second_step(request.user)
+    return request._second_step
+
+
+def _second_step(user):
+    if not (user.is_active and user.is_staff):
+        return None
+    # Without django-otp's middleware nobody counts as verified: safe, never open.
+    if getattr(user, "is_verified", lambda: False)():
+        return None
+    if has_two_factor(user):
+        return VERIFY
+    if settings.STAFF_2FA_REQUIRED:
+        return SET_UP
+    return None
+
+
+def can_turn_off(user):
+    return not (settings.STAFF_2FA_REQUIRED and user.is_staff)
+
+
+# Setting up.
+
+
+def authenticator(user):
+    """The user's authenticator app in use, or None."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_authenticator(user, *, create=True):
+    """The authenticator being set up: created on first use, then the same one (and the same
+    secret) until it is confirmed, so a reload does not invalidate a code already scanned."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None and create:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def qr_code(device):
+    """The otpauth:// link of the device as a QR code (apps scan it to add the account)."""
+    return segno.make(device.config_url, error="m")
+
+
+def manual_key(device):
+    """The secret as an app's "enter a key" screen wants it: base32, in groups of four."""
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@dataclass
+class Check:
+    device: object = None  # the device that accepted the code, or None
+    retry_after: int = 0  # seconds to wait when checking is paused after wrong codes
+
+
+def confirm_authenticator(*, request, device, code):
+    """Confirm a pending authenticator with a code it shows. On success it replaces any other
+    authenticator of the user and verifies this session; recovery codes are kept."""
+    check = _check(device, code)
+    if check.device:
+        with transaction.atomic():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        _verify_session(request, device)
+    return check
+
+
+def check_code(*, request, code):
+    """Verify the session with a 6-digit code from the authenticator app or a recovery code.
+    Each is checked against its own device only, so wrong tries pause that device alone."""
+    code = normalize(code)
+    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    device = model.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return Check()
+    check = _check(device, code)
+    if check.device:
+        _verify_session(request, check.device)
+    return check
+
+
+def normalize(code):
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _check(device, code):
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        return Check(retry_after=_seconds_until(details.get("locked_until")))
+    return Check(device=django_otp.verify_token(device.user, device.persistent_id, code))
+
+
+def _seconds_until(moment):
+    if moment is None:
+        return 1
+    return max(1, math.ceil((moment - timezone.now()).total_seconds()))
+
+
+def _verify_session(request, device):
+    request.session.cycle_key()  # a new session id for the more trusted session
+    django_otp.login(request, device)
+
+
+# Recovery codes.
+
+
+def make_recovery_codes(*, user):
+    """New recovery codes for the user; the previous ones stop working. Returned once: only
+    the user sees them (the admin hides them, see OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, defaults={"name": "Recovery codes"}
+        )
+        device.token_set.all().delete()
+        device.throttle_reset(commit=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return [f"{code[:4]}-{code[4:]}" for code in codes]
+
+
+def recovery_codes_left(user):
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+# Turning off.
+
+
+def remove_two_factor(*, users):
+    """Forget the users' authenticators and recovery codes; their sessions verified by them
+    are no longer verified. Returns how many users had any."""
+    owners = set()
+    for model in (TOTPDevice, StaticDevice):
+        devices = model.objects.filter(user__in=users)
+        owners.update(devices.values_list("user_id", flat=True))
+        devices.delete()
+    return len(owners)
