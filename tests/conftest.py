@@ -71,6 +71,21 @@ def make_runbook(db):
 
 
 @pytest.fixture
+def staff_in(db):
+    """A staff user in one of the roles of helpcenter/roles.py (groups made by a migration)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(group):
+        username = group.lower().replace(" ", "-")
+        user = get_user_model().objects.create_user(username, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
 def page_blocks(db):
     for key in ["hero", "knowledge-base", "runbooks", "contact", "faq"]:
         PageBlock.objects.create(key=key, title=f"Title of {key}", body=f"Text of {key}.")
