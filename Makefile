@@ -55,7 +55,7 @@ fmt: install
 
 check-deploy: install
 	DEBUG=0 SECURE_SSL=1 SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
-		ALLOWED_HOSTS=help.example.com EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} $(PY) manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=help.example.com SITE_URL=https://help.example.com EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
 	$(PY) -m benchmarks.pages

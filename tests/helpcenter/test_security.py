@@ -68,6 +68,7 @@ def check_deploy(**overrides):
         "SECURE_SSL": "1",
         "SECRET_KEY": "x7#kLq!vP2@zR9$wT4^yU6&iO8*pA1(sD3)fG5-hJ0+lZ_cVbN4mQ8wE2",
         "ALLOWED_HOSTS": "help.example.com",
+        "SITE_URL": "https://help.example.com",
         "EMAIL_HOST": "smtp.example.com",
     }
     env |= overrides
@@ -90,3 +91,13 @@ def test_check_deploy_refuses_to_run_without_a_mail_server():
     result = check_deploy(EMAIL_HOST=None)
     # Tickets would be stored but nobody told: production must name a mail server.
     assert result.returncode != 0 and "mail.E001" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site_url", "check"),
+    [(None, "helpcenter.W001"), ("http://help.example.com", "helpcenter.W002")],
+)
+def test_check_deploy_wants_the_public_address_in_site_url(site_url, check):
+    # The status API, feeds and emails link to SITE_URL, whatever host a request names.
+    result = check_deploy(SITE_URL=site_url)
+    assert result.returncode != 0 and check in result.stderr
