@@ -81,6 +81,17 @@ def check_deploy(**overrides):
     )
 
 
+def test_without_a_secret_key_debug_off_refuses_to_start():
+    # It ran with the key published in this repository: anyone could forge sessions, CSRF
+    # tokens and signed values.
+    result = check_deploy(SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set and DEBUG is off" in result.stderr
+    development = check_deploy(SECRET_KEY=None, DEBUG="1")
+    assert "ImproperlyConfigured" not in development.stderr
+    assert "security.W018" in development.stderr  # runs, and check --deploy names DEBUG
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
