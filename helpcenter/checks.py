@@ -1,10 +1,41 @@
 """`manage.py check --deploy` checks for settings the site relies on in production."""
 
+import os
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.http.request import validate_host
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def unshared_cache_problem(*, workers):
+    """Why `workers` web processes would each count rate limits on their own, or None.
+
+    Used by the deploy check below and by gunicorn.conf.py, which refuses to start them.
+    """
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or workers <= 1 or backend not in PER_PROCESS_CACHES:
+        return None
+    return (
+        f"{workers} worker processes but no shared cache (REDIS_URL is not set): each process "
+        "keeps its own rate-limit counters, so every limit is multiplied by the number of "
+        "workers, and its own copy of the status banner."
+    )
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """gunicorn starts WEB_CONCURRENCY workers when no --workers is given."""
+    problem = unshared_cache_problem(workers=int(os.environ.get("WEB_CONCURRENCY") or 1))
+    if problem:
+        hint = "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0), or run a single worker."
+        return [Error(problem, hint=hint, id="helpcenter.E001")]
+    return []
 
 
 @register(Tags.security, deploy=True)
