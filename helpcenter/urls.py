@@ -9,6 +9,7 @@ admin.site.index_title = "Content and support"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("kb/", include("kb.urls")),
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),

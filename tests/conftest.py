@@ -7,6 +7,11 @@ from kb.models import FAQEntry, Guide, PageBlock, Status, Tag
 from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+# What a person's browser sends (searches count in Content gaps only from one).
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/142.0.0.0 Safari/537.36"
+)
 
 
 @pytest.fixture
@@ -20,6 +25,7 @@ def content(db):
 @pytest.fixture
 def client(client):
     client.defaults["HTTP_HOST"] = "127.0.0.1"
+    client.defaults["HTTP_USER_AGENT"] = BROWSER_USER_AGENT
     return client
 
 
