@@ -24,13 +24,17 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 install: $(VENV)/.installed
 
+# Local commands run in development mode (DEBUG on, the built-in key) unless DEBUG is given;
+# with DEBUG off the settings refuse to start without a SECRET_KEY.
+run lint: export DEBUG ?= 1
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py import_content content/
 	$(PY) manage.py status import content/status/
 	$(PY) manage.py rebuild_search_index
-	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: $(PY) manage.py createsuperuser, then /admin/)"
+	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: DEBUG=1 $(PY) manage.py createsuperuser, then /admin/)"
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The HTML checker used by the browser tests (needs npm and Java; skipped without them).
@@ -55,7 +59,7 @@ fmt: install
 
 check-deploy: install
 	DEBUG=0 SECURE_SSL=1 SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
-		ALLOWED_HOSTS=help.example.com EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} \
+		ALLOWED_HOSTS=help.example.com SITE_URL=https://help.example.com EMAIL_HOST=$${EMAIL_HOST:-smtp.example.com} \
 		STAFF_2FA_REQUIRED=$${STAFF_2FA_REQUIRED:-1} $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install

@@ -1,6 +1,7 @@
 """Shared set-up for benchmarks: Django on a throwaway test database."""
 
 import os
+import secrets
 import statistics
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ def django_with_test_database():
     """
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpcenter.settings")
+    # A throwaway database, a throwaway key (DEBUG stays off, as in production).
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()

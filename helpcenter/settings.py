@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,8 +30,17 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG")
 TESTING = "pytest" in sys.modules
 
-# The fallback key is for local runs and tests only; `check --deploy` flags it.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-local-development-key"
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    # The built-in key is published with the code, so it is for development (DEBUG=1, which
+    # `make run` sets) and the tests only: anything else refuses to start without a key.
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off. Set SECRET_KEY to a long random value "
+            "that stays the same across restarts, e.g. SECRET_KEY=\"$(python3 -c 'import "
+            "secrets; print(secrets.token_urlsafe(50))')\", or set DEBUG=1 for development."
+        )
+    SECRET_KEY = "django-insecure-local-development-key"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -70,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "helpcenter.middleware.reject_nul_characters",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page

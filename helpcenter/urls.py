@@ -6,6 +6,7 @@ from helpcenter import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("kb/", include("kb.urls")),
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),

@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -5,10 +6,17 @@ from django.views.decorators.vary import vary_on_headers
 from kb.forms import SearchForm
 from kb.models import FAQEntry, Guide, PageBlock, Tag
 from runbooks.models import Runbook
-from search.models import SearchQuery
+from search.counting import count_search
 from search.services import search
 
 HOME_HITS = 12
+# Searches and result opens are GET requests that count in Content gaps (and the ticket
+# form's suggestion opens in its deflection rate): crawlers are asked to leave them alone.
+ROBOTS_TXT = """User-agent: *
+Disallow: /search/
+Disallow: /?q=
+Disallow: /support/suggestions/
+"""
 
 
 @require_GET
@@ -24,7 +32,7 @@ def home(request):
         guides, result_count = [], results.total
         # What was sent, not each request made while typing.
         if not request.htmx or request.headers.get("HX-Search-Submitted") == "true":
-            SearchQuery.record(results.query, total=results.total, tag=tag_slug)
+            count_search(request, query=results.query, total=results.total, tag=tag_slug)
     context = {
         "form": form,
         "query": query,
@@ -48,3 +56,8 @@ def rate_limited(request, exception=None):
     response = TemplateResponse(request, "429.html", {"retry_after": 60}, status=429)
     response["Retry-After"] = "60"
     return response
+
+
+@require_GET
+def robots_txt(request):
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")

@@ -9,9 +9,9 @@ from kb.models import Guide
 
 
 def get_visible_guide(request, slug):
-    """Published guides for everyone; drafts only for staff, who preview them."""
+    """Published guides for everyone; drafts only for their editors, who preview them."""
     guide = get_object_or_404(Guide.objects.prefetch_related("tags"), slug=slug)
-    if not guide.is_published and not request.user.is_staff:
+    if not guide.is_visible_to(request.user):
         raise Http404("No such guide")
     return guide
 

@@ -6,7 +6,14 @@ from django.db import models
 from django.urls import reverse
 
 from helpcenter.categories import SupportCategory
-from kb.models import Guide, RenderedMarkdownMixin, Status, Tag, text_search
+from kb.models import (
+    Guide,
+    RenderedMarkdownMixin,
+    Status,
+    Tag,
+    can_preview_drafts,
+    text_search,
+)
 
 ERROR_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -78,6 +85,9 @@ class Runbook(RenderedMarkdownMixin):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def is_visible_to(self, user):
+        return self.is_published or can_preview_drafts(user, Runbook)
 
 
 class RunbookItem(models.Model):

@@ -12,7 +12,7 @@ def get_visible_runbook(request, slug):
     runbook = get_object_or_404(
         Runbook.objects.prefetch_related("tags", "checks", "fix_steps"), slug=slug
     )
-    if not runbook.is_published and not request.user.is_staff:
+    if not runbook.is_visible_to(request.user):
         raise Http404("No such runbook")
     return runbook
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kb.forms import SearchForm
-from search.models import SearchDocument, SearchQuery
+from search.counting import count_open, count_search
+from search.models import SearchDocument
 from search.services import search
 
 PER_PAGE = 10
@@ -32,7 +33,7 @@ def search_results(request):
         page = page_count
         results = run(page=page)
     if not results.is_browse and page == 1:
-        SearchQuery.record(results.query, total=results.total, tag=tag)
+        count_search(request, query=results.query, total=results.total, tag=tag)
     context = {
         "query": query,
         "active_tag": tag,
@@ -45,10 +46,9 @@ def search_results(request):
 
 @require_GET
 def search_open(request, pk):
-    """Counts that a result was opened for a query, then goes to it.
-
-    The target comes from the index, never from the request: no open redirect.
+    """Counts that a result was opened for a query (people only, see search.counting), then
+    goes to it. The target comes from the index, never from the request: no open redirect.
     """
     document = get_object_or_404(SearchDocument, pk=pk)
-    SearchQuery.record_open(request.GET.get("q", "")[:200])
+    count_open(request, query=request.GET.get("q", "")[:200])
     return redirect(document.url)

@@ -1,5 +1,12 @@
-"""Incident and maintenance history as Atom and RSS, newest change first."""
+"""Incident and maintenance history as Atom and RSS, newest change first.
 
+Links are absolute on SITE_URL (Django's feeds would take the host and scheme from the
+request), so a feed reads the same whoever fetches it.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -7,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from status.models import Incident
+from status.services import site_url
 
 FEED_ITEMS = 50
 
@@ -14,9 +22,13 @@ FEED_ITEMS = 50
 class HistoryRssFeed(Feed):
     title = "Platform status history"
     description = "Incidents and scheduled maintenance, with every update."
+    url_name = "status:history-rss"
 
     def link(self):
-        return reverse("status:status-page")
+        return site_url(reverse("status:status-page"))
+
+    def feed_url(self):
+        return site_url(reverse(self.url_name))
 
     def items(self):
         return Incident.objects.with_details().order_by("-updated_at", "-pk")[:FEED_ITEMS]
@@ -34,18 +46,14 @@ class HistoryRssFeed(Feed):
         )
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return site_url(item.get_absolute_url())
 
     def item_guid(self, item):
         # Stable for the life of the incident (Atom ids must never change), a valid URI.
-        return f"tag:{self.tag_authority},{item.created_at:%Y-%m-%d}:status/{item.code}"
+        authority = urlsplit(settings.SITE_URL).hostname or "helpcenter"
+        return f"tag:{authority},{item.created_at:%Y-%m-%d}:status/{item.code}"
 
     item_guid_is_permalink = False
-    tag_authority = "helpcenter"
-
-    def get_object(self, request, *args, **kwargs):
-        self.tag_authority = request.get_host().split(":")[0] or "helpcenter"
-        return super().get_object(request, *args, **kwargs)
 
     def item_pubdate(self, item):
         # When it was posted: a maintenance announced today for next week is news today.
@@ -58,3 +66,4 @@ class HistoryRssFeed(Feed):
 class HistoryAtomFeed(HistoryRssFeed):
     feed_type = Atom1Feed
     subtitle = HistoryRssFeed.description
+    url_name = "status:history-atom"

@@ -480,15 +480,21 @@ def _uptime_from_segments(segments, first_day, days, now):
 # --------------------------------------------------------------------------- Statuspage JSON
 
 
-def page_url(request):
-    return settings.STATUS_PAGE_URL or request.build_absolute_uri(reverse("status:status-page"))
+def site_url(path):
+    """An absolute URL on the public site. From settings, never from the request: cached
+    answers are shared by every client (a forged Host or X-Forwarded-Proto poisoned them)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
-def _page_json(request, updated_at):
+def page_url():
+    return settings.STATUS_PAGE_URL or site_url(reverse("status:status-page"))
+
+
+def _page_json(updated_at):
     return {
         "id": settings.STATUS_PAGE_ID,
         "name": settings.STATUS_PAGE_NAME,
-        "url": page_url(request),
+        "url": page_url(),
         "time_zone": settings.STATUS_PAGE_TIME_ZONE,
         "updated_at": format_timestamp(updated_at),
     }
@@ -572,7 +578,7 @@ def _components_json():
     return items
 
 
-def incident_json(incident, request):
+def incident_json(incident):
     data = {
         "id": incident.code,
         "name": incident.name,
@@ -582,7 +588,7 @@ def incident_json(incident, request):
         "monitoring_at": format_timestamp(incident.monitoring_at),
         "resolved_at": format_timestamp(incident.resolved_at),
         "impact": "maintenance" if incident.is_maintenance else incident.impact,
-        "shortlink": request.build_absolute_uri(incident.get_absolute_url()),
+        "shortlink": site_url(incident.get_absolute_url()),
         "started_at": format_timestamp(incident.started_at),
         "page_id": settings.STATUS_PAGE_ID,
         "incident_updates": [update_json(u, incident) for u in incident.updates.all()],
@@ -621,8 +627,8 @@ def update_json(update, incident):
     }
 
 
-def _incidents_json(queryset, request):
-    return [incident_json(i, request) for i in queryset.with_details()[:API_LIST_LIMIT]]
+def _incidents_json(queryset):
+    return [incident_json(i) for i in queryset.with_details()[:API_LIST_LIMIT]]
 
 
 def _status_json(state):
@@ -642,26 +648,26 @@ def maintenances(which):
     return qs.order_by("-scheduled_for", "-pk")
 
 
-def _build(name, request):
+def _build(name):
     state = status_state()
-    body = {"page": _page_json(request, _page_updated_at())}
+    body = {"page": _page_json(_page_updated_at())}
     incidents = Incident.objects.incidents()
     if name == "summary":
         body["components"] = _components_json()
-        body["incidents"] = _incidents_json(incidents.unresolved(), request)
-        body["scheduled_maintenances"] = _incidents_json(maintenances("open"), request)
+        body["incidents"] = _incidents_json(incidents.unresolved())
+        body["scheduled_maintenances"] = _incidents_json(maintenances("open"))
         body["status"] = _status_json(state)
     elif name == "status":
         body["status"] = _status_json(state)
     elif name == "components":
         body["components"] = _components_json()
     elif name == "incidents":
-        body["incidents"] = _incidents_json(incidents, request)
+        body["incidents"] = _incidents_json(incidents)
     elif name == "incidents-unresolved":
-        body["incidents"] = _incidents_json(incidents.unresolved(), request)
+        body["incidents"] = _incidents_json(incidents.unresolved())
     else:
         which = name.removeprefix("scheduled-maintenances").strip("-") or "all"
-        body["scheduled_maintenances"] = _incidents_json(maintenances(which), request)
+        body["scheduled_maintenances"] = _incidents_json(maintenances(which))
     return body
 
 
@@ -677,13 +683,12 @@ API_DOCUMENTS = [
 ]
 
 
-def api_document(name, request):
+def api_document(name):
     """(JSON bytes, ETag) for one Statuspage endpoint, cached until the next status change."""
-    host = request.get_host()
 
     def compute(now):
-        body = json.dumps(_build(name, request), separators=(",", ":")).encode()
+        body = json.dumps(_build(name), separators=(",", ":")).encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return (body, etag), _next_boundary(now)
 
-    return _cached(f"api:{name}:{host}", compute)
+    return _cached(f"api:{name}", compute)

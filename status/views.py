@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -82,6 +83,7 @@ def status_page(request):
         "upcoming_maintenances": services.maintenances("upcoming").with_details(),
         "past_incidents": incidents.resolved().with_details()[:10],
         "uptime_days": services.UPTIME_DAYS,
+        "embed_script_url": services.site_url(reverse("status:embed-script")),
     }
     return TemplateResponse(request, "status/status_page.html", context)
 
@@ -113,7 +115,7 @@ def api_document(request, name):
         response = JsonResponse({"error": "Method not allowed", "status": 405}, status=405)
         response["Allow"] = "GET, HEAD, OPTIONS"
         return response
-    body, etag = services.api_document(name, request)
+    body, etag = services.api_document(name)
     return conditional(request, body, etag, "application/json")
 
 

@@ -7,6 +7,11 @@ from kb.models import FAQEntry, Guide, PageBlock, Status, Tag
 from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+# What a person's browser sends (searches count in Content gaps only from one).
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/142.0.0.0 Safari/537.36"
+)
 
 
 @pytest.fixture
@@ -20,6 +25,7 @@ def content(db):
 @pytest.fixture
 def client(client):
     client.defaults["HTTP_HOST"] = "127.0.0.1"
+    client.defaults["HTTP_USER_AGENT"] = BROWSER_USER_AGENT
     return client
 
 
@@ -66,6 +72,21 @@ def make_runbook(db):
         runbook.related_guides.set(guides)
         runbook.tags.set([Tag.objects.get_or_create(slug=t, defaults={"name": t})[0] for t in tags])
         return runbook
+
+    return make
+
+
+@pytest.fixture
+def staff_in(db):
+    """A staff user in one of the roles of helpcenter/roles.py (groups made by a migration)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(group):
+        username = group.lower().replace(" ", "-")
+        user = get_user_model().objects.create_user(username, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        return user
 
     return make
 

@@ -189,7 +189,7 @@ def test_settings_behind_the_proxy_use_the_proxys_client_address():
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=ROOT,
-        env=env | {"BEHIND_TLS_PROXY": "1"},
+        env=env | {"BEHIND_TLS_PROXY": "1", "DEBUG": "1"},
         capture_output=True,
         text=True,
     )

@@ -46,7 +46,7 @@ def test_pages_have_no_html_errors(site, tmp_path):
         pytest.skip("HTML checker skipped: needs Java and vnu.jar (npm install vnu-jar)")
 
     paths = ["/", "/?q=2fa", "/?q=zzzz-nothing", "/?tag=billing", "/support/",
-             "/support/?runbook=cannot-sign-in", "/kb/no-such-page/",
+             "/support/?runbook=cannot-sign-in", "/kb/no-such-page/", "/?q=a%00b",
              "/search/", "/search/?q=biling", "/search/?q=zzqxv", "/?q=stre"]  # fmt: skip
     import_status(ROOT / "content" / "status")
     paths += ["/status/", "/embed/frame"] + [i.get_absolute_url() for i in Incident.objects.all()]

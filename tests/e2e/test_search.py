@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import BROWSER_USER_AGENT
 from tests.e2e.conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,6 +44,7 @@ def test_results_page_with_correction_and_pages(page: Page, site):
     expect(page).to_have_url(re.compile(r"/runbooks/billing-required/"))
 
 
+@pytest.mark.browser_context_args(user_agent=BROWSER_USER_AGENT)  # not "HeadlessChrome"
 def test_a_sent_live_search_is_logged_and_the_typing_is_not(page: Page, site):
     from search.models import SearchQuery
 

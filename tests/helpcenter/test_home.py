@@ -91,7 +91,6 @@ def test_no_result_suggests_next_steps(client, content):
         "x" * 5000,
         "🙂",
         "' OR 1=1 --",
-        "a\x00b",
     ],
 )
 def test_any_input_is_safe(client, content, query):

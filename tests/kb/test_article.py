@@ -26,13 +26,26 @@ def test_unknown_guide_is_a_styled_404(client, content):
 
 
 @pytest.mark.django_db
-def test_draft_is_hidden_from_public_but_previewable_by_staff(client, make_guide, admin_user):
+def test_draft_is_hidden_from_public_but_previewable_by_admins(client, make_guide, admin_user):
     guide = make_guide("Unreleased", status=Status.DRAFT)
     assert client.get(guide.get_absolute_url()).status_code == 404
     client.force_login(admin_user)
     response = client.get(guide.get_absolute_url())
     assert response.status_code == 200
-    assert "Draft: only staff can see this guide." in response.content.decode()
+    assert "Draft: only editors of guides can see it." in response.content.decode()
+
+
+def test_a_draft_is_for_editors_of_guides_not_for_all_staff(client, make_guide, staff_in):
+    guide = make_guide("Unreleased", status=Status.DRAFT)
+    client.force_login(staff_in("Support agents"))  # staff, but no permission on guides
+    assert client.get(guide.get_absolute_url()).status_code == 404
+    assert (
+        client.post(guide.get_absolute_url() + "feedback/", {"helpful": "yes"}).status_code == 404
+    )
+    client.force_login(staff_in("Content editors"))
+    response = client.get(guide.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft: only editors of guides can see it." in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from kb.models import Feedback
+from kb.models import Feedback, Status
 
 
 @pytest.mark.django_db
@@ -37,6 +37,17 @@ def test_runbook_links_related_guides(client, content):
 @pytest.mark.django_db
 def test_unknown_runbook_is_404(client, content):
     assert client.get("/runbooks/nope/").status_code == 404
+
+
+def test_a_draft_is_for_editors_of_runbooks_not_for_all_staff(client, make_runbook, staff_in):
+    runbook = make_runbook("Unreleased", status=Status.DRAFT)
+    assert client.get(runbook.get_absolute_url()).status_code == 404
+    client.force_login(staff_in("Support agents"))  # staff, but no permission on runbooks
+    assert client.get(runbook.get_absolute_url()).status_code == 404
+    client.force_login(staff_in("Content editors"))
+    response = client.get(runbook.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft: only editors of runbooks can see it." in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -11,6 +11,12 @@ from status.models import Component, ComponentGroup
 STATUS_CONTENT = Path(__file__).resolve().parents[2] / "content" / "status"
 
 
+@pytest.fixture(autouse=True)
+def _public_site(settings):
+    """The public address, from which the API, feeds and embeds build absolute URLs."""
+    settings.SITE_URL = "https://help.example.com"
+
+
 @pytest.fixture
 def make_component(db):
     counter = iter(range(1, 100_000))

@@ -97,7 +97,7 @@ def check_incident(incident, *, maintenance=False):
             "postmortem",
         }
         assert incident["impact"] in {"none", "minor", "major", "critical"}
-    assert incident["shortlink"].startswith("http://127.0.0.1/status/incidents/")
+    assert incident["shortlink"].startswith("https://help.example.com/status/incidents/")
     assert incident["incident_updates"], "every incident has at least one update"
     for update in incident["incident_updates"]:
         assert set(update) == UPDATE_KEYS
@@ -117,7 +117,7 @@ def test_every_endpoint_has_the_statuspage_shape(client, busy, url):
     data = response.json()
     assert set(data) == ENDPOINTS[url]
     assert set(data["page"]) == PAGE_KEYS
-    assert data["page"]["url"] == "http://127.0.0.1/status/"
+    assert data["page"]["url"] == "https://help.example.com/status/"
     assert data["page"]["time_zone"] == "Etc/UTC"
     walk_timestamps(data)
     if "status" in data:
@@ -266,6 +266,20 @@ def test_api_document_is_cached_until_a_change(client, status_demo, django_asser
         assert client.get("/api/v2/summary.json").status_code == 200
 
 
-def test_api_json_is_compact_and_valid(rf, status_demo):
-    body, etag = services.api_document("summary", rf.get("/", HTTP_HOST="127.0.0.1"))
+def test_absolute_urls_come_from_settings_not_from_a_request(client, busy, settings):
+    # Behind the TLS proxy, one request claiming plain HTTP (or another allowed host) made the
+    # cached answer of every client link to http:// for STATUS_CACHE_SECONDS.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["help.example.com", "other.example.com"]
+    forged = {"X-Forwarded-Proto": "http", "Host": "other.example.com"}
+    for headers in (forged, {"X-Forwarded-Proto": "https", "Host": "help.example.com"}):
+        data = client.get("/api/v2/summary.json", headers=headers).json()
+        assert data["page"]["url"] == "https://help.example.com/status/"
+        assert data["incidents"]
+        for incident in data["incidents"]:
+            assert incident["shortlink"].startswith("https://help.example.com/status/incidents/")
+
+
+def test_api_json_is_compact_and_valid(status_demo):
+    body, etag = services.api_document("summary")
     assert json.loads(body)["page"]["name"] == "Help center platform"

@@ -1,6 +1,7 @@
 """`manage.py status`: what a monitoring script can do, and the errors it gets."""
 
 import json
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -119,6 +120,7 @@ def test_usage_errors_exit_2_from_the_shell():
     result = subprocess.run(
         [sys.executable, "manage.py", "status", "component", "set", "api"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DEBUG": "1"},  # a development copy (no SECRET_KEY)
     )  # fmt: skip
     assert result.returncode == 2
     assert "the following arguments are required: status" in result.stderr

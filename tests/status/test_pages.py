@@ -90,17 +90,36 @@ def test_atom_and_rss_feeds(client, status_demo, schedule):
     rss = client.get("/history.rss")
     assert rss["Content-Type"].startswith("application/rss+xml")
     item = ET.fromstring(rss.content).find("channel/item[2]")
-    assert item.findtext("link") == "http://127.0.0.1/status/incidents/strm2026nov4/"
+    assert item.findtext("link") == "https://help.example.com/status/incidents/strm2026nov4/"
     assert "Identified: A configuration change" in item.findtext("description")
     # Atom ids are valid URIs that never change as updates come in.
     ids = [e.findtext("a:id", namespaces=ns) for e in root.findall("a:entry", ns)]
-    assert all(i.startswith("tag:127.0.0.1,") for i in ids)
+    assert all(i.startswith("tag:help.example.com,") for i in ids)
     incident = Incident.objects.get(code="strm2026nov4")
     services.post_update(incident=incident, status="postmortem", body="A <b>report</b> & more")
     again = ET.fromstring(client.get("/history.atom").content)
     assert ids[1] in [e.findtext("a:id", namespaces=ns) for e in again.findall("a:entry", ns)]
     summary = again.find("a:entry", ns).findtext("a:summary", namespaces=ns)
     assert "A &lt;b&gt;report&lt;/b&gt; &amp; more" in summary  # text, not markup
+
+
+def test_feeds_and_embed_snippet_link_to_the_public_site_whatever_the_request(
+    client, status_demo, settings
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["other.example.com"]
+    headers = {"X-Forwarded-Proto": "http", "Host": "other.example.com"}
+    rss = ET.fromstring(client.get("/history.rss", headers=headers).content)
+    assert rss.findtext("channel/link") == "https://help.example.com/status/"
+    assert rss.findtext("channel/item/link").startswith("https://help.example.com/status/")
+    atom = ET.fromstring(client.get("/history.atom", headers=headers).content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert (
+        atom.find("a:link[@rel='self']", ns).get("href") == "https://help.example.com/history.atom"
+    )
+    assert atom.find("a:entry/a:id", ns).text.startswith("tag:help.example.com,")
+    html = client.get("/status/", headers=headers).content.decode()
+    assert 'src="https://help.example.com/embed/status.js"' in html
 
 
 def test_embed_script_is_public_javascript_without_cookies(client):

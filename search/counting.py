@@ -1,0 +1,53 @@
+"""Which searches and opened results count in Content gaps (`SearchQuery`): people's.
+
+Searching and opening a result are GET requests, which crawlers, link previews, mail link
+scanners and browser prefetches make too, and which anyone can script. Only a request that
+looks like a person's browser counts, and at most COUNT_RATE of them per client address; the
+search and the redirect themselves work the same for everyone.
+"""
+
+import re
+
+from django_ratelimit.core import get_usage
+
+from search.models import SearchQuery
+
+COUNT_RATE = "60/h"  # searches and opens together; a person rarely sends half as many
+
+# Crawlers, link previews (chat and social apps), mail link scanners, monitors, scripts and
+# headless browsers. Every browser a person uses starts "Mozilla/5.0 (" and has none of these.
+NOT_A_PERSON = re.compile(
+    r"bot|crawl|spider|slurp|scan|preview|fetch|monitor|check|headless|lighthouse|http|"
+    r"python|curl|wget|java|okhttp|axios|node|ruby|perl|php|facebookexternalhit|embedly|"
+    r"whatsapp|skype|outlook|proofpoint|mimecast|barracuda|safelinks",
+    re.IGNORECASE,
+)
+# Chrome's speculation rules and link prefetch, Firefox, Safari's previews.
+SPECULATIVE = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+
+
+def is_a_person(request):
+    agent = request.headers.get("User-Agent", "")
+    if not agent.startswith("Mozilla/5.0 (") or NOT_A_PERSON.search(agent):
+        return False
+    purposes = " ".join(request.headers.get(name, "") for name in SPECULATIVE).lower()
+    return "prefetch" not in purposes and "preview" not in purposes
+
+
+def _counts(request):
+    if not is_a_person(request):
+        return False
+    usage = get_usage(request, group="search:count", key="ip", rate=COUNT_RATE, increment=True)
+    return not (usage and usage["should_limit"])
+
+
+def count_search(request, *, query, total, tag=None):
+    """A search that someone sent (not each keystroke of a live search)."""
+    if _counts(request):
+        SearchQuery.record(query, total=total, tag=tag)
+
+
+def count_open(request, *, query):
+    """A result opened from the results of `query`."""
+    if _counts(request):
+        SearchQuery.record_open(query)
