@@ -65,8 +65,6 @@ def conversations():
         services.staff_update(
             ticket,
             actor=agent,
-            before=services.snapshot(ticket),
-            old_status=ticket.status,
             reply="Which SDK version do you use?",
         )
         threads.append((ticket, ticket.emails.get(kind="staff_reply")))

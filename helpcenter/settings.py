@@ -305,8 +305,24 @@ ANYMAIL = {
     if name.startswith("ANYMAIL_") and value
 }
 
-# First-response targets by priority, in hours.
-TICKET_SLA_HOURS = {"urgent": 1, "high": 4, "normal": 24, "low": 72}
+# Service levels (tickets/sla.py): targets per priority in business hours, counted on a
+# schedule (TICKET_BUSINESS_HOURS=24x7 for round the clock) minus holidays (ISO dates).
+TICKET_SLA_HOURS = {
+    "first_response": {"urgent": 1, "high": 4, "normal": 8, "low": 24},
+    "next_reply": {"urgent": 2, "high": 8, "normal": 16, "low": 40},
+    "resolution": {"urgent": 8, "high": 24, "normal": 40, "low": 80},
+}
+TICKET_BUSINESS_HOURS = (
+    None
+    if os.environ.get("TICKET_BUSINESS_HOURS", "").lower() == "24x7"
+    else {
+        "time_zone": os.environ.get("TICKET_BUSINESS_TIME_ZONE", "UTC"),
+        "days": [0, 1, 2, 3, 4],  # Monday to Friday
+        "start": os.environ.get("TICKET_BUSINESS_START", "09:00"),
+        "end": os.environ.get("TICKET_BUSINESS_END", "17:00"),
+    }
+)
+TICKET_HOLIDAYS = env_list("TICKET_HOLIDAYS")
 
 # Platform status (status/): the public page's identity in the Statuspage v2 API, and the
 # sites allowed to put /embed/frame in an iframe (CSP frame-ancestors; 'self' by default).

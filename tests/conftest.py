@@ -121,6 +121,13 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _round_the_clock_service_levels(settings):
+    """SLA states must not depend on the weekday a test runs (tests/tickets/test_workflow.py
+    sets business hours where it tests them)."""
+    settings.TICKET_BUSINESS_HOURS = None
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded files and stored emails never land in the working copy."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -137,13 +144,16 @@ def _forget_delivered_links():
 
 
 @pytest.fixture
-def status_unchanged(db):
+def status_unchanged(db, settings):
     """The platform status as cached between changes: the banner then costs no query.
 
     Pages' pinned query counts use it; tests/status/test_banner.py measures the cold cost.
     """
     from status.services import status_state
 
+    # Long enough that building a large page's data first cannot outlive it (a loaded CI
+    # machine once took longer than the 15 s default).
+    settings.STATUS_CACHE_SECONDS = 3600
     status_state()
 
 

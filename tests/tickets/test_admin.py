@@ -51,24 +51,38 @@ def test_queue_lists_the_triage_columns(agent_client, make_ticket):
     assert "On track" in html
 
 
-def test_default_order_is_most_urgent_then_longest_waiting(agent_client, make_ticket):
-    now = timezone.now()
-    old_normal = make_ticket(subject="old normal")
-    new_urgent = make_ticket(subject="new urgent", priority=4)
-    old_urgent = make_ticket(subject="old urgent", priority=4)
-    pending = make_ticket(subject="pending", priority=4, status="pending")
-    Ticket.objects.filter(pk=old_urgent.pk).update(waiting_since=now - timedelta(hours=5))
-    Ticket.objects.filter(pk=new_urgent.pk).update(waiting_since=now - timedelta(minutes=5))
-    Ticket.objects.filter(pk=old_normal.pk).update(waiting_since=now - timedelta(days=2))
-    Ticket.objects.filter(pk=pending.pk).update(waiting_since=None)
+def _waiting_for(ticket, delta):
+    """The ticket as if sent `delta` ago (its SLA due times follow)."""
+    ticket.refresh_from_db()
+    ticket.created_at = ticket.waiting_since = timezone.now() - delta
+    ticket.recompute_sla()
+    ticket.save()
+    return ticket
+
+
+@pytest.fixture
+def round_the_clock(settings):
+    settings.TICKET_BUSINESS_HOURS = None
+
+
+def test_default_order_is_first_due_first(agent_client, make_ticket, round_the_clock):
+    """A Normal ticket breaching now comes before a fresh Urgent one."""
+    old_normal = _waiting_for(make_ticket(subject="old normal"), timedelta(days=2))
+    new_urgent = _waiting_for(make_ticket(subject="new urgent", priority=4), timedelta(minutes=5))
+    old_urgent = _waiting_for(make_ticket(subject="old urgent", priority=4), timedelta(hours=5))
+    pending = make_ticket(subject="pending", priority=4)
+    pending.transition("pending")
+    resolved = make_ticket(subject="resolved")
+    resolved.transition("resolved")
     html = agent_client.get(CHANGELIST).content.decode()
-    expected = [t.reference for t in (old_urgent, new_urgent, old_normal, pending)]
-    assert _row_refs(html) == expected
+    expected = [t.reference for t in (old_normal, old_urgent, new_urgent, pending)]
+    assert _row_refs(html) == expected  # the default view: unfinished tickets only
+    html = agent_client.get(CHANGELIST + "?status__exact=resolved").content.decode()
+    assert _row_refs(html) == [resolved.reference]
 
 
-def test_sla_state_shows_breaches(agent_client, make_ticket):
-    ticket = make_ticket(priority=4)
-    Ticket.objects.filter(pk=ticket.pk).update(waiting_since=timezone.now() - timedelta(hours=2))
+def test_sla_state_shows_breaches(agent_client, make_ticket, round_the_clock):
+    _waiting_for(make_ticket(priority=4), timedelta(hours=2))
     html = agent_client.get(CHANGELIST).content.decode()
     assert "Breached" in texts(html, "field-sla")[0]
 
@@ -96,8 +110,8 @@ def test_bulk_assign_priority_and_status_are_logged(agent_client, agent, make_ti
         assert ticket.assignee == agent and ticket.priority == 3 and ticket.status == "pending"
         changes = [(e.field, e.old_value, e.new_value, e.actor) for e in ticket.events.all()]
         assert changes == [
-            ("status", "New", "Open", agent),
             ("assignee", "", "agent", agent),
+            ("status", "New", "Open", agent),
             ("priority", "Normal", "High", agent),
             ("status", "Open", "Pending customer", agent),
         ]
@@ -133,10 +147,10 @@ def test_bulk_action_without_a_value_says_what_is_missing(agent_client, make_tic
 def test_merge_duplicates_into_the_oldest(agent_client, make_ticket):
     first = make_ticket(email="ada@example.com", description="First words.")
     dup = make_ticket(email="ada@example.com", description="Second words.", priority=4)
-    agent_client.post(
-        CHANGELIST,
-        {"_selected_action": [first.pk, dup.pk], "index": 0, "action": "merge"},
-    )
+    merge = {"_selected_action": [first.pk, dup.pk], "index": 0, "action": "merge"}
+    asked = agent_client.post(CHANGELIST, merge).content.decode()
+    assert "Which ticket is kept?" in asked and not Ticket.objects.filter(status="closed")
+    agent_client.post(CHANGELIST, {**merge, "confirm": "yes", "keep": first.pk})
     first.refresh_from_db()
     dup.refresh_from_db()
     assert dup.status == "closed" and dup.merged_into == first
@@ -344,7 +358,7 @@ def test_reopening_restarts_the_sla_clock(agent_client, make_ticket):
     _save(agent_client, ticket, status="pending")
     assert ticket.waiting_since is None and ticket.sla_state() == "paused"
     _save(agent_client, ticket, status="open")
-    assert ticket.waiting_since is not None and ticket.sla_due_at() is not None
+    assert ticket.waiting_since is not None and ticket.sla_due_at is not None
 
 
 def test_merge_keeps_the_waiting_question_in_the_queue(agent_client, make_ticket):
@@ -354,7 +368,14 @@ def test_merge_keeps_the_waiting_question_in_the_queue(agent_client, make_ticket
     long_ago = timezone.now() - timedelta(days=3)
     Ticket.objects.filter(pk=dup.pk).update(waiting_since=long_ago)
     agent_client.post(
-        CHANGELIST, {"_selected_action": [first.pk, dup.pk], "index": 0, "action": "merge"}
+        CHANGELIST,
+        {
+            "_selected_action": [first.pk, dup.pk],
+            "index": 0,
+            "action": "merge",
+            "confirm": "yes",
+            "keep": first.pk,
+        },
     )
     first.refresh_from_db()
     assert first.status == "open" and first.waiting_since == long_ago
@@ -364,9 +385,7 @@ def test_merge_keeps_the_waiting_question_in_the_queue(agent_client, make_ticket
 def test_merging_different_requesters_is_refused(agent_client, make_ticket):
     ada, eve = make_ticket(email="ada@example.com"), make_ticket(email="eve@example.com")
     response = agent_client.post(
-        CHANGELIST,
-        {"_selected_action": [ada.pk, eve.pk], "index": 0, "action": "merge"},
-        follow=True,
+        CHANGELIST, {"_selected_action": [ada.pk, eve.pk], "index": 0, "action": "merge"}
     )
     assert "Only tickets from the same requester can be merged." in response.content.decode()
     assert not Ticket.objects.filter(merged_into__isnull=False).exists()

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.html import texts
 from tests.tickets.inbound import MAIL
 from tests.tickets.links import emailed_link, link_in
-from tickets import emails, services
+from tickets import emails, merging, services
 from tickets.models import Attachment, Ticket
 
 PNG = bytes.fromhex(
@@ -109,8 +109,6 @@ def test_a_link_opens_only_its_own_tickets_public_files(client, content, make_ti
     services.staff_update(
         mine,
         actor=agent,
-        before=services.snapshot(mine),
-        old_status=mine.status,
         reply="Internal.",
         internal=True,
         files=[_stored("internal.log", LOG, mine)],
@@ -176,7 +174,7 @@ def test_merged_tickets_bring_their_files(make_ticket, agent):
     kept = make_ticket(email="ada@example.com")
     duplicate = make_ticket(email="ada@example.com")
     services.customer_reply(duplicate, "Log.", files=[_stored("a.log", LOG, duplicate)])
-    services.merge([kept, duplicate], actor=agent)
+    merging.merge([kept, duplicate], actor=agent)
     assert [a.name for a in kept.files.all()] == ["a.log"]
 
 

@@ -24,8 +24,6 @@ def conversation(make_ticket, agent, django_capture_on_commit_callbacks):
             services.staff_update(
                 ticket,
                 actor=agent,
-                before=services.snapshot(ticket),
-                old_status=ticket.status,
                 reply="Which SDK version do you use?",
             )
         ticket.refresh_from_db()

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from search.models import SearchDocument
 from tests.html import texts
-from tickets.admin import deflection_report
 from tickets.models import SuggestionOpen, Ticket
 
 
@@ -61,7 +60,7 @@ def test_deflection_rate_counts_forms_whose_suggestion_sent_no_ticket(
     client.post("/support/", ticket_data(intake="d"))
     SuggestionOpen.objects.update(created_at=timezone.now() - timedelta(hours=2))
     client.get(f"/support/suggestions/{document.pk}/", {"intake": "fresh"})  # too recent
-    report = deflection_report()
+    report = SuggestionOpen.objects.deflection()
     assert (report["forms"], report["deflected"], report["rate"]) == (4, 3, 75)
 
     client.force_login(agent)

@@ -1,6 +1,6 @@
 """The staff side of support, in the Django admin."""
 
-from tickets.admin.deflection import SuggestionOpenAdmin, deflection_report
+from tickets.admin.deflection import SuggestionOpenAdmin
 from tickets.admin.inbound import InboundEmailAdmin
 from tickets.admin.outbox import OutboundEmailAdmin
 from tickets.admin.queue import TicketAdmin
@@ -10,5 +10,4 @@ __all__ = [
     "OutboundEmailAdmin",
     "SuggestionOpenAdmin",
     "TicketAdmin",
-    "deflection_report",
 ]

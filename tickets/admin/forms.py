@@ -46,12 +46,40 @@ def staff_users():
     return users.distinct().order_by("username")
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Unfinished tickets (New, Open, Pending) unless another status, or all, is chosen:
+    the queue opens on the work still to do."""
+
+    title = "status"
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [("unfinished", "Not finished"), *TicketStatus.choices, ("all", "All")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (None, "unfinished"):
+            return queryset.unfinished()
+        if value in TicketStatus.values:
+            return queryset.filter(status=value)
+        return queryset
+
+    def choices(self, changelist):
+        current = self.value() or "unfinished"
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
 class AssignmentFilter(admin.SimpleListFilter):
     title = "assignee"
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
-        people = [(str(u.pk), u.get_username()) for u in staff_users()]
+        people = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_users()]
         return [("mine", "Assigned to me"), ("unassigned", "Unassigned"), *people]
 
     def queryset(self, request, queryset):
@@ -118,6 +146,22 @@ class TicketAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.updated_at.isoformat()
+            # Only the moves the workflow allows from the stored status.
+            current = TicketStatus(self.initial.get("status", self.instance.status))
+            moves = {current, *Ticket.allowed_moves(current)}
+            self.fields["status"].choices = [c for c in TicketStatus.choices if c[0] in moves]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        stored = Ticket.objects.filter(pk=self.instance.pk).values_list("status", flat=True)
+        current = stored.first() or status
+        if status != current and status not in Ticket.allowed_moves(current):
+            raise forms.ValidationError(
+                f"A {TicketStatus(current).label.lower()} ticket cannot become "
+                f"{TicketStatus(status).label.lower()}.",
+                code="illegal_transition",
+            )
+        return status
 
     def clean(self):
         cleaned = super().clean()

@@ -6,10 +6,10 @@ from datetime import UTC
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -18,11 +18,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 
-from tickets import attachments, services
+from tickets import attachments, bulk, merging, services
 from tickets.admin.forms import (
     SLA_BADGES,
     UTC_NAMES,
     AssignmentFilter,
+    StatusFilter,
     TicketActionForm,
     TicketAdminForm,
     short_duration,
@@ -33,6 +34,7 @@ from tickets.models import (
     SLAState,
     Ticket,
     TicketStatus,
+    workflow,
 )
 
 
@@ -53,7 +55,7 @@ class TicketAdmin(admin.ModelAdmin):
         "sla",
     ]
     list_display_links = ["reference", "subject"]
-    list_filter = ["status", "priority", "category", AssignmentFilter]
+    list_filter = [StatusFilter, "priority", "category", AssignmentFilter]
     search_fields = ["reference", "email", "name", "request_id", "error_message", "subject"]
     list_select_related = ["assignee"]
     list_per_page = 50
@@ -84,8 +86,8 @@ class TicketAdmin(admin.ModelAdmin):
         return super().get_queryset(request).triage_order()
 
     def get_ordering(self, request):
-        # Waiting on support first, then most urgent, then longest waiting.
-        return [F("stage").asc(), "-priority", F("waiting_since").asc(nulls_last=True), "pk"]
+        # Waiting on support first, the first due by SLA first (TicketQuerySet.triage_order).
+        return [F("stage").asc(), F("sla_due_at").asc(nulls_last=True), "-priority", "pk"]
 
     def has_add_permission(self, request):
         return False  # tickets come from customers, through the form
@@ -115,7 +117,7 @@ class TicketAdmin(admin.ModelAdmin):
     def sla(self, obj):
         state = obj.sla_state()
         css, icon = SLA_BADGES[state]
-        due = obj.sla_due_at()
+        due = obj.sla_due_at
         title = f"First response due {timezone.localtime(due):%Y-%m-%d %H:%M}" if due else ""
         return format_html(
             '<span class="{}" title="{}"><span aria-hidden="true">{}</span> {}</span>',
@@ -176,15 +178,15 @@ class TicketAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        stored = Ticket.objects.get(pk=obj.pk)
+        data = form.cleaned_data
         services.staff_update(
             obj,
             actor=request.user,
-            before=services.snapshot(stored),
-            old_status=stored.status,
-            reply=form.cleaned_data.get("reply", "").strip(),
-            internal=form.cleaned_data.get("reply_kind") == "internal",
-            files=attachments.for_form("", form.cleaned_data.get("files") or []),
+            status=data.get("status"),
+            reply=data.get("reply", "").strip(),
+            internal=data.get("reply_kind") == "internal",
+            files=attachments.for_form("", data.get("files") or []),
+            **{name: data[name] for name in workflow.TRIAGE_FIELDS if name in data},
         )
 
     # Files: served to staff who may view the ticket; images may show inline (thumbnails).
@@ -213,27 +215,15 @@ class TicketAdmin(admin.ModelAdmin):
         except forms.ValidationError:
             return None
 
-    def _bulk(self, request, queryset, change, done):
-        count = 0
-        with transaction.atomic():
-            for ticket in queryset.select_for_update(of=("self",)):
-                before, old_status = services.snapshot(ticket), ticket.status
-                change(ticket)
-                services.apply_status_clocks(ticket, old_status)
-                ticket.save()
-                if services.record_changes(ticket, before, request.user):
-                    count += 1
-                services.tell_customer_if_resolved(ticket, old_status)
-        self.message_user(request, f"{count} ticket(s) {done}.", messages.SUCCESS)
+    def _bulk(self, request, queryset, done, **values):
+        changed, refused = bulk.change(queryset, actor=request.user, **values)
+        self.message_user(request, f"{changed} ticket(s) {done}.", messages.SUCCESS)
+        for ticket, why in refused:
+            self.message_user(request, f"{ticket.reference}: {why}", messages.WARNING)
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        def change(ticket):
-            ticket.assignee = request.user
-            if ticket.status == TicketStatus.NEW:
-                ticket.status = TicketStatus.OPEN
-
-        self._bulk(request, queryset, change, f"assigned to {request.user.get_username()}")
+        self._bulk(request, queryset, f"assigned to {_name(request.user)}", assignee=request.user)
 
     @admin.action(description="Assign to the chosen assignee", permissions=["change"])
     def assign_to_chosen(self, request, queryset):
@@ -241,13 +231,7 @@ class TicketAdmin(admin.ModelAdmin):
         if not person:
             self.message_user(request, "Choose an assignee beside the action.", messages.ERROR)
             return
-
-        def change(ticket):
-            ticket.assignee = person
-            if ticket.status == TicketStatus.NEW:
-                ticket.status = TicketStatus.OPEN
-
-        self._bulk(request, queryset, change, f"assigned to {person.get_username()}")
+        self._bulk(request, queryset, f"assigned to {_name(person)}", assignee=person)
 
     @admin.action(description="Set the chosen priority", permissions=["change"])
     def set_priority(self, request, queryset):
@@ -255,12 +239,7 @@ class TicketAdmin(admin.ModelAdmin):
         if not priority:
             self.message_user(request, "Choose a priority beside the action.", messages.ERROR)
             return
-        self._bulk(
-            request,
-            queryset,
-            lambda t: setattr(t, "priority", priority),
-            f"set to {Priority(priority).label}",
-        )
+        self._bulk(request, queryset, f"set to {Priority(priority).label}", priority=priority)
 
     @admin.action(description="Set the chosen status", permissions=["change"])
     def set_status(self, request, queryset):
@@ -268,20 +247,33 @@ class TicketAdmin(admin.ModelAdmin):
         if not status:
             self.message_user(request, "Choose a status beside the action.", messages.ERROR)
             return
-        self._bulk(
-            request,
-            queryset,
-            lambda t: setattr(t, "status", status),
-            f"set to {TicketStatus(status).label}",
-        )
+        self._bulk(request, queryset, f"set to {TicketStatus(status).label}", status=status)
 
-    @admin.action(description="Merge duplicates into the oldest", permissions=["change"])
+    @admin.action(description="Merge duplicates…", permissions=["change"])
     def merge(self, request, queryset):
-        try:
-            keep = services.merge(list(queryset), actor=request.user)
-        except services.MergeRefused as refusal:
-            self.message_user(request, str(refusal), messages.ERROR)
-            return
-        self.message_user(
-            request, f"Merged the selected tickets into {keep.reference}.", messages.SUCCESS
-        )
+        """Asks first: which ticket is kept (the oldest by default), then merges."""
+        tickets = list(queryset.order_by("created_at", "pk"))
+        if request.POST.get("confirm") == "yes":
+            keep = next((t for t in tickets if str(t.pk) == request.POST.get("keep")), None)
+            try:
+                kept = merging.merge(tickets, actor=request.user, keep=keep)
+            except merging.MergeRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return None
+            self.message_user(
+                request, f"Merged the selected tickets into {kept.reference}.", messages.SUCCESS
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge tickets",
+            "opts": self.model._meta,
+            "tickets": tickets,
+            "problem": merging.why_not(tickets),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/merge_confirm.html", context)
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()

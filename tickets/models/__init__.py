@@ -7,23 +7,31 @@ from tickets.models.inbound import InboundEmail
 from tickets.models.links import TicketLink, hash_token, new_access_token
 from tickets.models.outbox import TO_CUSTOMER, EmailKind, OutboundEmail
 from tickets.models.ticket import (
-    FINISHED,
-    WAITING_ON_SUPPORT,
-    Priority,
     Reproducibility,
-    SLAState,
     Ticket,
     TicketEvent,
     TicketMessage,
     TicketQuerySet,
-    TicketStatus,
     new_reply_token,
+)
+from tickets.models.workflow import (
+    FINISHED,
+    TRANSITIONS,
+    UNFINISHED,
+    WAITING_ON_SUPPORT,
+    IllegalTransition,
+    Priority,
+    SLAState,
+    TicketStatus,
 )
 
 __all__ = [
     "Attachment",
     "InboundEmail",
     "FINISHED",
+    "TRANSITIONS",
+    "UNFINISHED",
+    "IllegalTransition",
     "TO_CUSTOMER",
     "WAITING_ON_SUPPORT",
     "EmailKind",

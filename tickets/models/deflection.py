@@ -1,7 +1,33 @@
 """Suggested articles opened from the ticket form: the deflection rate's raw data."""
 
+from datetime import timedelta
+
 from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
+
+
+class SuggestionOpenQuerySet(models.QuerySet):
+    def deflection(self, days=30):
+        """Of the forms where a suggestion was opened, how many sent no ticket (deflected).
+        Forms opened in the last hour are left out: their ticket may still come."""
+        now = timezone.now()
+        window = self.filter(
+            created_at__gte=now - timedelta(days=days), created_at__lt=now - timedelta(hours=1)
+        )
+        forms = window.values("intake").annotate(
+            tickets=Count("ticket", filter=Q(ticket__isnull=False))
+        )
+        total = forms.count()
+        deflected = sum(1 for form in forms if form["tickets"] == 0)
+        recent = self.filter(created_at__gte=now - timedelta(hours=1))
+        return {
+            "days": days,
+            "pending": recent.values("intake").distinct().count(),
+            "forms": total,
+            "deflected": deflected,
+            "rate": round(100 * deflected / total) if total else None,
+        }
 
 
 class SuggestionOpen(models.Model):
@@ -19,6 +45,8 @@ class SuggestionOpen(models.Model):
         related_name="suggestions_opened",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = SuggestionOpenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,7 +2,6 @@
 audit trail staff leave while triaging it."""
 
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +10,14 @@ from django.utils import timezone
 
 from helpcenter.addresses import address_key, address_key_or_raw
 from helpcenter.categories import SupportCategory
+from tickets.models.workflow import (
+    FINISHED,
+    UNFINISHED,
+    WAITING_ON_SUPPORT,
+    Priority,
+    TicketStatus,
+    TicketWorkflow,
+)
 
 
 def new_reply_token():
@@ -23,44 +30,20 @@ class Reproducibility(models.TextChoices):
     ONCE = "once", "It happened once"
 
 
-class TicketStatus(models.TextChoices):
-    NEW = "new", "New"
-    OPEN = "open", "Open"
-    PENDING = "pending", "Pending customer"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
-
-
-# Statuses in which the ticket waits for support (and its SLA clock runs).
-WAITING_ON_SUPPORT = (TicketStatus.NEW, TicketStatus.OPEN)
-FINISHED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-
-
-class Priority(models.IntegerChoices):
-    LOW = 1, "Low"
-    NORMAL = 2, "Normal"
-    HIGH = 3, "High"
-    URGENT = 4, "Urgent"
-
-
-class SLAState(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    BREACHED = "breached", "Breached"
-    PAUSED = "paused", "Paused (waiting on customer)"
-    DONE = "done", "Done"
-
-
 class TicketQuerySet(models.QuerySet):
     def triage_order(self):
-        """Waiting on support first, then most urgent, then longest waiting."""
+        """Waiting on support first, the first due (by SLA) first; then waiting on the
+        customer; then finished."""
         return self.annotate(
             stage=Case(
                 When(status__in=WAITING_ON_SUPPORT, then=Value(0)),
                 When(status=TicketStatus.PENDING, then=Value(1)),
                 default=Value(2),
             )
-        ).order_by("stage", "-priority", F("waiting_since").asc(nulls_last=True), "pk")
+        ).order_by("stage", F("sla_due_at").asc(nulls_last=True), "-priority", "pk")
+
+    def unfinished(self):
+        return self.filter(status__in=UNFINISHED)
 
     def for_address(self, address):
         """The tickets of one customer, by the normal form of their address (see
@@ -71,7 +54,7 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
 
 
-class Ticket(models.Model):
+class Ticket(TicketWorkflow, models.Model):
     # NULL only between the insert and the update that derives it from the primary key.
     reference = models.CharField(  # noqa: DJ001
         max_length=20, unique=True, null=True, editable=False
@@ -141,12 +124,21 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_activity_at = models.DateTimeField(default=timezone.now, editable=False)
+    # SLA (tickets.sla, in business hours): the resolution clock pauses while the ticket
+    # waits on the customer; due times are stored so the queue sorts by them; breaches stick.
+    paused_since = models.DateTimeField(null=True, blank=True, editable=False)
+    paused_seconds = models.PositiveIntegerField(default=0, editable=False)
+    response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    response_breached = models.BooleanField(default=False, editable=False)
+    resolution_breached = models.BooleanField(default=False, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "-priority", "waiting_since"])]
+        indexes = [models.Index(fields=["status", "sla_due_at"])]
 
     def __str__(self):
         return f"{self.reference} {self.subject}"
@@ -190,27 +182,6 @@ class Ticket(models.Model):
     @property
     def is_finished(self):
         return self.status in FINISHED
-
-    # SLA: the clock runs while the ticket waits on support.
-    def sla_due_at(self):
-        if self.status not in WAITING_ON_SUPPORT or not self.waiting_since:
-            return None
-        hours = settings.TICKET_SLA_HOURS[Priority(self.priority).name.lower()]
-        return self.waiting_since + timedelta(hours=hours)
-
-    def sla_state(self, now=None):
-        if self.is_finished:
-            return SLAState.DONE
-        if self.status == TicketStatus.PENDING:
-            return SLAState.PAUSED
-        due = self.sla_due_at()
-        if due is None:
-            return SLAState.ON_TRACK
-        now = now or timezone.now()
-        if now >= due:
-            return SLAState.BREACHED
-        budget = due - self.waiting_since
-        return SLAState.AT_RISK if due - now <= budget / 4 else SLAState.ON_TRACK
 
     def public_messages(self):
         return self.messages.filter(is_internal=False)
@@ -283,6 +254,7 @@ class TicketEvent(models.Model):
     field = models.CharField(max_length=30)
     old_value = models.CharField(max_length=200, blank=True)
     new_value = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
