@@ -13,7 +13,7 @@ from django.db import connection
 
 from tickets.forms import signed_start
 from tickets.models import Ticket
-from tickets.views import RECEIPT_SALT
+from tickets.views.form import RECEIPT_SALT
 
 SUBMISSIONS = 200
 

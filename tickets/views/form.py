@@ -1,7 +1,5 @@
-"""Customer side of support: the contact form, suggestions while typing, the confirmation,
-the private ticket page and "lost your link?"."""
+"""The contact form, suggestions while typing, and the confirmation."""
 
-import functools
 import logging
 import secrets
 from datetime import timedelta
@@ -12,54 +10,24 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 
-from helpcenter.addresses import address_key_or_raw
 from kb.models import PageBlock
 from runbooks.models import Runbook
 from search.models import SearchDocument
 from search.services import search
 from tickets import attachments, services
-from tickets.forms import LostLinkForm, ReplyForm, TicketForm, signed_start
-from tickets.models import Attachment, SuggestionOpen, Ticket, TicketLink
-from tickets.tasks import send_ticket_links
+from tickets.forms import TicketForm, signed_start
+from tickets.models import SuggestionOpen, Ticket
+from tickets.views.common import email_key, minutes, rate_limited
 
 log = logging.getLogger(__name__)
 
 SUGGESTIONS = 4
 RECEIPT_MAX_AGE = 60 * 60  # the confirmation page can be reloaded for an hour
-
-
-def _email_key(group, request):
-    """Rate limits count per customer: the address's normal form, however it is typed."""
-    return address_key_or_raw(request.POST.get("email", ""))
-
-
-def _rate_limited(request, *limits):
-    """Count this POST against each (group, key, rate) limit; return seconds to wait or 0."""
-    wait = 0
-    for group, key, rate in limits:
-        usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
-        if usage and usage["should_limit"]:
-            wait = max(wait, usage["time_left"], 1)
-    return wait
-
-
-def _too_many(response, wait):
-    response.status_code = 429
-    response["Retry-After"] = str(wait)
-    return response
-
-
-def _minutes(seconds):
-    minutes = max(1, round(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _from_runbook(request):
@@ -98,9 +66,7 @@ def ticket_create(request):
         form = TicketForm(request.POST, request.FILES)
         # Every POST counts per address of origin; per email only tickets that would be
         # stored, so typing mistakes never lock a customer out (or someone else's address).
-        wait = _rate_limited(
-            request, ("tickets:create:ip", "ip", settings.TICKET_RATE_LIMITS["ip"])
-        )
+        wait = rate_limited(request, ("tickets:create:ip", "ip", settings.TICKET_RATE_LIMITS["ip"]))
         if not wait and form.is_honeypot_filled():
             # A bot: answer like a success, store nothing.
             return redirect("tickets:ticket-sent", receipt=_receipt(None))
@@ -108,9 +74,9 @@ def ticket_create(request):
             duplicate = _same_form_ticket(form)
             if duplicate:  # the same form sent twice (double click, reload): one ticket
                 return redirect("tickets:ticket-sent", receipt=_receipt(duplicate))
-            wait = _rate_limited(
+            wait = rate_limited(
                 request,
-                ("tickets:create:email", _email_key, settings.TICKET_RATE_LIMITS["email"]),
+                ("tickets:create:email", email_key, settings.TICKET_RATE_LIMITS["email"]),
             )
             if not wait:
                 ticket = form.save(commit=False)
@@ -123,7 +89,7 @@ def ticket_create(request):
         if wait:
             status = 429
             notice = (
-                f"You have sent several tickets in a short time. Please wait {_minutes(wait)} "
+                f"You have sent several tickets in a short time. Please wait {minutes(wait)} "
                 "and send again: everything you typed is still here."
             )
         elif form.too_fast():
@@ -203,20 +169,6 @@ def suggestion_open(request, pk):
     return redirect(document.url)
 
 
-def private_link(view):
-    """A wrong or expired private link is a 404 that says how to get a new one."""
-
-    @functools.wraps(view)
-    def wrapper(request, token, **kwargs):
-        try:
-            return view(request, token, **kwargs)
-        except TicketLink.NotFound:
-            context = {"link_days": settings.TICKET_LINK_DAYS, "form": LostLinkForm()}
-            return TemplateResponse(request, "tickets/link_not_found.html", context, status=404)
-
-    return wrapper
-
-
 RECEIPT_SALT = "tickets.receipt"
 
 
@@ -250,108 +202,3 @@ def ticket_sent(request, receipt):
         raise Http404
     context = {"ticket": ticket, "link_days": settings.TICKET_LINK_DAYS}
     return TemplateResponse(request, "tickets/ticket_sent.html", context)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@private_link
-def ticket_detail(request, token):
-    ticket, merged = TicketLink.objects.open(token)
-    form = ReplyForm()
-    status = 200
-    if request.method == "POST":
-        form = ReplyForm(request.POST, request.FILES)
-        wait = _rate_limited(
-            request, ("tickets:reply:ip", "ip", settings.TICKET_RATE_LIMITS["reply_ip"])
-        )
-        if wait:
-            form.add_error(
-                None, f"You have sent many replies in a short time. Please wait {_minutes(wait)}."
-            )
-            status = 429
-            retry_after = wait
-        elif ticket.status == "closed":
-            form.add_error(None, "This ticket is closed. Please open a new ticket.")
-        elif form.is_valid():
-            files = form.cleaned_data["files"]
-            if sum(upload.size for upload, *_ in files) > attachments.room_left(ticket):
-                form.add_error("files", "This ticket has no room for more files.")
-            else:
-                with transaction.atomic():
-                    stored = attachments.for_form("", files)
-                    body = form.cleaned_data["body"].strip() or "(Files attached.)"
-                    services.customer_reply(ticket, body, files=stored)
-                return redirect(reverse("tickets:ticket-detail", args=[token]) + "#latest")
-    context = {
-        "ticket": ticket,
-        "messages_public": ticket.public_messages()
-        .select_related("author")
-        .prefetch_related("attachments"),
-        "form": form,
-        "link_days": settings.TICKET_LINK_DAYS,
-        "merged": merged,
-        "page_url": reverse("tickets:ticket-detail", args=[token]),
-        "solved_url": reverse("tickets:ticket-solved", args=[token]),
-    }
-    response = TemplateResponse(request, "tickets/ticket_detail.html", context, status=status)
-    if status == 429:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
-FILE_CSP = {"default-src": [CSP.NONE], "sandbox": True}
-
-
-@never_cache
-@require_GET
-@csp_override(FILE_CSP)
-@private_link
-def ticket_file(request, token, pk):
-    """A file of the conversation, for whoever holds the ticket's link: always a download."""
-    ticket, _ = TicketLink.objects.open(token)
-    attachment = get_object_or_404(Attachment.objects.public(), pk=pk, ticket=ticket)
-    return attachments.response(attachment)
-
-
-@never_cache
-@require_POST
-@private_link
-def ticket_solved(request, token):
-    ticket, _ = TicketLink.objects.open(token)
-    services.customer_solved(ticket)
-    return redirect("tickets:ticket-detail", token=token)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def lost_link(request):
-    form = LostLinkForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        wait = _rate_limited(
-            request,
-            ("tickets:links:ip", "ip", settings.TICKET_RATE_LIMITS["links_ip"]),
-            ("tickets:links:email", _email_key, settings.TICKET_RATE_LIMITS["links_email"]),
-        )
-        if wait:
-            form.add_error(None, f"Too many requests. Please wait {_minutes(wait)}.")
-            status = 429
-        elif form.is_valid():
-            email = form.cleaned_data["email"]
-            # Looked up by a task after the response: the same answer, in the same time.
-            transaction.on_commit(lambda: _enqueue_links(email))
-            # The same answer whether or not the address has tickets.
-            return TemplateResponse(
-                request, "tickets/lost_link.html", {"sent_to": form.cleaned_data["email"]}
-            )
-    response = TemplateResponse(request, "tickets/lost_link.html", {"form": form}, status=status)
-    if status == 429:
-        response["Retry-After"] = str(wait)
-    return response
-
-
-def _enqueue_links(email):
-    try:
-        send_ticket_links.enqueue(email)
-    except Exception:
-        log.exception("Could not enqueue the lost-link task")
