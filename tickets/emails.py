@@ -12,8 +12,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from helpcenter.addresses import address_key_or_raw
 from tickets import mailthread
-from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, Ticket, TicketLink, TicketMessage
+from tickets.models import (
+    TO_CUSTOMER,
+    EmailKind,
+    OutboundEmail,
+    RequestsLink,
+    Ticket,
+    TicketLink,
+    TicketMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,7 @@ def render(kind, context):
 # the email's `link_tickets`. The link itself is minted only when the email is sent.
 LINK_PLACEHOLDER = "[private link {}]"
 LINK_PLACEHOLDER_RE = re.compile(r"\[private link (\d{1,3})\]")
+REQUESTS_PLACEHOLDER = "[my requests link]"
 
 # A private link in text (a customer may paste theirs into a message staff read).
 PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
@@ -92,11 +102,15 @@ def queue(ticket, kind, to, *, message=None):
     return _store(ticket, kind, to, context, link_tickets)
 
 
-def queue_links(tickets, to):
-    """One email to `to` with a link to each ticket (all stored with that very address)."""
-    links = [(t, LINK_PLACEHOLDER.format(n)) for n, t in enumerate(tickets, 1)]
-    context = {"links": links, "link_days": settings.TICKET_LINK_DAYS}
-    return _store(None, "ticket_links", to, context, tickets)
+def queue_requests_link(tickets, to):
+    """One email to `to` (the address stored on `tickets`) with a "My requests" link that
+    lists them all."""
+    context = {
+        "tickets": tickets,
+        "requests_url": REQUESTS_PLACEHOLDER,
+        "link_days": settings.TICKET_LINK_DAYS,
+    }
+    return _store(None, EmailKind.TICKET_LINKS, to, context)
 
 
 def with_links(email):
@@ -110,7 +124,11 @@ def with_links(email):
         urls[str(n)] = (
             absolute(TicketLink.objects.mint(ticket)) if ticket else "(this ticket was deleted)"
         )
-    return LINK_PLACEHOLDER_RE.sub(lambda m: urls.get(m.group(1), m.group(0)), email.body)
+    body = LINK_PLACEHOLDER_RE.sub(lambda m: urls.get(m.group(1), m.group(0)), email.body)
+    if email.kind == EmailKind.TICKET_LINKS and REQUESTS_PLACEHOLDER in body:
+        link = absolute(RequestsLink.objects.mint(address_key_or_raw(email.to)))
+        body = body.replace(REQUESTS_PLACEHOLDER, link)
+    return body
 
 
 def enqueue(email_id, run_after=None):

@@ -19,6 +19,7 @@ AUTOMATIC = {
     EmailKind.TICKET_LINKS,
     EmailKind.STAFF_NEW_TICKET,
     EmailKind.STAFF_CUSTOMER_REPLY,
+    EmailKind.STAFF_SOLVED,
 }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from status.services import active_incidents
 from tickets import emails
 from tickets.models import (
+    EmailKind,
     InboundEmail,
     SuggestionOpen,
     Ticket,
@@ -154,27 +155,27 @@ def customer_solved(ticket):
     ticket.transition(TicketStatus.RESOLVED, reason="marked solved by the customer")
     ticket.last_activity_at = timezone.now()
     ticket.save(update_fields=["last_activity_at"])
-    message = TicketMessage.objects.create(
+    TicketMessage.objects.create(
         ticket=ticket,
         author_kind=TicketMessage.Author.SYSTEM,
         body="Marked as solved on the ticket's page.",
     )
-    emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
+    emails.queue(ticket, EmailKind.STAFF_SOLVED, _staff_address(ticket))
     return ticket
 
 
 def send_links(address):
-    """The "lost your link?" form: email fresh links to the tickets of this address.
-    Runs as a task, so the form answers in the same time whether or not there are any.
+    """The "My requests" form: email a link to the list of this address's tickets. Runs as
+    a task, so the form answers in the same time whether or not there are any.
 
     Tickets are found by the address's normal form, and each email goes to the address
     stored on its tickets, never to the address as typed. Links sent before keep their own
     expiry: a request revives none of them."""
-    tickets = list(Ticket.objects.for_address(address).order_by("-created_at")[:20])
+    tickets = list(Ticket.objects.for_address(address).order_by("-created_at"))
     by_address = {}
     for ticket in tickets:
         by_address.setdefault(ticket.email, []).append(ticket)
     with transaction.atomic():
         for stored_address, own in by_address.items():
-            emails.queue_links(own, stored_address)
+            emails.queue_requests_link(own, stored_address)
     return len(tickets)

@@ -115,9 +115,9 @@ def test_support_journey(page: Page, browser, site, quick_form, agent_user, csp_
 
 def test_lost_link_page(page: Page, site, content):
     page.goto(site + "/support/")
-    page.get_by_role("link", name="Find your ticket links").click()
+    page.get_by_role("link", name="See my requests").click()
     page.get_by_label("Email you used for the ticket").fill("ada@example.com")
-    page.get_by_role("button", name="Email me my links").click()
+    page.get_by_role("button", name="Email me the link").click()
     expect(page.locator("#links-sent")).to_contain_text("ada@example.com")
     assert_accessible(page)
 
@@ -127,5 +127,5 @@ def test_a_dead_link_says_how_to_get_a_new_one(page: Page, site, content):
     expect(page.get_by_role("heading", level=1)).to_have_text("This ticket link does not work")
     assert_accessible(page)
     page.get_by_label("Email you used for the ticket").fill("ada@example.com")
-    page.get_by_role("button", name="Email me my links").click()
+    page.get_by_role("button", name="Email me the link").click()
     expect(page.locator("#links-sent")).to_contain_text("ada@example.com")

@@ -23,7 +23,7 @@ from status.models import Incident
 from tests.status.conftest import STATUS_CONTENT
 from tests.tickets.links import emailed_link
 from tickets import attachments, services
-from tickets.models import Ticket, TicketLink, TicketMessage
+from tickets.models import RequestsLink, Ticket, TicketLink, TicketMessage
 
 LONG = "x" * 10_000
 HOSTILE = [
@@ -118,6 +118,8 @@ def _paths(world):
             "/support/suggestions/{hostile}/",
         ],
         "tickets:lost-link": ["/support/tickets/"],
+        "tickets:requests": [world["requests"], "/support/requests/{hostile}/"],
+        "tickets:requests-open": [world["requests"] + "open/{hostile}/"],
         "tickets:ticket-detail": [world["own_link"], "/support/tickets/{hostile}/"],
         "tickets:ticket-solved": [world["own_link"] + "solved/"],
         "tickets:ticket-file": [
@@ -168,6 +170,7 @@ def world(client, content, settings):
         "incident": Incident.objects.first().code,
         "receipt": signing.dumps(own.pk, salt="tickets.receipt", compress=True),
         "own_link": emailed_link(own),
+        "requests": RequestsLink.objects.mint(own.email_key),
         "file": own.files.get().pk,
         "victim": victim,
     }
@@ -284,6 +287,7 @@ def _form_pages(world):
         "/support/",
         "/support/tickets/",
         world["own_link"],
+        world["requests"],
         f"/kb/{world['guide']}/",
         f"/runbooks/{world['runbook']}/",
         "/support/tickets/no-such-token/",

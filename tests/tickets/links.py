@@ -32,3 +32,19 @@ def sent_link(email):
 def emailed_link(ticket):
     """The link in the ticket's confirmation email."""
     return sent_link(ticket.emails.get(kind="ticket_received"))
+
+
+REQUESTS_LINK = re.compile(r"/support/requests/[A-Za-z0-9_-]{20,}/")
+
+
+def requests_link_in(body):
+    match = REQUESTS_LINK.search(body)
+    assert match, f"no My requests link in: {body!r}"
+    return match.group(0)
+
+
+def open_from_requests(client, body, ticket):
+    """Follow the "My requests" link in an email to one ticket's page; its path."""
+    response = client.post(f"{requests_link_in(body)}open/{ticket.pk}/")
+    assert response.status_code == 302, response.status_code
+    return response["Location"]

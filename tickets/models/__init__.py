@@ -4,7 +4,7 @@ audit trail staff leave while triaging it."""
 from tickets.models.attachments import Attachment
 from tickets.models.deflection import SuggestionOpen
 from tickets.models.inbound import InboundEmail
-from tickets.models.links import TicketLink, hash_token, new_access_token
+from tickets.models.links import RequestsLink, TicketLink, hash_token, new_access_token
 from tickets.models.outbox import TO_CUSTOMER, EmailKind, OutboundEmail
 from tickets.models.ticket import (
     Reproducibility,
@@ -38,6 +38,7 @@ __all__ = [
     "OutboundEmail",
     "Priority",
     "Reproducibility",
+    "RequestsLink",
     "SLAState",
     "SuggestionOpen",
     "Ticket",

@@ -8,9 +8,10 @@ class EmailKind(models.TextChoices):
     TICKET_RECEIVED = "ticket_received", "Ticket received (to the customer)"
     STAFF_REPLY = "staff_reply", "Reply from support (to the customer)"
     TICKET_RESOLVED = "ticket_resolved", "Ticket resolved (to the customer)"
-    TICKET_LINKS = "ticket_links", "Ticket links (to the customer)"
+    TICKET_LINKS = "ticket_links", "My requests link (to the customer)"
     STAFF_NEW_TICKET = "staff_new_ticket", "New ticket (to support)"
     STAFF_CUSTOMER_REPLY = "staff_customer_reply", "Customer replied (to support)"
+    STAFF_SOLVED = "staff_solved", "Customer marked solved (to support)"
 
 
 TO_CUSTOMER = {

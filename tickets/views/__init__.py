@@ -9,10 +9,12 @@ from tickets.views.form import (
     ticket_suggestions,
 )
 from tickets.views.private import ticket_detail, ticket_file, ticket_solved
-from tickets.views.requests import lost_link
+from tickets.views.requests import lost_link, requests_list, requests_open
 
 __all__ = [
     "lost_link",
+    "requests_list",
+    "requests_open",
     "suggestion_open",
     "suggestions_for",
     "ticket_create",

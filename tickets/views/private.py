@@ -58,6 +58,7 @@ def ticket_detail(request, token):
         "form": form,
         "link_days": settings.TICKET_LINK_DAYS,
         "merged": merged,
+        "just_solved": request.GET.get("solved") == "1" and ticket.is_finished,
         "page_url": reverse("tickets:ticket-detail", args=[token]),
         "solved_url": reverse("tickets:ticket-solved", args=[token]),
     }
@@ -87,4 +88,4 @@ def ticket_file(request, token, pk):
 def ticket_solved(request, token):
     ticket, _ = TicketLink.objects.open(token)
     services.customer_solved(ticket)
-    return redirect("tickets:ticket-detail", token=token)
+    return redirect(reverse("tickets:ticket-detail", args=[token]) + "?solved=1#ticket-status")

@@ -1,14 +1,17 @@
 """Finding one's tickets again by email."""
 
+import functools
 import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tickets.forms import LostLinkForm
+from tickets.models import RequestsLink, Ticket, TicketLink
 from tickets.tasks import send_ticket_links
 from tickets.views.common import email_key, minutes, rate_limited
 
@@ -48,3 +51,42 @@ def _enqueue_links(email):
         send_ticket_links.enqueue(email)
     except Exception:
         log.exception("Could not enqueue the lost-link task")
+
+
+def requests_link(view):
+    """A wrong or expired "My requests" link is a 404 that says how to get a new one."""
+
+    @functools.wraps(view)
+    def wrapper(request, token, **kwargs):
+        try:
+            link = RequestsLink.objects.open(token)
+        except RequestsLink.NotFound:
+            context = {"link_days": settings.TICKET_LINK_DAYS, "form": LostLinkForm()}
+            return TemplateResponse(request, "tickets/link_not_found.html", context, status=404)
+        return view(request, link, token=token, **kwargs)
+
+    return wrapper
+
+
+@never_cache
+@require_GET
+@requests_link
+def requests_list(request, link, token):
+    """Every ticket of the customer the link was sent to, newest first."""
+    tickets = Ticket.objects.filter(email_key=link.email_key, merged_into__isnull=True)
+    context = {
+        "tickets": tickets.order_by("-last_activity_at", "-pk"),
+        "token": token,
+        "link_days": settings.TICKET_LINK_DAYS,
+    }
+    return TemplateResponse(request, "tickets/requests_list.html", context)
+
+
+@never_cache
+@require_POST
+@requests_link
+def requests_open(request, link, token, pk):
+    """Opens one of the listed tickets: a fresh private link to it (a POST, so a mail
+    scanner following links mints nothing)."""
+    ticket = get_object_or_404(Ticket, pk=pk, email_key=link.email_key)
+    return redirect(TicketLink.objects.mint(ticket))
