@@ -276,8 +276,10 @@ TASKS = {
 TICKET_LINK_DAYS = 30  # a private link expires after this many days without activity
 TICKET_MIN_FILL_SECONDS = int(os.environ.get("TICKET_MIN_FILL_SECONDS", "3"))
 TICKET_RATE_LIMITS = {
-    "ip": os.environ.get("TICKET_RATE_IP", "10/h"),
-    "email": os.environ.get("TICKET_RATE_EMAIL", "5/h"),
+    # Tickets stored, per network and per address; and sends of the form, stored or not.
+    "created_ip": os.environ.get("TICKET_RATE_IP", "10/h"),
+    "created_email": os.environ.get("TICKET_RATE_EMAIL", "5/h"),
+    "attempts_ip": os.environ.get("TICKET_RATE_ATTEMPTS_IP", "60/h"),
     "reply_ip": "30/h",
     "links_ip": "10/h",
     "links_email": "3/h",

@@ -1,4 +1,5 @@
 import functools
+import re
 import time
 import zoneinfo
 from datetime import UTC, datetime, timedelta
@@ -108,7 +109,40 @@ class FocusFirstError:
             break
 
 
-class TicketForm(FocusFirstError, forms.ModelForm):
+class CountedText:
+    """Long text fields keep everything pasted into them: no `maxlength` for the browser to
+    cut at silently. A counter says how much fits (static/js/counter.js keeps it live), and
+    a text over the limit comes back with an error saying by how much, its text kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea) and field.max_length:
+                auto_id = self.auto_id % self.add_prefix(name)
+                described = [f"{auto_id}_helptext"] if field.help_text else []
+                field.widget.attrs["aria-describedby"] = " ".join(
+                    [*described, f"{auto_id}_counter"]
+                )
+                field.widget.attrs.pop("maxlength", None)
+                field.widget.attrs["data-limit"] = field.max_length
+                field.counted_limit = f"{field.max_length:,}"
+                field.error_messages["max_length"] = (
+                    "This is %(show_value)s characters long; the limit is %(limit_value)s. "
+                    "Shorten it, or attach the rest as a file."
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, errors in self.errors.items():  # thousands separators in the message
+            field = self.fields.get(name)
+            if field is not None and getattr(field, "counted_limit", None):
+                errors[:] = [
+                    re.sub(r"\b\d{4,}\b", lambda m: f"{int(m.group()):,}", e) for e in errors
+                ]
+        return cleaned
+
+
+class TicketForm(CountedText, FocusFirstError, forms.ModelForm):
     """The contact form. Fields follow the seed's escalation checklist."""
 
     occurred_at = forms.DateTimeField(
@@ -248,12 +282,12 @@ class TicketForm(FocusFirstError, forms.ModelForm):
         return elapsed is None or elapsed < settings.TICKET_MIN_FILL_SECONDS
 
 
-class ReplyForm(FocusFirstError, forms.Form):
+class ReplyForm(CountedText, FocusFirstError, forms.Form):
     body = forms.CharField(
         label="Your reply",
         max_length=10000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 10000}),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     files = files_field()
 

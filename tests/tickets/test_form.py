@@ -250,7 +250,11 @@ def test_a_reply_with_an_error_puts_the_cursor_in_the_box(client, content, make_
 def test_rate_limit_per_email_says_when_to_retry_and_keeps_the_text(
     client, content, ticket_data, settings
 ):
-    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "email": "2/h", "ip": "100/h"}
+    settings.TICKET_RATE_LIMITS = {
+        **settings.TICKET_RATE_LIMITS,
+        "created_email": "2/h",
+        "created_ip": "100/h",
+    }
     for n in range(2):
         assert client.post("/support/", ticket_data(intake=f"form-{n}")).status_code == 302
     response = client.post(
@@ -271,7 +275,11 @@ def test_rate_limit_per_email_says_when_to_retry_and_keeps_the_text(
 
 
 def test_typing_mistakes_never_use_up_the_per_email_limit(client, content, ticket_data, settings):
-    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "email": "2/h", "ip": "100/h"}
+    settings.TICKET_RATE_LIMITS = {
+        **settings.TICKET_RATE_LIMITS,
+        "created_email": "2/h",
+        "created_ip": "100/h",
+    }
     for _ in range(5):
         assert client.post("/support/", ticket_data(description="")).status_code == 200
     assert client.post("/support/", ticket_data()).status_code == 302
@@ -281,7 +289,11 @@ def test_the_per_ip_limit_uses_the_proxy_given_address_behind_a_proxy(
     client, content, ticket_data, settings
 ):
     settings.RATELIMIT_IP_META_KEY = "helpcenter.ip.client_ip"
-    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "ip": "2/h", "email": "100/h"}
+    settings.TICKET_RATE_LIMITS = {
+        **settings.TICKET_RATE_LIMITS,
+        "created_ip": "2/h",
+        "created_email": "100/h",
+    }
     for n in range(2):
         client.post(
             "/support/", ticket_data(email=f"a{n}@example.com"),
@@ -299,7 +311,11 @@ def test_the_per_ip_limit_uses_the_proxy_given_address_behind_a_proxy(
 
 
 def test_rate_limit_per_ip(client, content, ticket_data, settings):
-    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "ip": "2/h", "email": "100/h"}
+    settings.TICKET_RATE_LIMITS = {
+        **settings.TICKET_RATE_LIMITS,
+        "created_ip": "2/h",
+        "created_email": "100/h",
+    }
     for n in range(2):
         client.post("/support/", ticket_data(email=f"user{n}@example.com"))
     response = client.post("/support/", ticket_data(email="user9@example.com"))
@@ -334,3 +350,50 @@ def test_an_open_incident_is_shown_on_the_form_and_kept_with_the_ticket(
     assert "Known issue right now" in html and "Elevated streaming errors" in html
     client.post("/support/", ticket_data())
     assert Ticket.objects.get().open_incidents == ["Elevated streaming errors"]
+
+
+def test_fixing_mistakes_never_counts_as_sending_tickets(client, content, ticket_data, settings):
+    """Before: the per-network limit counted every send, so a customer who fixed errors
+    nine times was told they had sent several tickets, having sent none."""
+    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "created_ip": "2/h"}
+    for _ in range(9):
+        response = client.post("/support/", ticket_data(email="not an address"))
+        assert response.status_code == 200
+        assert "several tickets" not in response.content.decode()
+    assert client.post("/support/", ticket_data()).status_code == 302
+
+
+def test_the_limits_say_what_happened_and_another_way_to_reach_support(
+    client, content, ticket_data, settings
+):
+    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "created_ip": "1/h"}
+    client.post("/support/", ticket_data(intake="one"))
+    html = client.post("/support/", ticket_data(intake="two", email="b@example.com")).content
+    assert "You have already sent several tickets in the last hour" in html.decode()
+    assert "Email support@example.com" in html.decode()
+    settings.TICKET_RATE_LIMITS = {**settings.TICKET_RATE_LIMITS, "attempts_ip": "3/h"}
+    for _ in range(3):
+        client.post("/support/", ticket_data(email="not an address"))
+    response = client.post("/support/", ticket_data(email="not an address"))
+    assert response.status_code == 429
+    assert "sent very many times from your network" in response.content.decode()
+
+
+def test_a_pasted_text_over_the_limit_is_refused_not_cut(client, content, ticket_data):
+    """Before: the browser cut a 20,000-character paste at 5,000 (maxlength) silently."""
+    page = client.get("/support/").content.decode()
+    description = re.search(r"<textarea[^>]*name=\"description\"[^>]*>", page).group(0)
+    assert "maxlength" not in description and 'data-limit="5000"' in description
+    assert "Up to 5,000 characters." in page
+    long_text = "log line " * 2500  # 22,499 characters once trimmed
+    html = client.post("/support/", ticket_data(description=long_text)).content.decode()
+    assert "This is 22,499 characters long; the limit is 5,000." in html
+    assert long_text.strip() in html  # all of it, to shorten
+    assert not Ticket.objects.exists()
+
+
+def test_the_fill_time_does_not_restart_when_the_form_comes_back(client, content, ticket_data):
+    data = ticket_data(email="")
+    html = client.post("/support/", data).content.decode()
+    started = data["started"]
+    assert f'value="{started}"' in html  # the same start: the time spent still counts

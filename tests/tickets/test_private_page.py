@@ -228,3 +228,12 @@ def test_tickets_of_different_requesters_never_merge(content, make_ticket, agent
     assert not TicketMessage.objects.filter(ticket=ada, body="Eve's secret words.").exists()
     eve.refresh_from_db()
     assert eve.merged_into is None and eve.status == "new"
+
+
+def test_times_show_in_the_customers_time_zone_when_known(client, content, make_ticket):
+    from datetime import UTC, datetime
+
+    ticket = make_ticket(occurred_tz="Asia/Tokyo")
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=datetime(2026, 11, 29, 1, 0, tzinfo=UTC))
+    html = client.get(emailed_link(ticket)).content.decode()
+    assert "29 Nov 2026, 10:00 JST" in html

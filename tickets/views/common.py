@@ -19,12 +19,18 @@ def email_key(group, request):
     return address_key_or_raw(request.POST.get("email", ""))
 
 
-def rate_limited(request, *limits):
-    """Count this POST against each (group, key, rate) limit; return seconds to wait or 0."""
+def rate_limited(request, *limits, increment=True):
+    """Count this POST against each (group, key, rate) limit; return seconds to wait or 0.
+    With increment=False, only look: would one more go over a limit?"""
     wait = 0
     for group, key, rate in limits:
-        usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
-        if usage and usage["should_limit"]:
+        usage = get_usage(
+            request, group=group, key=key, rate=rate, method="POST", increment=increment
+        )
+        if usage is None:
+            continue
+        over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
+        if over:
             wait = max(wait, usage["time_left"], 1)
     return wait
 

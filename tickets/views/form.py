@@ -64,43 +64,17 @@ def ticket_create(request):
     pending = []
     if request.method == "POST":
         form = TicketForm(request.POST, request.FILES)
-        # Every POST counts per address of origin; per email only tickets that would be
-        # stored, so typing mistakes never lock a customer out (or someone else's address).
-        wait = rate_limited(request, ("tickets:create:ip", "ip", settings.TICKET_RATE_LIMITS["ip"]))
-        if not wait and form.is_honeypot_filled():
-            # A bot: answer like a success, store nothing.
-            return redirect("tickets:ticket-sent", receipt=_receipt(None))
-        if not wait and not form.too_fast() and form.is_valid():
-            duplicate = _same_form_ticket(form)
-            if duplicate:  # the same form sent twice (double click, reload): one ticket
-                return redirect("tickets:ticket-sent", receipt=_receipt(duplicate))
-            wait = rate_limited(
-                request,
-                ("tickets:create:email", email_key, settings.TICKET_RATE_LIMITS["email"]),
-            )
-            if not wait:
-                ticket = form.save(commit=False)
-                ticket.runbook, ticket.checks_done = runbook, checks_done
-                ticket.search_query = search_query
-                with transaction.atomic():
-                    files = _form_files(request, form)
-                    services.create_ticket(ticket, intake=form.cleaned_data["intake"], files=files)
-                return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
-        if wait:
-            status = 429
-            notice = (
-                f"You have sent several tickets in a short time. Please wait {minutes(wait)} "
-                "and send again: everything you typed is still here."
-            )
-        elif form.too_fast():
-            notice = "That was very quick. Please check your ticket, then send it again."
-        # Shown again with everything typed and the same field errors. The start time stays
-        # (the customer has spent it), unless it was missing or too recent.
-        if not wait:  # the files sent so far stay with the form
+        sent = _send(request, form, runbook=runbook, checks_done=checks_done, q=search_query)
+        if not isinstance(sent, tuple):
+            return sent  # stored (or a bot's, answered alike): on to the confirmation
+        status, notice, wait = sent
+        # Shown again with everything typed, the same field errors, and the files sent so
+        # far. The start time stays: the customer has spent it (a new one only if missing).
+        if status != 429:
             pending = _form_files(request, form)
         file_errors = form.errors.get("files")
         data = request.POST.copy()
-        if form.too_fast():
+        if form.seconds_since_start() is None:
             data["started"] = signed_start()
         form = TicketForm(data)
         form.is_valid()
@@ -135,6 +109,63 @@ def ticket_create(request):
     if status == 429:
         response["Retry-After"] = str(wait)
     return response
+
+
+def _limits(*names):
+    keys = {"ip": "ip", "email": email_key}
+    return [
+        (f"tickets:{name}", keys[name.rsplit("_", 1)[-1]], settings.TICKET_RATE_LIMITS[name])
+        for name in names
+    ]
+
+
+def _send(request, form, *, runbook, checks_done, q):
+    """Store the ticket if all is well: the redirect to the confirmation; else (status,
+    notice, seconds to wait). Every send counts towards a generous cap per network; only
+    tickets actually stored count towards the tickets-per-hour limits, so a customer fixing
+    a mistake never hears that they sent tickets they did not."""
+    wait = rate_limited(request, *_limits("attempts_ip"))
+    if wait:
+        return (
+            429,
+            _notice("This form was sent very many times from your network in the last hour", wait),
+            wait,
+        )
+    if form.is_honeypot_filled():  # a bot: answered like a success, nothing stored
+        return redirect("tickets:ticket-sent", receipt=_receipt(None))
+    if form.too_fast():
+        return 200, "That was very quick. Please check your ticket, then send it again.", 0
+    if not form.is_valid():
+        return 200, "", 0
+    duplicate = _same_form_ticket(form)
+    if duplicate:  # the same form sent twice (double click, reload): one ticket
+        return redirect("tickets:ticket-sent", receipt=_receipt(duplicate))
+    limits = _limits("created_ip", "created_email")
+    wait = rate_limited(request, *limits, increment=False)
+    if wait:
+        return (
+            429,
+            _notice(
+                "You have already sent several tickets in the last hour, so this one was not "
+                "sent yet",
+                wait,
+            ),
+            wait,
+        )
+    ticket = form.save(commit=False)
+    ticket.runbook, ticket.checks_done, ticket.search_query = runbook, checks_done, q
+    with transaction.atomic():
+        files = _form_files(request, form)
+        services.create_ticket(ticket, intake=form.cleaned_data["intake"], files=files)
+    rate_limited(request, *limits)
+    return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
+
+
+def _notice(what, wait):
+    return (
+        f"{what}. Please wait {minutes(wait)} and send it again: everything you typed is "
+        f"still here. In a hurry? Email {settings.SUPPORT_EMAIL}."
+    )
 
 
 def _form_files(request, form):
