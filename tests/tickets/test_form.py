@@ -106,7 +106,7 @@ def test_the_private_page_shows_the_details_sent(client, content, ticket_data):
     html = client.get(emailed_link(Ticket.objects.get())).content.decode()
     details = texts(html, "sent-details")[0]
     for text in ["Details you sent", "billing_required", "/v1/chat/completions", "req_8f2a91",
-                 "Always", "Team", "gpt-large", "25 Nov 2026, 08:30"]:  # fmt: skip
+                 "Always", "Team", "gpt-large", "25 Nov 2026, 09:30 CET"]:  # fmt: skip
         assert text in details, text
 
 

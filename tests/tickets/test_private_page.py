@@ -102,7 +102,7 @@ def test_empty_or_huge_reply_is_refused_and_kept(client, content, make_ticket):
     assert texts(html, "field-error") == ["Write your reply, or attach a file."]
     huge = "word " * 2001
     html = client.post(emailed_link(ticket), {"body": huge}).content.decode()
-    assert "at most 10000 characters" in texts(html, "field-error")[0]
+    assert "This is 10,004 characters long; the limit is 10,000." in texts(html, "field-error")[0]
     assert huge.strip() in html
     assert ticket.messages.count() == 1
 
