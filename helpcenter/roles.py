@@ -16,6 +16,7 @@ ROLES = {
         "tickets.inboundemail": ("view",),
         "tickets.attachment": ("view", "add"),
         "tickets.suggestionopen": ("view",),
+        "tickets.satisfactionrating": ("view",),
     },
     # Guides, runbooks, FAQ, page text, platform status; the search content-gaps report.
     "Content editors": {

@@ -325,6 +325,14 @@ TICKET_BUSINESS_HOURS = (
     }
 )
 TICKET_HOLIDAYS = env_list("TICKET_HOLIDAYS")
+# tickets/automations.py (manage.py ticket_automations, from cron): days waiting on the
+# customer before a reminder, days after the reminder before resolving, days resolved
+# before closing.
+TICKET_AUTOMATIONS = {
+    "remind_after_days": int(os.environ.get("TICKET_REMIND_AFTER_DAYS", "3")),
+    "resolve_after_days": int(os.environ.get("TICKET_RESOLVE_AFTER_DAYS", "4")),
+    "close_after_days": int(os.environ.get("TICKET_CLOSE_AFTER_DAYS", "7")),
+}
 
 # Platform status (status/): the public page's identity in the Statuspage v2 API, and the
 # sites allowed to put /embed/frame in an iframe (CSP frame-ancestors; 'self' by default).

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpcenter.addresses import address_key_or_raw
-from tickets import mailthread
+from tickets import mailthread, satisfaction
 from tickets.models import (
     TO_CUSTOMER,
     EmailKind,
@@ -64,6 +64,7 @@ def _context(ticket, kind):
         "admin_url": absolute(reverse("admin:tickets_ticket_change", args=[ticket.pk])),
         "link_days": settings.TICKET_LINK_DAYS,
         "support_email": settings.SUPPORT_EMAIL,
+        "survey": dict(zip(("good", "bad"), satisfaction.PLACEHOLDERS, strict=True)),
     }
 
 
@@ -85,10 +86,10 @@ def _store(ticket, kind, to, context, link_tickets=()):
     return email
 
 
-def queue(ticket, kind, to, *, message=None):
+def queue(ticket, kind, to, *, message=None, extra=None):
     """Store one email about `ticket`; `message` is the reply or note it carries (by default
     the latest of its kind)."""
-    context = _context(ticket, kind)
+    context = {**_context(ticket, kind), **(extra or {})}
     if kind == EmailKind.STAFF_REPLY:
         message = message or ticket.messages.filter(is_internal=False).last()
     elif kind == EmailKind.STAFF_CUSTOMER_REPLY:
@@ -125,6 +126,11 @@ def with_links(email):
             absolute(TicketLink.objects.mint(ticket)) if ticket else "(this ticket was deleted)"
         )
     body = LINK_PLACEHOLDER_RE.sub(lambda m: urls.get(m.group(1), m.group(0)), email.body)
+    if email.ticket_id and email.kind in TO_CUSTOMER:
+        for placeholder, rating in satisfaction.PLACEHOLDERS.items():
+            if placeholder in body:
+                url = absolute(satisfaction.survey_path(email.ticket, rating))
+                body = body.replace(placeholder, url)
     if email.kind == EmailKind.TICKET_LINKS and REQUESTS_PLACEHOLDER in body:
         link = absolute(RequestsLink.objects.mint(address_key_or_raw(email.to)))
         body = body.replace(REQUESTS_PLACEHOLDER, link)

@@ -16,6 +16,8 @@ REFERENCE = re.compile(r"\b(HC-\d{6,})\b")
 # Emails nobody wrote by hand: they must not draw automatic answers (RFC 3834).
 AUTOMATIC = {
     EmailKind.TICKET_RECEIVED,
+    EmailKind.PENDING_REMINDER,
+    EmailKind.TICKET_AUTO_RESOLVED,
     EmailKind.TICKET_LINKS,
     EmailKind.STAFF_NEW_TICKET,
     EmailKind.STAFF_CUSTOMER_REPLY,

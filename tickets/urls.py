@@ -9,6 +9,7 @@ urlpatterns = [
     path("suggestions/", views.ticket_suggestions, name="ticket-suggestions"),
     path("suggestions/<int:pk>/", views.suggestion_open, name="suggestion-open"),
     path("tickets/", views.lost_link, name="lost-link"),
+    path("rate/<str:token>/", views.rate, name="rate"),
     path("requests/<str:token>/", views.requests_list, name="requests"),
     path("requests/<str:token>/open/<int:pk>/", views.requests_open, name="requests-open"),
     path("tickets/<str:token>/", views.ticket_detail, name="ticket-detail"),

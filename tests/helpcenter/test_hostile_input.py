@@ -22,7 +22,7 @@ from status.importer import import_status
 from status.models import Incident
 from tests.status.conftest import STATUS_CONTENT
 from tests.tickets.links import emailed_link
-from tickets import attachments, services
+from tickets import attachments, satisfaction, services
 from tickets.models import RequestsLink, Ticket, TicketLink, TicketMessage
 
 LONG = "x" * 10_000
@@ -119,6 +119,7 @@ def _paths(world):
         ],
         "tickets:lost-link": ["/support/tickets/"],
         "tickets:requests": [world["requests"], "/support/requests/{hostile}/"],
+        "tickets:rate": [world["survey"], "/support/rate/{hostile}/"],
         "tickets:requests-open": [world["requests"] + "open/{hostile}/"],
         "tickets:ticket-detail": [world["own_link"], "/support/tickets/{hostile}/"],
         "tickets:ticket-solved": [world["own_link"] + "solved/"],
@@ -171,6 +172,7 @@ def world(client, content, settings):
         "receipt": signing.dumps(own.pk, salt="tickets.receipt", compress=True),
         "own_link": emailed_link(own),
         "requests": RequestsLink.objects.mint(own.email_key),
+        "survey": satisfaction.survey_path(own, "good"),
         "file": own.files.get().pk,
         "victim": victim,
     }
@@ -288,6 +290,7 @@ def _form_pages(world):
         "/support/tickets/",
         world["own_link"],
         world["requests"],
+        world["survey"],
         f"/kb/{world['guide']}/",
         f"/runbooks/{world['runbook']}/",
         "/support/tickets/no-such-token/",

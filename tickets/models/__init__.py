@@ -6,6 +6,7 @@ from tickets.models.deflection import SuggestionOpen
 from tickets.models.inbound import InboundEmail
 from tickets.models.links import RequestsLink, TicketLink, hash_token, new_access_token
 from tickets.models.outbox import TO_CUSTOMER, EmailKind, OutboundEmail
+from tickets.models.satisfaction import Rating, SatisfactionRating
 from tickets.models.ticket import (
     Reproducibility,
     Ticket,
@@ -37,7 +38,9 @@ __all__ = [
     "EmailKind",
     "OutboundEmail",
     "Priority",
+    "Rating",
     "Reproducibility",
+    "SatisfactionRating",
     "RequestsLink",
     "SLAState",
     "SuggestionOpen",

@@ -9,6 +9,8 @@ class EmailKind(models.TextChoices):
     STAFF_REPLY = "staff_reply", "Reply from support (to the customer)"
     TICKET_RESOLVED = "ticket_resolved", "Ticket resolved (to the customer)"
     TICKET_LINKS = "ticket_links", "My requests link (to the customer)"
+    PENDING_REMINDER = "pending_reminder", "Waiting for your reply (to the customer)"
+    TICKET_AUTO_RESOLVED = "ticket_auto_resolved", "Resolved after no reply (to the customer)"
     STAFF_NEW_TICKET = "staff_new_ticket", "New ticket (to support)"
     STAFF_CUSTOMER_REPLY = "staff_customer_reply", "Customer replied (to support)"
     STAFF_SOLVED = "staff_solved", "Customer marked solved (to support)"
@@ -19,6 +21,8 @@ TO_CUSTOMER = {
     EmailKind.STAFF_REPLY,
     EmailKind.TICKET_RESOLVED,
     EmailKind.TICKET_LINKS,
+    EmailKind.PENDING_REMINDER,
+    EmailKind.TICKET_AUTO_RESOLVED,
 }
 
 

@@ -127,6 +127,8 @@ class Ticket(TicketWorkflow, models.Model):
     # SLA (tickets.sla, in business hours): the resolution clock pauses while the ticket
     # waits on the customer; due times are stored so the queue sorts by them; breaches stick.
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Automations: when the customer was reminded of a question waiting on them.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     paused_seconds = models.PositiveIntegerField(default=0, editable=False)
     response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -67,6 +67,7 @@ CLOCK_FIELDS = [
     "last_activity_at",
     "paused_since",
     "paused_seconds",
+    "reminded_at",
     "response_due_at",
     "resolution_due_at",
     "sla_due_at",
@@ -109,7 +110,7 @@ class TicketWorkflow:
             self.resolved_at = None
         self.status = to
         if to == S.PENDING:
-            self.paused_since, self.waiting_since = now, None
+            self.paused_since, self.waiting_since, self.reminded_at = now, None, None
         elif to in WAITING_ON_SUPPORT and old not in WAITING_ON_SUPPORT:
             self.waiting_since = self.waiting_since or now
         elif to in FINISHED:

@@ -10,9 +10,11 @@ from tickets.views.form import (
 )
 from tickets.views.private import ticket_detail, ticket_file, ticket_solved
 from tickets.views.requests import lost_link, requests_list, requests_open
+from tickets.views.survey import rate
 
 __all__ = [
     "lost_link",
+    "rate",
     "requests_list",
     "requests_open",
     "suggestion_open",

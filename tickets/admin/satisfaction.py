@@ -1,0 +1,47 @@
+"""Satisfaction ratings: each customer's answer, and the report by agent and category."""
+
+from django.contrib import admin
+
+from tickets.models import SatisfactionRating
+
+PERIODS = (30, 90)
+
+
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(admin.ModelAdmin):
+    list_display = ["updated_at", "ticket", "rating", "agent", "category", "comment"]
+    list_filter = ["rating", "category", "agent"]
+    list_select_related = ["ticket", "agent"]
+    search_fields = ["ticket__reference", "comment"]
+    readonly_fields = [
+        "ticket",
+        "rating",
+        "comment",
+        "agent",
+        "category",
+        "created_at",
+        "updated_at",
+    ]
+    fields = readonly_fields
+    date_hierarchy = "updated_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the customer's words, as they wrote them
+
+    def changelist_view(self, request, extra_context=None):
+        days = int(request.GET["days"]) if request.GET.get("days") in {"30", "90"} else 30
+        report = {
+            "days": days,
+            "periods": PERIODS,
+            **SatisfactionRating.objects.within(days).report(),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), "report": report})
+
+    def get_changelist(self, request, **kwargs):
+        # `days` chooses the report's period; it is no filter on the list.
+        request.GET = request.GET.copy()
+        request.GET.pop("days", None)
+        return super().get_changelist(request, **kwargs)
