@@ -215,7 +215,8 @@ class TicketForm(CountedText, FocusFirstError, forms.ModelForm):
                     "data-hx-trigger": "input changed delay:400ms",
                     "data-hx-target": "#suggestions",
                     "data-hx-swap": "innerHTML",
-                    "data-hx-include": "#id_subject, #id_error_message, #id_intake",
+                    "data-hx-include": "#id_subject, #id_error_message, #id_intake, "
+                    "#from-runbook-slug",
                     "data-hx-sync": "closest form:replace",
                 }
             )

@@ -84,3 +84,18 @@ def test_opens_are_counted_at_most_120_an_hour_per_address(client, content):
         response = client.get(f"/support/suggestions/{document.pk}/", {"intake": f"f{n}"})
         assert response.status_code == 302  # the customer still gets there
     assert SuggestionOpen.objects.count() == 120
+
+
+def test_the_runbook_the_customer_came_from_is_not_suggested_again(client, content):
+    """Before: coming from "Streaming response fails", typing the symptom suggested it first."""
+    typed = {"subject": "SSE stream stops early", "error_message": "", "intake": "i1"}
+    plain = texts(client.get("/support/suggestions/", typed).content.decode(), "suggestion")
+    assert "Streaming response fails" in plain[0]
+    came_from = {**typed, "runbook": "streaming-response-fails"}
+    html = client.get("/support/suggestions/", came_from).content.decode()
+    titles = texts(html, "suggestion")
+    assert titles and not any("Streaming response fails" in t for t in titles)
+    page = client.get("/support/", {"runbook": "streaming-response-fails", "q": "SSE stream"})
+    assert not any(
+        "Streaming response fails" in t for t in texts(page.content.decode(), "suggestion")
+    )

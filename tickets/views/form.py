@@ -45,12 +45,20 @@ def _from_runbook(request):
     return runbook, done
 
 
-def suggestions_for(*texts):
+def suggestions_for(*texts, besides=None):
+    """What may solve it, from the subject and error typed; never the runbook the customer
+    just came from (`besides`), which they have read."""
     text = " ".join(t.strip() for t in texts if t and t.strip())[:200]
     if not text:
         return None
-    results = search(text, per_page=SUGGESTIONS)
-    return None if results.is_browse else results
+    results = search(text, per_page=SUGGESTIONS + 1)
+    if results.is_browse:
+        return None
+    if besides is not None:
+        url = besides.get_absolute_url()
+        results.hits = [hit for hit in results.hits if hit.url != url]
+    results.hits = results.hits[:SUGGESTIONS]
+    return results
 
 
 @never_cache
@@ -99,7 +107,7 @@ def ticket_create(request):
         "checks_done": checks_done,
         "checked": source.get("checked", "")[:500],
         "search_query": search_query,
-        "suggestions": suggestions_for(subject or "", error),
+        "suggestions": suggestions_for(subject or "", error, besides=runbook),
         "intake": form["intake"].value() or "",
         "blocks": PageBlock.as_dict(),
         "support_email": settings.SUPPORT_EMAIL,
@@ -179,8 +187,11 @@ def _form_files(request, form):
 @require_GET
 def ticket_suggestions(request):
     """The "These may solve it" list, refreshed while the subject or error is typed."""
+    runbook, _ = _from_runbook(request)
     results = suggestions_for(
-        request.GET.get("subject", "")[:200], request.GET.get("error_message", "")[:500]
+        request.GET.get("subject", "")[:200],
+        request.GET.get("error_message", "")[:500],
+        besides=runbook,
     )
     context = {"suggestions": results, "intake": request.GET.get("intake", "")[:40]}
     return TemplateResponse(request, "tickets/ticket_create.html#suggestions", context)
