@@ -21,8 +21,8 @@ from kb.models import Guide
 from runbooks.models import Runbook
 from status.importer import import_status
 from status.models import Incident
-from tickets import services
-from tickets.models import Ticket, TicketLink
+from tickets import satisfaction, services
+from tickets.models import RequestsLink, Ticket, TicketLink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,8 +63,11 @@ def test_pages_have_no_html_errors(site, tmp_path):
         )  # fmt: skip
     )
     link = TicketLink.objects.mint(ticket)
+    survey = satisfaction.survey_path(ticket, "good")
     paths += [link, link + "sent/", "/support/tickets/", "/support/?q=stream+stops",
-              "/support/tickets/no-such-link-0123456789/"]  # fmt: skip
+              "/support/tickets/no-such-link-0123456789/", link + "?solved=1",
+              RequestsLink.objects.mint(ticket.email_key), survey,
+              survey.split("?")[0] + "?rated=1"]  # fmt: skip
     for i, path in enumerate(paths):
         (tmp_path / f"page-{i:02d}.html").write_text(fetch(site + path))
     (tmp_path / "error-500.html").write_text(render_to_string("500.html"))
