@@ -35,7 +35,10 @@ run: install
 	$(PY) manage.py status import content/status/
 	$(PY) manage.py rebuild_search_index
 	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: DEBUG=1 $(PY) manage.py createsuperuser, then /admin/)"
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The status clock (maintenances start and end, reminders, retries) ticks beside the server.
+	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+		$(PY) manage.py status tick --every 30 & ticker=$$!; trap "kill $$ticker 2>/dev/null" EXIT; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The HTML checker used by the browser tests (needs npm and Java; skipped without them).
 vnu:

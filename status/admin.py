@@ -137,17 +137,18 @@ class IncidentAdminBase(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         incident, data = form.instance, form.cleaned_data
-        if not data.get("update_body"):
-            return
-        components = None
-        if data.get("update_components"):
-            components = dict.fromkeys(incident.components.all(), data["update_components"])
-        services.post_update(
-            incident=incident,
-            status=data["update_status"],
-            body=data["update_body"],
-            components=components,
-        )
+        if data.get("update_body"):
+            components = None
+            if data.get("update_components"):
+                components = dict.fromkeys(incident.components.all(), data["update_components"])
+            services.post_update(
+                incident=incident,
+                status=data["update_status"],
+                body=data["update_body"],
+                components=components,
+            )
+        if incident.is_maintenance:  # saved with a start or end already past
+            services.advance_maintenances(pks=[incident.pk])
 
 
 @admin.register(Incident)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from status.formatting import site_url
 from status.models import Incident
-from status.services import site_url
 
 FEED_ITEMS = 50
 

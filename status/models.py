@@ -86,6 +86,29 @@ class ComponentGroup(models.Model):
         return self.name
 
 
+class ComponentQuerySet(models.QuerySet):
+    def tree(self):
+        """[(group or None, [components])] in page order: 2 queries. A group carries its
+        worst component's status; groups without components are left out."""
+        components = list(self)
+        groups = {g.pk: (g, []) for g in ComponentGroup.objects.all()}
+        top = [(g.position, g.name, g.pk, g) for g, _ in groups.values()]
+        for component in components:
+            if component.group_id in groups:
+                groups[component.group_id][1].append(component)
+            else:
+                top.append((component.position, component.name, 0, component))
+        tree = []
+        for *_, item in sorted(top, key=lambda t: t[:3]):
+            if isinstance(item, ComponentGroup):
+                item.status = worst_component_status(c.status for c in groups[item.pk][1])
+                if groups[item.pk][1]:
+                    tree.append((item, groups[item.pk][1]))
+            else:
+                tree.append((None, [item]))
+        return tree
+
+
 class Component(models.Model):
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     name = models.CharField(max_length=100)
@@ -103,6 +126,8 @@ class Component(models.Model):
     start_date = models.DateField(null=True, blank=True, help_text="Uptime is counted from here.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComponentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -164,6 +189,31 @@ class IncidentQuerySet(models.QuerySet):
 
     def resolved(self):
         return self.filter(status__in=CLOSED_STATUSES)
+
+    def by_schedule(self):
+        return self.order_by("scheduled_for", "pk")
+
+    def upcoming(self):
+        """Maintenances announced and not started yet, soonest first."""
+        return self.maintenances().filter(status=MaintenanceStatus.SCHEDULED).by_schedule()
+
+    def in_progress(self):
+        return (
+            self.maintenances()
+            .filter(status__in=[MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING])
+            .by_schedule()
+        )
+
+    def due_to_move(self, now):
+        """Open maintenances whose start or end time has passed (see Incident.due_status)."""
+        return (
+            self.maintenances()
+            .unresolved()
+            .filter(
+                models.Q(status=MaintenanceStatus.SCHEDULED, scheduled_for__lte=now)
+                | models.Q(scheduled_until__lte=now)
+            )
+        )
 
     def with_details(self):
         return self.prefetch_related(

@@ -142,7 +142,7 @@ def status_unchanged(db):
 
     Pages' pinned query counts use it; tests/status/test_banner.py measures the cold cost.
     """
-    from status.services import status_state
+    from status.state import status_state
 
     status_state()
 

@@ -85,3 +85,21 @@ def test_component_list_editable_status_records_history(client, editor, status_d
     api.save()
     assert api.history.count() == before + 1
     assert api.history.last().status == "major_outage"
+
+
+def test_a_maintenance_saved_with_a_past_start_is_in_progress_at_once(client, editor, status_demo):
+    dashboard = Component.objects.get(slug="dashboard")
+    response = client.post(
+        "/admin/status/maintenance/add/",
+        {
+            "name": "Database upgrade", "components": [dashboard.pk],
+            "scheduled_for_0": "2020-01-01", "scheduled_for_1": "02:00:00",
+            "scheduled_until_0": "2099-01-01", "scheduled_until_1": "03:00:00",
+            "update_status": "scheduled", "update_body": "Read-only dashboard.",
+            "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    maintenance = Incident.objects.get(name="Database upgrade")
+    dashboard.refresh_from_db()
+    assert (maintenance.status, dashboard.status) == ("in_progress", "under_maintenance")

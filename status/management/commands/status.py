@@ -11,12 +11,13 @@
     status maintenance schedule NAME --start ISO --end ISO --body TEXT [--component api ...]
     status maintenance list
     status import PATH
-    status tick
+    status tick [--every SECONDS]
 
 Exit codes: 0 done, 1 a value was wrong (unknown component, status, incident...), 2 usage.
 """
 
 import argparse
+import time
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from kb.models import Guide
 from runbooks.models import Runbook
-from status import services
+from status import api, services, state
 from status.importer import StatusContentError, import_status
 from status.models import (
     Component,
@@ -153,7 +154,13 @@ class Command(BaseCommand):
         importer = sub.add_parser("import", help="load status content (content/status/)")
         importer.add_argument("path")
 
-        sub.add_parser("tick", help="move maintenances on by the clock (reads do it too)")
+        tick = sub.add_parser("tick", help="what the clock does: run it every minute (cron)")
+        tick.add_argument(
+            "--every",
+            type=int,
+            metavar="SECONDS",
+            help="keep running, ticking every SECONDS (make run does this)",
+        )
 
     def handle(self, *args, area, **options):
         action = options.get("action")
@@ -167,18 +174,18 @@ class Command(BaseCommand):
 
     def do_summary(self, *, json=False, **options):
         if json:
-            body, _ = services.api_document("summary")  # links point at SITE_URL, as on the web
+            body, _ = api.api_document("summary")  # links point at SITE_URL, as on the web
             self.stdout.write(body.decode())
             return
-        state = services.status_state()
-        self.stdout.write(f"{state['indicator']}: {state['description']}")
-        for group, children in services.component_tree():
+        current = state.status_state()
+        self.stdout.write(f"{current['indicator']}: {current['description']}")
+        for group, children in Component.objects.tree():
             for component in children:
                 prefix = f"{group.name} / " if group else ""
                 self.stdout.write(
                     f"  {prefix}{component.name} [{component.slug}]: {component.status}"
                 )
-        for item in state["incidents"] + state["maintenances"]:
+        for item in current["incidents"] + current["maintenances"]:
             self.stdout.write(f"  open: {item['code']} {item['name']} ({item['status']})")
 
     # ------------------------------------------------------------------ components
@@ -284,6 +291,11 @@ class Command(BaseCommand):
         if report.errors:
             raise CommandError("some status content was not loaded")
 
-    def do_tick(self, **options):
-        moved = services.advance_maintenances()
-        self.stdout.write(f"{moved} maintenance(s) moved on")
+    def do_tick(self, *, every=None, **options):
+        while True:
+            done = services.tick()
+            if not every or any(done.values()):
+                self.stdout.write(f"{done['moved']} maintenance(s) moved on")
+            if not every:
+                return
+            time.sleep(max(1, every))
