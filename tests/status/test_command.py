@@ -98,7 +98,7 @@ def test_import_is_idempotent_and_keeps_live_statuses(status_demo):
     Component.objects.get(slug="api").set_status("partial_outage")
     history = ComponentStatusChange.objects.count()
     out = run("import", str(ROOT / "content" / "status"))
-    assert "0 created, 0 updated, 12 unchanged, 0 error(s)" in out
+    assert "0 created, 0 updated, 15 unchanged, 0 error(s)" in out
     assert Component.objects.get(slug="api").status == "partial_outage"
     assert ComponentStatusChange.objects.count() == history
     assert Incident.objects.count() == 1

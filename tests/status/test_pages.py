@@ -47,14 +47,14 @@ def test_status_page_query_count_does_not_grow(
 ):
     open_incident("One", components={Component.objects.get(slug="playground"): "partial_outage"})
     client.get("/status/")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get("/status/")
     for n in range(5):
         open_incident(
             f"More {n}", components={Component.objects.get(slug="api"): "degraded_performance"}
         )
     client.get("/status/")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get("/status/")
 
 

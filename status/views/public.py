@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -86,6 +87,34 @@ def status_page(request):
         "embed_script_url": site_url(reverse("status:embed-script")),
     }
     return TemplateResponse(request, "status/status_page.html", context)
+
+
+HISTORY_MONTHS = 12
+HISTORY_PAGES = 10
+
+
+@require_safe
+def uptime_history(request):
+    """Per-component uptime, month by month (12 a page), with the incidents of each month."""
+    try:
+        page = min(max(int(request.GET.get("page", "1")), 1), HISTORY_PAGES)
+    except ValueError:
+        page = 1
+    today = timezone.localdate()
+    first_record = uptime.first_record_date() or today
+    firsts = uptime.months_back(today, HISTORY_MONTHS, skip=(page - 1) * HISTORY_MONTHS)
+    firsts = [f for f in firsts if f >= first_record.replace(day=1)]
+    components = [c for _, children in Component.objects.tree() for c in children]
+    months = uptime.monthly_uptime(components, firsts)
+    older = bool(firsts) and page < HISTORY_PAGES and firsts[-1] > first_record.replace(day=1)
+    context = {
+        "months": months,
+        "page": page,
+        "newer_page": page - 1 if page > 1 else None,
+        "older_page": page + 1 if older else None,
+        "components": components,
+    }
+    return TemplateResponse(request, "status/uptime_history.html", context)
 
 
 @require_safe
