@@ -14,6 +14,7 @@ class ComponentChoiceField(forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             queryset=Component.objects.order_by("position", "name"),
+            to_field_name="code",  # the public id: what a form posts is never a raw pk
             required=False,
             label="Components",
             help_text="Tick none to hear about every component, including ones added later.",

@@ -124,3 +124,27 @@ def test_usage_errors_exit_2_from_the_shell():
     )  # fmt: skip
     assert result.returncode == 2
     assert "the following arguments are required: status" in result.stderr
+
+
+def test_open_an_incident_from_a_template(status_demo):
+    assert "api-errors\tmajor\tElevated error rates on the API" in run("template", "list")
+    code = run("incident", "open", "--template", "api-errors").split()[-1]
+    incident = Incident.objects.get(code=code)
+    assert (incident.name, incident.impact) == ("Elevated error rates on the API", "major")
+    assert incident.updates.get().body.startswith("Some API requests are failing")
+    assert Component.objects.get(slug="api").status == "partial_outage"
+    code = run(
+        "incident", "open", "API errors in the EU", "--template", "api-errors",
+        "--body", "EU only.", "--no-notify",
+    ).split()[-1]  # fmt: skip
+    incident = Incident.objects.get(code=code)
+    assert incident.name == "API errors in the EU" and incident.updates.get().body == "EU only."
+    assert not incident.updates.get().deliver_notifications
+    with pytest.raises(CommandError, match="unknown template 'nope'; known: api-errors"):
+        run("incident", "open", "--template", "nope")
+    with pytest.raises(CommandError, match="give a NAME and --body"):
+        run("incident", "open", "Name only")
+
+
+def test_tick_reports_what_the_clock_did(status_demo):
+    assert run("tick").startswith("0 reminder(s), 0 maintenance(s) moved on")
