@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test test-fast lint fmt bench bench-search bench-inbound install vnu clean check-deploy
+.PHONY: run test test-fast lint fmt bench bench-search bench-inbound bench-status install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -73,6 +73,9 @@ bench-search: install
 
 bench-inbound: install
 	$(PY) -m benchmarks.inbound
+
+bench-status: install
+	$(PY) -m benchmarks.status
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules db.sqlite3 .pytest_cache .ruff_cache

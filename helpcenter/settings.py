@@ -329,6 +329,7 @@ STATUS_SUBSCRIBE_RATE_LIMITS = {
 STATUS_DELIVERY_BATCH = int(os.environ.get("STATUS_DELIVERY_BATCH", "200"))  # per task
 # A delivery claimed for longer than this was lost with its worker: it is sent again.
 STATUS_DELIVERY_LEASE_MINUTES = 15
+STATUS_SMTP_CONNECTIONS = int(os.environ.get("STATUS_SMTP_CONNECTIONS", "4"))  # at once, a worker
 STATUS_WEBHOOK_TIMEOUT = float(os.environ.get("STATUS_WEBHOOK_TIMEOUT", "10"))
 STATUS_WEBHOOK_CONCURRENCY = int(os.environ.get("STATUS_WEBHOOK_CONCURRENCY", "8"))
 # Webhooks to loopback, private and link-local addresses are refused, at registration and at

@@ -19,13 +19,14 @@ import hmac
 import json
 import logging
 import smtplib
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
 from itertools import batched
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -96,7 +97,7 @@ def send(delivery_ids):
     at a time. Returns {"sent": n, "failed": n}."""
     deliveries = list(
         Delivery.objects.filter(pk__in=delivery_ids, state__in=SENDABLE)
-        .select_related("subscriber", "notification")
+        .select_related("subscriber", "notification__incident")
         .order_by("pk")
     )
     outcome = {"sent": 0, "failed": 0}
@@ -108,25 +109,21 @@ def send(delivery_ids):
 
 
 def _claim(delivery, now):
-    """Pending (or due) → sending, by one UPDATE: only one worker ever wins a delivery."""
-    rows = Delivery.objects.filter(
-        pk=delivery.pk, state__in=SENDABLE, next_attempt_at__lte=now, subscriber__isnull=False
-    )
-    if delivery.purpose == Delivery.Purpose.NOTIFICATION:
-        rows = rows.filter(
-            subscriber__confirmed_at__isnull=False, subscriber__disabled_at__isnull=True
-        )
-    claimed = rows.update(
+    """Pending (or due) → sending, by one UPDATE: only one worker ever wins a delivery. One
+    whose subscriber left (deleted: the row's subscriber is gone), was disabled or is not
+    confirmed is cancelled instead."""
+    sendable = Delivery.objects.filter(pk=delivery.pk, state__in=SENDABLE)
+    subscriber = delivery.subscriber
+    if delivery.purpose == Delivery.Purpose.NOTIFICATION and not (
+        subscriber and subscriber.is_active
+    ):
+        sendable.update(state=State.CANCELLED)
+        return False
+    claimed = sendable.filter(next_attempt_at__lte=now, subscriber__isnull=False).update(
         state=State.SENDING, claimed_at=now, last_attempt_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
-        # Unsubscribed, disabled or unconfirmed meanwhile: never sent.
-        notification = Q(purpose=Delivery.Purpose.NOTIFICATION)
-        Delivery.objects.filter(pk=delivery.pk, state__in=SENDABLE).filter(
-            Q(subscriber__isnull=True)
-            | notification & Q(subscriber__confirmed_at__isnull=True)
-            | notification & Q(subscriber__disabled_at__isnull=False)
-        ).update(state=State.CANCELLED)
+        sendable.filter(subscriber__isnull=True).update(state=State.CANCELLED)
         return False
     delivery.attempts += 1
     return True
@@ -159,7 +156,7 @@ def _failed(delivery, error, response_status=None):
 # --------------------------------------------------------------------------- email
 
 
-def _headers(delivery):
+def _headers(delivery, unsubscribe):
     subscriber, notification = delivery.subscriber, delivery.notification
     domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
     headers = {
@@ -168,7 +165,6 @@ def _headers(delivery):
         "Auto-Submitted": "auto-generated",
     }
     if notification is not None:
-        unsubscribe = subscriptions.link(subscriber, "unsubscribe")
         headers.update(
             {
                 "List-Id": f"{settings.STATUS_PAGE_NAME} status <status.{domain}>",
@@ -186,14 +182,16 @@ def _headers(delivery):
 
 def _message(delivery):
     subscriber = delivery.subscriber
+    unsubscribe = subscriptions.link(subscriber, "unsubscribe")
     context = {
         "subscriber": subscriber,
         "page_name": settings.STATUS_PAGE_NAME,
         "manage_url": subscriptions.link(subscriber, "manage"),
-        "unsubscribe_url": subscriptions.link(subscriber, "unsubscribe"),
-        "confirm_url": subscriptions.link(subscriber, "confirm"),
+        "unsubscribe_url": unsubscribe,
         "notification": delivery.notification,
     }
+    if delivery.purpose == Delivery.Purpose.CONFIRMATION:
+        context["confirm_url"] = subscriptions.link(subscriber, "confirm")
     if delivery.purpose == Delivery.Purpose.NOTIFICATION:
         subject = delivery.notification.subject
     else:
@@ -206,7 +204,7 @@ def _message(delivery):
         body=body.strip() + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
-        headers=_headers(delivery),
+        headers=_headers(delivery, unsubscribe),
     )
 
 
@@ -215,39 +213,61 @@ MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, 
 
 
 def _send_emails(deliveries, outcome):
+    """Over STATUS_SMTP_CONNECTIONS connections at once, each kept open for the batch. Rows
+    are claimed, rendered and marked here; only the SMTP conversations run in threads."""
     if not deliveries:
         return
-    mailer = mailers["default"]
-    opened = False
-    try:
-        for n, delivery in enumerate(deliveries):
-            if not _claim(delivery, timezone.now()):
+    local, opened, in_flight = threading.local(), [], {}
+    broken = None
+
+    def send_one(message):
+        if getattr(local, "mailer", None) is None:
+            local.mailer = mailers["default"]
+            local.mailer.open()
+            opened.append(local.mailer)
+        local.mailer.send_messages([message])
+
+    def settle(futures):
+        nonlocal broken
+        for future in futures:
+            delivery, error = in_flight.pop(future), future.exception()
+            if error is None:
+                _sent(delivery)
+                outcome["sent"] += 1
                 continue
-            try:
-                message = _message(delivery)
-                if not opened:
-                    mailer.open()
-                    opened = True
-                mailer.send_messages([message])
-            except MESSAGE_ERRORS as error:
-                _failed(delivery, f"{type(error).__name__}: {error}")
-                outcome["failed"] += 1
-                continue
-            except Exception as error:
-                # The mail server is down or the connection broke: the rest of the batch
-                # waits for the first retry instead of each timing out in turn.
-                _failed(delivery, f"{type(error).__name__}: {error}")
-                outcome["failed"] += 1
-                _postpone(deliveries[n + 1 :], f"Not tried: {type(error).__name__}: {error}")
-                return
-            _sent(delivery)
-            outcome["sent"] += 1
-    finally:
-        if opened:
-            try:
-                mailer.close()
-            except Exception:
-                log.warning("Closing the mail connection failed", exc_info=True)
+            _failed(delivery, f"{type(error).__name__}: {error}")
+            outcome["failed"] += 1
+            if not isinstance(error, MESSAGE_ERRORS):
+                broken = error  # the server is down or the connection broke
+
+    connections = settings.STATUS_SMTP_CONNECTIONS
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        try:
+            for n, delivery in enumerate(deliveries):
+                if len(in_flight) >= connections:
+                    settle(wait(in_flight, return_when=FIRST_COMPLETED).done)
+                if broken is not None:
+                    # The rest waits for the first retry instead of each timing out in turn.
+                    reason = f"Not tried: {type(broken).__name__}: {broken}"
+                    _postpone(deliveries[n:], reason)
+                    break
+                if not _claim(delivery, timezone.now()):
+                    continue
+                try:
+                    message = _message(delivery)
+                except Exception as error:
+                    _failed(delivery, f"{type(error).__name__}: {error}")
+                    outcome["failed"] += 1
+                    continue
+                in_flight[pool.submit(send_one, message)] = delivery
+        finally:
+            # Also when the worker is being stopped: what was sent is recorded as sent.
+            settle(wait(in_flight).done)
+    for mailer in opened:
+        try:
+            mailer.close()
+        except Exception:
+            log.warning("Closing a mail connection failed", exc_info=True)
 
 
 def _postpone(deliveries, reason):
