@@ -148,3 +148,12 @@ def test_open_an_incident_from_a_template(status_demo):
 
 def test_tick_reports_what_the_clock_did(status_demo):
     assert run("tick").startswith("0 reminder(s), 0 maintenance(s) moved on")
+
+
+def test_deploy_check_warns_when_webhooks_may_reach_private_addresses(settings):
+    from status.checks import webhooks_to_private_addresses
+
+    settings.STATUS_WEBHOOK_ALLOW_PRIVATE = False
+    assert webhooks_to_private_addresses(None) == []
+    settings.STATUS_WEBHOOK_ALLOW_PRIVATE = True
+    assert [w.id for w in webhooks_to_private_addresses(None)] == ["status.W001"]
