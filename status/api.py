@@ -124,7 +124,7 @@ def update_json(update, incident):
         "updated_at": format_timestamp(update.updated_at),
         "display_at": format_timestamp(update.display_at),
         "affected_components": changes or None,
-        "deliver_notifications": False,
+        "deliver_notifications": update.deliver_notifications,
         "custom_tweet": None,
         "tweet_id": None,
     }

@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from helpcenter import retry
-from status import delivery, services
-from status.models import Channel, Delivery, Notification
+from status import api, delivery, services
+from status.models import Channel, Delivery, Incident, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +164,8 @@ def test_staff_may_post_an_update_without_notifying(make_subscriber, open_incide
     )
     assert len(mail.outbox) == 1
     assert incident.updates.first().deliver_notifications is False
+    update = api.incident_json(Incident.objects.with_details().get(pk=incident.pk))
+    assert [u["deliver_notifications"] for u in update["incident_updates"]] == [False, True]
 
 
 def test_component_changes_only_for_who_asked(make_subscriber, make_component, fan_out):
