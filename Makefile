@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test test-fast lint fmt bench bench-search bench-inbound install vnu clean check-deploy
+.PHONY: run test test-fast lint fmt bench bench-search bench-inbound bench-status install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -35,7 +35,10 @@ run: install
 	$(PY) manage.py status import content/status/
 	$(PY) manage.py rebuild_search_index
 	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: DEBUG=1 $(PY) manage.py createsuperuser, then /admin/)"
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The status clock (maintenances start and end, reminders, retries) ticks beside the server.
+	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+		$(PY) manage.py status tick --every 30 & ticker=$$!; trap "kill $$ticker 2>/dev/null" EXIT; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The HTML checker used by the browser tests (needs npm and Java; skipped without them).
 vnu:
@@ -70,6 +73,9 @@ bench-search: install
 
 bench-inbound: install
 	$(PY) -m benchmarks.inbound
+
+bench-status: install
+	$(PY) -m benchmarks.status
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules db.sqlite3 .pytest_cache .ruff_cache

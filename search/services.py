@@ -11,6 +11,7 @@ from search import engine
 from search.models import Kind
 from search.query import parse
 
+TAG_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 SNIPPET_CHARS = 220  # about 32 words
 SNIPPET_LEAD = 60  # characters shown before the first match
 SNIPPET_SOURCE = 4000  # characters of the body a snippet is cut from
@@ -46,6 +47,8 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
     if parsed.is_empty:
         return results
     results.is_browse = False
+    if tag is not None and not TAG_SLUG.fullmatch(tag):
+        return results  # no document has such a tag (and it must not reach a LIKE pattern)
     offset = (max(page, 1) - 1) * per_page
     # Each hit comes with the start of its body: never fetch (or de-TOAST) whole bodies.
     found, total = engine.run(

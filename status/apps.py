@@ -6,4 +6,4 @@ class StatusConfig(AppConfig):
     verbose_name = "Platform status"
 
     def ready(self):
-        from status import signals  # noqa: F401
+        from status import checks, signals  # noqa: F401

@@ -8,13 +8,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from status.models import Incident
-from status.services import site_url
+from status.formatting import site_url
+from status.models import Component, Incident
 
 FEED_ITEMS = 50
 
@@ -67,3 +68,28 @@ class HistoryAtomFeed(HistoryRssFeed):
     feed_type = Atom1Feed
     subtitle = HistoryRssFeed.description
     url_name = "status:history-atom"
+
+
+class ComponentAtomFeed(HistoryAtomFeed):
+    """Incidents and maintenance that affected one component."""
+
+    url_name = "status:component-atom"
+
+    def get_object(self, request, code):
+        return get_object_or_404(Component, code=code)
+
+    def title(self, component):
+        return f"{component.name}: platform status history"
+
+    def subtitle(self, component):
+        return f"Incidents and scheduled maintenance affecting {component.name}."
+
+    def feed_url(self, component):
+        return site_url(reverse(self.url_name, args=[component.code]))
+
+    def items(self, component):
+        return (
+            Incident.objects.affecting(component)
+            .with_details()
+            .order_by("-updated_at", "-pk")[:FEED_ITEMS]
+        )

@@ -22,6 +22,7 @@ from status.models import (
     Impact,
     Incident,
     IncidentStatus,
+    IncidentTemplate,
 )
 
 
@@ -55,6 +56,7 @@ def import_status(root) -> Report:
             ("groups", _load_group),
             ("components", _load_component),
             ("incidents", _load_incident),
+            ("templates", _load_template),
         ]:
             for item in data.get(kind) or []:
                 try:
@@ -167,6 +169,7 @@ def _load_incident(item):
                 guides=guides,
                 runbooks=runbooks,
                 at=at,
+                notify_subscribers=False,  # history, not news
             )
         else:
             services.post_update(
@@ -175,8 +178,45 @@ def _load_incident(item):
                 body=update["body"],
                 components=components,
                 at=at,
+                notify_subscribers=False,
             )
     return "created", label
+
+
+def _load_template(item):
+    """An incident template, matched by slug; its components follow the file."""
+    _require(item, "slug", "name", "title", "body")
+    slug = item["slug"]
+    if item.get("impact", "minor") not in Impact.values:
+        raise StatusContentError(
+            f"template {slug}: impact must be one of {', '.join(Impact.values)}"
+        )
+    components = {}
+    for component_slug, status in (item.get("components") or {}).items():
+        component = Component.objects.filter(slug=component_slug).first()
+        if component is None:
+            raise StatusContentError(f"template {slug}: no component {component_slug!r}")
+        if status not in ComponentStatus.values:
+            raise StatusContentError(f"template {slug}: component status {status!r} unknown")
+        components[component.pk] = status
+    values = {
+        "name": item["name"],
+        "title": item["title"],
+        "body": item["body"].strip(),
+        "impact": item.get("impact", "minor"),
+    }
+    template = IncidentTemplate.objects.filter(slug=slug).first()
+    current = {}
+    if template is not None:
+        current = dict(template.components.values_list("component_id", "status"))
+    outcome = _sync(IncidentTemplate, slug, values)
+    if current != components:
+        template = IncidentTemplate.objects.get(slug=slug)
+        template.components.all().delete()
+        for pk, status in components.items():
+            template.components.create(component_id=pk, status=status)
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome, f"template {slug}"
 
 
 def _by_slug(model, slugs, code):

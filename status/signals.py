@@ -1,10 +1,10 @@
-"""Any write to a status model makes every cached status answer stale (see services)."""
+"""Any write to a status model makes every cached status answer stale (see status.state)."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from status import services
+from status import state
 from status.models import (
     Component,
     ComponentGroup,
@@ -19,8 +19,8 @@ WATCHED = (Component, ComponentGroup, Incident, IncidentUpdate, IncidentUpdateCo
 def _invalidate():
     # Now, for this process and transaction; again after commit, so that nobody caches what
     # they read from the database while the write was still uncommitted.
-    services.invalidate()
-    transaction.on_commit(services.invalidate)
+    state.invalidate()
+    transaction.on_commit(state.invalidate)
 
 
 @receiver(post_save)

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from status import feeds, views
+from status import feeds
+from status.views import public, subscriptions
 
 app_name = "status"
 
@@ -16,17 +17,40 @@ API = {
 }
 
 urlpatterns = [
-    path("status/", views.status_page, name="status-page"),
-    path("status/incidents/<slug:code>/", views.incident_detail, name="incident-detail"),
+    path("status/", public.status_page, name="status-page"),
+    path("status/incidents/<slug:code>/", public.incident_detail, name="incident-detail"),
+    path(
+        "status/components/<slug:code>/history.atom",
+        feeds.ComponentAtomFeed(),
+        name="component-atom",
+    ),
+    path("status/subscribe/", subscriptions.subscription_create, name="subscription-create"),
+    path("status/subscribe/sent/", subscriptions.subscription_sent, name="subscription-sent"),
+    path(
+        "status/subscribe/confirm/<str:token>/",
+        subscriptions.subscription_confirm,
+        name="subscription-confirm",
+    ),
+    path(
+        "status/subscription/<str:token>/",
+        subscriptions.subscription_manage,
+        name="subscription-manage",
+    ),
+    path(
+        "status/unsubscribe/<str:token>/",
+        subscriptions.subscription_delete,
+        name="subscription-delete",
+    ),
+    path("history/", public.uptime_history, name="history"),
     *[
-        path(f"api/v2/{route}", views.api_document, {"name": name}, name=f"api-{name}")
+        path(f"api/v2/{route}", public.api_document, {"name": name}, name=f"api-{name}")
         for route, name in API.items()
     ],
     # Anything else under the API is a JSON 404, never an HTML page.
-    re_path(r"^api/v2(?:/(?P<rest>.*))?$", views.api_not_found, name="api-not-found"),
+    re_path(r"^api/v2(?:/(?P<rest>.*))?$", public.api_not_found, name="api-not-found"),
     path("history.atom", feeds.HistoryAtomFeed(), name="history-atom"),
     path("history.rss", feeds.HistoryRssFeed(), name="history-rss"),
-    path("embed/status.js", views.embed_script, name="embed-script"),
-    path("embed/frame", views.embed_frame, name="embed-frame"),
-    path("badge.svg", views.badge_svg, name="badge"),
+    path("embed/status.js", public.embed_script, name="embed-script"),
+    path("embed/frame", public.embed_frame, name="embed-frame"),
+    path("badge.svg", public.badge_svg, name="badge"),
 ]

@@ -149,7 +149,7 @@ def status_unchanged(db, settings):
 
     Pages' pinned query counts use it; tests/status/test_banner.py measures the cold cost.
     """
-    from status.services import status_state
+    from status.state import status_state
 
     # Long enough that building a large page's data first cannot outlive it (a loaded CI
     # machine once took longer than the 15 s default).

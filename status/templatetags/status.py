@@ -1,6 +1,6 @@
 from django import template
 
-from status import services
+from status import state
 from status.models import ComponentStatus
 
 register = template.Library()
@@ -9,18 +9,18 @@ register = template.Library()
 @register.simple_tag
 def platform_status():
     """The banner's state (indicator, words, open incidents), from the cache when warm."""
-    return services.status_state()
+    return state.status_state()
 
 
 @register.simple_tag
 def active_incidents():
-    return services.active_incidents()
+    return state.active_incidents()
 
 
 @register.inclusion_tag("status/_incident_notice.html")
 def incident_notice(kind, obj):
     """A notice for a guide ("guides") or runbook ("runbooks") linked to an open incident."""
-    return {"incidents": services.incident_notices(kind, obj.pk)}
+    return {"incidents": state.incident_notices(kind, obj.pk)}
 
 
 # Colour tone and icon for an indicator (none/minor/major/critical/maintenance), a component

@@ -19,8 +19,9 @@ from django.test import Client
 
 from kb.models import Guide
 from runbooks.models import Runbook
+from status import subscriptions
 from status.importer import import_status
-from status.models import Incident
+from status.models import Incident, Subscriber
 from tickets import satisfaction, services
 from tickets.models import RequestsLink, Ticket, TicketLink
 
@@ -50,6 +51,11 @@ def test_pages_have_no_html_errors(site, tmp_path):
              "/search/", "/search/?q=biling", "/search/?q=zzqxv", "/?q=stre"]  # fmt: skip
     import_status(ROOT / "content" / "status")
     paths += ["/status/", "/embed/frame"] + [i.get_absolute_url() for i in Incident.objects.all()]
+    subscriber = Subscriber.objects.create(email="a@example.com", address_key="a@example.com")
+    paths += ["/history/", "/status/subscribe/", "/status/subscribe/sent/",
+              f"/status/subscribe/confirm/{subscriptions.token(subscriber, 'confirm')}/",
+              f"/status/subscription/{subscriptions.token(subscriber, 'manage')}/",
+              f"/status/unsubscribe/{subscriptions.token(subscriber, 'unsubscribe')}/"]  # fmt: skip
     paths += [g.get_absolute_url() for g in Guide.objects.all()]
     paths += [g.get_absolute_url() + "?voted=1" for g in Guide.objects.all()[:1]]
     paths += [r.get_absolute_url() for r in Runbook.objects.all()]
@@ -76,6 +82,9 @@ def test_pages_have_no_html_errors(site, tmp_path):
     posted = {
         "ticket-form-errors.html": client.post("/support/", {"email": "x", "subject": ""}),
         "lost-link-sent.html": client.post("/support/tickets/", {"email": "a@example.com"}),
+        "status-subscribe-errors.html": client.post(
+            "/status/subscribe/", {"form": "webhook", "webhook-url": "http://10.0.0.1/"}
+        ),
     }
     for name, response in posted.items():
         (tmp_path / name).write_text(response.content.decode())

@@ -177,3 +177,78 @@ def test_embed_frame_is_refused_by_other_origins(
     page.wait_for_timeout(500)
     assert page.frame_locator("iframe").get_by_role("link").count() == 0
     assert any("frame-ancestors" in message for message in csp_violations)
+
+
+def test_subscribe_confirm_choose_and_leave(page: Page, status_site, settings, csp_violations):
+    """The whole email subscription as a person does it: the form on /status/, the link in
+    the confirmation email, choosing components, unsubscribing. Plain forms and links."""
+    from django.core import mail
+
+    settings.SITE_URL = status_site  # links in emails point at this server
+    page.goto(status_site + "/status/")
+    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_label("Email address").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    assert_accessible(page)
+    [confirmation] = mail.outbox
+    link = re.search(r"http://\S+/status/subscribe/confirm/\S+/", confirmation.body)[0]
+    page.goto(link)
+    page.get_by_role("button", name="Confirm subscription").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are subscribed")
+    page.get_by_role("link", name="Choose what you hear about").click()
+    page.get_by_role("checkbox", name="API", exact=True).check()
+    page.get_by_role("button", name="Save my choices").click()
+    expect(page.get_by_role("main").get_by_role("status")).to_have_text("Your choices are saved.")
+    expect(page.get_by_role("checkbox", name="API", exact=True)).to_be_checked()
+    assert_accessible(page)
+    screenshot(page, "status-subscription-manage")
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+
+    page.goto(status_site + "/status/subscribe/")
+    page.get_by_label("Webhook URL").fill("http://127.0.0.1/hook")
+    page.get_by_role("button", name="Register the webhook").click()
+    expect(page.get_by_text("local, private, link-local and reserved addresses")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "status-subscribe")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert csp_violations == []
+
+
+def test_history_tooltips_and_the_banner_on_a_phone(page: Page, status_site, csp_violations):
+    from status import services
+
+    api = Component.objects.get(slug="api")
+    services.open_incident(
+        name="Elevated error rates on the API for some customers", impact="major",
+        body="We are investigating.", components={api: "partial_outage"},
+    )  # fmt: skip
+    services.open_incident(name="Slow dashboard", impact="minor", body="Looking.")
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(status_site + "/status/")
+    banner = page.locator(".status-banner__link")
+    # No line of the banner starts with the separator, however it wraps.
+    lines = banner.evaluate(
+        """el => { const starts = []; let top = null;
+        for (const item of el.querySelectorAll("span")) {
+          const box = item.getClientRects()[0];
+          if (box && box.top !== top) { starts.push(item.textContent.trim()[0]); top = box.top; }
+        }
+        return starts; }"""
+    )
+    assert "·" not in lines, lines
+    screenshot(page, "status-banner-360")
+    details = page.locator("details.uptime__days").first
+    details.locator("summary").click()
+    expect(details.get_by_role("listitem").first).to_contain_text("uptime")
+    day = page.locator(".uptime__day[title*='partial outage']").first
+    assert "Elevated error rates on streaming responses" in day.get_attribute("title")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(status_site + "/history/")
+    expect(page.get_by_role("heading", name="November 2026")).to_be_visible()
+    expect(page.get_by_role("table").first).to_contain_text("API")
+    assert_accessible(page)
+    screenshot(page, "status-history")
+    assert csp_violations == []

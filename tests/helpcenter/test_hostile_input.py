@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from kb.models import FAQEntry, Feedback, Guide
 from runbooks.models import Runbook
 from search.models import SearchDocument
+from status import subscriptions
 from status.importer import import_status
-from status.models import Incident
+from status.models import Component, Incident, Subscriber
 from tests.status.conftest import STATUS_CONTENT
 from tests.tickets.links import emailed_link
 from tickets import attachments, satisfaction, services
@@ -137,6 +138,22 @@ def _paths(world):
             for route, name in __import__("status.urls").urls.API.items()
         },
         "status:api-not-found": ["/api/v2/{hostile}"],
+        "status:history": ["/history/"],
+        "status:component-atom": [
+            f"/status/components/{world['component']}/history.atom",
+            "/status/components/{hostile}/history.atom",
+        ],
+        "status:subscription-create": ["/status/subscribe/"],
+        "status:subscription-sent": ["/status/subscribe/sent/"],
+        "status:subscription-confirm": [
+            f"/status/subscribe/confirm/{world['confirm_token']}/",
+            "/status/subscribe/confirm/{hostile}/",
+        ],
+        "status:subscription-manage": [
+            f"/status/subscription/{world['manage_token']}/",
+            "/status/subscription/{hostile}/",
+        ],
+        "status:subscription-delete": ["/status/unsubscribe/{hostile}/"],
         "status:history-atom": ["/history.atom"],
         "status:history-rss": ["/history.rss"],
         "status:embed-script": ["/embed/status.js"],
@@ -164,7 +181,13 @@ def world(client, content, settings):
     services.customer_reply(
         own, "A log.", files=[attachments.store("a.log", b"log", kind="text", content_type="t")]
     )
+    subscriber = Subscriber.objects.create(
+        email="subscriber@example.com", address_key="subscriber@example.com"
+    )
     return {
+        "component": Component.objects.first().code,
+        "confirm_token": subscriptions.token(subscriber, "confirm"),
+        "manage_token": subscriptions.token(subscriber, "manage"),
         "guide": Guide.objects.published().first().slug,
         "runbook": Runbook.objects.published().first().slug,
         "document": SearchDocument.objects.first().pk,
@@ -294,6 +317,9 @@ def _form_pages(world):
         f"/kb/{world['guide']}/",
         f"/runbooks/{world['runbook']}/",
         "/support/tickets/no-such-token/",
+        "/status/",
+        "/status/subscribe/",
+        f"/status/subscription/{world['manage_token']}/",
     ]
 
 

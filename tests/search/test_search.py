@@ -277,3 +277,11 @@ def test_a_tag_without_words_browses_the_knowledge_base_by_that_tag(client, cont
     assert response["Location"] == "/?tag=auth#knowledge-base"
     home = client.get(response["Location"]).content.decode()
     assert int(texts(home, "result-count")[0].split()[0]) > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tag", ["%", "_", "a%b", "\x00", "auth billing"])
+def test_a_tag_that_is_no_slug_finds_nothing(content, tag):
+    """A tag goes into a LIKE pattern: `%` matched every tag, NUL broke PostgreSQL."""
+    assert search("token", tag=tag).total == 0
+    assert search("token").total > 0

@@ -1,12 +1,19 @@
+import email
+import email.policy
+import socket
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from helpcenter.addresses import address_key
 from status import services
 from status.importer import import_status
-from status.models import Component, ComponentGroup
+from status.models import Channel, Component, ComponentGroup, Subscriber
 
 STATUS_CONTENT = Path(__file__).resolve().parents[2] / "content" / "status"
 
@@ -69,3 +76,82 @@ def schedule(make_component):
         )
 
     return make
+
+
+# --------------------------------------------------------------------------- subscriptions
+
+
+@pytest.fixture
+def make_subscriber(db):
+    """A confirmed subscriber (email by default), as if they had clicked the link."""
+    counter = iter(range(1, 100_000))
+
+    def make(email=None, *, channel=Channel.EMAIL, url="", components=(), confirmed=True, **kw):
+        n = next(counter)
+        email = email or f"subscriber{n}@example.com"
+        subscriber = Subscriber.objects.create(
+            channel=channel, email=email, address_key=address_key(email), url=url,
+            confirmed_at=timezone.now() if confirmed else None, **kw,
+        )  # fmt: skip
+        subscriber.components.set(components)
+        return subscriber
+
+    return make
+
+
+class SinkHandler:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that the site sends through."""
+    handler = SinkHandler()
+    with socket.socket() as probe:  # a free port (the controller checks it by connecting)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
+        }
+    }
+    handler.port = port
+    yield handler
+    controller.stop()
+
+
+class Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.received.append({"path": self.path, "headers": self.headers, "body": body})
+        status, location = self.server.answer
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver(settings):
+    """A local webhook receiver; `receiver.answer = (status, location)` changes its reply."""
+    settings.STATUS_WEBHOOK_ALLOW_PRIVATE = True  # it listens on 127.0.0.1
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.received, server.answer = [], (200, None)
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -23,7 +23,7 @@ def test_open_an_incident_in_one_step(client, editor, status_demo):
         {
             "name": "Elevated API errors", "impact": "major", "components": [api.pk],
             "update_status": "investigating", "update_body": "We are looking into it.",
-            "update_components": "partial_outage",
+            f"update_components_{api.pk}": "partial_outage", "update_notify": "on",
             "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
         },
     )  # fmt: skip
@@ -40,7 +40,7 @@ def test_open_an_incident_in_one_step(client, editor, status_demo):
         {
             "name": incident.name, "impact": "major", "components": [api.pk],
             "update_status": "resolved", "update_body": "Fixed.",
-            "update_components": "operational",
+            f"update_components_{api.pk}": "operational",
             "updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "1",
             "updates-0-id": incident.updates.get().pk, "updates-0-incident": incident.pk,
             "updates-0-display_at_0": "2026-11-25", "updates-0-display_at_1": "10:00:00",
@@ -85,3 +85,62 @@ def test_component_list_editable_status_records_history(client, editor, status_d
     api.save()
     assert api.history.count() == before + 1
     assert api.history.last().status == "major_outage"
+
+
+def test_a_maintenance_saved_with_a_past_start_is_in_progress_at_once(client, editor, status_demo):
+    dashboard = Component.objects.get(slug="dashboard")
+    response = client.post(
+        "/admin/status/maintenance/add/",
+        {
+            "name": "Database upgrade", "components": [dashboard.pk],
+            "scheduled_for_0": "2020-01-01", "scheduled_for_1": "02:00:00",
+            "scheduled_until_0": "2099-01-01", "scheduled_until_1": "03:00:00",
+            "update_status": "scheduled", "update_body": "Read-only dashboard.",
+            "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    maintenance = Incident.objects.get(name="Database upgrade")
+    dashboard.refresh_from_db()
+    assert (maintenance.status, dashboard.status) == ("in_progress", "under_maintenance")
+
+
+def test_each_component_gets_its_own_status(client, editor, status_demo):
+    api, dashboard = Component.objects.get(slug="api"), Component.objects.get(slug="dashboard")
+    response = client.post(
+        "/admin/status/incident/add/",
+        {
+            "name": "Slow dashboard, failing API", "impact": "major",
+            "update_status": "investigating", "update_body": "Looking.",
+            f"update_components_{api.pk}": "major_outage",
+            f"update_components_{dashboard.pk}": "degraded_performance",
+            "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    api.refresh_from_db()
+    dashboard.refresh_from_db()
+    assert (api.status, dashboard.status) == ("major_outage", "degraded_performance")
+    incident = Incident.objects.get(name="Slow dashboard, failing API")
+    assert set(incident.components.values_list("slug", flat=True)) == {"api", "dashboard"}
+    assert Component.objects.get(slug="billing").status == "operational"  # left as it was
+    form = client.get(f"/admin/status/incident/{incident.pk}/change/").content.decode()
+    assert f'<label for="id_update_components_{api.pk}">API</label>' in form
+
+
+def test_status_filters_offer_only_their_kinds_statuses(client, editor, status_demo):
+    incidents = client.get("/admin/status/incident/").content.decode()
+    assert "?status=investigating" in incidents and "?status=in_progress" not in incidents
+    maintenances = client.get("/admin/status/maintenance/").content.decode()
+    assert "?status=in_progress" in maintenances and "?status=investigating" not in maintenances
+
+
+def test_open_an_incident_from_a_template(client, editor, status_demo):
+    response = client.get("/admin/status/incident/add/?template=api-errors")
+    html = response.content.decode()
+    assert 'value="Elevated error rates on the API"' in html
+    api = Component.objects.get(slug="api")
+    assert f'<select name="update_components_{api.pk}" id="id_update_components_{api.pk}">' in html
+    assert '<option value="partial_outage" selected>' in html
+    templates = client.get("/admin/status/incidenttemplate/").content.decode()
+    assert "/admin/status/incident/add/?template=api-errors" in templates

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from status import services
+from status import api
 
 pytestmark = pytest.mark.django_db
 
@@ -281,5 +281,5 @@ def test_absolute_urls_come_from_settings_not_from_a_request(client, busy, setti
 
 
 def test_api_json_is_compact_and_valid(status_demo):
-    body, etag = services.api_document("summary")
+    body, etag = api.api_document("summary")
     assert json.loads(body)["page"]["name"] == "Help center platform"

@@ -5,7 +5,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from status import services
+from status import services, state
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +58,17 @@ def test_banner_costs_no_query_while_status_is_unchanged(client, make_component)
         client.get("/kb/no-such-page/")
     status_sql = [q["sql"] for q in warm.captured_queries if '"status_' in q["sql"]]
     assert status_sql == []
-    assert len(cold) - len(warm) == 3  # maintenance due, components, open incidents
+    assert len(cold) - len(warm) == 2  # components, open incidents
 
 
 def test_banner_state_is_computed_once_then_served_from_cache(
     make_component, django_assert_num_queries
 ):
     make_component()
-    with django_assert_num_queries(3):
-        services.status_state()
+    with django_assert_num_queries(2):
+        state.status_state()
     with django_assert_num_queries(0):
-        assert services.status_state()["indicator"] == "none"
+        assert state.status_state()["indicator"] == "none"
 
 
 def test_incident_notice_on_a_linked_runbook_and_guide_only(client, content, open_incident):
@@ -107,4 +107,4 @@ def test_active_incidents_include_for_the_ticket_form(open_incident):
     html = render_to_string("status/_active_incidents.html")
     assert "Known issue right now" in html
     assert f'<a href="{incident.get_absolute_url()}">Sign-in failures</a> · Investigating' in html
-    assert services.active_incidents()[0]["name"] == "Sign-in failures"
+    assert services.active_incidents()[0]["name"] == "Sign-in failures"  # tickets reads it

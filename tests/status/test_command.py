@@ -98,7 +98,7 @@ def test_import_is_idempotent_and_keeps_live_statuses(status_demo):
     Component.objects.get(slug="api").set_status("partial_outage")
     history = ComponentStatusChange.objects.count()
     out = run("import", str(ROOT / "content" / "status"))
-    assert "0 created, 0 updated, 12 unchanged, 0 error(s)" in out
+    assert "0 created, 0 updated, 15 unchanged, 0 error(s)" in out
     assert Component.objects.get(slug="api").status == "partial_outage"
     assert ComponentStatusChange.objects.count() == history
     assert Incident.objects.count() == 1
@@ -124,3 +124,36 @@ def test_usage_errors_exit_2_from_the_shell():
     )  # fmt: skip
     assert result.returncode == 2
     assert "the following arguments are required: status" in result.stderr
+
+
+def test_open_an_incident_from_a_template(status_demo):
+    assert "api-errors\tmajor\tElevated error rates on the API" in run("template", "list")
+    code = run("incident", "open", "--template", "api-errors").split()[-1]
+    incident = Incident.objects.get(code=code)
+    assert (incident.name, incident.impact) == ("Elevated error rates on the API", "major")
+    assert incident.updates.get().body.startswith("Some API requests are failing")
+    assert Component.objects.get(slug="api").status == "partial_outage"
+    code = run(
+        "incident", "open", "API errors in the EU", "--template", "api-errors",
+        "--body", "EU only.", "--no-notify",
+    ).split()[-1]  # fmt: skip
+    incident = Incident.objects.get(code=code)
+    assert incident.name == "API errors in the EU" and incident.updates.get().body == "EU only."
+    assert not incident.updates.get().deliver_notifications
+    with pytest.raises(CommandError, match="unknown template 'nope'; known: api-errors"):
+        run("incident", "open", "--template", "nope")
+    with pytest.raises(CommandError, match="give a NAME and --body"):
+        run("incident", "open", "Name only")
+
+
+def test_tick_reports_what_the_clock_did(status_demo):
+    assert run("tick").startswith("0 reminder(s), 0 maintenance(s) moved on")
+
+
+def test_deploy_check_warns_when_webhooks_may_reach_private_addresses(settings):
+    from status.checks import webhooks_to_private_addresses
+
+    settings.STATUS_WEBHOOK_ALLOW_PRIVATE = False
+    assert webhooks_to_private_addresses(None) == []
+    settings.STATUS_WEBHOOK_ALLOW_PRIVATE = True
+    assert [w.id for w in webhooks_to_private_addresses(None)] == ["status.W001"]

@@ -47,14 +47,14 @@ def test_status_page_query_count_does_not_grow(
 ):
     open_incident("One", components={Component.objects.get(slug="playground"): "partial_outage"})
     client.get("/status/")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get("/status/")
     for n in range(5):
         open_incident(
             f"More {n}", components={Component.objects.get(slug="api"): "degraded_performance"}
         )
     client.get("/status/")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get("/status/")
 
 
@@ -175,4 +175,66 @@ def test_badge_is_an_accessible_cacheable_svg(client, status_demo):
     body = client.get("/badge.svg").content.decode()
     assert (
         "Partial System Outage" in body and 'fill="#b3261e"' not in body and "#146c2e" not in body
+    )
+
+
+def test_each_day_of_the_bars_has_a_tooltip_and_a_text_alternative(client, status_demo):
+    html = client.get("/status/").content.decode()
+    assert re.search(
+        r'title="4 Nov 2026: \d\d\.\d\d% uptime, partial outage; '
+        r'Elevated error rates on streaming responses"',
+        html,
+    )
+    assert re.search(r'title="\d+ \w+ 2026: 100\.00% uptime"', html)  # a calm day
+    # Without a mouse or sight: the same days in words, in a disclosure per component.
+    assert re.search(
+        r"<summary>Days with incidents or downtime"
+        r'<span class="visually-hidden"> for API</span> \(1\)</summary>\s*<ul><li>4 Nov 2026: ',
+        html,
+    )
+
+
+def test_banner_never_starts_a_line_with_a_separator(client, open_incident, schedule):
+    incident = open_incident("Elevated API errors")
+    open_incident(
+        "Slow dashboard", components=dict.fromkeys(incident.components.all(), "major_outage")
+    )
+    schedule(-1, 30, name="Database upgrade")
+    html = client.get("/").content.decode().split('status-banner__text"')[1]
+    html = html.split("</p>")[0]
+    items = re.findall(r'<span class="status-banner__item[^"]*">(.*?)</span>', html)
+    assert len(items) == 4
+    # Every separator closes the item before it (glued by a no-break space), so an item
+    # that wraps onto a new line starts with words, never with "·".
+    assert all(not item.lstrip().startswith("·") for item in items)
+    assert [item.endswith("&nbsp;·") for item in items] == [True, True, True, False]
+
+
+def test_history_page_shows_monthly_uptime_and_incidents(client, status_demo):
+    response = client.get("/history/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h2 id="month-2026-11">November 2026</h2>' in html
+    assert re.search(r"<th scope=\"row\">API</th><td>99\.\d\d%</td>", html)
+    assert "Elevated error rates on streaming responses</a>" in html
+    for page in ["0", "-1", "99", "x"]:
+        assert client.get(f"/history/?page={page}").status_code == 200
+
+
+def test_a_feed_per_component(client, status_demo):
+    from status.models import Component
+
+    api = Component.objects.get(slug="api")
+    billing = Component.objects.get(slug="billing")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring(client.get(f"/status/components/{api.code}/history.atom").content)
+    assert root.findtext("a:title", namespaces=ns) == "API: platform status history"
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert titles == ["Incident: Elevated error rates on streaming responses (resolved)"]
+    root = ET.fromstring(client.get(f"/status/components/{billing.code}/history.atom").content)
+    assert root.findall("a:entry", ns) == []
+    assert client.get("/status/components/nosuchcompon/history.atom").status_code == 404
+    assert (
+        f'href="/status/components/{api.code}/history.atom"'
+        in client.get("/status/").content.decode()
     )

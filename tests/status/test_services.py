@@ -1,26 +1,37 @@
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from status import services
+from status import services, state
+from status.formatting import format_timestamp
 from status.models import ComponentStatusChange, IncidentUpdate
+from status.uptime import uptime_by_component
+
+
+def clock_at(moment):
+    """Django's clock (timezone.now) reads `moment`."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def test_timestamps_have_milliseconds_and_an_offset():
     moment = datetime(2026, 11, 25, 10, 41, 14, tzinfo=UTC)
-    assert services.format_timestamp(moment) == "2026-11-25T10:41:14.000+00:00"
+    assert format_timestamp(moment) == "2026-11-25T10:41:14.000+00:00"
     moment = datetime(2026, 11, 25, 10, 41, 14, 562_999, tzinfo=UTC)
-    assert services.format_timestamp(moment) == "2026-11-25T10:41:14.562+00:00"
-    assert services.format_timestamp(None) is None
+    assert format_timestamp(moment) == "2026-11-25T10:41:14.562+00:00"
+    assert format_timestamp(None) is None
 
 
 @override_settings(STATUS_PAGE_TIME_ZONE="America/Los_Angeles")
 def test_timestamps_are_in_the_page_time_zone():
     # The page's zone, whatever the server's own TIME_ZONE is.
     moment = datetime(2026, 11, 25, 18, 41, 14, tzinfo=UTC)
-    assert services.format_timestamp(moment) == "2026-11-25T10:41:14.000-08:00"
+    assert format_timestamp(moment) == "2026-11-25T10:41:14.000-08:00"
 
 
 @pytest.mark.parametrize(
@@ -48,7 +59,7 @@ def test_timestamps_are_in_the_page_time_zone():
 )  # fmt: skip
 def test_overall_indicator_is_the_worst_signal(components, impacts, maintenance, expected):
     assert (
-        services.overall_status(
+        state.overall_status(
             component_statuses=components,
             incident_impacts=impacts,
             maintenance_active=maintenance,
@@ -92,7 +103,7 @@ def test_maintenance_moves_on_by_the_clock_without_anyone_clicking(schedule, mak
     maintenance = schedule(60, 120, components=[dashboard])
     now = timezone.now()
     assert services.advance_maintenances(now=now) == 0
-    assert services.status_state()["indicator"] == "none"
+    assert state.status_state()["indicator"] == "none"
 
     assert services.advance_maintenances(now=now + timedelta(minutes=61)) == 1
     maintenance.refresh_from_db()
@@ -113,25 +124,49 @@ def test_maintenance_moves_on_by_the_clock_without_anyone_clicking(schedule, mak
 
 
 @pytest.mark.django_db
-def test_reading_status_after_the_start_time_shows_the_maintenance(schedule, make_component):
-    """No cron: the cached state expires at the start time and the next read moves it on."""
+def test_reads_never_write_the_tick_moves_a_maintenance_on(schedule, make_component):
     dashboard = make_component(slug="dashboard")
-    maintenance = schedule(-5, 55, components=[dashboard])  # started five minutes ago
-    state = services.status_state()
+    maintenance = schedule(5, 55, components=[dashboard])
+    later = timezone.now() + timedelta(minutes=6)
+    with clock_at(later):
+        with CaptureQueriesContext(connection) as reading:
+            assert state.status_state()["indicator"] == "none"  # the tick has not run yet
+        assert all(q["sql"].startswith("SELECT") for q in reading.captured_queries)
+        maintenance.refresh_from_db()
+        assert maintenance.status == "scheduled"
+        assert services.tick()["moved"] == 1
+        current = state.status_state()
     maintenance.refresh_from_db()
     assert maintenance.status == "in_progress"
-    assert state["indicator"] == "maintenance"
-    assert state["maintenances"][0]["name"] == "Database upgrade"
+    assert current["indicator"] == "maintenance"
+    assert current["maintenances"][0]["name"] == "Database upgrade"
+
+
+@pytest.mark.django_db
+def test_a_maintenance_scheduled_in_the_past_starts_at_once(schedule, make_component):
+    dashboard = make_component(slug="dashboard")
+    maintenance = schedule(-5, 55, components=[dashboard])
+    maintenance.refresh_from_db()
+    dashboard.refresh_from_db()
+    assert (maintenance.status, dashboard.status) == ("in_progress", "under_maintenance")
+    assert state.status_state()["indicator"] == "maintenance"
+
+
+@pytest.mark.django_db
+def test_an_overdue_maintenance_keeps_answers_short_lived(schedule):
+    schedule(10, 70)
+    later = timezone.now() + timedelta(minutes=11)
+    with clock_at(later):
+        state.status_state()
+        entry = cache.get(f"status:state:{state.generation()}")
+    assert entry["valid_until"] - later <= timedelta(seconds=state.OVERDUE_SECONDS)
 
 
 @pytest.mark.django_db
 def test_cached_state_expires_at_the_next_maintenance_boundary(schedule):
     schedule(10, 70)
-    services.status_state()
-    key = f"status:state:{services._generation()}"
-    from django.core.cache import cache
-
-    entry = cache.get(key)
+    state.status_state()
+    entry = cache.get(f"status:state:{state.generation()}")
     assert timedelta(minutes=9) < entry["valid_until"] - timezone.now() <= timedelta(minutes=10)
 
 
@@ -145,7 +180,7 @@ def test_uptime_counts_outages_from_the_history(make_component):
     ComponentStatusChange.objects.create(
         component=api, status="operational", at=day + timedelta(hours=6)
     )
-    uptime = services.uptime_by_component([api], now=now)[api.pk]
+    uptime = uptime_by_component([api], now=now)[api.pk]
     assert len(uptime.days) == 90
     assert [d.status for d in uptime.issue_days] == ["major_outage"]
     assert uptime.issue_days[0].date == timezone.localdate(day)
@@ -156,7 +191,7 @@ def test_uptime_counts_outages_from_the_history(make_component):
 @pytest.mark.django_db
 def test_uptime_before_the_first_record_is_no_data(make_component):
     api = make_component(slug="api")
-    uptime = services.uptime_by_component([api])[api.pk]
+    uptime = uptime_by_component([api])[api.pk]
     assert [d.status for d in uptime.days[:-1]] == ["no_data"] * 89
     assert uptime.days[-1].status == "operational"
     assert uptime.percent == "100.00"
@@ -184,7 +219,7 @@ def test_a_maintenance_never_hides_an_outage(schedule, make_component, open_inci
 @pytest.mark.django_db
 def test_a_change_during_a_recompute_is_never_hidden_by_the_cache(make_component, monkeypatch):
     api = make_component(slug="api-3")
-    compute = services._compute_state
+    compute = state.compute_state
 
     def compute_while_someone_writes(now):
         value = compute(now)  # computed from the data before the write
@@ -192,7 +227,7 @@ def test_a_change_during_a_recompute_is_never_hidden_by_the_cache(make_component
         api.save()  # the write commits and invalidates meanwhile
         return value
 
-    monkeypatch.setattr(services, "_compute_state", compute_while_someone_writes)
-    assert services.status_state()["indicator"] == "none"
-    monkeypatch.setattr(services, "_compute_state", compute)
-    assert services.status_state()["indicator"] != "none"
+    monkeypatch.setattr(state, "compute_state", compute_while_someone_writes)
+    assert state.status_state()["indicator"] == "none"
+    monkeypatch.setattr(state, "compute_state", compute)
+    assert state.status_state()["indicator"] != "none"

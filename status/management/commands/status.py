@@ -5,18 +5,23 @@
     status component set SLUG STATUS
     status incident open NAME --body TEXT [--impact major] [--status investigating]
                          [--component api=partial_outage ...] [--guide SLUG] [--runbook SLUG]
+    status incident open --template SLUG [NAME] [--body TEXT]
+    status template list
     status incident update CODE --status identified --body TEXT [--component api=operational]
     status incident resolve CODE [--body TEXT] [--keep-components]
     status incident list [--all]
     status maintenance schedule NAME --start ISO --end ISO --body TEXT [--component api ...]
     status maintenance list
     status import PATH
-    status tick
+    status tick [--every SECONDS]
+
+Every change tells subscribers, unless --no-notify is given.
 
 Exit codes: 0 done, 1 a value was wrong (unknown component, status, incident...), 2 usage.
 """
 
 import argparse
+import time
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -25,7 +30,7 @@ from django.utils import timezone
 
 from kb.models import Guide
 from runbooks.models import Runbook
-from status import services
+from status import api, services, state
 from status.importer import StatusContentError, import_status
 from status.models import (
     Component,
@@ -33,6 +38,7 @@ from status.models import (
     Impact,
     Incident,
     IncidentStatus,
+    IncidentTemplate,
     MaintenanceStatus,
 )
 
@@ -117,8 +123,9 @@ class Command(BaseCommand):
         incident = sub.add_parser("incident", help="open, update, resolve or list incidents")
         incident_sub = incident.add_subparsers(dest="action", required=True)
         open_ = incident_sub.add_parser("open")
-        open_.add_argument("name", type=text)
-        open_.add_argument("--body", required=True, type=text)
+        open_.add_argument("name", type=text, nargs="?", help="(default: the template's)")
+        open_.add_argument("--template", metavar="SLUG", help="start from an incident template")
+        open_.add_argument("--body", type=text, help="required without --template")
         open_.add_argument("--impact", default=Impact.MINOR, help=", ".join(Impact.values))
         open_.add_argument("--status", default=IncidentStatus.INVESTIGATING)
         open_.add_argument("--component", action="append", metavar="SLUG=STATUS")
@@ -139,6 +146,12 @@ class Command(BaseCommand):
         )
         list_ = incident_sub.add_parser("list")
         list_.add_argument("--all", action="store_true", help="resolved ones too")
+        for parser in (set_, open_, update, resolve):
+            parser.add_argument("--no-notify", action="store_true", help="do not tell subscribers")
+
+        template = sub.add_parser("template", help="incident templates")
+        template_sub = template.add_subparsers(dest="action", required=True)
+        template_sub.add_parser("list")
 
         maintenance = sub.add_parser("maintenance", help="schedule or list maintenance")
         maintenance_sub = maintenance.add_subparsers(dest="action", required=True)
@@ -148,12 +161,25 @@ class Command(BaseCommand):
         schedule.add_argument("--end", required=True)
         schedule.add_argument("--body", required=True, type=text)
         schedule.add_argument("--component", action="append", metavar="SLUG")
+        schedule.add_argument(
+            "--reminder",
+            type=int,
+            metavar="MINUTES",
+            help="remind subscribers this long before the start (0: no reminder)",
+        )
+        schedule.add_argument("--no-notify", action="store_true", help="do not tell subscribers")
         maintenance_sub.add_parser("list")
 
         importer = sub.add_parser("import", help="load status content (content/status/)")
         importer.add_argument("path")
 
-        sub.add_parser("tick", help="move maintenances on by the clock (reads do it too)")
+        tick = sub.add_parser("tick", help="what the clock does: run it every minute (cron)")
+        tick.add_argument(
+            "--every",
+            type=int,
+            metavar="SECONDS",
+            help="keep running, ticking every SECONDS (make run does this)",
+        )
 
     def handle(self, *args, area, **options):
         action = options.get("action")
@@ -167,18 +193,18 @@ class Command(BaseCommand):
 
     def do_summary(self, *, json=False, **options):
         if json:
-            body, _ = services.api_document("summary")  # links point at SITE_URL, as on the web
+            body, _ = api.api_document("summary")  # links point at SITE_URL, as on the web
             self.stdout.write(body.decode())
             return
-        state = services.status_state()
-        self.stdout.write(f"{state['indicator']}: {state['description']}")
-        for group, children in services.component_tree():
+        current = state.status_state()
+        self.stdout.write(f"{current['indicator']}: {current['description']}")
+        for group, children in Component.objects.tree():
             for component in children:
                 prefix = f"{group.name} / " if group else ""
                 self.stdout.write(
                     f"  {prefix}{component.name} [{component.slug}]: {component.status}"
                 )
-        for item in state["incidents"] + state["maintenances"]:
+        for item in current["incidents"] + current["maintenances"]:
             self.stdout.write(f"  open: {item['code']} {item['name']} ({item['status']})")
 
     # ------------------------------------------------------------------ components
@@ -187,19 +213,35 @@ class Command(BaseCommand):
         for component in Component.objects.select_related("group"):
             self.stdout.write(f"{component.slug}\t{component.status}\t{component.name}")
 
-    def do_component_set(self, *, slug, status, **options):
+    def do_component_set(self, *, slug, status, no_notify=False, **options):
         component = _component(slug)
         _choice(status, ComponentStatus.values, "component status")
         if component.status == status:
             self.stdout.write(f"{component.slug} is already {status}")
             return
         old = component.status
-        component.set_status(status)
+        services.set_component_status(
+            component=component, status=status, notify_subscribers=not no_notify
+        )
         self.stdout.write(self.style.SUCCESS(f"{component.slug}: {old} → {status}"))
 
     # ------------------------------------------------------------------ incidents
 
-    def do_incident_open(self, *, name, body, impact, status, **options):
+    def do_incident_open(self, *, name, body, impact, status, template=None, **options):
+        notify_subscribers = not options["no_notify"]
+        if template:
+            found = IncidentTemplate.objects.filter(slug=template).first()
+            if found is None:
+                known = ", ".join(IncidentTemplate.objects.values_list("slug", flat=True))
+                raise CommandError(f"unknown template {template!r}; known: {known or 'none yet'}")
+            incident = services.open_from_template(
+                template=found, name=name, body=body, notify_subscribers=notify_subscribers
+            )
+            self.stdout.write(self.style.SUCCESS(f"opened {incident.code}: {incident.name}"))
+            self.stdout.write(incident.code)
+            return
+        if not name or not body:
+            raise CommandError("give a NAME and --body (or --template SLUG)")
         _choice(impact, Impact.values, "impact")
         _choice(status, IncidentStatus.values, "incident status")
         incident = services.open_incident(
@@ -210,6 +252,7 @@ class Command(BaseCommand):
             components=_component_statuses(options["component"]),
             guides=_by_slug(Guide, options["guide"]),
             runbooks=_by_slug(Runbook, options["runbook"]),
+            notify_subscribers=notify_subscribers,
         )
         self.stdout.write(self.style.SUCCESS(f"opened {incident.code}: {incident.name}"))
         self.stdout.write(incident.code)
@@ -223,6 +266,7 @@ class Command(BaseCommand):
             status=status,
             body=body,
             components=_component_statuses(options["component"]),
+            notify_subscribers=not options["no_notify"],
         )
         self.stdout.write(self.style.SUCCESS(f"{incident.code}: {status}"))
 
@@ -231,7 +275,10 @@ class Command(BaseCommand):
         if not incident.is_open:
             raise CommandError(f"{code} is already {incident.status}")
         services.resolve_incident(
-            incident=incident, body=body, restore_components=not keep_components
+            incident=incident,
+            body=body,
+            restore_components=not keep_components,
+            notify_subscribers=not options["no_notify"],
         )
         self.stdout.write(self.style.SUCCESS(f"{incident.code}: resolved"))
 
@@ -254,6 +301,8 @@ class Command(BaseCommand):
             scheduled_until=scheduled_until,
             body=body,
             components=[_component(slug) for slug in options["component"] or []],
+            reminder_minutes=options["reminder"],
+            notify_subscribers=not options["no_notify"],
         )
         self.stdout.write(self.style.SUCCESS(f"scheduled {maintenance.code}: {name}"))
         self.stdout.write(maintenance.code)
@@ -264,6 +313,10 @@ class Command(BaseCommand):
                 f"{item.code}\t{item.status}\t{item.scheduled_for:%Y-%m-%dT%H:%MZ}"
                 f"\t{item.scheduled_until:%Y-%m-%dT%H:%MZ}\t{item.name}"
             )
+
+    def do_template_list(self, **options):
+        for template in IncidentTemplate.objects.all():
+            self.stdout.write(f"{template.slug}\t{template.impact}\t{template.title}")
 
     # ------------------------------------------------------------------ other
 
@@ -284,6 +337,15 @@ class Command(BaseCommand):
         if report.errors:
             raise CommandError("some status content was not loaded")
 
-    def do_tick(self, **options):
-        moved = services.advance_maintenances()
-        self.stdout.write(f"{moved} maintenance(s) moved on")
+    def do_tick(self, *, every=None, **options):
+        while True:
+            done = services.tick()
+            if not every or any(done.values()):
+                self.stdout.write(
+                    f"{done['reminded']} reminder(s), {done['moved']} maintenance(s) moved on, "
+                    f"{done['sent']} notification(s) sent, {done['failed']} failed, "
+                    f"{done['forgotten']} unconfirmed subscription(s) forgotten"
+                )
+            if not every:
+                return
+            time.sleep(max(1, every))

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -18,8 +19,9 @@ from django.views.decorators.http import require_safe
 
 from kb.models import Guide
 from runbooks.models import Runbook
-from status import services
-from status.models import Incident
+from status import api, state, uptime
+from status.formatting import site_url
+from status.models import Component, Incident
 
 API_MAX_AGE = 30
 # White text on these passes WCAG AA (4.5:1).
@@ -68,24 +70,51 @@ def conditional(request, body, etag, content_type):
 
 @require_safe
 def status_page(request):
-    state = services.status_state()
-    tree = services.component_tree()
+    tree = Component.objects.tree()
     components = [c for _, children in tree for c in children]
-    uptime = services.uptime_by_component(components)
+    uptimes = uptime.uptime_by_component(components)
     for component in components:
-        component.uptime = uptime[component.pk]
+        component.uptime = uptimes[component.pk]
     incidents = Incident.objects.incidents()
     context = {
-        "state": state,
+        "state": state.status_state(),
         "tree": tree,
         "incidents": incidents.unresolved().with_details(),
-        "active_maintenances": services.maintenances("active").with_details(),
-        "upcoming_maintenances": services.maintenances("upcoming").with_details(),
+        "active_maintenances": Incident.objects.in_progress().with_details(),
+        "upcoming_maintenances": Incident.objects.upcoming().with_details(),
         "past_incidents": incidents.resolved().with_details()[:10],
-        "uptime_days": services.UPTIME_DAYS,
-        "embed_script_url": services.site_url(reverse("status:embed-script")),
+        "uptime_days": uptime.UPTIME_DAYS,
+        "embed_script_url": site_url(reverse("status:embed-script")),
     }
     return TemplateResponse(request, "status/status_page.html", context)
+
+
+HISTORY_MONTHS = 12
+HISTORY_PAGES = 10
+
+
+@require_safe
+def uptime_history(request):
+    """Per-component uptime, month by month (12 a page), with the incidents of each month."""
+    try:
+        page = min(max(int(request.GET.get("page", "1")), 1), HISTORY_PAGES)
+    except ValueError:
+        page = 1
+    today = timezone.localdate()
+    first_record = uptime.first_record_date() or today
+    firsts = uptime.months_back(today, HISTORY_MONTHS, skip=(page - 1) * HISTORY_MONTHS)
+    firsts = [f for f in firsts if f >= first_record.replace(day=1)]
+    components = [c for _, children in Component.objects.tree() for c in children]
+    months = uptime.monthly_uptime(components, firsts)
+    older = bool(firsts) and page < HISTORY_PAGES and firsts[-1] > first_record.replace(day=1)
+    context = {
+        "months": months,
+        "page": page,
+        "newer_page": page - 1 if page > 1 else None,
+        "older_page": page + 1 if older else None,
+        "components": components,
+    }
+    return TemplateResponse(request, "status/uptime_history.html", context)
 
 
 @require_safe
@@ -115,7 +144,7 @@ def api_document(request, name):
         response = JsonResponse({"error": "Method not allowed", "status": 405}, status=405)
         response["Allow"] = "GET, HEAD, OPTIONS"
         return response
-    body, etag = services.api_document(name)
+    body, etag = api.api_document(name)
     return conditional(request, body, etag, "application/json")
 
 
@@ -158,9 +187,7 @@ def _frame_policy():
 @xframe_options_exempt
 @public(API_MAX_AGE)
 def embed_frame(request):
-    response = TemplateResponse(
-        request, "status/embed_frame.html", {"state": services.status_state()}
-    )
+    response = TemplateResponse(request, "status/embed_frame.html", {"state": state.status_state()})
     response._csp_config = _frame_policy()  # frame-ancestors from settings
     return response
 
@@ -169,11 +196,11 @@ def embed_frame(request):
 @public(60)
 @csp_override({"default-src": [CSP.NONE]})
 def badge_svg(request):
-    state = services.status_state()
+    current = state.status_state()
     context = {
-        "state": state,
-        "colour": BADGE_COLOURS[state["indicator"]],
-        "width": 64 + 7 * len(state["description"]),  # Verdana 11px is about 7px a letter
+        "state": current,
+        "colour": BADGE_COLOURS[current["indicator"]],
+        "width": 64 + 7 * len(current["description"]),  # Verdana 11px is about 7px a letter
     }
     body = render_to_string("status/badge.svg", context).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

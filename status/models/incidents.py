@@ -1,41 +1,22 @@
-"""Platform status: components (optionally grouped), incidents, scheduled maintenance.
+"""Components (optionally grouped), incidents, scheduled maintenance and their updates.
 
 The enumerations are Atlassian Statuspage's, so the public API can speak its v2 format.
 Every public object carries a short random `code`, the id the API exposes (never the pk).
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 
-CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def new_code():
-    return get_random_string(12, CODE_ALPHABET)
+from helpcenter.markup import render_markdown
+from status.models.components import Component, ComponentStatus, new_code
 
 
-class ComponentStatus(models.TextChoices):
-    OPERATIONAL = "operational", "Operational"
-    DEGRADED_PERFORMANCE = "degraded_performance", "Degraded performance"
-    PARTIAL_OUTAGE = "partial_outage", "Partial outage"
-    MAJOR_OUTAGE = "major_outage", "Major outage"
-    UNDER_MAINTENANCE = "under_maintenance", "Under maintenance"
-
-
-# Worst first; a group shows its worst component.
-COMPONENT_SEVERITY = {
-    ComponentStatus.OPERATIONAL: 0,
-    ComponentStatus.UNDER_MAINTENANCE: 1,
-    ComponentStatus.DEGRADED_PERFORMANCE: 2,
-    ComponentStatus.PARTIAL_OUTAGE: 3,
-    ComponentStatus.MAJOR_OUTAGE: 4,
-}
-
-
-def worst_component_status(statuses):
-    return max(statuses, key=COMPONENT_SEVERITY.__getitem__, default=ComponentStatus.OPERATIONAL)
+def default_reminder_minutes():
+    return settings.STATUS_REMINDER_MINUTES
 
 
 class Impact(models.TextChoices):
@@ -70,88 +51,6 @@ ALL_STATUSES = [*IncidentStatus.choices, *MaintenanceStatus.choices]
 STATUS_LABELS = dict(ALL_STATUSES)
 
 
-class ComponentGroup(models.Model):
-    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True, help_text="Used by `manage.py status`.")
-    description = models.CharField(max_length=300, blank=True)
-    position = models.PositiveIntegerField(default=100)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Component(models.Model):
-    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True, help_text="Used by `manage.py status`.")
-    description = models.CharField(max_length=300, blank=True)
-    group = models.ForeignKey(
-        ComponentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
-    )
-    status = models.CharField(
-        max_length=24, choices=ComponentStatus, default=ComponentStatus.OPERATIONAL
-    )
-    position = models.PositiveIntegerField(default=100)
-    showcase = models.BooleanField(default=True, help_text="Show 90-day uptime on /status/.")
-    only_show_if_degraded = models.BooleanField(default=False)
-    start_date = models.DateField(null=True, blank=True, help_text="Uptime is counted from here.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        previous = getattr(self, "_saved_status", None)
-        changed = self._state.adding or previous != self.status
-        super().save(*args, **kwargs)
-        if changed:
-            at = getattr(self, "_status_at", None) or timezone.now()
-            ComponentStatusChange.objects.create(component=self, status=self.status, at=at)
-        self._saved_status, self._status_at = self.status, None
-
-    @classmethod
-    def from_db(cls, db, field_names, values, *args, **kwargs):
-        instance = super().from_db(db, field_names, values, *args, **kwargs)
-        instance._saved_status = instance.__dict__.get("status")
-        return instance
-
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._saved_status = self.__dict__.get("status")
-
-    def set_status(self, status, *, at=None):
-        """Change the status and record it in the history (uptime bars read the history)."""
-        self.status = status
-        self._status_at = at
-        self.save()
-
-
-class ComponentStatusChange(models.Model):
-    """One row per status change: the component had `status` from `at` until the next row."""
-
-    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="history")
-    status = models.CharField(max_length=24, choices=ComponentStatus)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["component", "at", "pk"]
-        indexes = [models.Index(fields=["component", "at"])]
-        verbose_name = "component status change"
-
-    def __str__(self):
-        return f"{self.component} {self.status} at {self.at:%Y-%m-%d %H:%M}"
-
-
 class IncidentQuerySet(models.QuerySet):
     def incidents(self):
         return self.filter(kind=Kind.INCIDENT)
@@ -164,6 +63,45 @@ class IncidentQuerySet(models.QuerySet):
 
     def resolved(self):
         return self.filter(status__in=CLOSED_STATUSES)
+
+    def by_schedule(self):
+        return self.order_by("scheduled_for", "pk")
+
+    def upcoming(self):
+        """Maintenances announced and not started yet, soonest first."""
+        return self.maintenances().filter(status=MaintenanceStatus.SCHEDULED).by_schedule()
+
+    def in_progress(self):
+        return (
+            self.maintenances()
+            .filter(status__in=[MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING])
+            .by_schedule()
+        )
+
+    def reminders_due(self, now):
+        """Maintenances whose reminder time has come, not yet reminded and not started. A
+        maintenance announced after its reminder time gets none: the announcement is news
+        enough."""
+        return self.upcoming().filter(
+            remind_at__lte=now,
+            remind_at__gt=models.F("created_at"),
+            reminded_at=None,
+            scheduled_for__gt=now,
+        )
+
+    def affecting(self, component):
+        return self.filter(components=component)
+
+    def due_to_move(self, now):
+        """Open maintenances whose start or end time has passed (see Incident.due_status)."""
+        return (
+            self.maintenances()
+            .unresolved()
+            .filter(
+                models.Q(status=MaintenanceStatus.SCHEDULED, scheduled_for__lte=now)
+                | models.Q(scheduled_until__lte=now)
+            )
+        )
 
     def with_details(self):
         return self.prefetch_related(
@@ -197,6 +135,22 @@ class Incident(models.Model):
     )
     scheduled_for = models.DateTimeField(null=True, blank=True)
     scheduled_until = models.DateTimeField(null=True, blank=True)
+    reminder_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=default_reminder_minutes,
+        verbose_name="reminder (minutes before the start)",
+        help_text="Subscribers get a reminder this long before the start. Empty: none.",
+    )
+    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    postmortem_body = models.TextField(
+        "postmortem",
+        blank=True,
+        help_text="Markdown. What happened, why, and what changes so it does not again.",
+    )
+    postmortem_html = models.TextField(blank=True, editable=False)
+    postmortem_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(default=timezone.now)
     monitoring_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -212,8 +166,20 @@ class Incident(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Sanitised once, here, like guides: templates show the stored HTML as it is.
+        self.postmortem_html = render_markdown(self.postmortem_body).html
+        self.remind_at = None
+        if self.is_maintenance and self.scheduled_for and self.reminder_minutes:
+            self.remind_at = self.scheduled_for - timedelta(minutes=self.reminder_minutes)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("status:incident-detail", args=[self.code])
+
+    @property
+    def has_postmortem(self):
+        return self.postmortem_published_at is not None
 
     @property
     def is_maintenance(self):
@@ -253,6 +219,9 @@ class IncidentUpdate(models.Model):
     status = models.CharField(max_length=16, choices=ALL_STATUSES)
     body = models.TextField()
     display_at = models.DateTimeField(default=timezone.now)
+    deliver_notifications = models.BooleanField(
+        "notify subscribers", default=True, help_text="Email and webhook subscribers hear of it."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,216 @@
+"""The overall status and the generation cache every status read goes through.
+
+Reads go through a cache keyed by a *generation* token. Any save or delete of a status model
+(status.signals) replaces the token, so every cached derivative (banner state, API bodies)
+goes stale at once, on every process. Entries also expire at the next maintenance boundary.
+
+Reads never write: maintenances are moved on by the clock in `services.advance_maintenances`,
+which `manage.py status tick` runs (cron, the worker, or `make run`'s ticker). A boundary
+already passed but not yet acted on keeps answers short-lived until the tick has written.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from status.models import (
+    Component,
+    ComponentStatus,
+    Impact,
+    Incident,
+    Kind,
+    MaintenanceStatus,
+    new_code,
+)
+
+GENERATION_KEY = "status:generation"
+# How long an answer may be kept while a maintenance is overdue for its tick.
+OVERDUE_SECONDS = 5
+
+INDICATOR_ORDER = ["none", "maintenance", "minor", "major", "critical"]
+DESCRIPTIONS = {
+    "none": "All Systems Operational",
+    "maintenance": "Service Under Maintenance",
+}
+# Statuspage's descriptions, mildest first: among signals of one indicator the worse wins,
+# whatever the order of the components.
+DESCRIPTION_ORDER = [
+    "All Systems Operational",
+    "Service Under Maintenance",
+    "Partially Degraded Service",
+    "Degraded System Service",
+    "Minor Service Outage",
+    "Partial System Outage",
+    "Major System Outage",
+]
+# What one component status or one open incident's impact says about the whole page.
+COMPONENT_SIGNAL = {
+    ComponentStatus.UNDER_MAINTENANCE: ("maintenance", "Service Under Maintenance"),
+    ComponentStatus.DEGRADED_PERFORMANCE: ("minor", "Partially Degraded Service"),
+    ComponentStatus.PARTIAL_OUTAGE: ("minor", "Minor Service Outage"),
+    ComponentStatus.MAJOR_OUTAGE: ("major", "Partial System Outage"),
+}
+IMPACT_SIGNAL = {
+    Impact.MINOR: ("minor", "Minor Service Outage"),
+    Impact.MAJOR: ("major", "Partial System Outage"),
+    Impact.CRITICAL: ("critical", "Major System Outage"),
+}
+# The banner's own words: short, after "Platform status:".
+BANNER_LABELS = {
+    "none": "Operational",
+    "maintenance": "Under maintenance",
+    "minor": "Minor disruption",
+    "major": "Partial outage",
+    "critical": "Major outage",
+}
+
+
+def overall_status(*, component_statuses, incident_impacts, maintenance_active=False):
+    """The page indicator and description, Statuspage style: the worst signal wins.
+
+    Every component in major outage is a critical page; an active maintenance with nothing
+    worse is "maintenance".
+    """
+    component_statuses = list(component_statuses)
+    signals = [("none", DESCRIPTIONS["none"])]
+    if maintenance_active:
+        signals.append(("maintenance", DESCRIPTIONS["maintenance"]))
+    signals += [COMPONENT_SIGNAL[s] for s in component_statuses if s in COMPONENT_SIGNAL]
+    signals += [IMPACT_SIGNAL[i] for i in incident_impacts if i in IMPACT_SIGNAL]
+    if component_statuses and all(s == ComponentStatus.MAJOR_OUTAGE for s in component_statuses):
+        signals.append(("critical", "Major System Outage"))
+    if len(component_statuses) > 1 and all(
+        s == ComponentStatus.DEGRADED_PERFORMANCE for s in component_statuses
+    ):
+        signals.append(("minor", "Degraded System Service"))
+    indicator, description = max(
+        signals,
+        key=lambda s: (INDICATOR_ORDER.index(s[0]), DESCRIPTION_ORDER.index(s[1])),
+    )
+    return indicator, description
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, new_code(), None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def invalidate():
+    """Every cached status derivative goes stale (called by signals on any status write)."""
+    cache.set(GENERATION_KEY, new_code(), None)
+
+
+def cached(name, compute):
+    """`compute(now)` returns (value, valid_until or None), cached until a write or then."""
+    # The generation is read before computing: a write that commits meanwhile moves readers
+    # to a new generation, so a value computed from older data can never be served after it.
+    current = generation()
+    entry = cache.get(f"status:{name}:{current}")
+    now = timezone.now()
+    if entry is not None and (entry["valid_until"] is None or now < entry["valid_until"]):
+        return entry["value"]
+    value, valid_until = compute(now)
+    timeout = settings.STATUS_CACHE_SECONDS
+    if valid_until is not None:
+        timeout = max(1, min(timeout, int((valid_until - now).total_seconds()) + 1))
+    cache.set(f"status:{name}:{current}", {"value": value, "valid_until": valid_until}, timeout)
+    return value
+
+
+def next_boundary(now, open_items=None):
+    """When the next open maintenance starts or ends: cached answers are good until then.
+
+    One already due (the tick has not run yet) makes answers good for a few seconds only, so
+    the tick's change shows soon even where writes cannot reach this process's cache.
+    """
+    if open_items is None:
+        open_items = Incident.objects.maintenances().unresolved()
+    times = []
+    for item in open_items:
+        if not item.is_maintenance:
+            continue
+        if item.due_status(now) != item.status:
+            times.append(now + timedelta(seconds=OVERDUE_SECONDS))
+        if item.status == MaintenanceStatus.SCHEDULED and item.scheduled_for > now:
+            times.append(item.scheduled_for)
+        if item.scheduled_until and item.scheduled_until > now:
+            times.append(item.scheduled_until)
+    return min(times, default=None)
+
+
+# --------------------------------------------------------------------------- banner state
+
+
+def status_state():
+    """What every page's banner (and the incident notices) need, cached: 0 queries when warm."""
+    return cached("state", compute_state)
+
+
+def active_incidents():
+    """Unresolved incidents as small dicts (name, impact, status, url), newest first."""
+    return status_state()["incidents"]
+
+
+def incident_notices(kind, pk):
+    """Open incidents linked to a guide (kind="guides") or runbook ("runbooks")."""
+    return status_state()["notices"][kind].get(pk, [])
+
+
+def compute_state(now):
+    component_statuses = list(Component.objects.values_list("status", flat=True))
+    open_items = list(
+        Incident.objects.unresolved()
+        .prefetch_related("guides", "runbooks")
+        .order_by("-started_at", "-pk")
+    )
+    incidents = [i for i in open_items if i.kind == Kind.INCIDENT]
+    active_maintenances = [
+        m
+        for m in open_items
+        if m.kind == Kind.MAINTENANCE and m.status != MaintenanceStatus.SCHEDULED
+    ]
+    indicator, description = overall_status(
+        component_statuses=component_statuses,
+        incident_impacts=[i.impact for i in incidents],
+        maintenance_active=bool(active_maintenances),
+    )
+    notices = {"guides": {}, "runbooks": {}}
+    listed = []
+    for item in [*incidents, *active_maintenances]:
+        summary = {
+            "code": item.code,
+            "name": item.name,
+            "impact": item.impact,
+            # What colour and icon to show: maintenance and no-impact incidents are notices.
+            "signal": "maintenance"
+            if item.is_maintenance or item.impact == "none"
+            else item.impact,
+            "status": item.status,
+            "status_label": item.status_label,
+            "is_maintenance": item.is_maintenance,
+            "url": item.get_absolute_url(),
+            "updated_at": item.updated_at,
+        }
+        listed.append(summary)
+        for guide in item.guides.all():
+            notices["guides"].setdefault(guide.pk, []).append(summary)
+        for runbook in item.runbooks.all():
+            notices["runbooks"].setdefault(runbook.pk, []).append(summary)
+    state = {
+        "indicator": indicator,
+        "description": description,
+        "label": BANNER_LABELS[indicator],
+        "assertive": indicator in ("major", "critical"),
+        "incidents": [s for s in listed if not s["is_maintenance"]],
+        "maintenances": [s for s in listed if s["is_maintenance"]],
+        "notices": notices,
+    }
+    return state, next_boundary(now, open_items)

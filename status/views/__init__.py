@@ -1,0 +1,1 @@
+"""Status views: the public pages, API and embeds (public), and subscriptions."""
