@@ -2,7 +2,8 @@
 them (and later migrations call `sync_roles` again when apps add models).
 
 No role gets the two-factor devices (otp_totp, otp_static) or the sign-in records (axes):
-only superusers manage other people's sign-in (tests/accounts/test_two_factor.py)."""
+only superusers manage other people's sign-in (tests/accounts/test_two_factor.py). Nor the
+status subscribers and their deliveries: addresses of people who are not staff."""
 
 ALL = ("add", "change", "delete", "view")
 
@@ -29,7 +30,21 @@ ROLES = {
         "runbooks.runbookcheck": ALL,
         "runbooks.runbookfixstep": ALL,
         "search.searchquery": ("view",),
-        "status.*": ALL,
+        **{
+            f"status.{model}": ALL
+            for model in (
+                "componentgroup",
+                "component",
+                "componentstatuschange",
+                "incident",
+                "incidentupdate",
+                "incidentupdatecomponent",
+                "incidenttemplate",
+                "incidenttemplatecomponent",
+            )
+        },
+        # What was sent and to whom: counts show on each incident; the subscribers'
+        # addresses and delivery logs are personal data, for superusers only.
     },
 }
 

@@ -144,3 +144,15 @@ def test_open_an_incident_from_a_template(client, editor, status_demo):
     assert '<option value="partial_outage" selected>' in html
     templates = client.get("/admin/status/incidenttemplate/").content.decode()
     assert "/admin/status/incident/add/?template=api-errors" in templates
+
+
+@pytest.mark.django_db
+def test_content_editors_manage_incidents_but_never_see_subscribers(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("ed", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    client.force_login(editor)
+    assert client.get("/admin/status/incident/").status_code == 200
+    for page in ("subscriber", "notification", "delivery"):
+        assert client.get(f"/admin/status/{page}/").status_code == 403
