@@ -5,6 +5,7 @@ link works for CONFIRM_DAYS, manage and unsubscribe links for as long as the sub
 exists. Nobody needs an account or a login.
 """
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -152,3 +153,34 @@ def forget_unconfirmed(*, now=None):
     """Addresses nobody confirmed are not kept."""
     deleted, _ = Subscriber.objects.forgotten(now or timezone.now()).delete()
     return deleted
+
+
+STATUS_MESSAGE_ID = re.compile(r"^<status\.(\d+)\.[A-Za-z0-9]+@")
+
+
+@transaction.atomic
+def bounced(message_ids, *, permanent, why):
+    """A status email came back undelivered (the inbound bounce handler passes its
+    Message-IDs). A permanent failure (5.x.x) stops the email subscription: mailing an
+    address that does not exist would only hurt our sending reputation. Returns how many
+    subscriptions stopped."""
+    delivery_ids = [int(m.group(1)) for m in map(STATUS_MESSAGE_ID.match, message_ids) if m]
+    deliveries = Delivery.objects.filter(pk__in=delivery_ids).select_related("subscriber")
+    stopped = 0
+    for delivery in deliveries:
+        Delivery.objects.filter(pk=delivery.pk).update(last_error=f"Bounced: {why}"[:1000])
+        subscriber = delivery.subscriber
+        if (
+            permanent
+            and subscriber
+            and subscriber.channel == Channel.EMAIL
+            and subscriber.is_active
+        ):
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                disabled_at=timezone.now(), disabled_reason=f"Emails bounced: {why}"[:300]
+            )
+            subscriber.deliveries.filter(
+                state__in=[Delivery.State.PENDING, Delivery.State.FAILED]
+            ).update(state=Delivery.State.CANCELLED)
+            stopped += 1
+    return stopped

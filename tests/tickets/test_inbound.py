@@ -344,3 +344,24 @@ def test_staff_see_every_email_and_what_became_of_it(
     assert b"".join(raw.streaming_content).startswith(b"Delivered-To: support@example.com")
     detail = client.get(f"/admin/tickets/inboundemail/{dropped.pk}/change/").content.decode()
     assert "List-Id" in detail or "Precedence: bulk" in detail
+
+
+def test_a_hard_bounce_of_a_status_email_stops_that_subscription(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import timezone
+
+    from status.models import Delivery, Subscriber
+
+    subscriber = Subscriber.objects.create(
+        email="gone@example.com", address_key="gone@example.com", confirmed_at=timezone.now()
+    )
+    sent = Delivery.objects.create(subscriber=subscriber, state=Delivery.State.SENT)
+    message_id = f"<status.{sent.pk}.{subscriber.code}@example.com>"
+    stored = deliver(
+        fixture("bounce_dsn.eml", BOUNCED_ID=message_id), django_capture_on_commit_callbacks
+    )
+    assert stored.outcome == Outcome.BOUNCE and "stopped 1 status subscription" in stored.detail
+    subscriber.refresh_from_db()
+    assert subscriber.disabled_at and "5.1.1" in subscriber.disabled_reason
+    assert not subscriber.is_active

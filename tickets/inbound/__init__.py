@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from helpcenter.addresses import address_key, address_key_or_raw
 from helpcenter.categories import SupportCategory
+from status import subscriptions as status_subscriptions
 from tickets import attachments, mailthread, services
 from tickets.inbound.parse import headers_only, parse
 from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketStatus
@@ -147,10 +148,17 @@ def _why_drop(inbound, parsed):
 
 
 def _mark_bounced(bounce):
+    """Ticket emails that bounced are marked; status subscriptions whose emails bounce for
+    good stop (status.subscriptions.bounced)."""
     emails = OutboundEmail.objects.filter(message_id__in=bounce["message_ids"])
     why = " ".join(filter(None, [bounce["status"], bounce["diagnostic"]])) or "bounced"
     count = emails.update(state=OutboundEmail.State.BOUNCED, last_error=f"Bounced: {why}"[:1000])
-    return f"marked {count} sent email(s) as bounced: {why}"[:1000]
+    permanent = bounce["status"].startswith("5")
+    stopped = status_subscriptions.bounced(bounce["message_ids"], permanent=permanent, why=why)
+    detail = f"marked {count} ticket email{'s' if count != 1 else ''} as bounced"
+    if stopped:
+        detail += f", stopped {stopped} status subscription{'s' if stopped != 1 else ''}"
+    return f"{detail}: {why}"[:1000]
 
 
 def _files(parsed, ticket):
