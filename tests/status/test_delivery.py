@@ -55,7 +55,9 @@ def test_a_worker_killed_mid_batch_sends_nobody_twice(make_subscriber, open_inci
     open_incident()  # the commit never happens in this test: we run the worker by hand
     notification = Notification.objects.get()
     ids = []
-    original = delivery._message
+    from status.delivery import email, records
+
+    original = email.message_for
 
     built = []
 
@@ -65,8 +67,9 @@ def test_a_worker_killed_mid_batch_sends_nobody_twice(make_subscriber, open_inci
             raise SystemExit("worker stopped")  # not an Exception: nothing catches it
         return original(item)
 
-    monkeypatch.setattr(delivery, "_message", dies_at_the_fourth)
-    monkeypatch.setattr(delivery, "enqueue", lambda what, batch, **kw: ids.extend(batch))
+    monkeypatch.setattr(email, "message_for", dies_at_the_fourth)
+    for module in (delivery, records):
+        monkeypatch.setattr(module, "enqueue", lambda what, batch, **kw: ids.extend(batch))
     delivery.fan_out(notification.pk)
     with pytest.raises(SystemExit):
         delivery.send(ids)
@@ -74,7 +77,7 @@ def test_a_worker_killed_mid_batch_sends_nobody_twice(make_subscriber, open_inci
     states = list(Delivery.objects.order_by("pk").values_list("state", flat=True))
     assert states == ["sent"] * 3 + ["sending"] + ["pending"] * 2
 
-    monkeypatch.setattr(delivery, "_message", original)
+    monkeypatch.setattr(email, "message_for", original)
     delivery.send(ids)  # the batch runs again: the three sent are skipped
     assert len(mail.outbox) == 5
     # The claim the dead worker left is sent by the tick once its lease is over.

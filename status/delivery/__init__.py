@@ -1,0 +1,100 @@
+"""Getting notifications to subscribers: the fan-out, the sending, retries.
+
+The guarantees are the ticket outbox's (tickets/emails.py): every message is stored (a
+Delivery row) before any send is tried, sent by the task worker after the commit, retried
+with backoff when it fails, and shown in the admin when it gives up. On top of that:
+
+- one Delivery per subscriber and notification (a unique constraint), so fanning out again
+  after a crash or a retry creates nothing new;
+- a Delivery is *claimed* by one UPDATE (pending or due → sending) right before its send and
+  marked sent right after, each committed on its own: whoever runs a batch again skips what
+  was sent or is being sent. Only a worker that dies between a send and the commit that
+  follows (milliseconds) leaves a claim behind; the tick sends it again after
+  STATUS_DELIVERY_LEASE_MINUTES, with the same Message-ID / delivery id, so the receiver can
+  tell it is the same message.
+"""
+
+from datetime import timedelta
+from itertools import batched
+
+from django.conf import settings
+from django.utils import timezone
+
+from status.delivery import email, records, webhooks
+from status.delivery.records import enqueue
+from status.delivery.webhooks import signature, webhook_body
+from status.models import Channel, Delivery, Notification, Subscriber
+
+State = Delivery.State
+
+__all__ = ["enqueue", "fan_out", "retry_now", "send", "send_due", "signature", "webhook_body"]
+
+
+def fan_out(notification_id):
+    """One Delivery per interested subscriber (again: nothing new), then the batches."""
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None:
+        return 0
+    subscribers = (
+        Subscriber.objects.for_notification(notification)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for chunk in batched(subscribers.iterator(chunk_size=2000), 1000):
+        Delivery.objects.bulk_create(
+            [Delivery(notification=notification, subscriber_id=pk) for pk in chunk],
+            ignore_conflicts=True,
+        )
+    pending = list(
+        notification.deliveries.filter(state=State.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk=notification.pk).update(
+        fanned_out_at=timezone.now(), recipients=notification.deliveries.count()
+    )
+    for batch in batched(pending, settings.STATUS_DELIVERY_BATCH):
+        enqueue("send", list(batch))
+    return len(pending)
+
+
+def send(delivery_ids):
+    """Send these deliveries (those still due): emails over one connection, webhooks a few
+    at a time. Returns {"sent": n, "failed": n}."""
+    deliveries = list(
+        Delivery.objects.filter(pk__in=delivery_ids, state__in=records.SENDABLE)
+        .select_related("subscriber", "notification__incident")
+        .order_by("pk")
+    )
+    outcome = {"sent": 0, "failed": 0}
+    emails = [d for d in deliveries if d.channel == Channel.EMAIL]
+    hooks = [d for d in deliveries if d.channel != Channel.EMAIL]
+    email.send_all(emails, outcome)
+    webhooks.send_all(hooks, outcome)
+    return outcome
+
+
+def send_due(*, now=None):
+    """Retries that are due, pending rows whose task was lost, and claims left by a worker
+    that died (sent again, see the module's docstring)."""
+    now = now or timezone.now()
+    lease = timedelta(minutes=settings.STATUS_DELIVERY_LEASE_MINUTES)
+    Delivery.objects.stale_claims(now, lease).update(
+        state=State.FAILED,
+        next_attempt_at=now,
+        last_error="The worker stopped while sending: tried again.",
+    )
+    due = list(Delivery.objects.due(now).order_by("pk").values_list("pk", flat=True))
+    outcome = {"sent": 0, "failed": 0}
+    for batch in batched(due, settings.STATUS_DELIVERY_BATCH):
+        for key, value in send(list(batch)).items():
+            outcome[key] += value
+    return outcome
+
+
+def retry_now(delivery_ids):
+    """Staff's "retry now": failed and given-up deliveries get a fresh set of tries."""
+    Delivery.objects.filter(pk__in=delivery_ids, state__in=[State.FAILED, State.GAVE_UP]).update(
+        state=State.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    return send(delivery_ids)

@@ -1,0 +1,132 @@
+"""Status emails: one message per delivery, over a few SMTP connections kept open for a
+batch; RFC 8058 one-click unsubscribe, and a Message-ID that stays the same on every try."""
+
+import logging
+import smtplib
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from status import subscriptions
+from status.delivery import records
+from status.models import Delivery
+
+log = logging.getLogger("status.delivery")
+
+
+def headers(delivery, unsubscribe):
+    subscriber, notification = delivery.subscriber, delivery.notification
+    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    headers = {
+        # The same Message-ID on every try: a message sent twice is recognisably one.
+        "Message-ID": f"<status.{delivery.pk}.{subscriber.code}@{domain}>",
+        "Auto-Submitted": "auto-generated",
+    }
+    if notification is not None:
+        headers.update(
+            {
+                "List-Id": f"{settings.STATUS_PAGE_NAME} status <status.{domain}>",
+                # RFC 8058: the mail client unsubscribes by one POST, without a login.
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Precedence": "bulk",
+            }
+        )
+        if notification.incident_id:  # updates of one incident thread together
+            thread = f"<status.incident.{notification.incident.code}@{domain}>"
+            headers.update({"References": thread, "In-Reply-To": thread})
+    return headers
+
+
+def message_for(delivery):
+    subscriber = delivery.subscriber
+    unsubscribe = subscriptions.link(subscriber, "unsubscribe")
+    context = {
+        "subscriber": subscriber,
+        "page_name": settings.STATUS_PAGE_NAME,
+        "manage_url": subscriptions.link(subscriber, "manage"),
+        "unsubscribe_url": unsubscribe,
+        "notification": delivery.notification,
+    }
+    if delivery.purpose == Delivery.Purpose.CONFIRMATION:
+        context["confirm_url"] = subscriptions.link(subscriber, "confirm")
+    if delivery.purpose == Delivery.Purpose.NOTIFICATION:
+        subject = delivery.notification.subject
+    else:
+        subject = render_to_string(
+            f"status/email/{delivery.purpose}_subject.txt", context, using="text"
+        )
+    body = render_to_string(f"status/email/{delivery.purpose}.txt", context, using="text")
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers=headers(delivery, unsubscribe),
+    )
+
+
+# The server answered about this one message: the next ones may go through.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, ValueError)
+
+
+def send_all(deliveries, outcome):
+    """Over STATUS_SMTP_CONNECTIONS connections at once, each kept open for the batch. Rows
+    are claimed, rendered and marked here; only the SMTP conversations run in threads."""
+    if not deliveries:
+        return
+    local, opened, in_flight = threading.local(), [], {}
+    broken = None
+
+    def send_one(message):
+        if getattr(local, "mailer", None) is None:
+            local.mailer = mailers["default"]
+            local.mailer.open()
+            opened.append(local.mailer)
+        local.mailer.send_messages([message])
+
+    def settle(futures):
+        nonlocal broken
+        for future in futures:
+            delivery, error = in_flight.pop(future), future.exception()
+            if error is None:
+                records.sent(delivery)
+                outcome["sent"] += 1
+                continue
+            records.failed(delivery, f"{type(error).__name__}: {error}")
+            outcome["failed"] += 1
+            if not isinstance(error, MESSAGE_ERRORS):
+                broken = error  # the server is down or the connection broke
+
+    connections = settings.STATUS_SMTP_CONNECTIONS
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        try:
+            for n, delivery in enumerate(deliveries):
+                if len(in_flight) >= connections:
+                    settle(wait(in_flight, return_when=FIRST_COMPLETED).done)
+                if broken is not None:
+                    # The rest waits for the first retry instead of each timing out in turn.
+                    reason = f"Not tried: {type(broken).__name__}: {broken}"
+                    records.postpone(deliveries[n:], reason)
+                    break
+                if not records.claim(delivery, timezone.now()):
+                    continue
+                try:
+                    message = message_for(delivery)
+                except Exception as error:
+                    records.failed(delivery, f"{type(error).__name__}: {error}")
+                    outcome["failed"] += 1
+                    continue
+                in_flight[pool.submit(send_one, message)] = delivery
+        finally:
+            # Also when the worker is being stopped: what was sent is recorded as sent.
+            settle(wait(in_flight).done)
+    for mailer in opened:
+        try:
+            mailer.close()
+        except Exception:
+            log.warning("Closing a mail connection failed", exc_info=True)

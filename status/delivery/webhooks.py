@@ -1,0 +1,86 @@
+"""Webhooks: the Statuspage JSON (or a chat message) POSTed to the subscriber's URL, signed
+with HMAC-SHA256, a few at a time, never to a private address (helpcenter.safehttp)."""
+
+import hashlib
+import hmac
+import json
+from concurrent.futures import ThreadPoolExecutor
+from itertools import batched
+
+from django.conf import settings
+from django.utils import timezone
+
+from helpcenter import safehttp
+from status import subscriptions
+from status.delivery import records
+from status.models import Channel
+
+USER_AGENT = "helpcenter-status/1 (+webhooks)"
+DOCUMENTATION = "/status/subscribe/#webhooks"
+
+
+def signature(secret, body):
+    """The X-Status-Signature-256 header: HMAC-SHA256 of the raw body, hex."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_body(delivery):
+    subscriber, notification = delivery.subscriber, delivery.notification
+    if subscriber.channel == Channel.CHAT:
+        return json.dumps({"text": notification.chat_text}).encode()
+    meta = {
+        "unsubscribe": subscriptions.link(subscriber, "unsubscribe"),
+        "documentation": settings.SITE_URL.rstrip("/") + DOCUMENTATION,
+        "event": notification.event,
+        "delivery_id": f"{notification.code}.{subscriber.code}",
+    }
+    return json.dumps({"meta": meta, **notification.payload}, separators=(",", ":")).encode()
+
+
+def post(delivery):
+    """(status code or None, error text or "") for one webhook: runs in a thread, no
+    database access."""
+    subscriber = delivery.subscriber
+    body = webhook_body(delivery)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Status-Event": delivery.notification.event,
+        "X-Status-Delivery": f"{delivery.notification.code}.{subscriber.code}",
+    }
+    if subscriber.secret:
+        headers["X-Status-Signature-256"] = signature(subscriber.secret, body)
+    try:
+        status = safehttp.post(
+            subscriber.url,
+            body,
+            headers,
+            timeout=settings.STATUS_WEBHOOK_TIMEOUT,
+            allow_private=settings.STATUS_WEBHOOK_ALLOW_PRIVATE,
+        )
+    except safehttp.UnsafeURL as error:
+        return None, f"Refused: {error}"
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}"
+    if 200 <= status < 300:
+        return status, ""
+    if 300 <= status < 400:
+        return status, f"HTTP {status}: redirects are not followed"
+    return status, f"HTTP {status}"
+
+
+def send_all(deliveries, outcome):
+    if not deliveries:
+        return
+    with ThreadPoolExecutor(max_workers=settings.STATUS_WEBHOOK_CONCURRENCY) as pool:
+        # A few at a time, each claimed just before: a worker that dies leaves at most that
+        # few claimed.
+        for chunk in batched(deliveries, settings.STATUS_WEBHOOK_CONCURRENCY):
+            claimed = [d for d in chunk if records.claim(d, timezone.now())]
+            for delivery, (status, error) in zip(claimed, pool.map(post, claimed), strict=True):
+                if error:
+                    records.failed(delivery, error, response_status=status)
+                    outcome["failed"] += 1
+                else:
+                    records.sent(delivery, response_status=status)
+                    outcome["sent"] += 1
