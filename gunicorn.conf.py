@@ -27,6 +27,9 @@ keepalive = 5
 # restart empties that worker's memory cache when there is no Redis.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
+# gunicorn's control socket ($HOME/.gunicorn/gunicorn.ctl, shared by every gunicorn this
+# user runs) is off: the signals above do the same to the right master.
+control_socket_disable = True
 # The worker heartbeat file: in memory, never on a slow or full disk.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
 

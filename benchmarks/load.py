@@ -196,7 +196,7 @@ def engine():
         if SOAK_SECONDS:
             _soak(base, server.pid)
     finally:
-        _stop(server)
+        stop(server)
 
 
 def _cold_and_warm():
@@ -262,8 +262,9 @@ def _wait_until_up(url, server, log):
     sys.exit(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
 
 
-def _stop(server):
-    """TERM to the whole process group (master and workers), KILL if still there after 15 s."""
+def stop(server):
+    """TERM to the whole process group (master and workers), KILL if still there after 15 s.
+    Also used by the test that starts servers (tests/helpcenter/test_scale_out.py)."""
     try:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=15)
@@ -301,7 +302,8 @@ def _wrk(url, *, duration=DURATION, script=None):
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
         "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
-        "errors": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output))
+        "errors": int(m.group(1))
+        if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output))
         else 0,
         "socket": (m.group(0) if (m := re.search(r"Socket errors:.*", output)) else ""),
     }
@@ -324,8 +326,7 @@ def _rounds(base):
 def _report(results):
     trivial = statistics.median(r["rps"] for r in results["trivial view"])
     print(
-        f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
-        f"{'share':>8}{'target':>8}"
+        f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'share':>8}{'target':>8}"
     )
     for name, _, target in PAGES:
         runs = results[name]

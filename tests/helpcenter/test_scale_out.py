@@ -10,7 +10,6 @@ import html.parser
 import http.cookiejar
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
+from benchmarks.load import stop
 from status.importer import import_status
 from status.models import Component
 from tests.status.conftest import STATUS_CONTENT
@@ -188,14 +188,7 @@ def servers(transactional_db, content, tmp_path):
         yield [base for _, base, _ in started]
     finally:
         for process, _, _ in started:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=10)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop(process)
         import redis
 
         client = redis.Redis.from_url(REDIS_URL)
