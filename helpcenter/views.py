@@ -28,7 +28,9 @@ Disallow: /support/suggestions/
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+# The search is counted only when sent (HX-Search-Submitted): a browser must not answer a
+# sent search from the copy it kept of the same search made while typing.
+@vary_on_headers("HX-Request", "HX-Search-Submitted")
 def home(request):
     form = SearchForm(request.GET)
     query, tag_slug = form.query, form.tag_slug

@@ -49,7 +49,9 @@ def show_feedback(request, target, *, render_page):
     if request.htmx:
         response = TemplateResponse(request, "kb/_feedback.html", feedback_context(request, target))
     else:
-        form = FeedbackForm(initial={"reason": request.GET.get("reason", "")[:500]})
+        vote = Feedback.current(target=target, browser_id=request.COOKIES.get(BROWSER_COOKIE))
+        reason = request.GET.get("reason", vote.reason if vote else "")
+        form = FeedbackForm(initial={"reason": reason[:500]})
         response = render_page(request, target, feedback_form=form)
         response.context_data["feedback_unsent"] = request.GET.get("helpful") in ("yes", "no")
     response["X-Robots-Tag"] = "noindex"  # the guide's own URL is the one to index

@@ -107,7 +107,7 @@ def test_htmx_request_gets_only_the_results_fragment(client, content):
     assert "<html" not in html and "Troubleshoot faster" not in html
     assert 'data-hx-swap-oob="innerHTML:#result-count"' in html
     assert f"{len(card_titles(response))} resource(s) found" in html
-    assert response["Vary"] == "HX-Request"
+    assert response["Vary"] == "HX-Request, HX-Search-Submitted"
 
 
 @pytest.mark.django_db
