@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test test-fast lint fmt bench bench-search bench-inbound bench-status install vnu clean check-deploy
+.PHONY: run serve test test-fast lint fmt bench bench-search bench-inbound bench-status bench-load install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -39,6 +39,28 @@ run: install
 	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
 		$(PY) manage.py status tick --every 30 & ticker=$$!; trap "kill $$ticker 2>/dev/null" EXIT; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: DEBUG off, gunicorn (gunicorn.conf.py: WEB_CONCURRENCY workers, JSON logs
+# with request IDs), static files compressed and hashed; SQLite unless DATABASE_URL is given.
+# Without SECRET_KEY in the environment a random key is made once and kept in .secret-key
+# (git ignores it), so sessions survive restarts. A fresh SQLite database gets the demo content.
+serve: install
+	@test -n "$$SECRET_KEY" || test -s .secret-key || { umask 077; \
+		$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key; \
+		echo "Made a secret key in .secret-key (kept for the next start)"; }
+	@set -e; export DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+		SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	fresh=""; if [ -z "$$DATABASE_URL" ] && [ ! -f db.sqlite3 ]; then fresh=1; fi; \
+	$(PY) manage.py migrate --noinput; \
+	if [ -n "$$fresh" ]; then \
+		$(PY) manage.py import_content content/; \
+		$(PY) manage.py status import content/status/; \
+		$(PY) manage.py rebuild_search_index; \
+	fi; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	echo "Help center: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"; \
+	$(PY) manage.py status tick --every 30 & ticker=$$!; trap "kill $$ticker 2>/dev/null" EXIT; \
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT)
 
 # The HTML checker used by the browser tests (needs npm and Java; skipped without them).
 vnu:
@@ -76,6 +98,10 @@ bench-inbound: install
 
 bench-status: install
 	$(PY) -m benchmarks.status
+
+# Needs wrk (apt-get install wrk). SQLite; PostgreSQL too with DATABASE_URL and REDIS_URL.
+bench-load: install
+	$(PY) -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules db.sqlite3 .pytest_cache .ruff_cache

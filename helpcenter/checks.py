@@ -24,7 +24,7 @@ def unshared_cache_problem(*, workers):
     return (
         f"{workers} worker processes but no shared cache (REDIS_URL is not set): each process "
         "keeps its own rate-limit counters, so every limit is multiplied by the number of "
-        "workers, and its own copy of the status banner."
+        "workers, and its own copy of the status banner and of cached pages."
     )
 
 

@@ -1,12 +1,69 @@
-"""Site-wide request checks that run before any view reads the request."""
+"""Site-wide request handling: request IDs and timings, and checks that run before any view
+reads the request."""
 
 import logging
+import re
+import time
+import uuid
 
+from django.conf import settings
+from django.db import connection
 from django.http import QueryDict
 from django.views.defaults import bad_request
 
+from helpcenter.logs import request_id
+
 NUL = "\x00"
 log = logging.getLogger("django.security.NulCharacter")
+requests_log = logging.getLogger("helpcenter.requests")
+# What an incoming X-Request-ID (from the proxy or the client) may be to be kept as is:
+# a UUID, a hex or base64url token, a "Root=1-..." trace id. Anything else gets a new one.
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+/-]{0,127}")
+
+
+def request_log(get_response):
+    """Gives each request an ID (the incoming X-Request-ID if it is sane), sent back in the
+    response's X-Request-ID, in gunicorn's access log and on every log line of the request;
+    logs requests slower than SLOW_REQUEST_MS with their SQL query count."""
+
+    def middleware(request):
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = rid
+        token = request_id.set(rid)
+        queries = [0]
+
+        def count(execute, sql, params, many, context):
+            queries[0] += 1
+            return execute(sql, params, many, context)
+
+        start = time.perf_counter()
+        try:
+            with connection.execute_wrapper(count):
+                response = get_response(request)
+            response["X-Request-ID"] = rid
+            elapsed_ms = (time.perf_counter() - start) * 1000
+            if elapsed_ms >= settings.SLOW_REQUEST_MS:
+                requests_log.warning(
+                    "Slow request: %s %s %s in %d ms, %d SQL queries",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    elapsed_ms,
+                    queries[0],
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round(elapsed_ms),
+                        "queries": queries[0],
+                    },
+                )
+            return response
+        finally:
+            request_id.reset(token)
+
+    return middleware
 
 
 def _texts(request):
@@ -25,6 +82,10 @@ def _texts(request):
     yield from (value for key, value in request.META.items() if key.startswith("HTTP_"))
 
 
+def contains_nul(request):
+    return any(NUL in text for text in _texts(request))
+
+
 def reject_nul_characters(get_response):
     """Refuse any request carrying a NUL character with the 400 page, before a view reads it.
 
@@ -37,7 +98,7 @@ def reject_nul_characters(get_response):
     """
 
     def middleware(request):
-        if any(NUL in text for text in _texts(request)):
+        if contains_nul(request):
             # One line, not Django's traceback for suspicious requests: scanners send these.
             log.warning("Refused a request holding a NUL character: %r", request.path)
             return bad_request(request, exception=None)

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from helpcenter.logs import log_format
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -70,8 +72,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "helpcenter.middleware.request_log",  # first: request IDs and timings cover everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and the rest: a cached page skips them all, and the cache sees
+    # the cookies and Vary headers they add (helpcenter/pagecache.py).
+    "helpcenter.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,7 +105,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.csp",
             ],
         },
     },
@@ -131,16 +136,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Several sites (or test runs) can share one Redis under different prefixes.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "helpcenter")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "helpcenter",
-        }
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        # Whole pages (helpcenter/pagecache.py), compressed: HTML shrinks about 5 times.
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-pages",
+            "OPTIONS": {"COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor"},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # a worker's memory stays bounded
+        },
+    }
     # Embedded mode runs one process, so a per-process cache is enough for rate limits.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
@@ -192,7 +213,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -209,6 +230,8 @@ STORAGES = {
 # Security headers. HTTPS-only settings switch on with SECURE_SSL=1 (production, behind TLS).
 SECURE_SSL = env_bool("SECURE_SSL")
 SECURE_SSL_REDIRECT = SECURE_SSL and env_bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers check health over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
@@ -225,7 +248,9 @@ SESSION_COOKIE_HTTPONLY = True
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # Every script is a file from this origin, so a nonce would add nothing but make each
+    # page's HTML unique (and so uncacheable).
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "https:"],
     "font-src": [CSP.SELF],
@@ -362,10 +387,36 @@ STATUS_WEBHOOK_CONCURRENCY = int(os.environ.get("STATUS_WEBHOOK_CONCURRENCY", "8
 # each delivery. Only for tests and local development: never in production.
 STATUS_WEBHOOK_ALLOW_PRIVATE = env_bool("STATUS_WEBHOOK_ALLOW_PRIVATE")
 
+# Anonymous pages served from a cache (helpcenter/pagecache.py), invalidated by any write to
+# what they show. Off with DEBUG=1, so template edits show at once while developing.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=not DEBUG)
+PAGE_CACHE_ALIAS = "pages"
+# How long an entry may live: a bound on memory, and, without Redis, on how late another
+# process's writes (`manage.py` commands, the task worker) show.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", STATUS_CACHE_SECONDS))
+# What browsers, proxies and CDNs are told about anonymous pages (Cache-Control).
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "10"))
+PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "60"))
+# Requests slower than this are logged with their query count (helpcenter.middleware).
+SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "1000"))
+
+# One JSON object a line in production (LOG_FORMAT=json, the default with DEBUG off), text
+# with DEBUG=1; every line names its request (X-Request-ID, helpcenter.middleware).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "helpcenter.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "helpcenter.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": log_format(),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

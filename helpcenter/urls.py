@@ -7,6 +7,9 @@ from helpcenter import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("forms/token/", views.form_token, name="form-token"),
     path("kb/", include("kb.urls")),
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),

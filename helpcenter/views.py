@@ -1,6 +1,13 @@
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from kb.forms import SearchForm
@@ -9,6 +16,7 @@ from runbooks.models import Runbook
 from search.counting import count_search
 from search.services import search
 
+log = logging.getLogger(__name__)
 HOME_HITS = 12
 # Searches and result opens are GET requests that count in Content gaps (and the ticket
 # form's suggestion opens in its deflection rate): crawlers are asked to leave them alone.
@@ -20,7 +28,9 @@ Disallow: /support/suggestions/
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+# The search is counted only when sent (HX-Search-Submitted): a browser must not answer a
+# sent search from the copy it kept of the same search made while typing.
+@vary_on_headers("HX-Request", "HX-Search-Submitted")
 def home(request):
     form = SearchForm(request.GET)
     query, tag_slug = form.query, form.tag_slug
@@ -61,3 +71,50 @@ def rate_limited(request, exception=None):
 @require_GET
 def robots_txt(request):
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def form_token(request):
+    """The CSRF field of a form on a cached page, which holds no visitor's token: htmx fetches
+    it when the page loads (templates/helpcenter/_form_token.html). Never cached."""
+    return TemplateResponse(request, "helpcenter/form_token.html")
+
+
+# --------------------------------------------------------------------------- health
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """The process answers (liveness): no database, no cache."""
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """The database and the caches answer (readiness): 503 naming what does not."""
+    failing = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        log.exception("Readiness: the database does not answer")
+        failing.append("database")
+    probe = f"readyz:{secrets.token_hex(8)}"
+    for alias in dict.fromkeys(("default", settings.PAGE_CACHE_ALIAS)):
+        try:
+            cache = caches[alias]
+            cache.set(probe, 1, 10)
+            answered = cache.get(probe) == 1
+            cache.delete(probe)
+        except Exception:  # each backend has its own errors (redis-py, memcached, ...)
+            log.exception("Readiness: the %s cache does not answer", alias)
+            answered = False
+        if not answered:
+            failing.append(f"cache {alias}")
+    if failing:
+        body = "not ready: " + ", ".join(failing) + "\n"
+        return HttpResponse(body, status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse("ready\n", content_type="text/plain; charset=utf-8")

@@ -13,18 +13,49 @@ BROWSER_COOKIE = "hc_browser"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
+def shared_feedback_context(target):
+    """The widget as the page shows it to everyone (the page is cached): no vote, no CSRF
+    token. htmx fetches the visitor's token when the page loads; without JavaScript the form
+    goes by GET to the feedback page, which has this visitor's widget (`show_feedback`)."""
+    return {
+        "feedback_target": target,
+        "feedback_vote": None,
+        "feedback_form": FeedbackForm(),
+        "feedback_action": target.get_absolute_url() + "feedback/",
+        "feedback_just_voted": False,
+        "feedback_shared": True,
+        "feedback_unsent": False,
+    }
+
+
 def feedback_context(request, target, form=None, *, just_voted=False):
+    """The widget for this visitor: their vote and a CSRF token (never in a cached page)."""
     vote = Feedback.current(target=target, browser_id=request.COOKIES.get(BROWSER_COOKIE))
     if form is None:
         initial = {"reason": vote.reason} if vote else {}
         form = FeedbackForm(initial=initial)
     return {
-        "feedback_target": target,
+        **shared_feedback_context(target),
         "feedback_vote": vote,
         "feedback_form": form,
-        "feedback_action": target.get_absolute_url() + "feedback/",
         "feedback_just_voted": just_voted,
+        "feedback_shared": False,
     }
+
+
+def show_feedback(request, target, *, render_page):
+    """GET: this visitor's widget (htmx), or, without JavaScript, the whole page with it,
+    keeping the reason typed on the shared page's form; the answer is sent from here (POST)."""
+    if request.htmx:
+        response = TemplateResponse(request, "kb/_feedback.html", feedback_context(request, target))
+    else:
+        vote = Feedback.current(target=target, browser_id=request.COOKIES.get(BROWSER_COOKIE))
+        reason = request.GET.get("reason", vote.reason if vote else "")
+        form = FeedbackForm(initial={"reason": reason[:500]})
+        response = render_page(request, target, feedback_form=form)
+        response.context_data["feedback_unsent"] = request.GET.get("helpful") in ("yes", "no")
+    response["X-Robots-Tag"] = "noindex"  # the guide's own URL is the one to index
+    return response
 
 
 def handle_feedback(request, target, *, render_page):
@@ -48,7 +79,7 @@ def handle_feedback(request, target, *, render_page):
                 request, "kb/_feedback.html", feedback_context(request, target, just_voted=True)
             )
         else:
-            response = redirect(target.get_absolute_url() + "?voted=1#feedback")
+            response = redirect(target.get_absolute_url() + "feedback/?voted=1#feedback")
         _remember_browser(response, browser_id)
         return response
     if request.htmx:

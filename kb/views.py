@@ -1,10 +1,10 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from kb.feedback import feedback_context, handle_feedback
+from kb.feedback import feedback_context, handle_feedback, shared_feedback_context, show_feedback
 from kb.models import Guide
 
 
@@ -21,7 +21,12 @@ def render_article(request, guide, *, feedback_form=None, status=200):
         "guide": guide,
         "related_guides": guide.related_guides(),
         "related_runbooks": guide.runbooks.published().order_by("order", "title"),
-        **feedback_context(request, guide, feedback_form),
+        # A form means this visitor's widget (feedback page, form errors); else the shared one.
+        **(
+            feedback_context(request, guide, feedback_form)
+            if feedback_form is not None
+            else shared_feedback_context(guide)
+        ),
     }
     return TemplateResponse(request, "kb/article_detail.html", context, status=status)
 
@@ -31,8 +36,10 @@ def article_detail(request, slug):
     return render_article(request, get_visible_guide(request, slug))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def article_feedback(request, slug):
     guide = get_visible_guide(request, slug)
-    return handle_feedback(request, guide, render_page=render_article)
+    if request.method == "POST":
+        return handle_feedback(request, guide, render_page=render_article)
+    return show_feedback(request, guide, render_page=render_article)

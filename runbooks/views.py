@@ -1,10 +1,10 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from kb.feedback import feedback_context, handle_feedback
+from kb.feedback import feedback_context, handle_feedback, shared_feedback_context, show_feedback
 from runbooks.models import Runbook
 
 
@@ -21,7 +21,12 @@ def render_runbook(request, runbook, *, feedback_form=None, status=200):
     context = {
         "runbook": runbook,
         "related_guides": runbook.related_guides.published().order_by("order", "title"),
-        **feedback_context(request, runbook, feedback_form),
+        # A form means this visitor's widget (feedback page, form errors); else the shared one.
+        **(
+            feedback_context(request, runbook, feedback_form)
+            if feedback_form is not None
+            else shared_feedback_context(runbook)
+        ),
     }
     return TemplateResponse(request, "runbooks/runbook_detail.html", context, status=status)
 
@@ -31,8 +36,10 @@ def runbook_detail(request, slug):
     return render_runbook(request, get_visible_runbook(request, slug))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def runbook_feedback(request, slug):
     runbook = get_visible_runbook(request, slug)
-    return handle_feedback(request, runbook, render_page=render_runbook)
+    if request.method == "POST":
+        return handle_feedback(request, runbook, render_page=render_runbook)
+    return show_feedback(request, runbook, render_page=render_runbook)

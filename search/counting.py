@@ -10,6 +10,7 @@ import re
 
 from django_ratelimit.core import get_usage
 
+from helpcenter.pagecache import repeat_on_cache_hits
 from search.models import SearchQuery
 
 COUNT_RATE = "60/h"  # searches and opens together; a person rarely sends half as many
@@ -42,7 +43,9 @@ def _counts(request):
 
 
 def count_search(request, *, query, total, tag=None):
-    """A search that someone sent (not each keystroke of a live search)."""
+    """A search that someone sent (not each keystroke of a live search). Counted again each
+    time the same results are served from the page cache."""
+    repeat_on_cache_hits(request, count_search, query=query, total=total, tag=tag)
     if _counts(request):
         SearchQuery.record(query, total=total, tag=tag)
 

@@ -10,6 +10,9 @@
   config.selfRequestsOnly = true;
   config.historyCacheSize = 0;
   config.refreshOnHistoryMiss = true;
+  // htmx's GETs get their own URL (?org.htmx.cache-buster=<target>): a proxy or CDN that
+  // ignores `Vary: HX-Request` can never serve a fragment as a page, or a page as a fragment.
+  config.getCacheBusterParam = true;
 
   // A search the person sent (Enter, the Search button), not one of the requests made while
   // they type: the server logs only those for the content-gaps report.

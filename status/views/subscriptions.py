@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from helpcenter.addresses import address_key_or_raw
-from helpcenter.ratelimits import rate_limited
+from helpcenter.ratelimits import minutes, rate_limited
 from status import subscriptions
 from status.forms import EmailSubscribeForm, PreferencesForm, WebhookSubscribeForm
 from status.models import Channel
@@ -26,14 +26,13 @@ def _address_key(prefix):
     return key
 
 
-def _minutes(seconds):
-    minutes = max(1, round(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscription_create(request):
-    email_form = EmailSubscribeForm(prefix="email")
+    # The status page's short form sends the address here by GET (a shared, cached page
+    # holds no CSRF token): the choices and the real Subscribe button are on this page.
+    email_form = EmailSubscribeForm(
+        prefix="email", initial={"email": request.GET.get("email", "").strip()[:254]}
+    )
     webhook_form = WebhookSubscribeForm(prefix="webhook", initial={"channel": Channel.WEBHOOK})
     context = {"reminder_minutes": settings.STATUS_REMINDER_MINUTES, "notice": ""}
     status = 200
@@ -55,7 +54,7 @@ def subscription_create(request):
             status = 429
             context["notice"] = (
                 f"Several subscriptions were asked for in a short time. Please wait "
-                f"{_minutes(wait)} and try again."
+                f"{minutes(wait)} and try again."
             )
         elif form.is_valid():
             data = form.cleaned_data

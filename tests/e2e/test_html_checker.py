@@ -57,7 +57,9 @@ def test_pages_have_no_html_errors(site, tmp_path):
               f"/status/subscription/{subscriptions.token(subscriber, 'manage')}/",
               f"/status/unsubscribe/{subscriptions.token(subscriber, 'unsubscribe')}/"]  # fmt: skip
     paths += [g.get_absolute_url() for g in Guide.objects.all()]
-    paths += [g.get_absolute_url() + "?voted=1" for g in Guide.objects.all()[:1]]
+    # The feedback page (this visitor's widget): after a vote, and before one is sent.
+    paths += [g.get_absolute_url() + "feedback/?voted=1" for g in Guide.objects.all()[:1]]
+    paths += [r.get_absolute_url() + "feedback/?helpful=no" for r in Runbook.objects.all()[:1]]
     paths += [r.get_absolute_url() for r in Runbook.objects.all()]
     ticket = services.create_ticket(
         Ticket(

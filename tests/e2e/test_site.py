@@ -78,6 +78,8 @@ def test_open_a_guide_and_vote(page: Page, site, csp_violations):
     assert_accessible(page)
     screenshot(page, "guide-1280")
 
+    # The page is the same for everyone (cached); htmx fetched this visitor's CSRF token.
+    expect(page.locator('#feedback input[name="csrfmiddlewaretoken"]')).to_be_attached()
     page.get_by_label("What could be better? (optional)").fill("More on recovery codes")
     settled = "document.addEventListener('htmx:afterSettle', () => window.settled = true)"
     page.evaluate(f"window.settled = false; {settled}")

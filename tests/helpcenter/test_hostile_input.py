@@ -160,6 +160,9 @@ def _paths(world):
         "status:embed-frame": ["/embed/frame"],
         "status:badge": ["/badge.svg"],
         "robots-txt": ["/robots.txt"],
+        "healthz": ["/healthz"],
+        "readyz": ["/readyz"],
+        "form-token": ["/forms/token/"],
     }
 
 
@@ -316,6 +319,10 @@ def _form_pages(world):
         world["survey"],
         f"/kb/{world['guide']}/",
         f"/runbooks/{world['runbook']}/",
+        # Guide and runbook pages are cached, so their feedback form has no token and goes
+        # by GET to the feedback page, whose form posts.
+        f"/kb/{world['guide']}/feedback/",
+        f"/runbooks/{world['runbook']}/feedback/",
         "/support/tickets/no-such-token/",
         "/status/",
         "/status/subscribe/",

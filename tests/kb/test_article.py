@@ -65,7 +65,7 @@ def test_vote_is_recorded_once_per_browser_and_can_change(client, make_guide):
     url = guide.get_absolute_url() + "feedback/"
     response = client.post(url, {"helpful": "yes"})
     assert response.status_code == 302
-    assert response["Location"] == guide.get_absolute_url() + "?voted=1#feedback"
+    assert response["Location"] == guide.get_absolute_url() + "feedback/?voted=1#feedback"
     page = client.get(response["Location"]).content.decode()
     assert "Thanks for your feedback. You answered <strong>Yes</strong>" in page
 

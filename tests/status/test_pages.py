@@ -43,8 +43,9 @@ def test_status_page_shows_active_incident_timeline_and_maintenance(
 
 
 def test_status_page_query_count_does_not_grow(
-    client, status_demo, open_incident, django_assert_num_queries
+    client, status_demo, open_incident, django_assert_num_queries, settings
 ):
+    settings.PAGE_CACHE = False  # what a render costs
     open_incident("One", components={Component.objects.get(slug="playground"): "partial_outage"})
     client.get("/status/")
     with django_assert_num_queries(17):
@@ -238,3 +239,26 @@ def test_a_feed_per_component(client, status_demo):
         f'href="/status/components/{api.code}/history.atom"'
         in client.get("/status/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_status_page_is_shared_and_its_subscribe_form_works_without_a_token(client, content):
+    """A form holding a CSRF token made /status/ personal, so never cached: the short form
+    now hands the address to the subscribe page (by GET), which holds the token."""
+    page = client.get("/status/")
+    html = page.content.decode()
+    assert "csrfmiddlewaretoken" not in html and "Set-Cookie" not in str(page.headers)
+    assert "public" in page["Cache-Control"]
+    follow = client.get("/status/subscribe/", {"email": "ada@example.com"}).content.decode()
+    assert 'value="ada@example.com"' in follow and "csrfmiddlewaretoken" in follow
+
+
+@pytest.mark.django_db
+def test_sending_notifications_does_not_empty_the_page_cache(make_component):
+    from helpcenter import pagecache
+    from status.models import Delivery, Subscriber
+
+    before = pagecache.current_generation()
+    subscriber = Subscriber.objects.create(email="a@example.com", address_key="a@example.com")
+    Delivery.objects.create(subscriber=subscriber)
+    assert pagecache.current_generation() == before

@@ -40,7 +40,8 @@ def test_subscribe_page_and_the_form_on_the_status_page(client, status_demo):
     assert '<label for="id_webhook-url">Webhook URL' in html
     assert html.count('type="checkbox" name="email-components"') == 10
     status = client.get("/status/").content.decode()
-    assert 'action="/status/subscribe/"' in status and 'name="email-email"' in status
+    assert 'action="/status/subscribe/#by-email"' in status and 'method="get"' in status
+    assert 'name="email"' in status
 
 
 def test_nothing_but_the_confirmation_before_confirming(subscribe, status_demo, make_component):
