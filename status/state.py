@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from helpcenter import generations
 from status.models import (
     Component,
     ComponentStatus,
@@ -92,20 +93,13 @@ def overall_status(*, component_statuses, incident_impacts, maintenance_active=F
     return indicator, description
 
 
-# --------------------------------------------------------------------------- cache
-
-
 def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, new_code(), None)
-        value = cache.get(GENERATION_KEY)
-    return value
+    return generations.current(cache, GENERATION_KEY, new_code)
 
 
 def invalidate():
     """Every cached status derivative goes stale (called by signals on any status write)."""
-    cache.set(GENERATION_KEY, new_code(), None)
+    generations.replace(cache, GENERATION_KEY, new_code)
 
 
 def cached(name, compute):
@@ -144,9 +138,6 @@ def next_boundary(now, open_items=None):
         if item.scheduled_until and item.scheduled_until > now:
             times.append(item.scheduled_until)
     return min(times, default=None)
-
-
-# --------------------------------------------------------------------------- banner state
 
 
 def status_state():
