@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -278,3 +279,18 @@ def test_a_webhook_whose_name_now_resolves_to_a_private_address_is_refused(
     item = Delivery.objects.get()
     assert item.state == "failed" and item.last_error.startswith("Refused: ")
     assert connected == []
+
+
+def synchronous_commit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_sending_does_not_wait_for_each_wal_flush_and_restores_the_setting():
+    """The batch's claims and marks skip the WAL flush wait; nothing else does."""
+    before = synchronous_commit()
+    with delivery.relaxed_commits():
+        assert synchronous_commit() == "off"
+    assert synchronous_commit() == before != "off"
