@@ -67,11 +67,14 @@ vnu:
 	@if [ ! -f $(VNU_JAR) ] && command -v npm >/dev/null 2>&1; then \
 		npm install --no-save --no-audit --no-fund --silent vnu-jar@26.9.27 || echo "vnu-jar not installed"; fi
 
+# The suite runs in one process per core (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= auto
+
 test: install vnu
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
