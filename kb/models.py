@@ -1,7 +1,5 @@
 import hashlib
 from collections import defaultdict
-from functools import reduce
-from operator import and_
 
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
@@ -12,8 +10,6 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from helpcenter.markup import render_markdown
-
-MAX_QUERY_TERMS = 8
 
 
 class Tag(models.Model):
@@ -57,35 +53,19 @@ class RenderedMarkdownMixin(models.Model):
         super().save(*args, **kwargs)
 
 
-class Status(models.TextChoices):
+class PublishState(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
 
 
-def text_search(queryset, query, fields):
-    """Every word of `query` must appear in at least one of `fields` (case-insensitive)."""
-    terms = query.split()[:MAX_QUERY_TERMS]
-    if not terms:
-        return queryset
-    conditions = [
-        reduce(lambda a, b: a | b, (Q(**{f"{name}__icontains": term}) for name in fields))
-        for term in terms
-    ]
-    matching = queryset.model.objects.filter(reduce(and_, conditions)).values("pk")
-    return queryset.filter(pk__in=matching)
-
-
 class GuideQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(status=PublishState.PUBLISHED)
 
     def tagged(self, tag_slug):
         if not tag_slug:
             return self
         return self.filter(tags__slug=tag_slug)
-
-    def search(self, query):
-        return text_search(self, query, ["title", "summary", "body", "tags__name"])
 
     def for_listing(self):
         """Cards need neither the body nor its HTML."""
@@ -101,7 +81,7 @@ class Guide(RenderedMarkdownMixin):
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300)
     tags = models.ManyToManyField(Tag, blank=True, related_name="guides")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(max_length=10, choices=PublishState, default=PublishState.DRAFT)
     order = models.PositiveIntegerField(default=100, help_text="Position on the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,11 +97,11 @@ class Guide(RenderedMarkdownMixin):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("kb:article-detail", args=[self.slug])
+        return reverse("kb:guide-detail", args=[self.slug])
 
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED
+        return self.status == PublishState.PUBLISHED
 
     def is_visible_to(self, user):
         return self.is_published or can_preview_drafts(user, Guide)
@@ -157,18 +137,11 @@ class Guide(RenderedMarkdownMixin):
         )
 
 
-class FAQEntryQuerySet(models.QuerySet):
-    def search(self, query):
-        return text_search(self, query, ["question", "body"])
-
-
 class FAQEntry(RenderedMarkdownMixin):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     order = models.PositiveIntegerField(default=100)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = FAQEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "question"]

@@ -8,11 +8,10 @@ from django.urls import reverse
 from helpcenter.categories import SupportCategory
 from kb.models import (
     Guide,
+    PublishState,
     RenderedMarkdownMixin,
-    Status,
     Tag,
     can_preview_drafts,
-    text_search,
 )
 
 ERROR_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -33,10 +32,7 @@ def validate_error_codes(value):
 
 class RunbookQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-    def search(self, query):
-        return text_search(self, query, ["title", "summary", "error_codes", "body", "tags__name"])
+        return self.filter(status=PublishState.PUBLISHED)
 
     def for_listing(self):
         return self.prefetch_related("tags", "checks", "fix_steps").order_by("order", "title")
@@ -61,7 +57,7 @@ class Runbook(RenderedMarkdownMixin):
     )
     related_guides = models.ManyToManyField(Guide, blank=True, related_name="runbooks")
     tags = models.ManyToManyField(Tag, blank=True, related_name="runbooks")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(max_length=10, choices=PublishState, default=PublishState.DRAFT)
     order = models.PositiveIntegerField(default=100)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,7 +80,7 @@ class Runbook(RenderedMarkdownMixin):
 
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED
+        return self.status == PublishState.PUBLISHED
 
     def is_visible_to(self, user):
         return self.is_published or can_preview_drafts(user, Runbook)
