@@ -211,6 +211,11 @@ class Feedback(models.Model):
 
     @classmethod
     def record(cls, *, target, browser_id, helpful, reason=""):
+        """A changed answer sent with the reason the previous answer carried (still in the box
+        the widget filled in) does not inherit it: why No was said is not why Yes is."""
+        previous = cls.current(target=target, browser_id=browser_id)
+        if previous and previous.helpful != helpful and reason == previous.reason:
+            reason = ""
         vote, _ = cls.objects.update_or_create(
             content_type=ContentType.objects.get_for_model(target),
             object_id=target.pk,
