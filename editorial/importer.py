@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
+import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,8 +54,12 @@ def import_content(root) -> Report:
         for path, post in posts:
             try:
                 # Saving a runbook, its tags, checks and steps would each re-index it.
-                with transaction.atomic(), indexing_held():
+                # Each file loaded is a revision in the history, like an editor's save.
+                with transaction.atomic(), indexing_held(), reversion.create_revision():
                     outcome, label = LOADERS[kind](post)
+                    reversion.set_comment(
+                        f"{outcome.capitalize()} by import_content from {path.name}."
+                    )
             except ContentError as error:
                 report.errors.append((path, str(error)))
             except ValidationError as error:
@@ -141,6 +146,7 @@ def _save(model, lookup, values, *, relations=None):
     obj.save()
     for _current, wanted, apply in relations.values():
         apply(obj, wanted)
+    reversion.add_to_revision(obj)  # again: with the checks and steps just bulk-created
     return outcome, obj
 
 

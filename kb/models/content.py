@@ -1,15 +1,15 @@
-import hashlib
 from collections import defaultdict
 
-from django.conf import settings
+import reversion
 from django.contrib.auth import get_permission_codename
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
 from helpcenter.markup import render_markdown
+from kb.models.freshness import Reviewed, ReviewedQuerySet
+from kb.models.publishing import Publishable, PublishableQuerySet
 
 
 class Tag(models.Model):
@@ -53,15 +53,7 @@ class RenderedMarkdownMixin(models.Model):
         super().save(*args, **kwargs)
 
 
-class PublishState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class GuideQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=PublishState.PUBLISHED)
-
+class GuideQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def tagged(self, tag_slug):
         if not tag_slug:
             return self
@@ -76,16 +68,21 @@ class GuideQuerySet(models.QuerySet):
         )
 
 
-class Guide(RenderedMarkdownMixin):
+# Every save of these is kept (revision history in the admin); what the save derives is not.
+NOT_KEPT = ["body_html", "toc", "reviewed_at"]
+
+
+@reversion.register(exclude=NOT_KEPT)
+class Guide(RenderedMarkdownMixin, Publishable, Reviewed):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300)
     tags = models.ManyToManyField(Tag, blank=True, related_name="guides")
-    status = models.CharField(max_length=10, choices=PublishState, default=PublishState.DRAFT)
     order = models.PositiveIntegerField(default=100, help_text="Position on the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     feedback = GenericRelation("kb.Feedback")
+    outdated = GenericRelation("kb.OutdatedReport")
 
     objects = GuideQuerySet.as_manager()
 
@@ -98,10 +95,6 @@ class Guide(RenderedMarkdownMixin):
 
     def get_absolute_url(self):
         return reverse("kb:guide-detail", args=[self.slug])
-
-    @property
-    def is_published(self):
-        return self.status == PublishState.PUBLISHED
 
     def is_visible_to(self, user):
         return self.is_published or can_preview_drafts(user, Guide)
@@ -137,11 +130,16 @@ class Guide(RenderedMarkdownMixin):
         )
 
 
-class FAQEntry(RenderedMarkdownMixin):
+@reversion.register(exclude=NOT_KEPT)
+class FAQEntry(RenderedMarkdownMixin, Reviewed):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     order = models.PositiveIntegerField(default=100)
     updated_at = models.DateTimeField(auto_now=True)
+    feedback = GenericRelation("kb.Feedback")
+    outdated = GenericRelation("kb.OutdatedReport")
+
+    objects = ReviewedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "question"]
@@ -151,7 +149,11 @@ class FAQEntry(RenderedMarkdownMixin):
     def __str__(self):
         return self.question
 
+    def get_absolute_url(self):
+        return f"/#faq-{self.slug}"
 
+
+@reversion.register(exclude=NOT_KEPT)
 class PageBlock(RenderedMarkdownMixin):
     """An editable block of text on the home page (hero, section introductions)."""
 
@@ -173,59 +175,3 @@ class PageBlock(RenderedMarkdownMixin):
         blocks = defaultdict(cls)
         blocks.update({block.key.replace("-", "_"): block for block in cls.objects.all()})
         return blocks
-
-
-class FeedbackQuerySet(models.QuerySet):
-    def for_object(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-
-
-def voter_fingerprint(browser_id: str) -> str:
-    """Votes are keyed by a hash of the browser's random cookie, never the cookie itself."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{browser_id}".encode()).hexdigest()
-
-
-class Feedback(models.Model):
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("content_type", "object_id")
-    voter = models.CharField(max_length=64, editable=False)
-    helpful = models.BooleanField()
-    reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = FeedbackQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-updated_at"]
-        verbose_name_plural = "feedback"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "voter"], name="one_vote_per_browser"
-            )
-        ]
-
-    def __str__(self):
-        return f"{'Yes' if self.helpful else 'No'} on {self.target}"
-
-    @classmethod
-    def record(cls, *, target, browser_id, helpful, reason=""):
-        """A changed answer sent with the reason the previous answer carried (still in the box
-        the widget filled in) does not inherit it: why No was said is not why Yes is."""
-        previous = cls.current(target=target, browser_id=browser_id)
-        if previous and previous.helpful != helpful and reason == previous.reason:
-            reason = ""
-        vote, _ = cls.objects.update_or_create(
-            content_type=ContentType.objects.get_for_model(target),
-            object_id=target.pk,
-            voter=voter_fingerprint(browser_id),
-            defaults={"helpful": helpful, "reason": reason},
-        )
-        return vote
-
-    @classmethod
-    def current(cls, *, target, browser_id):
-        if not browser_id:
-            return None
-        return cls.objects.for_object(target).filter(voter=voter_fingerprint(browser_id)).first()
