@@ -35,9 +35,12 @@ run: install
 	$(PY) manage.py status import content/status/
 	$(PY) manage.py rebuild_search_index
 	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: DEBUG=1 $(PY) manage.py createsuperuser, then /admin/)"
-	@# The status clock (maintenances start and end, reminders, retries) ticks beside the server.
+	@# The status clock (maintenances start and end, reminders, retries) and the publishing
+	@# clock (scheduled guides and runbooks go live and come down) tick beside the server.
 	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
-		$(PY) manage.py status tick --every 30 & ticker=$$!; trap "kill $$ticker 2>/dev/null" EXIT; \
+		$(PY) manage.py status tick --every 30 & ticker=$$!; \
+		$(PY) manage.py publish_scheduled --every 30 & publisher=$$!; \
+		trap "kill $$ticker $$publisher 2>/dev/null" EXIT; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, gunicorn (gunicorn.conf.py: WEB_CONCURRENCY workers, JSON logs

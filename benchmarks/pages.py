@@ -18,7 +18,7 @@ ROUNDS = 40
 
 
 def grow_to(size):
-    from kb.models import Guide, Status, Tag
+    from kb.models import Guide, PublishState, Tag
 
     tags = [Tag.objects.get_or_create(slug=s, defaults={"name": s})[0] for s in ("auth", "billing")]
     existing = Guide.objects.count()
@@ -29,7 +29,7 @@ def grow_to(size):
             slug=f"synthetic-{n}",
             summary=f"Synthetic summary {n}.",
             body=body,
-            status=Status.PUBLISHED,
+            status=PublishState.PUBLISHED,
             order=1000 + n,
         )
         guide.tags.set(tags[: 1 + n % 2])
@@ -58,7 +58,7 @@ def main():
         from django.db import connection
         from django.test import Client
 
-        from kb.importer import import_content
+        from editorial.importer import import_content
         from kb.models import Guide
 
         import_content(ROOT / "content")

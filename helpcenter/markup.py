@@ -5,7 +5,9 @@ sanitized here, once, when it is saved. Templates then output the stored HTML as
 """
 
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import bleach
 import markdown
@@ -20,6 +22,16 @@ ALLOWED_TAGS = frozenset(
 )  # fmt: skip
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# Raw HTML elements removed together with what is inside them: their content is code, styles
+# or a fallback, never text for the reader (bleach alone keeps the text of a tag it strips,
+# so a <script> block showed up as visible text on the page).
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script", "style", "template", "iframe", "object", "noscript", "textarea", "select",
+        "svg", "math", "title", "canvas", "audio", "video", "head",
+    }
+)  # fmt: skip
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
 
 
 def _allowed_attribute(tag, name, value):
@@ -52,18 +64,113 @@ def _flatten_toc(tokens, out=None):
     return out
 
 
+class _RawHtml(HTMLParser):
+    """One pass over the HTML Markdown made: the same HTML without the elements dropped with
+    their content, and, in words, everything the sanitiser is going to remove."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out, self.found, self.skipping = [], [], []
+
+    def _note(self, message):
+        if message not in self.found:
+            self.found.append(message)
+
+    def handle_starttag(self, tag, attrs):
+        self._tag(tag, attrs, self.get_starttag_text())
+        if tag in DROPPED_WITH_CONTENT and tag not in VOID_TAGS:
+            self.skipping.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self._tag(tag, attrs, self.get_starttag_text())
+
+    def _tag(self, tag, attrs, text):
+        if self.skipping:
+            return
+        if tag in DROPPED_WITH_CONTENT:
+            self._note(f"<{tag}> element removed, with everything inside it")
+        elif tag not in ALLOWED_TAGS:
+            self._note(f"<{tag}> tag removed (the text inside it stays)")
+        else:
+            for name, value in attrs:
+                if not _allowed_attribute(tag, name, value or ""):
+                    self._note(f"{name} attribute removed from <{tag}>")
+                elif name in {"href", "src"}:
+                    scheme = urlsplit(unescape(value or "")).scheme.lower()
+                    if scheme and scheme not in ALLOWED_PROTOCOLS:
+                        self._note(f"{scheme}: link removed from <{tag}>")
+        self.out.append(text)
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+            return
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        if not self.skipping:
+            self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        if not self.skipping:
+            self.out.append(f"&#{name};")
+
+    def handle_comment(self, data):
+        if not self.skipping:
+            self._note("HTML comment removed")
+
+    def handle_decl(self, decl):
+        self._note(f"<!{escape(decl)}> declaration removed")
+
+    def unknown_decl(self, data):
+        self._note("<![…]> section removed")
+
+    def handle_pi(self, data):
+        self._note("<?…> instruction removed")
+
+    def close(self):
+        super().close()
+        for tag in self.skipping:
+            self._note(f"<{tag}> was never closed: everything after it is removed")
+        return "".join(self.out)
+
+
+def _markdown(text):
+    md = markdown.Markdown(
+        extensions=["fenced_code", "tables", "sane_lists", "toc"],
+        extension_configs={"toc": {"toc_depth": "2-3", "slugify": _slugify}},
+        output_format="html",
+    )
+    return md, md.convert(text or "")
+
+
+def _scan(raw):
+    scan = _RawHtml()
+    scan.feed(raw)
+    return scan.close(), scan.found
+
+
+def dropped_markup(text: str) -> list[str]:
+    """What `render_markdown` will remove from this Markdown's raw HTML, in words, for the
+    editor's preview ("<script> element removed, with everything inside it"); empty if
+    nothing. It reads the same allowlists, so the report and the sanitiser agree."""
+    _, raw = _markdown(text)
+    return _scan(raw)[1]
+
+
 def render_markdown(text: str) -> Rendered:
     """Render Markdown to sanitized HTML, with ids on headings and their table of contents.
 
     The result is wrapped in an element carrying `data-hx-disable`, so even if an htmx attribute
     ever slipped past the allowlist it would stay inert.
     """
-    md = markdown.Markdown(
-        extensions=["fenced_code", "tables", "sane_lists", "toc"],
-        extension_configs={"toc": {"toc_depth": "2-3", "slugify": _slugify}},
-        output_format="html",
-    )
-    raw = md.convert(text or "")
+    md, raw = _markdown(text)
+    raw, _ = _scan(raw)
     clean = bleach.clean(
         raw,
         tags=ALLOWED_TAGS,

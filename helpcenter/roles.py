@@ -26,6 +26,7 @@ ROLES = {
         "kb.faqentry": ALL,
         "kb.pageblock": ALL,
         "kb.feedback": ("view",),
+        "kb.outdatedreport": ("view", "delete"),
         "runbooks.runbook": ALL,
         "runbooks.runbookcheck": ALL,
         "runbooks.runbookfixstep": ALL,

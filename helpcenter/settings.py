@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "reversion",
     "django_tasks_db",
     "anymail",
     "django_otp",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "tickets",
     "status",
     "search",
+    "editorial",
 ]
 
 MIDDLEWARE = [

@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from kb.forms import SearchForm
 from kb.models import FAQEntry, Guide, PageBlock, Tag
 from runbooks.models import Runbook
 from search.counting import count_search
+from search.forms import SearchForm
 from search.services import search
 
 log = logging.getLogger(__name__)

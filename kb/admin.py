@@ -1,21 +1,13 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count, Q
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
-from kb.models import FAQEntry, Feedback, Guide, PageBlock, Tag
+from kb.admin_editing import EditorAdmin, FreshnessAdminMixin, NeedsReviewFilter
+from kb.models import FAQEntry, Feedback, Guide, OutdatedReport, PageBlock, Tag
 
-
-class RenderedPreviewMixin:
-    """A read-only preview of the sanitized HTML, as the public page shows it."""
-
-    @admin.display(description="Preview (as last saved)")
-    def preview(self, obj):
-        if not obj or not obj.body_html:
-            return "Save to see the rendered preview."
-        # body_html was sanitized by helpcenter.markup.render_markdown when it was saved.
-        return format_html('<div class="admin-preview">{}</div>', mark_safe(obj.body_html))
+BODY = {"fields": ["body", "preview"], "classes": ["editor-split"]}
+PUBLISHING = ("Publishing", {"fields": ["status", "publish_at", "unpublish_at"]})
+REVIEW = ("Review", {"fields": ["owner", "review_by"]})
 
 
 class FeedbackTotalsMixin:
@@ -40,13 +32,31 @@ class FeedbackTotalsMixin:
         return obj.helpful_no
 
 
+# Django's tabular inline, with a name for its first (empty) column header.
+TABULAR = "admin/kb/edit_inline/tabular.html"
+
+
 class FeedbackInline(GenericTabularInline):
+    template = TABULAR
     model = Feedback
     fields = ["helpful", "reason", "updated_at"]
     readonly_fields = fields
     extra = 0
     can_delete = True
     verbose_name_plural = "Reader feedback"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OutdatedInline(GenericTabularInline):
+    template = TABULAR
+    model = OutdatedReport
+    fields = ["note", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = True
+    verbose_name_plural = "Reported out of date by readers"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -67,40 +77,59 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(RenderedPreviewMixin, FeedbackTotalsMixin, admin.ModelAdmin):
-    list_display = ["title", "status", "order", "yes_votes", "no_votes", "updated_at"]
-    list_editable = ["status", "order"]
-    list_filter = ["status", "tags", "updated_at"]
+class GuideAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
+    list_display = [
+        "title",
+        "status",
+        "publish_at",
+        "owner",
+        "review_by",
+        "yes_votes",
+        "no_votes",
+        "review_reasons_text",
+        "updated_at",
+    ]
+    list_filter = ["status", NeedsReviewFilter, "owner", "tags", "updated_at"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["tags"]
     readonly_fields = ["preview", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "tags", "status", "order"]}),
-        ("Body", {"fields": ["body", "preview"]}),
+        (None, {"fields": ["title", "slug", "summary", "tags", "order"]}),
+        ("Body", BODY),
+        PUBLISHING,
+        REVIEW,
         ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    inlines = [FeedbackInline]
+    inlines = [FeedbackInline, OutdatedInline]
     view_on_site = True
     save_on_top = True
 
 
 @admin.register(FAQEntry)
-class FAQEntryAdmin(RenderedPreviewMixin, admin.ModelAdmin):
-    list_display = ["question", "order", "updated_at"]
+class FAQEntryAdmin(FreshnessAdminMixin, EditorAdmin):
+    list_display = ["question", "order", "owner", "review_by", "review_reasons_text", "updated_at"]
     list_editable = ["order"]
+    list_filter = [NeedsReviewFilter, "owner"]
     search_fields = ["question", "body"]
     prepopulated_fields = {"slug": ["question"]}
     readonly_fields = ["preview"]
-    fields = ["question", "slug", "order", "body", "preview"]
+    fieldsets = [
+        (None, {"fields": ["question", "slug", "order"]}),
+        ("Answer", BODY),
+        REVIEW,
+    ]
+    inlines = [OutdatedInline]
 
 
 @admin.register(PageBlock)
-class PageBlockAdmin(RenderedPreviewMixin, admin.ModelAdmin):
+class PageBlockAdmin(EditorAdmin):
     list_display = ["key", "title", "updated_at"]
     search_fields = ["key", "title", "body"]
     readonly_fields = ["preview"]
-    fields = ["key", "eyebrow", "title", "body", "preview", "link_text"]
+    fieldsets = [
+        (None, {"fields": ["key", "eyebrow", "title", "link_text"]}),
+        ("Body", BODY),
+    ]
 
 
 @admin.register(Feedback)
@@ -111,6 +140,27 @@ class FeedbackAdmin(admin.ModelAdmin):
     readonly_fields = ["content_type", "object_id", "helpful", "reason", "created_at", "updated_at"]
     exclude = ["voter"]
     date_hierarchy = "updated_at"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("content_type").prefetch_related("target")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Page")
+    def target_title(self, obj):
+        return str(obj.target) if obj.target else "(deleted)"
+
+
+@admin.register(OutdatedReport)
+class OutdatedReportAdmin(admin.ModelAdmin):
+    list_display = ["target_title", "content_type", "note", "updated_at"]
+    list_filter = ["content_type", "updated_at"]
+    search_fields = ["note"]
+    readonly_fields = ["content_type", "object_id", "note", "created_at", "updated_at"]
+    exclude = ["voter"]
 
     def get_queryset(self, request):
         return (

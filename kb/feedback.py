@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from kb.forms import FeedbackForm
-from kb.models import Feedback
+from kb.models import Feedback, OutdatedReport
 
 BROWSER_COOKIE = "hc_browser"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -23,14 +23,17 @@ def shared_feedback_context(target):
         "feedback_form": FeedbackForm(),
         "feedback_action": target.get_absolute_url() + "feedback/",
         "feedback_just_voted": False,
+        "feedback_report": None,
+        "feedback_just_reported": False,
         "feedback_shared": True,
         "feedback_unsent": False,
     }
 
 
-def feedback_context(request, target, form=None, *, just_voted=False):
+def feedback_context(request, target, form=None, *, just_voted=False, just_reported=False):
     """The widget for this visitor: their vote and a CSRF token (never in a cached page)."""
-    vote = Feedback.current(target=target, browser_id=request.COOKIES.get(BROWSER_COOKIE))
+    browser_id = request.COOKIES.get(BROWSER_COOKIE)
+    vote = Feedback.current(target=target, browser_id=browser_id)
     if form is None:
         initial = {"reason": vote.reason} if vote else {}
         form = FeedbackForm(initial=initial)
@@ -39,6 +42,8 @@ def feedback_context(request, target, form=None, *, just_voted=False):
         "feedback_vote": vote,
         "feedback_form": form,
         "feedback_just_voted": just_voted,
+        "feedback_report": OutdatedReport.current(target=target, browser_id=browser_id),
+        "feedback_just_reported": just_reported or bool(request.GET.get("reported")),
         "feedback_shared": False,
     }
 
@@ -53,7 +58,11 @@ def show_feedback(request, target, *, render_page):
         reason = request.GET.get("reason", vote.reason if vote else "")
         form = FeedbackForm(initial={"reason": reason[:500]})
         response = render_page(request, target, feedback_form=form)
-        response.context_data["feedback_unsent"] = request.GET.get("helpful") in ("yes", "no")
+        # What the shared form was going to send, now to be sent from here.
+        unsent = "outdated" if "outdated" in request.GET else request.GET.get("helpful")
+        response.context_data["feedback_unsent"] = (
+            unsent if unsent in ("yes", "no", "outdated") else False
+        )
     response["X-Robots-Tag"] = "noindex"  # the guide's own URL is the one to index
     return response
 
@@ -67,19 +76,29 @@ def handle_feedback(request, target, *, render_page):
     form = FeedbackForm(request.POST)
     browser_id = request.COOKIES.get(BROWSER_COOKIE) or secrets.token_urlsafe(24)
     if form.is_valid():
-        Feedback.record(
-            target=target,
-            browser_id=browser_id,
-            helpful=form.cleaned_data["helpful"],
-            reason=form.cleaned_data["reason"],
-        )
-        if request.htmx:
-            request.COOKIES[BROWSER_COOKIE] = browser_id
-            response = TemplateResponse(
-                request, "kb/_feedback.html", feedback_context(request, target, just_voted=True)
+        outdated = form.cleaned_data["outdated"]
+        if outdated:
+            OutdatedReport.record(
+                target=target, browser_id=browser_id, note=form.cleaned_data["reason"]
             )
         else:
-            response = redirect(target.get_absolute_url() + "feedback/?voted=1#feedback")
+            Feedback.record(
+                target=target,
+                browser_id=browser_id,
+                helpful=form.cleaned_data["helpful"],
+                reason=form.cleaned_data["reason"],
+            )
+        if request.htmx:
+            request.COOKIES[BROWSER_COOKIE] = browser_id
+            context = feedback_context(
+                request, target, just_voted=not outdated, just_reported=outdated
+            )
+            if outdated:  # the box held the report's note: it is sent, so empty it
+                context["feedback_form"] = FeedbackForm()
+            response = TemplateResponse(request, "kb/_feedback.html", context)
+        else:
+            done = "reported" if outdated else "voted"
+            response = redirect(target.get_absolute_url() + f"feedback/?{done}=1#feedback")
         _remember_browser(response, browser_id)
         return response
     if request.htmx:

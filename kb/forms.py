@@ -1,34 +1,17 @@
 from django import forms
 
-MAX_QUERY_LENGTH = 2000  # search itself uses the first 200 and says so
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(required=False, strip=True)
-    tag = forms.SlugField(required=False)
-
-    def clean_q(self):
-        # Over-long input is cut rather than refused: a pasted error body still searches.
-        return " ".join(self.cleaned_data["q"].split())[:MAX_QUERY_LENGTH]
-
-    # Each field stands alone: a malformed tag in the URL drops the tag, not the query.
-    @property
-    def query(self):
-        self.is_valid()
-        return self.cleaned_data.get("q", "")
-
-    @property
-    def tag_slug(self):
-        self.is_valid()
-        return self.cleaned_data.get("tag", "")
-
 
 class FeedbackForm(forms.Form):
+    """Yes or No with an optional reason; or, instead of an answer, "this page is out of date"
+    (the reason then says what is out of date)."""
+
     helpful = forms.TypedChoiceField(
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
-        error_messages={"required": "Choose Yes or No."},
+        required=False,
+        empty_value=None,
     )
+    outdated = forms.BooleanField(required=False)
     reason = forms.CharField(
         required=False,
         max_length=500,
@@ -39,3 +22,10 @@ class FeedbackForm(forms.Form):
             "(it has %(show_value)d)."
         },
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        answered = cleaned.get("outdated") or cleaned.get("helpful") is not None
+        if not answered and "helpful" not in self.errors:
+            self.add_error("helpful", "Choose Yes or No.")
+        return cleaned

@@ -5,7 +5,7 @@ from kb import views
 
 app_name = "kb"
 urlpatterns = [
-    path("", RedirectView.as_view(url="/#knowledge-base"), name="article-list"),
-    path("<slug:slug>/", views.article_detail, name="article-detail"),
-    path("<slug:slug>/feedback/", views.article_feedback, name="article-feedback"),
+    path("", RedirectView.as_view(url="/#knowledge-base"), name="guide-list"),
+    path("<slug:slug>/", views.guide_detail, name="guide-detail"),
+    path("<slug:slug>/feedback/", views.guide_feedback, name="guide-feedback"),
 ]

@@ -1,10 +1,20 @@
 from django.contrib import admin
 
-from kb.admin import FeedbackInline, FeedbackTotalsMixin, RenderedPreviewMixin
+from kb.admin import (
+    BODY,
+    PUBLISHING,
+    REVIEW,
+    TABULAR,
+    FeedbackInline,
+    FeedbackTotalsMixin,
+    OutdatedInline,
+)
+from kb.admin_editing import EditorAdmin, FreshnessAdminMixin, NeedsReviewFilter
 from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
 
 
 class OrderedItemInline(admin.TabularInline):
+    template = TABULAR
     fields = ["order", "text"]
     extra = 1
     ordering = ["order", "pk"]
@@ -19,28 +29,31 @@ class FixStepInline(OrderedItemInline):
 
 
 @admin.register(Runbook)
-class RunbookAdmin(RenderedPreviewMixin, FeedbackTotalsMixin, admin.ModelAdmin):
+class RunbookAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
     list_display = [
         "title",
         "error_codes",
         "status",
-        "order",
+        "publish_at",
+        "owner",
+        "review_by",
         "yes_votes",
         "no_votes",
+        "review_reasons_text",
         "updated_at",
     ]
-    list_editable = ["status", "order"]
-    list_filter = ["status", "tags"]
+    list_filter = ["status", NeedsReviewFilter, "owner", "tags"]
     search_fields = ["title", "slug", "summary", "error_codes", "checks__text", "fix_steps__text"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["related_guides", "tags"]
     readonly_fields = ["preview", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "error_codes", "status", "order"]}),
-        ("Background (optional)", {"fields": ["body", "preview"]}),
+        (None, {"fields": ["title", "slug", "summary", "error_codes", "order"]}),
+        ("Background (optional)", BODY),
+        PUBLISHING,
+        REVIEW,
         ("Escalation", {"fields": ["escalation", "support_category"]}),
         ("Links", {"fields": ["related_guides", "tags"]}),
     ]
-    inlines = [CheckInline, FixStepInline, FeedbackInline]
+    inlines = [CheckInline, FixStepInline, FeedbackInline, OutdatedInline]
     view_on_site = True
     save_on_top = True

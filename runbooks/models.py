@@ -1,5 +1,6 @@
 import re
 
+import reversion
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,12 +8,15 @@ from django.urls import reverse
 
 from helpcenter.categories import SupportCategory
 from kb.models import (
+    NOT_KEPT,
     Guide,
+    Publishable,
+    PublishableQuerySet,
     RenderedMarkdownMixin,
-    Status,
+    Reviewed,
+    ReviewedQuerySet,
     Tag,
     can_preview_drafts,
-    text_search,
 )
 
 ERROR_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -31,18 +35,13 @@ def validate_error_codes(value):
         )
 
 
-class RunbookQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-    def search(self, query):
-        return text_search(self, query, ["title", "summary", "error_codes", "body", "tags__name"])
-
+class RunbookQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def for_listing(self):
         return self.prefetch_related("tags", "checks", "fix_steps").order_by("order", "title")
 
 
-class Runbook(RenderedMarkdownMixin):
+@reversion.register(exclude=NOT_KEPT, follow=["checks", "fix_steps"])
+class Runbook(RenderedMarkdownMixin, Publishable, Reviewed):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300, help_text="The symptom, as the customer sees it.")
@@ -61,11 +60,11 @@ class Runbook(RenderedMarkdownMixin):
     )
     related_guides = models.ManyToManyField(Guide, blank=True, related_name="runbooks")
     tags = models.ManyToManyField(Tag, blank=True, related_name="runbooks")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     order = models.PositiveIntegerField(default=100)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     feedback = GenericRelation("kb.Feedback")
+    outdated = GenericRelation("kb.OutdatedReport")
 
     objects = RunbookQuerySet.as_manager()
 
@@ -81,10 +80,6 @@ class Runbook(RenderedMarkdownMixin):
     @property
     def codes(self):
         return parse_error_codes(self.error_codes)
-
-    @property
-    def is_published(self):
-        return self.status == Status.PUBLISHED
 
     def is_visible_to(self, user):
         return self.is_published or can_preview_drafts(user, Runbook)
@@ -102,6 +97,7 @@ class RunbookItem(models.Model):
         return self.text
 
 
+@reversion.register()
 class RunbookCheck(RunbookItem):
     runbook = models.ForeignKey(Runbook, on_delete=models.CASCADE, related_name="checks")
 
@@ -109,6 +105,7 @@ class RunbookCheck(RunbookItem):
         verbose_name = "check"
 
 
+@reversion.register()
 class RunbookFixStep(RunbookItem):
     runbook = models.ForeignKey(Runbook, on_delete=models.CASCADE, related_name="fix_steps")
 

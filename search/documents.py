@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.html import strip_tags
 
-from kb.models import FAQEntry, Guide, Status
+from kb.models import FAQEntry, Guide, PublishState
 from runbooks.models import Runbook
 from search.models import Kind, SearchDocument
 
@@ -71,7 +71,7 @@ KIND_OF = {model: kind for kind, (model, _) in SOURCES.items()}
 
 
 def is_public(obj):
-    return getattr(obj, "status", Status.PUBLISHED) == Status.PUBLISHED
+    return getattr(obj, "status", PublishState.PUBLISHED) == PublishState.PUBLISHED
 
 
 def index_object(obj):
@@ -116,7 +116,7 @@ def rebuild():
         for kind, (model, fields_for) in SOURCES.items():
             queryset = model.objects.all()
             if hasattr(model, "status"):
-                queryset = queryset.filter(status=Status.PUBLISHED)
+                queryset = queryset.filter(status=PublishState.PUBLISHED)
             if model is not FAQEntry:
                 queryset = queryset.prefetch_related("tags")
             if model is Runbook:

@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from kb.forms import SearchForm
 from search.counting import count_open, count_search
+from search.forms import SearchForm
 from search.models import SearchDocument
 from search.services import search
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.importer import import_content
-from kb.models import FAQEntry, Guide, PageBlock, Status, Tag
+from editorial.importer import import_content
+from kb.models import FAQEntry, Guide, PageBlock, PublishState, Tag
 from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -33,7 +33,9 @@ def client(client):
 def make_guide(db):
     counter = iter(range(1, 100_000))
 
-    def make(title=None, *, tags=(), status=Status.PUBLISHED, body="Some **body** text.", **kw):
+    def make(
+        title=None, *, tags=(), status=PublishState.PUBLISHED, body="Some **body** text.", **kw
+    ):
         n = next(counter)
         guide = Guide.objects.create(
             title=title or f"Guide {n}",
@@ -62,7 +64,7 @@ def make_runbook(db):
             slug=kw.pop("slug", None) or f"runbook-{n}",
             summary=kw.pop("summary", f"Symptom {n}."),
             escalation=kw.pop("escalation", "Contact support with the request ID."),
-            status=kw.pop("status", Status.PUBLISHED),
+            status=kw.pop("status", PublishState.PUBLISHED),
             **kw,
         )
         for i, text in enumerate(checks, 1):

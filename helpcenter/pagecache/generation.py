@@ -16,6 +16,7 @@ GENERATION_KEY = "pages:generation"
 SHOWN_APPS = {"kb", "runbooks", "status", "search"}
 NOT_SHOWN = {
     "kb.feedback",
+    "kb.outdatedreport",
     "search.searchquery",
     # Status subscriptions and their sending: every delivery is a write, none is shown.
     "status.subscriber",

@@ -54,7 +54,11 @@ def test_vote_without_javascript(page, site):
     expect(reason).to_have_value("Needs a diagram")
 
     page.get_by_role("button", name="Yes", exact=True).click()
-    expect(page.locator(".feedback__status")).to_contain_text("You answered Yes")
+    # The No's reason, still in the box, is not claimed by the Yes.
+    expect(page.locator(".feedback__status")).to_have_text(
+        "Thanks for your feedback. You answered Yes."
+    )
+    expect(reason).to_have_value("")
 
 
 def test_runbook_is_a_plain_ordered_list_without_javascript(page, site):

@@ -1,6 +1,6 @@
 import pytest
 
-from kb.models import Status
+from kb.models import PublishState
 from tests.html import texts
 
 
@@ -64,7 +64,7 @@ def test_tag_filter_combines_with_query(client, make_guide, page_blocks):
 @pytest.mark.django_db
 def test_drafts_are_not_listed(client, make_guide, page_blocks):
     make_guide("Visible")
-    make_guide("Secret draft", status=Status.DRAFT)
+    make_guide("Secret draft", status=PublishState.DRAFT)
     assert card_titles(client.get("/")) == ["Visible"]
     assert card_titles(client.get("/", {"q": "Secret"})) == []
 

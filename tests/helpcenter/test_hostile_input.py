@@ -103,9 +103,9 @@ def _public_routes(resolver=None, prefix="", namespace=None):
 def _paths(world):
     return {
         "home": ["/"],
-        "kb:article-list": ["/kb/"],
-        "kb:article-detail": [f"/kb/{world['guide']}/", "/kb/{hostile}/"],
-        "kb:article-feedback": [f"/kb/{world['guide']}/feedback/", "/kb/{hostile}/feedback/"],
+        "kb:guide-list": ["/kb/"],
+        "kb:guide-detail": [f"/kb/{world['guide']}/", "/kb/{hostile}/"],
+        "kb:guide-feedback": [f"/kb/{world['guide']}/feedback/", "/kb/{hostile}/feedback/"],
         "runbooks:runbook-list": ["/runbooks/"],
         "runbooks:runbook-detail": [f"/runbooks/{world['runbook']}/", "/runbooks/{hostile}/"],
         "runbooks:runbook-feedback": [f"/runbooks/{world['runbook']}/feedback/"],

@@ -9,7 +9,7 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from kb.models import Status
+from kb.models import PublishState
 from search.models import SearchQuery
 from status import services
 from tests.conftest import BROWSER_USER_AGENT
@@ -186,7 +186,7 @@ def test_a_private_ticket_page_is_never_kept(client, settings):
 
 def test_staff_are_never_served_from_the_cache_nor_stored_in_it(client, make_guide, staff_in):
     guide = make_guide("Rotate your keys")
-    draft = make_guide("Unreleased", status=Status.DRAFT)
+    draft = make_guide("Unreleased", status=PublishState.DRAFT)
     client.get(guide.get_absolute_url())
     type(guide).objects.filter(pk=guide.pk).update(title="Rotate your API keys")  # no signal
     editor = Client(HTTP_HOST="127.0.0.1")

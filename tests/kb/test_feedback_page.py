@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from kb.models import Feedback
+
 pytestmark = pytest.mark.django_db
 
 
@@ -59,3 +61,39 @@ def test_htmx_gets_only_the_widget(client, make_guide):
     guide = make_guide()
     html = client.get(guide.get_absolute_url() + "feedback/", HTTP_HX_REQUEST="true")
     assert html.content.decode().lstrip().startswith('<section id="feedback"')
+
+
+def test_changing_no_with_a_reason_to_yes_does_not_carry_the_reason(client, make_guide):
+    """The box still holds the No's reason when Yes is pressed: Yes must not claim it."""
+    guide = make_guide()
+    url = guide.get_absolute_url() + "feedback/"
+    client.post(url, {"helpful": "no", "reason": "Step 2 fails"})
+    html = client.get(url + "?voted=1").content.decode()
+    assert ">Step 2 fails</textarea>" in html
+    # The browser sends the form as it is: Yes, with the reason still in the box.
+    client.post(url, {"helpful": "yes", "reason": "Step 2 fails"})
+    html = client.get(url + "?voted=1").content.decode()
+    assert "You answered <strong>Yes</strong>." in html
+    assert "told us why" not in html
+    assert "Step 2 fails" not in html
+    vote = Feedback.objects.get()
+    assert vote.helpful is True and vote.reason == ""
+
+
+def test_a_new_reason_sent_with_a_changed_answer_is_kept(client, make_guide):
+    guide = make_guide()
+    url = guide.get_absolute_url() + "feedback/"
+    client.post(url, {"helpful": "no", "reason": "Step 2 fails"})
+    client.post(url, {"helpful": "yes", "reason": "Worked after a retry"})
+    assert Feedback.objects.get().reason == "Worked after a retry"
+    html = client.get(url + "?voted=1").content.decode()
+    assert "You answered <strong>Yes</strong> and told us why." in html
+
+
+@pytest.mark.parametrize("path", ["", "feedback/"])
+def test_the_reason_box_comes_before_the_buttons_its_hint_points_to(client, make_guide, path):
+    html = client.get(make_guide().get_absolute_url() + path).content.decode()
+    widget = html[html.index('<section id="feedback"') :]
+    assert "Then choose Yes or No below to send." in widget
+    assert widget.index("<textarea") < widget.index('id="feedback-yes"')
+    assert widget.index("<textarea") < widget.index('id="feedback-no"')

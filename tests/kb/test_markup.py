@@ -80,3 +80,46 @@ def test_guide_renders_sanitized_html_when_saved(make_guide):
     guide.save(update_fields=["body"])
     guide.refresh_from_db()
     assert "Changed" in guide.body_html
+
+
+def test_a_dropped_script_does_not_leak_as_visible_text():
+    """bleach strips the <script> tag but kept its code as text on the public page."""
+    html = render_markdown("Before\n\n<script>alert('x')</script>\n\n<style>p{}</style>\n\nAfter")
+    assert "alert" not in html.html and "p{}" not in html.html
+    assert "Before" in html.html and "After" in html.html
+
+
+def test_code_about_scripts_is_still_shown():
+    html = render_markdown("```html\n<script>alert('x')</script>\n```").html
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in html
+
+
+def test_the_report_lists_what_the_sanitiser_drops():
+    from helpcenter.markup import dropped_markup
+
+    assert dropped_markup(HOSTILE) == [
+        "<script> element removed, with everything inside it",
+        "onerror attribute removed from <img>",
+        "javascript: link removed from <a>",
+        "data: link removed from <a>",
+        "hx-get attribute removed from <a>",
+        "hx-on:click attribute removed from <a>",
+        "hx-trigger attribute removed from <a>",
+        "data-hx-post attribute removed from <div>",
+        "hx-post attribute removed from <div>",
+        "<iframe> element removed, with everything inside it",
+        "onclick attribute removed from <p>",
+        "style attribute removed from <p>",
+    ]
+    assert dropped_markup("Plain **Markdown** with a [link](https://example.com/).") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<svg><text>never closed", "<!-- note -->", "<custom-tag>x</custom-tag>", "<?php ?>", "<"],
+)
+def test_the_report_takes_any_input(text):
+    from helpcenter.markup import dropped_markup
+
+    assert isinstance(dropped_markup(text), list)
+    assert "never closed" not in render_markdown(text).html

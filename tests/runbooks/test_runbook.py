@@ -1,6 +1,6 @@
 import pytest
 
-from kb.models import Feedback, Status
+from kb.models import Feedback, PublishState
 
 
 @pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_unknown_runbook_is_404(client, content):
 
 
 def test_a_draft_is_for_editors_of_runbooks_not_for_all_staff(client, make_runbook, staff_in):
-    runbook = make_runbook("Unreleased", status=Status.DRAFT)
+    runbook = make_runbook("Unreleased", status=PublishState.DRAFT)
     assert client.get(runbook.get_absolute_url()).status_code == 404
     client.force_login(staff_in("Support agents"))  # staff, but no permission on runbooks
     assert client.get(runbook.get_absolute_url()).status_code == 404

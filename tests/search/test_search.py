@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from kb.models import Status
+from kb.models import PublishState
 from search import engine
 from search.models import SearchQuery
 from search.services import search
@@ -106,7 +106,7 @@ def test_index_follows_saves_unpublishing_and_deletes(make_guide, make_faq):
     guide.title = "Callbacks"
     guide.save()
     assert urls("webhooks") == [] and urls("callbacks") == ["/kb/webhooks/"]
-    guide.status = Status.DRAFT
+    guide.status = PublishState.DRAFT
     guide.save()
     assert urls("callbacks") == []
     faq = make_faq("Do you support webhooks?")

@@ -86,11 +86,14 @@ def test_created_then_updated_then_unchanged(tmp_path):
     [
         ("no front matter at all", "no front matter"),
         ("---\ntitle: [unclosed\n---\nBody", "not valid YAML"),
-        (GUIDE.replace("slug: a-guide", 'slug: "Not A Slug"'), "lowercase letters"),
+        (GUIDE.replace("slug: a-guide", 'slug: "Not A Slug"'), "slug: Enter a valid “slug”"),
         (GUIDE.replace('summary: "What it is about."\n', ""), "missing required field(s): summary"),
         (GUIDE.replace("tags:", "tagz:"), "unknown field(s) tagz"),
         (GUIDE.split("## Body")[0], "no body text"),
-        (GUIDE.replace("slug: a-guide", "slug: a-guide\nstatus: live"), "status must be one of"),
+        (GUIDE.replace("slug: a-guide", "slug: a-guide\nstatus: live"), "status: Value 'live'"),
+        (GUIDE.replace("slug: a-guide", "slug: a-guide\norder: -1"), "order: Ensure this value"),
+        (GUIDE.replace("slug: a-guide", "slug: a-guide\norder: [1]"), "order must be a single"),
+        (GUIDE.replace('"A guide"', '"' + "x" * 201 + '"'), "title: Ensure this value has"),
     ],
 )
 def test_bad_guide_is_rejected_with_its_name_and_reason(tmp_path, text, reason):
@@ -107,6 +110,16 @@ def test_runbook_with_unknown_related_guide_loads_nothing(tmp_path):
     write(tmp_path, "runbooks", "a-runbook.md", RUNBOOK)
     _, err = run(tmp_path)
     assert "a-runbook.md" in err and "related guide(s) not found: a-guide" in err
+    assert not Runbook.objects.exists()
+
+
+@pytest.mark.django_db
+def test_runbook_error_codes_are_checked_by_the_model_once(tmp_path):
+    write(tmp_path, "guides", "a-guide.md", GUIDE)
+    write(tmp_path, "runbooks", "a-runbook.md", RUNBOOK.replace("thing_broken", "Thing-Broken"))
+    _, err = run(tmp_path)
+    assert "a-runbook.md" in err
+    assert "error_codes: Error codes are snake_case words" in err and "Thing-Broken" in err
     assert not Runbook.objects.exists()
 
 
@@ -149,7 +162,7 @@ def test_import_indexes_each_document_once_and_completely(tmp_path):
 
 @pytest.mark.django_db
 def test_shipped_content_import_leaves_a_complete_index():
-    from kb.importer import import_content
+    from editorial.importer import import_content
     from search.documents import rebuild
     from search.models import SearchDocument
 

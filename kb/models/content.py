@@ -1,19 +1,15 @@
-import hashlib
 from collections import defaultdict
-from functools import reduce
-from operator import and_
 
-from django.conf import settings
+import reversion
 from django.contrib.auth import get_permission_codename
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
 from helpcenter.markup import render_markdown
-
-MAX_QUERY_TERMS = 8
+from kb.models.freshness import Reviewed, ReviewedQuerySet
+from kb.models.publishing import Publishable, PublishableQuerySet
 
 
 class Tag(models.Model):
@@ -57,35 +53,11 @@ class RenderedMarkdownMixin(models.Model):
         super().save(*args, **kwargs)
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-def text_search(queryset, query, fields):
-    """Every word of `query` must appear in at least one of `fields` (case-insensitive)."""
-    terms = query.split()[:MAX_QUERY_TERMS]
-    if not terms:
-        return queryset
-    conditions = [
-        reduce(lambda a, b: a | b, (Q(**{f"{name}__icontains": term}) for name in fields))
-        for term in terms
-    ]
-    matching = queryset.model.objects.filter(reduce(and_, conditions)).values("pk")
-    return queryset.filter(pk__in=matching)
-
-
-class GuideQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
+class GuideQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def tagged(self, tag_slug):
         if not tag_slug:
             return self
         return self.filter(tags__slug=tag_slug)
-
-    def search(self, query):
-        return text_search(self, query, ["title", "summary", "body", "tags__name"])
 
     def for_listing(self):
         """Cards need neither the body nor its HTML."""
@@ -96,16 +68,21 @@ class GuideQuerySet(models.QuerySet):
         )
 
 
-class Guide(RenderedMarkdownMixin):
+# Every save of these is kept (revision history in the admin); what the save derives is not.
+NOT_KEPT = ["body_html", "toc", "reviewed_at"]
+
+
+@reversion.register(exclude=NOT_KEPT)
+class Guide(RenderedMarkdownMixin, Publishable, Reviewed):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300)
     tags = models.ManyToManyField(Tag, blank=True, related_name="guides")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     order = models.PositiveIntegerField(default=100, help_text="Position on the home page.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     feedback = GenericRelation("kb.Feedback")
+    outdated = GenericRelation("kb.OutdatedReport")
 
     objects = GuideQuerySet.as_manager()
 
@@ -117,11 +94,7 @@ class Guide(RenderedMarkdownMixin):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("kb:article-detail", args=[self.slug])
-
-    @property
-    def is_published(self):
-        return self.status == Status.PUBLISHED
+        return reverse("kb:guide-detail", args=[self.slug])
 
     def is_visible_to(self, user):
         return self.is_published or can_preview_drafts(user, Guide)
@@ -157,18 +130,16 @@ class Guide(RenderedMarkdownMixin):
         )
 
 
-class FAQEntryQuerySet(models.QuerySet):
-    def search(self, query):
-        return text_search(self, query, ["question", "body"])
-
-
-class FAQEntry(RenderedMarkdownMixin):
+@reversion.register(exclude=NOT_KEPT)
+class FAQEntry(RenderedMarkdownMixin, Reviewed):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     order = models.PositiveIntegerField(default=100)
     updated_at = models.DateTimeField(auto_now=True)
+    feedback = GenericRelation("kb.Feedback")
+    outdated = GenericRelation("kb.OutdatedReport")
 
-    objects = FAQEntryQuerySet.as_manager()
+    objects = ReviewedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "question"]
@@ -178,7 +149,11 @@ class FAQEntry(RenderedMarkdownMixin):
     def __str__(self):
         return self.question
 
+    def get_absolute_url(self):
+        return f"/#faq-{self.slug}"
 
+
+@reversion.register(exclude=NOT_KEPT)
 class PageBlock(RenderedMarkdownMixin):
     """An editable block of text on the home page (hero, section introductions)."""
 
@@ -200,54 +175,3 @@ class PageBlock(RenderedMarkdownMixin):
         blocks = defaultdict(cls)
         blocks.update({block.key.replace("-", "_"): block for block in cls.objects.all()})
         return blocks
-
-
-class FeedbackQuerySet(models.QuerySet):
-    def for_object(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-
-
-def voter_fingerprint(browser_id: str) -> str:
-    """Votes are keyed by a hash of the browser's random cookie, never the cookie itself."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{browser_id}".encode()).hexdigest()
-
-
-class Feedback(models.Model):
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("content_type", "object_id")
-    voter = models.CharField(max_length=64, editable=False)
-    helpful = models.BooleanField()
-    reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = FeedbackQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-updated_at"]
-        verbose_name_plural = "feedback"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "voter"], name="one_vote_per_browser"
-            )
-        ]
-
-    def __str__(self):
-        return f"{'Yes' if self.helpful else 'No'} on {self.target}"
-
-    @classmethod
-    def record(cls, *, target, browser_id, helpful, reason=""):
-        vote, _ = cls.objects.update_or_create(
-            content_type=ContentType.objects.get_for_model(target),
-            object_id=target.pk,
-            voter=voter_fingerprint(browser_id),
-            defaults={"helpful": helpful, "reason": reason},
-        )
-        return vote
-
-    @classmethod
-    def current(cls, *, target, browser_id):
-        if not browser_id:
-            return None
-        return cls.objects.for_object(target).filter(voter=voter_fingerprint(browser_id)).first()

@@ -1,6 +1,6 @@
 import pytest
 
-from kb.models import Feedback, Status
+from kb.models import Feedback, PublishState
 
 
 @pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_unknown_guide_is_a_styled_404(client, content):
 
 @pytest.mark.django_db
 def test_draft_is_hidden_from_public_but_previewable_by_admins(client, make_guide, admin_user):
-    guide = make_guide("Unreleased", status=Status.DRAFT)
+    guide = make_guide("Unreleased", status=PublishState.DRAFT)
     assert client.get(guide.get_absolute_url()).status_code == 404
     client.force_login(admin_user)
     response = client.get(guide.get_absolute_url())
@@ -36,7 +36,7 @@ def test_draft_is_hidden_from_public_but_previewable_by_admins(client, make_guid
 
 
 def test_a_draft_is_for_editors_of_guides_not_for_all_staff(client, make_guide, staff_in):
-    guide = make_guide("Unreleased", status=Status.DRAFT)
+    guide = make_guide("Unreleased", status=PublishState.DRAFT)
     client.force_login(staff_in("Support agents"))  # staff, but no permission on guides
     assert client.get(guide.get_absolute_url()).status_code == 404
     assert (
@@ -146,7 +146,7 @@ def test_vote_flood_is_rate_limited(client, make_guide, settings):
 
 @pytest.mark.django_db
 def test_no_vote_on_drafts(client, make_guide):
-    guide = make_guide(status=Status.DRAFT)
+    guide = make_guide(status=PublishState.DRAFT)
     assert (
         client.post(guide.get_absolute_url() + "feedback/", {"helpful": "yes"}).status_code == 404
     )

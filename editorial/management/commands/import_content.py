@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from kb.importer import ContentError, import_content
+from editorial.importer import ContentError, import_content
 
 
 class Command(BaseCommand):

@@ -1,0 +1,68 @@
+"""The weekly review digest: each owner gets one plain-text email listing their guides,
+runbooks and FAQ entries that need review, and why (`manage.py review_digest`, weekly cron)."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from kb.models import FAQEntry, Guide
+from runbooks.models import Runbook
+
+ARTICLES = (Guide, Runbook, FAQEntry)
+
+
+def _absolute(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def due_by_owner(today=None):
+    """{owner: [(kind, article, reasons, admin URL)]} for owners with an email address."""
+    today = today or timezone.localdate()
+    found = defaultdict(list)
+    for model in ARTICLES:
+        opts = model._meta
+        articles = (
+            model.objects.needs_review(today)
+            .filter(owner__isnull=False, owner__is_active=True)
+            .exclude(owner__email="")
+            .select_related("owner")
+        )
+        for article in articles:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[article.pk])
+            found[article.owner].append(
+                (str(opts.verbose_name), article, article.review_reasons(today), _absolute(url))
+            )
+    return found
+
+
+def send_review_digests(*, today=None):
+    """One email per owner with something to review; returns how many were sent."""
+    sent = 0
+    for owner, items in due_by_owner(today).items():
+        context = {
+            "owner": owner,
+            "items": items,
+            "list_urls": [
+                _absolute(
+                    reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
+                    + "?review=needed"
+                )
+                for m in ARTICLES
+            ],
+        }
+        subject = render_to_string(
+            "editorial/email/review_digest_subject.txt", context, using="text"
+        )
+        body = render_to_string("editorial/email/review_digest.txt", context, using="text")
+        EmailMessage(
+            subject=" ".join(subject.split()),
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[owner.email],
+        ).send()
+        sent += 1
+    return sent

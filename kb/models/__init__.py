@@ -1,0 +1,36 @@
+from kb.models.content import (
+    NOT_KEPT,
+    FAQEntry,
+    Guide,
+    PageBlock,
+    RenderedMarkdownMixin,
+    Tag,
+    can_preview_drafts,
+)
+from kb.models.feedback import Feedback, OutdatedReport, voter_fingerprint
+from kb.models.freshness import Reviewed, ReviewedQuerySet
+from kb.models.publishing import (
+    IllegalPublishMove,
+    Publishable,
+    PublishableQuerySet,
+    PublishState,
+)
+
+__all__ = [
+    "NOT_KEPT",
+    "FAQEntry",
+    "Feedback",
+    "Guide",
+    "IllegalPublishMove",
+    "OutdatedReport",
+    "PageBlock",
+    "Publishable",
+    "PublishableQuerySet",
+    "PublishState",
+    "RenderedMarkdownMixin",
+    "Reviewed",
+    "ReviewedQuerySet",
+    "Tag",
+    "can_preview_drafts",
+    "voter_fingerprint",
+]
