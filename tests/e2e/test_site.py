@@ -26,7 +26,7 @@ def test_home_shows_the_seed_page(page: Page, site, csp_violations):
         "Troubleshoot faster. Ship without blockers."
     )
     expect(page.get_by_text("Platform status: Operational")).to_be_visible()
-    expect(page.locator("#result-count")).to_have_text("6 resource(s) found")
+    expect(page.locator("#result-count")).to_have_text("6 resources found")
     expect(cards(page)).to_have_count(6)
     expect(
         page.get_by_role("heading", name="Comprehensive troubleshooting runbooks")
@@ -43,7 +43,7 @@ def test_home_shows_the_seed_page(page: Page, site, csp_violations):
 def test_live_search_narrows_cards_and_updates_url(page: Page, site, csp_violations):
     page.goto(site + "/")
     page.get_by_role("searchbox", name="Search guides").press_sequentially("2fa", delay=50)
-    expect(page.locator("#result-count")).not_to_have_text("6 resource(s) found")
+    expect(page.locator("#result-count")).not_to_have_text("6 resources found")
     expect(page).to_have_url(re.compile(r"\?q=2fa"))
     n = result_count(page)
     assert 1 <= n < 6
@@ -52,7 +52,7 @@ def test_live_search_narrows_cards_and_updates_url(page: Page, site, csp_violati
     assert_accessible(page)
 
     page.go_back()
-    expect(page.locator("#result-count")).to_have_text("6 resource(s) found")
+    expect(page.locator("#result-count")).to_have_text("6 resources found")
     assert csp_violations == []
 
 

@@ -122,7 +122,7 @@ def test_rebuild_command_restores_the_index(make_guide, capsys):
     SearchDocument.objects.all().delete()
     assert urls("webhooks") == []
     call_command("rebuild_search_index")
-    assert "Indexed 1 document(s)." in capsys.readouterr().out
+    assert "Indexed 1 document." in capsys.readouterr().out
     assert urls("webhooks") == ["/kb/webhooks/"]
 
 
@@ -147,7 +147,7 @@ def test_empty_or_stop_word_queries_show_the_browse_view(client, content, query)
     html = client.get("/search/", {"q": query}).content.decode()
     assert "Type what you are looking for" in html
     home = client.get("/", {"q": query}).content.decode()
-    assert "6 resource(s) found" in home
+    assert "6 resources found" in home
 
 
 def test_results_page_shows_kinds_count_and_correction(client, content):
