@@ -57,3 +57,48 @@ def test_a_sent_live_search_is_logged_and_the_typing_is_not(page: Page, site):
         box.press("Enter")
     [logged] = SearchQuery.objects.all()
     assert (logged.text, logged.zero_results) == ("zzqxv webhok", 1)
+
+
+@pytest.fixture
+def bfcache_page(playwright, browser_type_launch_args):
+    """A page in a chromium that keeps pages for Back and Forward, as people's browsers do
+    (Playwright turns that off by default)."""
+    browser = playwright.chromium.launch(
+        **browser_type_launch_args, ignore_default_args=["--disable-back-forward-cache"]
+    )
+    context = browser.new_context(user_agent=BROWSER_USER_AGENT)
+    yield context.new_page()
+    context.close()
+    browser.close()
+
+
+def test_typing_replaces_the_address_and_back_leaves_the_search(bfcache_page: Page, site):
+    """One history entry per search: Back does not walk through each pause in typing, and a
+    page that Back or Forward brings back is no new search in Content gaps."""
+    from search.models import SearchQuery
+
+    page = bfcache_page
+    page.goto(site + "/kb/quickstart/")
+    page.goto(site + "/")
+    entries = page.evaluate("history.length")
+    box = page.get_by_role("searchbox", name="Search guides")
+    for word in ("zzq", "xv", " webhok"):  # three pauses, three live searches
+        with page.expect_response(lambda r: "q=" in r.url):
+            box.press_sequentially(word)
+    expect(page).to_have_url(site + "/?q=zzqxv+webhok")  # the search's own address
+    with page.expect_response(lambda r: "q=zzqxv" in r.url):
+        box.press("Enter")
+    assert page.evaluate("history.length") == entries
+    assert list(SearchQuery.objects.values_list("text", "searches")) == [("zzqxv webhok", 1)]
+
+    page.go_back(wait_until="commit")
+    expect(page).to_have_url(site + "/kb/quickstart/")
+    page.go_forward(wait_until="commit")
+    expect(page).to_have_url(site + "/?q=zzqxv+webhok")
+    expect(page.locator("#result-count")).to_contain_text("zzqxv webhok")
+    page.go_back(wait_until="commit")
+    page.go_back(wait_until="commit")  # and the page before
+    page.go_forward(wait_until="commit")
+    page.go_forward(wait_until="commit")
+    expect(page.locator("#result-count")).to_contain_text("zzqxv webhok")
+    assert list(SearchQuery.objects.values_list("text", "searches")) == [("zzqxv webhok", 1)]

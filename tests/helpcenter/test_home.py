@@ -168,3 +168,16 @@ def test_home_rejects_post(client):
 def test_section_urls_lead_to_their_section(client, url, target):
     response = client.get(url)
     assert (response.status_code, response["Location"]) == (302, target)
+
+
+@pytest.mark.django_db
+def test_live_search_replaces_the_address_with_its_own(client, content):
+    """One history entry for the whole search, at an address without htmx's cache-buster."""
+    headers = {"HX-Request": "true"}
+    response = client.get(
+        "/", {"q": "rate limit", "tag": "", "org.htmx.cache-buster": "kb-results"}, headers=headers
+    )
+    assert response["HX-Replace-Url"] == "/?q=rate+limit"
+    assert "HX-Push-Url" not in response
+    response = client.get("/", {"q": "", "tag": "billing"}, headers=headers)
+    assert response["HX-Replace-Url"] == "/?tag=billing"
