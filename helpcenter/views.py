@@ -66,6 +66,9 @@ def home(request):
         blocks=PageBlock.as_dict(),
         runbooks=Runbook.objects.published().for_listing(),
         faq_entries=FAQEntry.objects.all(),
+        # The entry a link opens (search results link to `?faq=<slug>#faq-<slug>`): without
+        # JavaScript the browser scrolls to a folded entry and leaves its answer hidden.
+        open_faq=request.GET.get("faq", ""),
     )
     return TemplateResponse(request, "helpcenter/home.html", context)
 

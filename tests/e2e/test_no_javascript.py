@@ -96,3 +96,12 @@ def test_ticket_by_keyboard_without_javascript(page, site, settings):
     page.goto(site + TicketLink.objects.mint(ticket))
     expect(page.locator(".message--customer")).to_contain_text("billing_required")
     assert_accessible(page)
+
+
+def test_an_faq_result_opens_its_entry_without_javascript(page, site):
+    page.goto(site + "/search/?q=request+id")
+    page.get_by_role("link", name="Where do I find a request ID?").click()
+    entry = page.locator("#faq-find-request-id")
+    expect(entry).to_have_attribute("open", "")
+    expect(entry.get_by_text("Every API response carries").first).to_be_visible()
+    expect(page.locator("details.faq[open]")).to_have_count(1)

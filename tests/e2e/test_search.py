@@ -102,3 +102,16 @@ def test_typing_replaces_the_address_and_back_leaves_the_search(bfcache_page: Pa
     page.go_forward(wait_until="commit")
     expect(page.locator("#result-count")).to_contain_text("zzqxv webhok")
     assert list(SearchQuery.objects.values_list("text", "searches")) == [("zzqxv webhok", 1)]
+
+
+def test_an_faq_link_opens_its_entry(page: Page, site):
+    page.goto(site + "/search/?q=request+id")
+    page.get_by_role("link", name="Where do I find a request ID?").click()
+    expect(page.locator("#faq-find-request-id")).to_have_attribute("open", "")
+    # A link to an entry within the page opens it too.
+    page.goto(site + "/#faq")
+    entry = page.locator("#faq-rotate-api-key")
+    expect(entry).not_to_have_attribute("open", "")
+    page.evaluate("location.hash = '#faq-rotate-api-key'")
+    expect(entry).to_have_attribute("open", "")
+    expect(entry).to_be_in_viewport()

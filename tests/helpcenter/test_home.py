@@ -181,3 +181,11 @@ def test_live_search_replaces_the_address_with_its_own(client, content):
     assert "HX-Push-Url" not in response
     response = client.get("/", {"q": "", "tag": "billing"}, headers=headers)
     assert response["HX-Replace-Url"] == "/?tag=billing"
+
+
+@pytest.mark.django_db
+def test_a_link_to_an_faq_entry_opens_it(client, content):
+    html = client.get("/", {"faq": "rotate-api-key"}).content.decode()
+    assert '<details class="faq" id="faq-rotate-api-key" open>' in html
+    assert html.count('<details class="faq"') > 1
+    assert html.count("open>") == 1  # that one only

@@ -110,7 +110,7 @@ def test_index_follows_saves_unpublishing_and_deletes(make_guide, make_faq):
     guide.save()
     assert urls("callbacks") == []
     faq = make_faq("Do you support webhooks?")
-    assert urls("webhooks") == [f"/#faq-{faq.slug}"]
+    assert urls("webhooks") == [f"/?faq={faq.slug}#faq-{faq.slug}"]
     faq.delete()
     assert urls("webhooks") == []
 
