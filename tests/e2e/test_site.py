@@ -164,3 +164,21 @@ def test_support_and_not_found_pages(page: Page, site):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("We couldn't find that page")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("slug", ["quickstart", "api-integration"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_code_blocks_scroll_by_keyboard(page: Page, site, slug, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(site + f"/kb/{slug}/")
+    assert_accessible(page)  # axe's scrollable-region-focusable among the rules
+    wide = (
+        page.locator("pre")
+        .filter(has=page.locator("code"))
+        .evaluate_all("els => els.filter(e => e.scrollWidth > e.clientWidth).length")
+    )
+    if width == 390:
+        assert wide > 0  # on a phone some code is wider than the page
+        block = page.get_by_role("group", name="Code example").first
+        block.focus()
+        expect(block).to_be_focused()
