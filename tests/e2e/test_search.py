@@ -118,3 +118,32 @@ def test_an_faq_link_opens_its_entry(page: Page, site):
     page.evaluate("location.hash = '#faq-rotate-api-key'")
     expect(entry).to_have_attribute("open", "")
     expect(entry).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def test_results_are_in_view_while_typing(page: Page, site, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(site + "/")
+    box = page.get_by_role("searchbox", name="Search guides")
+    box.click()
+    box.press_sequentially("api key", delay=60)
+    first = page.locator("#kb-results .card").first
+    expect(first).to_contain_text("API")
+    # Its title and summary show, in the upper part of the screen (where a phone's keyboard
+    # leaves room), below the box.
+    try:
+        page.wait_for_function(
+            "() => document.querySelector('#kb-results .card').getBoundingClientRect().top"
+            f" < {height * 0.6}",
+            timeout=3000,
+        )
+    finally:
+        screenshot(page, f"live-search-typing-{width}")
+    expect(box).to_be_in_viewport()
+    expect(first).to_be_in_viewport()
+    assert 0 <= first.bounding_box()["y"] < height * 0.6
+    # A chosen tag is shown unfolded.
+    page.goto(site + "/?tag=billing")
+    expect(page.get_by_role("radio", name="billing")).to_be_checked()
+    expect(page.get_by_role("radio", name="billing")).to_be_visible()

@@ -60,6 +60,7 @@ def test_live_search_narrows_cards_and_updates_url(page: Page, site, csp_violati
 def test_tag_chip_filters_without_reload(page: Page, site):
     page.goto(site + "/")
     page.evaluate("window.notReloaded = true")
+    page.locator("summary", has_text="Filter by tag").click()  # the chips are folded
     page.get_by_role("radio", name="billing").check()
     expect(page).to_have_url(re.compile(r"tag=billing"))
     expect(page.locator("#result-count")).to_contain_text("tagged billing")
