@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from accounts import throttling, twofactor
+from helpcenter.text import plural
 
 User = get_user_model()
 admin.site.unregister(User)
@@ -38,7 +39,7 @@ class StaffUserAdmin(UserAdmin):
         count = twofactor.remove_two_factor(users=queryset)
         self.message_user(
             request,
-            f"Two-factor sign-in reset for {count} user(s): they set it up again at their "
+            f"Two-factor sign-in reset for {plural(count, 'user')}: they set it up again at their "
             "next sign-in if it is required, and their recovery codes no longer work.",
             messages.SUCCESS,
         )

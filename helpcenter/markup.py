@@ -4,6 +4,7 @@ Everything shown from Markdown (guides, runbooks, FAQ answers, page blocks) is r
 sanitized here, once, when it is saved. Templates then output the stored HTML as is.
 """
 
+import re
 from dataclasses import dataclass, field
 from html import escape, unescape
 from html.parser import HTMLParser
@@ -179,8 +180,24 @@ def render_markdown(text: str) -> Rendered:
         strip=True,
         strip_comments=True,
     )
+    clean = focusable_scrollers(clean)
     html = f'<div class="prose" data-hx-disable>{clean}</div>' if clean.strip() else ""
     return Rendered(html=html, toc=_flatten_toc(getattr(md, "toc_tokens", [])))
+
+
+# Code blocks and tables scroll sideways when wider than the page (static/css/site.css): a
+# keyboard reaches them (tabindex) to scroll them with the arrow keys, and a screen reader
+# names what it reached. The sanitiser has just removed every attribute these tags had.
+_SCROLLERS = re.compile(r"<(pre|table)>")
+_SCROLLER_ATTRIBUTES = {
+    "pre": '<pre tabindex="0" role="group" aria-label="Code example">',
+    "table": '<table tabindex="0" aria-label="Table">',
+}
+
+
+def focusable_scrollers(clean_html):
+    """Sanitised HTML with every region that can scroll sideways reachable by keyboard."""
+    return _SCROLLERS.sub(lambda m: _SCROLLER_ATTRIBUTES[m.group(1)], clean_html)
 
 
 def _slugify(value, separator):

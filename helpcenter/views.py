@@ -1,14 +1,17 @@
 import logging
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import replace_url
 
 from kb.models import FAQEntry, Guide, PageBlock, Tag
 from runbooks.models import Runbook
@@ -53,13 +56,26 @@ def home(request):
         "tags": Tag.objects.filter(guides__status="published").distinct(),
     }
     if request.htmx and not request.htmx.history_restore_request:
-        return TemplateResponse(request, "helpcenter/home.html#kb-results", context)
+        response = TemplateResponse(request, "helpcenter/home.html#kb-results", context)
+        # Typing replaces the address (one history entry, whatever was typed): Back leaves
+        # the page instead of walking through each pause in typing, whose reloads would each
+        # count as a sent search. The address is the search's own, without htmx's
+        # cache-buster or an empty tag, so a reload or a shared link shows the same results.
+        return replace_url(response, _search_url(query, tag_slug))
     context.update(
         blocks=PageBlock.as_dict(),
         runbooks=Runbook.objects.published().for_listing(),
         faq_entries=FAQEntry.objects.all(),
+        # The entry a link opens (search results link to `?faq=<slug>#faq-<slug>`): without
+        # JavaScript the browser scrolls to a folded entry and leaves its answer hidden.
+        open_faq=request.GET.get("faq", ""),
     )
     return TemplateResponse(request, "helpcenter/home.html", context)
+
+
+def _search_url(query, tag_slug):
+    params = {name: value for name, value in (("q", query), ("tag", tag_slug)) if value}
+    return reverse("home") + (f"?{urlencode(params)}" if params else "")
 
 
 def rate_limited(request, exception=None):

@@ -53,7 +53,7 @@ def _fields_for_runbook(runbook):
 
 def _fields_for_faq(entry):
     return {
-        "url": f"/#faq-{entry.slug}",
+        "url": f"/?faq={entry.slug}#faq-{entry.slug}",
         "title": entry.question,
         "codes": "",
         "tags": "",

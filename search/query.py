@@ -231,16 +231,25 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
         term = Term(word=word, alternatives=SYNONYMS.get(word, (word,)), in_code=word in code_words)
         if word in vocabulary or word in code_words or word in SYNONYMS:
             pass
-        elif last and as_you_type and vocabulary.has_prefix(word):
-            pass  # an unfinished word: matched as a prefix below
+        elif last and vocabulary.has_prefix(word):
+            pass  # an unfinished word, or one cut short: matched as a prefix below
         else:
             correction = vocabulary.correct(word)
             if correction:
                 term.alternatives, term.corrected = (correction,), True
         parsed.terms.append(term)
-    if as_you_type and not raw.endswith(" "):
-        last = parsed.terms[-1]
-        if not last.corrected and len(last.word) >= 2:
-            last.prefix = True
-            last.completions = vocabulary.completions(last.word)
+    last = parsed.terms[-1]
+    # A sent search whose last word is no word of the index but starts some ("authent"):
+    # cut short before Enter, so completed rather than "corrected" to another word.
+    cut_short = (
+        not last.corrected
+        and not last.in_code
+        and last.word not in vocabulary
+        and last.word not in SYNONYMS
+        and vocabulary.has_prefix(last.word)
+    )
+    unfinished = (as_you_type and not raw.endswith(" ")) or cut_short
+    if unfinished and not last.corrected and len(last.word) >= 2:
+        last.prefix = True
+        last.completions = vocabulary.completions(last.word)
     return parsed

@@ -18,7 +18,7 @@
   // they type: the server logs only those for the content-gaps report.
   document.addEventListener("htmx:configRequest", function (event) {
     var trigger = event.detail.triggeringEvent;
-    if (trigger && trigger.type === "submit") {  // Enter also fires "search": not twice
+    if (trigger && trigger.type === "submit") {
       event.detail.headers["HX-Search-Submitted"] = "true";
     }
   });

@@ -31,6 +31,7 @@ def test_search_and_tag_without_javascript(page, site):
     expect(page.locator("#kb-results .card")).to_have_count(n)
 
     page.get_by_role("searchbox", name="Search guides").fill("")
+    page.locator("summary", has_text="Filter by tag").click()  # the chips are folded
     page.get_by_role("radio", name="billing").check()
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"tag=billing"))
@@ -100,3 +101,12 @@ def test_ticket_by_keyboard_without_javascript(page, site, settings):
     page.goto(site + TicketLink.objects.mint(ticket))
     expect(page.locator(".message--customer")).to_contain_text("billing_required")
     assert_accessible(page)
+
+
+def test_an_faq_result_opens_its_entry_without_javascript(page, site):
+    page.goto(site + "/search/?q=request+id")
+    page.get_by_role("link", name="Where do I find a request ID?").click()
+    entry = page.locator("#faq-find-request-id")
+    expect(entry).to_have_attribute("open", "")
+    expect(entry.get_by_text("Every API response carries").first).to_be_visible()
+    expect(page.locator("details.faq[open]")).to_have_count(1)

@@ -1,5 +1,6 @@
 import pytest
 
+from helpcenter.text import plural
 from kb.models import PublishState
 from tests.html import texts
 
@@ -14,7 +15,7 @@ def test_home_shows_every_section_from_the_database(client, content):
     assert "Troubleshoot faster. Ship without blockers." in html
     assert "End-to-end support resources for onboarding" in html
     assert "Platform status: <strong>Operational</strong>" in html
-    assert "6 resource(s) found" in html
+    assert "6 resources found" in html
     assert "Comprehensive troubleshooting runbooks" in html
     assert "If login is still blocked, contact support" in html
     assert "Escalation checklist" in html
@@ -40,7 +41,7 @@ def test_search_narrows_cards_and_count(client, content):
     titles = card_titles(response)
     assert "Authentication and security" in titles
     assert len(titles) < 6
-    assert f"{len(titles)} resource(s) found" in response.content.decode()
+    assert f"{plural(len(titles), 'resource')} found" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_tag_filter_combines_with_query(client, make_guide, page_blocks):
     make_guide("Payment methods", tags=["billing"])
     response = client.get("/", {"q": "limits", "tag": "billing"})
     assert card_titles(response) == ["Plan limits"]
-    assert "1 resource(s) found" in response.content.decode()
+    assert "1 resource found" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_drafts_are_not_listed(client, make_guide, page_blocks):
 @pytest.mark.django_db
 def test_no_result_suggests_next_steps(client, content):
     html = client.get("/", {"q": "zzzyzzy"}).content.decode()
-    assert "0 resource(s) found" in html
+    assert "0 resources found" in html
     assert "Nothing matches “zzzyzzy”" in html
     assert 'href="/support/?q=zzzyzzy"' in html
 
@@ -106,7 +107,7 @@ def test_htmx_request_gets_only_the_results_fragment(client, content):
     assert html.lstrip().startswith('<div id="kb-results"')
     assert "<html" not in html and "Troubleshoot faster" not in html
     assert 'data-hx-swap-oob="innerHTML:#result-count"' in html
-    assert f"{len(card_titles(response))} resource(s) found" in html
+    assert f"{plural(len(card_titles(response)), 'resource')} found" in html
     assert response["Vary"] == "HX-Request, HX-Search-Submitted"
 
 
@@ -167,3 +168,24 @@ def test_home_rejects_post(client):
 def test_section_urls_lead_to_their_section(client, url, target):
     response = client.get(url)
     assert (response.status_code, response["Location"]) == (302, target)
+
+
+@pytest.mark.django_db
+def test_live_search_replaces_the_address_with_its_own(client, content):
+    """One history entry for the whole search, at an address without htmx's cache-buster."""
+    headers = {"HX-Request": "true"}
+    response = client.get(
+        "/", {"q": "rate limit", "tag": "", "org.htmx.cache-buster": "kb-results"}, headers=headers
+    )
+    assert response["HX-Replace-Url"] == "/?q=rate+limit"
+    assert "HX-Push-Url" not in response
+    response = client.get("/", {"q": "", "tag": "billing"}, headers=headers)
+    assert response["HX-Replace-Url"] == "/?tag=billing"
+
+
+@pytest.mark.django_db
+def test_a_link_to_an_faq_entry_opens_it(client, content):
+    html = client.get("/", {"faq": "rotate-api-key"}).content.decode()
+    assert '<details class="faq" id="faq-rotate-api-key" open>' in html
+    assert html.count('<details class="faq"') > 1
+    assert html.count("open>") == 1  # that one only

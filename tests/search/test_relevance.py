@@ -9,7 +9,7 @@ from search.services import search
 
 G = "/kb/{}/".format
 R = "/runbooks/{}/".format
-F = "/#faq-{}".format
+F = "/?faq={0}#faq-{0}".format
 
 QUERIES = [
     # Error codes, bare and pasted.

@@ -60,7 +60,19 @@ def test_home_search_finds_at_least_what_the_results_page_finds(client, content,
 def test_last_word_matches_as_a_prefix(make_guide):
     make_guide("Streaming responses", slug="streaming")
     assert urls("stre") == ["/kb/streaming/"]
-    assert search("stre", as_you_type=False).total == 0  # a finished word is a whole word
+
+
+def test_a_word_cut_short_before_enter_is_completed_not_corrected(make_guide):
+    make_guide("Authentication basics", slug="auth")
+    make_guide("Other", slug="other", body="An attendant attended.")
+    results = search("authent", as_you_type=False)
+    assert [hit.url for hit in results.hits] == ["/kb/auth/"]
+    assert results.corrected is None
+    assert "<mark>Authentication</mark>" in results.hits[0].title_html
+    # A word of the index stays a whole word: "stream" does not find "streamline".
+    make_guide("Streamline costs", slug="streamline")
+    make_guide("Stream basics", slug="stream")
+    assert urls("stream", as_you_type=False) == ["/kb/stream/"]
 
 
 def test_typo_is_corrected_and_said(make_guide):
@@ -88,9 +100,10 @@ def test_snippet_starts_at_the_first_word_matched(make_guide, accent):
     body = f"{accent}{filler} Retokens. {filler} Token appears in my_token. {filler}"
     make_guide("Other", slug="other", body=body)
     hit = search("token", as_you_type=False).hits[0]
-    # Inside a word is not where a word starts (after `_` is): the snippet skips to "Token".
+    # Inside a word is not where a word starts (nor is after `_` in an identifier): the
+    # snippet skips to "Token".
     assert hit.snippet.startswith("… ")
-    assert "<mark>Token</mark> appears in my_<mark>token</mark>." in hit.snippet
+    assert "<mark>Token</mark> appears in my_token." in hit.snippet
     assert "Retokens" not in hit.snippet
 
 
@@ -110,7 +123,7 @@ def test_index_follows_saves_unpublishing_and_deletes(make_guide, make_faq):
     guide.save()
     assert urls("callbacks") == []
     faq = make_faq("Do you support webhooks?")
-    assert urls("webhooks") == [f"/#faq-{faq.slug}"]
+    assert urls("webhooks") == [f"/?faq={faq.slug}#faq-{faq.slug}"]
     faq.delete()
     assert urls("webhooks") == []
 
@@ -122,7 +135,7 @@ def test_rebuild_command_restores_the_index(make_guide, capsys):
     SearchDocument.objects.all().delete()
     assert urls("webhooks") == []
     call_command("rebuild_search_index")
-    assert "Indexed 1 document(s)." in capsys.readouterr().out
+    assert "Indexed 1 document." in capsys.readouterr().out
     assert urls("webhooks") == ["/kb/webhooks/"]
 
 
@@ -142,12 +155,62 @@ def test_over_long_input_is_cut_with_a_notice(client, content):
     assert "only its first 200 characters were used" in html
 
 
-@pytest.mark.parametrize("query", ["", "   ", "the a of", "don't"])
-def test_empty_or_stop_word_queries_show_the_browse_view(client, content, query):
+@pytest.mark.parametrize("query", ["", "   "])
+def test_empty_queries_show_the_browse_view(client, content, query):
     html = client.get("/search/", {"q": query}).content.decode()
     assert "Type what you are looking for" in html
     home = client.get("/", {"q": query}).content.decode()
-    assert "6 resource(s) found" in home
+    assert "6 resources found" in home
+
+
+@pytest.mark.parametrize("query", ["the a of", "don't"])
+def test_stop_word_queries_show_the_browse_view_and_say_why(client, content, query):
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert "Nothing to search for" in html
+    home = client.get("/", {"q": query}).content.decode()
+    assert "6 guides below" in home
+
+
+def test_highlights_whole_words_and_their_endings_only(make_guide, make_runbook):
+    make_guide(
+        "Errors",
+        slug="errors",
+        body="Use https://api.example.com: an HTTP 500 is not final, model_not_available is "
+        "not either, and retried calls succeed.",
+    )
+    snippet = search("http 500", as_you_type=False).hits[0].snippet
+    assert "<mark>HTTP</mark> <mark>500</mark>" in snippet
+    assert "https" in snippet and "<mark>https" not in snippet
+    snippet = search("not retry", as_you_type=False).hits[0].snippet
+    assert "model_not_available" in snippet and "is <mark>not</mark> final" in snippet
+    assert "<mark>retried</mark>" in snippet
+    make_runbook("Model trouble", slug="model", error_codes="model_not_available")
+    [snippet] = [
+        hit.snippet
+        for hit in search("model_not_available", as_you_type=False).hits
+        if hit.url == "/kb/errors/"
+    ]
+    assert "<mark>model_not_available</mark> is not either" in snippet
+
+
+def test_a_corrected_search_counts_what_it_searched(client, content):
+    html = client.get("/search/", {"q": "athentication"}).content.decode()
+    count = texts(html, "result-count")[0]
+    assert int(count.split()[0]) > 0
+    assert "for “authentication”" in count
+    assert "No results for" not in html
+    home = client.get("/", {"q": "athentication"}).content.decode()
+    assert "found for “authentication”" in texts(home, "result-count")[0]
+
+
+@pytest.mark.parametrize("query", ["a", "x", "the"])
+def test_a_query_with_no_word_to_search_says_so(client, content, query):
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert f"Nothing to search for in “{query}”" in texts(html, "result-count")[0]
+    home = client.get("/", {"q": query}).content.decode()
+    count = texts(home, "result-count")[0]
+    assert f"Nothing to search for in “{query}”" in count
+    assert "found" not in count
 
 
 def test_results_page_shows_kinds_count_and_correction(client, content):

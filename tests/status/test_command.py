@@ -98,7 +98,7 @@ def test_import_is_idempotent_and_keeps_live_statuses(status_demo):
     Component.objects.get(slug="api").set_status("partial_outage")
     history = ComponentStatusChange.objects.count()
     out = run("import", str(ROOT / "content" / "status"))
-    assert "0 created, 0 updated, 15 unchanged, 0 error(s)" in out
+    assert "0 created, 0 updated, 15 unchanged, 0 errors" in out
     assert Component.objects.get(slug="api").status == "partial_outage"
     assert ComponentStatusChange.objects.count() == history
     assert Incident.objects.count() == 1
@@ -147,7 +147,7 @@ def test_open_an_incident_from_a_template(status_demo):
 
 
 def test_tick_reports_what_the_clock_did(status_demo):
-    assert run("tick").startswith("0 reminder(s), 0 maintenance(s) moved on")
+    assert run("tick").startswith("0 reminders, 0 maintenances moved on")
 
 
 def test_deploy_check_warns_when_webhooks_may_reach_private_addresses(settings):

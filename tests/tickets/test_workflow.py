@@ -171,5 +171,5 @@ def test_bulk_moves_the_table_refuses_are_named(client, agent, make_ticket):
         follow=True,
     )
     html = response.content.decode()
-    assert "1 ticket(s) set to Open." in html
+    assert "1 ticket set to Open." in html
     assert f"{closed.reference}: A closed ticket cannot become open: it stays closed." in html

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 
+from helpcenter.text import plural
 from tickets import attachments, bulk, merging, services
 from tickets.admin.forms import (
     SLA_BADGES,
@@ -217,7 +218,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     def _bulk(self, request, queryset, done, **values):
         changed, refused = bulk.change(queryset, actor=request.user, **values)
-        self.message_user(request, f"{changed} ticket(s) {done}.", messages.SUCCESS)
+        self.message_user(request, f"{plural(changed, 'ticket')} {done}.", messages.SUCCESS)
         for ticket, why in refused:
             self.message_user(request, f"{ticket.reference}: {why}", messages.WARNING)
 

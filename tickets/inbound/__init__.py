@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from helpcenter.addresses import address_key, address_key_or_raw
 from helpcenter.categories import SupportCategory
+from helpcenter.text import plural
 from status import subscriptions as status_subscriptions
 from tickets import attachments, mailthread, services
 from tickets.inbound.parse import headers_only, parse
@@ -182,7 +183,7 @@ def _files(parsed, ticket):
     extra = len(parsed.files) - settings.TICKET_ATTACHMENTS_PER_MESSAGE
     if extra > 0:
         notes.append(
-            f"{extra} more file(s) were not kept (at most "
+            f"{plural(extra, 'more file')} {'was' if extra == 1 else 'were'} not kept (at most "
             f"{settings.TICKET_ATTACHMENTS_PER_MESSAGE} per email)."
         )
     return stored, notes + parsed.notes

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from helpcenter.text import plural
 from search.documents import rebuild
 
 
@@ -8,4 +9,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = rebuild()
-        self.stdout.write(f"Indexed {count} document(s).")
+        self.stdout.write(f"Indexed {plural(count, 'document')}.")

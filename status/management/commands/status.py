@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from helpcenter.text import plural
 from kb.models import Guide
 from runbooks.models import Runbook
 from status import api, services, state
@@ -330,7 +331,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{outcome}: {label}")
         self.stdout.write(
             f"status content: {len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged, {len(report.errors)} error(s)"
+            f"{len(report.unchanged)} unchanged, {plural(len(report.errors), 'error')}"
         )
         for file, reason in report.errors:
             self.stderr.write(f"{file}: {reason}")
@@ -342,9 +343,10 @@ class Command(BaseCommand):
             done = services.tick()
             if not every or any(done.values()):
                 self.stdout.write(
-                    f"{done['reminded']} reminder(s), {done['moved']} maintenance(s) moved on, "
-                    f"{done['sent']} notification(s) sent, {done['failed']} failed, "
-                    f"{done['forgotten']} unconfirmed subscription(s) forgotten"
+                    f"{plural(done['reminded'], 'reminder')}, "
+                    f"{plural(done['moved'], 'maintenance')} moved on, "
+                    f"{plural(done['sent'], 'notification')} sent, {done['failed']} failed, "
+                    f"{plural(done['forgotten'], 'unconfirmed subscription')} forgotten"
                 )
             if not every:
                 return
