@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tickets",
     "status",
     "search",
+    "insights",
 ]
 
 MIDDLEWARE = [
