@@ -91,14 +91,14 @@ def searches(period):
     )
     texts = SearchTextDay.objects.filter(day__gte=period.first, day__lte=period.last).values("text")
     unclicked = list(
-        texts.annotate(searches=Sum("searches"), unopened=Sum(F("found") - F("opened")))
+        texts.annotate(total=Sum("searches"), unopened=Sum(F("found") - F("opened")))
         .filter(unopened__gt=0)
-        .order_by("-unopened", "-searches", "text")[:TOP]
+        .order_by("-unopened", "-total", "text")[:TOP]
     )
     gaps = list(
-        texts.annotate(searches=Sum("searches"), nothing=Sum(F("searches") - F("found")))
+        texts.annotate(nothing=Sum(F("searches") - F("found")), total=Sum("searches"))
         .filter(nothing__gt=0)
-        .order_by("-nothing", "-searches", "text")[:TOP]
+        .order_by("-nothing", "-total", "text")[:TOP]
     )
     return SearchReport(period=period, days=days, totals=totals, unclicked=unclicked, gaps=gaps)
 
