@@ -100,13 +100,13 @@ BATCH = 2000
 
 def rebuild(first=None, last=None):
     """Recompute the daily totals of days `first` to `last` (default: every day with events)
-    from the events. Returns the number of days rebuilt."""
-    events = SearchEvent.objects.order_by()
-    if first is None or last is None:
-        span = events.aggregate(first=Min("day"), last=Max("day"))
-        first, last = first or span["first"], last or span["last"]
-    if first is None:
+    from the events. Days before the oldest event kept (see `prune`) keep their totals.
+    Returns the number of days rebuilt."""
+    span = SearchEvent.objects.order_by().aggregate(first=Min("day"), last=Max("day"))
+    if span["first"] is None:
         return 0
+    first = max(first or span["first"], span["first"])
+    last = last or span["last"]
     day, days = first, 0
     while day <= last:
         with transaction.atomic():
@@ -114,6 +114,14 @@ def rebuild(first=None, last=None):
         day += timedelta(days=1)
         days += 1
     return days
+
+
+def prune(*, keep_days, now=None):
+    """Delete the events older than `keep_days` days; their daily totals stay. Returns how many
+    were deleted."""
+    oldest_kept = timezone.localdate(now or timezone.now()) - timedelta(days=keep_days)
+    deleted, _ = SearchEvent.objects.filter(day__lt=oldest_kept).delete()
+    return deleted
 
 
 def _rebuild_day(day):

@@ -94,3 +94,32 @@ def test_rebuild_recomputes_the_same_totals_from_the_events(searched, days_ago):
     }
     assert after == before
     assert totals(day=days_ago(1)) == (2, 1, 1, 1, 0)
+
+
+def test_prune_deletes_old_events_and_keeps_their_totals(searched, days_ago):
+    searched("old", 0, days_ago(10))
+    searched("new", 1, days_ago(1))
+    assert recording.prune(keep_days=5) == 1
+    assert list(SearchEvent.objects.values_list("text", flat=True)) == ["new"]
+    recording.rebuild(days_ago(20), days_ago(0))  # days before the oldest event are kept
+    assert totals(day=days_ago(10)) == (1, 0, 1, 0, 0)
+    assert totals(day=days_ago(1)) == (1, 1, 0, 0, 0)
+
+
+def test_the_command_rebuilds_and_prunes(searched, days_ago):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    searched("old", 0, days_ago(10))
+    searched("new", 1, days_ago(1))
+    SearchDay.objects.all().delete()
+    out = StringIO()
+    call_command("insights", "rebuild", stdout=out)
+    assert out.getvalue() == "Rebuilt the totals of 10 days.\n"
+    assert SearchDay.objects.count() == 2
+    call_command("insights", "prune", "--keep-days", "5", stdout=out)
+    assert "Deleted 1 search event." in out.getvalue()
+    with pytest.raises(CommandError, match="Not a date"):
+        call_command("insights", "rebuild", "--since", "yesterday")
