@@ -89,7 +89,7 @@ def rates_chart(days):
                 current = []
                 continue
             x = round(LEFT + slot * (i + 0.5), 1)
-            y = round(TOP + PLOT_H - PLOT_H * value / 100, 1)
+            y = round(TOP + PLOT_H - PLOT_H * min(max(value, 0), 100) / 100, 1)
             current.append(f"{x},{y}")
             points.append({"x": x, "y": y})
         if current:

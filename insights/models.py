@@ -30,13 +30,18 @@ class SearchEventQuerySet(models.QuerySet):
             }.get(outcome, Q())
         )
 
-    def latest_unopened(self, text, since):
-        return self.filter(text=text, created_at__gte=since, opened=False).order_by("-created_at")
-
-    def latest_without_ticket(self, text, since):
-        return self.filter(text=text, created_at__gte=since, ticket_followed=False).order_by(
-            "-created_at"
+    def latest_unopened(self, text, since, until):
+        """The search a result opened at `until` came from: one that found something."""
+        return (
+            self.with_outcome("unopened")
+            .filter(text=text, created_at__gte=since, created_at__lte=until)
+            .order_by("-created_at")
         )
+
+    def latest_without_ticket(self, text, since, until):
+        return self.filter(
+            text=text, created_at__gte=since, created_at__lte=until, ticket_followed=False
+        ).order_by("-created_at")
 
 
 class SearchEvent(models.Model):

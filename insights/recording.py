@@ -42,7 +42,7 @@ def record_open(*, text, now=None):
     with transaction.atomic():
         event = (
             SearchEvent.objects.select_for_update()
-            .latest_unopened(text, since=now - OPEN_WINDOW)
+            .latest_unopened(text, since=now - OPEN_WINDOW, until=now)
             .first()
         )
         if event is None:
@@ -65,7 +65,7 @@ def record_ticket(*, search_query, now=None):
     with transaction.atomic():
         event = (
             SearchEvent.objects.select_for_update()
-            .latest_without_ticket(text, since=now - TICKET_WINDOW)
+            .latest_without_ticket(text, since=now - TICKET_WINDOW, until=now)
             .first()
         )
         if event is not None:

@@ -123,3 +123,31 @@ def test_the_command_rebuilds_and_prunes(searched, days_ago):
     assert "Deleted 1 search event." in out.getvalue()
     with pytest.raises(CommandError, match="Not a date"):
         call_command("insights", "rebuild", "--since", "yesterday")
+
+
+def test_an_open_never_credits_a_search_that_found_nothing(days_ago):
+    """Found 185, opened 203 (a click-through rate of 109.7 %) before: opens credited
+    searches of the same words that had found nothing."""
+    day = days_ago(1)
+    nothing = recording.record_search(text="sso", total=0, now=at(day, 10, 0))
+    recording.record_open(text="sso", now=at(day, 10, 1))
+
+    nothing.refresh_from_db()
+    assert not nothing.opened
+    searches, found, zero, opened, _ = totals(day=day)
+    assert (searches, found, zero, opened) == (2, 1, 1, 1)
+    assert opened <= found
+
+
+def test_opens_and_tickets_credit_only_searches_made_before_them(days_ago):
+    """Events recorded out of order (a backfill, an import): an open credited a search made
+    after it, on a later day."""
+    later = recording.record_search(text="sso", total=2, now=at(days_ago(1), 8, 10))
+    recording.record_search(text="sso", total=2, now=at(days_ago(2), 8, 0))
+    recording.record_open(text="sso", now=at(days_ago(2), 8, 1))
+    recording.record_ticket(search_query="sso", now=at(days_ago(2), 8, 2))
+
+    later.refresh_from_db()
+    assert not later.opened and not later.ticket_followed
+    assert totals(day=days_ago(2)) == (1, 1, 0, 1, 1)
+    assert totals(day=days_ago(1)) == (1, 1, 0, 0, 0)
