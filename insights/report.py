@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from insights.models import SearchDay, SearchTextDay
+from insights import tops
+from insights.models import SearchDay
 from kb.models import Feedback
 from tickets.models import SuggestionOpen
 
@@ -89,17 +90,8 @@ def searches(period):
         *(sum(getattr(d, name) for d in days) for name in ("searches", "found", "opened")),
         sum(d.ticket_followed for d in days),
     )
-    texts = SearchTextDay.objects.filter(day__gte=period.first, day__lte=period.last).values("text")
-    unclicked = list(
-        texts.annotate(total=Sum("searches"), unopened=Sum(F("found") - F("opened")))
-        .filter(unopened__gt=0)
-        .order_by("-unopened", "-total", "text")[:TOP]
-    )
-    gaps = list(
-        texts.annotate(nothing=Sum(F("searches") - F("found")), total=Sum("searches"))
-        .filter(nothing__gt=0)
-        .order_by("-nothing", "-total", "text")[:TOP]
-    )
+    unclicked = tops.top(period, "unopened", days=days, limit=TOP)
+    gaps = tops.top(period, "nothing", days=days, limit=TOP)
     return SearchReport(period=period, days=days, totals=totals, unclicked=unclicked, gaps=gaps)
 
 
@@ -150,7 +142,9 @@ def feedback_scores(period, limit=FEEDBACK_ROWS):
     for type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is not None:
-            for pk, obj in model._default_manager.in_bulk(ids).items():
+            # What the row shows and links to; never the (long) bodies.
+            names = [f.name for f in model._meta.concrete_fields if f.name in ("title", "slug")]
+            for pk, obj in model._default_manager.only(*names).in_bulk(ids).items():
                 targets[type_id, pk] = obj
     scores = []
     for row in rows:

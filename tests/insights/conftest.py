@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import timezone
 
 from insights import recording
@@ -11,6 +12,14 @@ from insights import recording
 def at(day, hour=12, minute=0):
     """An aware datetime on `day` (a date) at the given UTC time."""
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The top lists' settled sums live in the cache (insights.tops)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
