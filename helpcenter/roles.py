@@ -7,17 +7,28 @@ status subscribers and their deliveries: addresses of people who are not staff."
 
 ALL = ("add", "change", "delete", "view")
 
+SUPPORT_AGENTS = {
+    "tickets.ticket": ("view", "change"),
+    "tickets.ticketmessage": ("view", "add"),
+    "tickets.ticketevent": ("view",),
+    "tickets.outboundemail": ("view", "change"),
+    "tickets.inboundemail": ("view",),
+    "tickets.attachment": ("view", "add"),
+    "tickets.suggestionopen": ("view",),
+    "tickets.satisfactionrating": ("view",),
+}
+# What customers searched, found, opened and asked after (insights/): for leads and editors.
+INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
+
 ROLES = {
     # Triage tickets; never delete one (no ticket is ever lost), never touch content.
-    "Support agents": {
-        "tickets.ticket": ("view", "change"),
-        "tickets.ticketmessage": ("view", "add"),
-        "tickets.ticketevent": ("view",),
-        "tickets.outboundemail": ("view", "change"),
-        "tickets.inboundemail": ("view",),
-        "tickets.attachment": ("view", "add"),
-        "tickets.suggestionopen": ("view",),
-        "tickets.satisfactionrating": ("view",),
+    "Support agents": SUPPORT_AGENTS,
+    # Agents who also read the dashboard and what it links to (feedback, content gaps).
+    "Support leads": {
+        **SUPPORT_AGENTS,
+        **INSIGHTS,
+        "kb.feedback": ("view",),
+        "search.searchquery": ("view",),
     },
     # Guides, runbooks, FAQ, page text, platform status; the search content-gaps report.
     "Content editors": {
@@ -31,6 +42,7 @@ ROLES = {
         "runbooks.runbookcheck": ALL,
         "runbooks.runbookfixstep": ALL,
         "search.searchquery": ("view",),
+        **INSIGHTS,
         **{
             f"status.{model}": ALL
             for model in (

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "status",
     "search",
     "editorial",
+    "insights",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from search.events import result_opened, search_performed
+
 
 class Kind(models.TextChoices):
     GUIDE = "guide", "Guide"
@@ -79,6 +81,7 @@ class SearchQuery(models.Model):
             last_results=total,
             last_seen=timezone.now(),
         )
+        search_performed.send(sender=cls, text=row.text, total=total)
 
     @classmethod
     def record_open(cls, text):
@@ -86,3 +89,4 @@ class SearchQuery(models.Model):
         if text:
             row, created = cls.objects.get_or_create(text=text[:200], defaults={"searches": 1})
             cls.objects.filter(pk=row.pk).update(opens=F("opens") + 1, last_seen=timezone.now())
+            result_opened.send(sender=cls, text=row.text)

@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+
+from insights.models import Dashboard, SearchEvent
+from insights.views import dashboard_view
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("nothing", "Found nothing"),
+            ("found", "Found something"),
+            ("opened", "A result was opened"),
+            ("unopened", "Found something, nothing opened"),
+            ("ticket", "A ticket followed"),
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.with_outcome(self.value()) if self.value() else queryset
+
+
+@admin.register(SearchEvent)
+class SearchEventAdmin(admin.ModelAdmin):
+    """Every search counted, newest first: what the dashboard's numbers are made of."""
+
+    list_display = ["text", "created_at", "results", "opened", "ticket_followed"]
+    list_filter = [OutcomeFilter]
+    date_hierarchy = "day"
+    search_fields = ["text"]
+    show_full_result_count = False  # a year holds a million rows: one count is enough
+    readonly_fields = ["text", "created_at", "day", "results", "opened", "ticket_followed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dashboard)
+class DashboardAdmin(admin.ModelAdmin):
+    """The dashboard in the admin's menu, behind `insights.view_dashboard`."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        """The page alone: no add, change, delete or history pages for a proxy of totals."""
+        return [url for url in super().get_urls() if (url.name or "").endswith("_changelist")]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts}
+        return dashboard_view(request, context)

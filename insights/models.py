@@ -1,0 +1,129 @@
+"""What the dashboard counts: one row per search, and daily totals kept in step with it.
+
+No personal data: no IP address, user, session or cookie; the normalized words searched, when,
+how many results, and whether a result was opened or a ticket followed. The daily tables are
+updated with each event (insights.recording), so the dashboard reads at most 90 rows a chart
+however many searches a year brings; `manage.py insights rebuild` recomputes them from the
+events.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class SearchEventQuerySet(models.QuerySet):
+    def between(self, first, last):
+        """Days `first` to `last`, both included."""
+        return self.filter(day__gte=first, day__lte=last)
+
+    def with_outcome(self, outcome):
+        """The dashboard's categories, as in the daily tables (insights.recording.COUNTS)."""
+        found = Q(results__isnull=True) | Q(results__gt=0)
+        return self.filter(
+            {
+                "nothing": Q(results=0),
+                "found": found,
+                "opened": Q(opened=True),
+                "unopened": found & Q(opened=False),
+                "ticket": Q(ticket_followed=True),
+            }.get(outcome, Q())
+        )
+
+    def latest_unopened(self, text, since, until):
+        """The search a result opened at `until` came from: one that found something."""
+        return (
+            self.with_outcome("unopened")
+            .filter(text=text, created_at__gte=since, created_at__lte=until)
+            .order_by("-created_at")
+        )
+
+    def latest_without_ticket(self, text, since, until):
+        return self.filter(
+            text=text, created_at__gte=since, created_at__lte=until, ticket_followed=False
+        ).order_by("-created_at")
+
+
+class SearchEvent(models.Model):
+    """One search someone sent (or a live search whose result they opened: `results` unknown).
+
+    A result opened credits the latest unopened search of the same words in the last
+    OPEN_WINDOW; a ticket sent from the search page's "contact support" link credits the latest
+    such search in TICKET_WINDOW. Nothing ties a row to a person."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField(db_index=True)
+    text = models.CharField(max_length=200)
+    results = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: a live search, counted when a result was opened."
+    )
+    opened = models.BooleanField("result opened", default=False)
+    ticket_followed = models.BooleanField("ticket followed", default=False)
+
+    objects = SearchEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["text", "created_at"], name="insights_event_text")]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def found_something(self):
+        return self.results is None or self.results > 0
+
+
+class Counts(models.Model):
+    """The counters each daily table keeps. `found` includes live searches (results unknown,
+    but one was opened); zero results = searches - found."""
+
+    searches = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+    opened = models.PositiveIntegerField(default=0)
+    ticket_followed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def zero_results(self):
+        return self.searches - self.found
+
+
+class SearchDay(Counts):
+    """All searches of one day (UTC)."""
+
+    day = models.DateField(unique=True)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return str(self.day)
+
+
+class SearchTextDay(Counts):
+    """The searches of one day for one normalized text: for the period's top lists."""
+
+    day = models.DateField()
+    text = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "text"], name="insights_text_day_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.text}"
+
+
+class Dashboard(SearchDay):
+    """The admin page (insights.admin.DashboardAdmin); exists for its menu entry and its
+    permission, `insights.view_dashboard`."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        verbose_name = "dashboard"
+        verbose_name_plural = "dashboard"
