@@ -18,6 +18,8 @@ ROLES = {
         "tickets.attachment": ("view", "add"),
         "tickets.suggestionopen": ("view",),
         "tickets.satisfactionrating": ("view",),
+        "tickets.macro": ("view", "add", "change", "delete"),
+        "tickets.savedview": ("view", "add", "change", "delete"),
     },
     # Guides, runbooks, FAQ, page text, platform status; the search content-gaps report.
     "Content editors": {

@@ -45,6 +45,10 @@ class TicketQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(status__in=UNFINISHED)
 
+    def others_of(self, ticket):
+        """The same customer's other tickets (same normal form of the address), newest first."""
+        return self.filter(email_key=ticket.email_key).exclude(pk=ticket.pk).order_by("-created_at")
+
     def for_address(self, address):
         """The tickets of one customer, by the normal form of their address (see
         helpcenter.addresses); none for text that is no address."""
