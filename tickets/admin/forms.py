@@ -214,7 +214,7 @@ class TicketAdminForm(forms.ModelForm):
             self.add_error("reply", "Write a reply or note to go with the files.")
         if not empty and self.instance.merged_into_id:
             self.add_error(
-                "reply",
+                None,
                 f"This ticket was merged into {self.instance.merged_into.reference}: reply there.",
             )
         if self.data.get("_send_resolve") is not None:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
@@ -69,14 +70,14 @@ class TicketPageViews:
         return add_preserved_filters(context, reverse("admin:tickets_ticket_change", args=[pk]))
 
     # The ticket page.
-    @require_POST
+    @method_decorator(require_POST)
     def assign_me_view(self, request, pk):
         ticket = self._ticket(request, pk, change=True)
         services.staff_update(ticket, actor=request.user, assignee=request.user)
         messages.success(request, f"{ticket.reference} is assigned to you.")
         return HttpResponseRedirect(self._back_to(request, ticket))
 
-    @require_POST
+    @method_decorator(require_POST)
     def macro_view(self, request, pk):
         """Fill the reply box from a macro, for review; nothing is saved. With htmx, the box
         and the triage fields it sets come back; without, the page reloads with them."""
@@ -129,7 +130,7 @@ class TicketPageViews:
         form.initial.update(draft["changes"], reply=draft["reply"], applied_macro=draft["macro"])
         return Macro.objects.filter(pk=draft["macro"]).first()
 
-    @require_GET
+    @method_decorator(require_GET)
     def presence_view(self, request, pk):
         ticket = self._ticket(request, pk)
         state = presence.REPLYING if request.GET.get("state") == "replying" else presence.VIEWING
@@ -146,7 +147,7 @@ class TicketPageViews:
         }
 
     # The queue.
-    @require_GET
+    @method_decorator(require_GET)
     def new_count_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -170,7 +171,7 @@ class TicketPageViews:
         url = reverse("admin:tickets_ticket_changelist")
         return f"{url}?{query}" if query else url
 
-    @require_POST
+    @method_decorator(require_POST)
     def save_view_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -183,7 +184,7 @@ class TicketPageViews:
             messages.success(request, f"Saved the view “{view.name}”.")
         return HttpResponseRedirect(self._queue_url_for(queueviews.normal_query(query)))
 
-    @require_POST
+    @method_decorator(require_POST)
     def delete_view_view(self, request, pk):
         view = get_object_or_404(SavedView, pk=pk, owner=request.user)
         view.delete()
