@@ -34,7 +34,7 @@ def _row_refs(html):
 def test_queue_lists_the_triage_columns(agent_client, make_ticket):
     make_ticket(name="Ada", email="ada@example.com", subject="Stream stops", category="api")
     html = agent_client.get(CHANGELIST).content.decode()
-    headers = ["SLA", "Reference", "Subject", "Requester", "Status", "Priority", "Assignee"]
+    headers = ["SLA", "Reference", "Subject", "Status", "Priority", "Assignee"]
     headers += ["Age", "Waiting"]
     positions = []
     for header in headers:

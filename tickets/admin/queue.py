@@ -51,15 +51,14 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
     list_display = [
         "sla",
         "reference",
-        "subject",
-        "requester",
+        "subject_and_requester",
         "status",
         "priority_label",
         "assignee_name",
         "age",
         "waiting",
     ]
-    list_display_links = ["reference", "subject"]
+    list_display_links = ["reference", "subject_and_requester"]
     list_filter = [StatusFilter, "priority", "category", AssignmentFilter]
     search_fields = list(queueviews.SEARCH_FIELDS)
     list_select_related = ["assignee"]
@@ -102,8 +101,27 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
     @admin.display(description="requester", ordering="email")
     def requester(self, obj):
         if obj.name:
-            return format_html("{} &lt;{}&gt;", obj.name, obj.email)
-        return obj.email
+            return format_html(
+                '<span title="{} &lt;{}&gt;">{} &lt;{}&gt;</span>',
+                obj.name,
+                obj.email,
+                obj.name,
+                obj.email,
+            )
+        return format_html('<span title="{}">{}</span>', obj.email, obj.email)
+
+    @admin.display(description="subject", ordering="subject")
+    def subject_and_requester(self, obj):
+        """The subject on at most two lines, the requester under it on one (the queue
+        fits 1280 px with the sidebar open)."""
+        who = f"{obj.name} <{obj.email}>" if obj.name else obj.email
+        return format_html(
+            '<span class="queue-subject">{}</span><span class="queue-requester" title="{}">{}'
+            "</span>",
+            obj.subject,
+            who,
+            who,
+        )
 
     @admin.display(description="priority", ordering="priority")
     def priority_label(self, obj):
