@@ -16,6 +16,8 @@ SUPPORT_AGENTS = {
     "tickets.attachment": ("view", "add"),
     "tickets.suggestionopen": ("view",),
     "tickets.satisfactionrating": ("view",),
+    "tickets.macro": ("view", "add", "change", "delete"),
+    "tickets.savedview": ("view", "add", "change", "delete"),
 }
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}

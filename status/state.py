@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 
 from helpcenter import generations
@@ -205,3 +206,26 @@ def compute_state(now):
         "notices": notices,
     }
     return state, next_boundary(now, open_items)
+
+
+def incidents_open_at(when):
+    """Incidents (not maintenances) that had started and were not yet resolved at `when`,
+    as small dicts (name, impact, status, url, started_at, resolved_at), newest first: what
+    another app (the ticket page) may know about them without importing status models."""
+    found = (
+        Incident.objects.incidents()
+        .filter(started_at__lte=when)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=when))
+        .order_by("-started_at", "-pk")[:10]
+    )
+    return [
+        {
+            "name": incident.name,
+            "impact": incident.get_impact_display(),
+            "status": incident.status_label,
+            "url": incident.get_absolute_url(),
+            "started_at": incident.started_at,
+            "resolved_at": incident.resolved_at,
+        }
+        for incident in found
+    ]

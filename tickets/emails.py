@@ -97,6 +97,9 @@ def queue(ticket, kind, to, *, message=None, extra=None):
             message or ticket.messages.filter(author_kind=TicketMessage.Author.CUSTOMER).last()
         )
     if message is not None:
+        if message.is_internal and kind in TO_CUSTOMER:
+            # The one place every customer email is built: a note can never get into one.
+            raise ValueError(f"An internal note is never sent to the customer ({kind}).")
         context["reply"] = message
         context["files"] = list(message.attachments.all())
     link_tickets = [ticket] if kind in TO_CUSTOMER else []

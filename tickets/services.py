@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from status.services import active_incidents
-from tickets import emails
+from tickets import emails, macros
 from tickets.models import (
+    AgentPreference,
     EmailKind,
     InboundEmail,
     SuggestionOpen,
@@ -62,10 +63,25 @@ def create_ticket(ticket, *, intake="", files=(), inbound=None):
 
 
 @transaction.atomic
-def staff_update(ticket, *, actor, status=None, reply="", internal=False, files=(), **triage):
+def staff_update(
+    ticket,
+    *,
+    actor,
+    status=None,
+    reply="",
+    internal=False,
+    files=(),
+    macro=None,
+    remember_audience=False,
+    **triage,
+):
     """An agent's changes to a ticket: triage fields (priority, assignee, category), a status
     and a reply or internal note. A public reply hands the ticket to the customer (Pending)
-    unless the agent chose another status; assigning a new ticket opens it."""
+    unless the agent chose another status; assigning a new ticket opens it. `macro`: the
+    macro whose text the reply came from (its note is added, its use counted).
+    `remember_audience`: the reply box opens on this audience next time, for this agent."""
+    if remember_audience:
+        AgentPreference.remember_reply_kind(actor, "internal" if internal else "public")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     status = None if status in (None, "", ticket.status) else TicketStatus(status)
     ticket.change_triage(by=actor, **triage)
@@ -79,6 +95,8 @@ def staff_update(ticket, *, actor, status=None, reply="", internal=False, files=
             is_internal=internal,
         )
         attach(files, message)
+        if macro is not None:
+            macros.record_use(macro, ticket=ticket, by=actor)
     if public:
         ticket.record_staff_reply(by=actor, status=status)
         emails.queue(ticket, "staff_reply", ticket.email)

@@ -85,10 +85,10 @@ def test_support_journey(page: Page, browser, site, quick_form, agent_user, csp_
     admin.goto(site + "/admin/tickets/ticket/")
     admin.get_by_role("link", name=ticket.reference).click()
     expect(admin.locator(".ticket-conversation")).to_contain_text("about 30 seconds")
-    admin.get_by_label("Reply or note").fill("Which SDK version sends the request?")
-    admin.get_by_label("Public reply (emailed to the customer)").check()
-    admin.get_by_role("button", name="Save", exact=True).click()
-    expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    admin.get_by_label("Reply to customer").check()
+    admin.get_by_label("Message to the customer").fill("Which SDK version sends the request?")
+    admin.get_by_role("button", name="Send to customer").click()
+    expect(admin.locator(".messagelist")).to_contain_text("Sent to the customer on")
     screenshot(admin, "admin-queue-1280")
 
     # The customer sees the reply and answers.

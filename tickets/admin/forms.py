@@ -5,10 +5,15 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
+from tickets import queueviews
 from tickets.forms import files_field
 from tickets.models import (
+    AgentPreference,
+    Macro,
     Priority,
+    ReplyKind,
     SLAState,
     Ticket,
     TicketStatus,
@@ -28,6 +33,13 @@ def short_duration(delta):
     return f"{minutes // (60 * 24)} d"
 
 
+def when(value):
+    """The one way the ticket admin writes a moment: local time, year first, to the minute."""
+    if value is None:
+        return "—"
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
 SLA_BADGES = {
     SLAState.BREACHED: ("sla sla--breached", "⚠"),
     SLAState.AT_RISK: ("sla sla--at-risk", "◔"),
@@ -43,7 +55,18 @@ def staff_users():
     can_work |= Q(groups__permissions__codename="change_ticket")
     can_work |= Q(user_permissions__codename="change_ticket")
     users = get_user_model().objects.filter(can_work, is_staff=True, is_active=True)
-    return users.distinct().order_by("username")
+    return users.distinct().order_by("first_name", "last_name", "username")
+
+
+def staff_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """People by their names, as colleagues know them (the login name only without one)."""
+
+    def label_from_instance(self, obj):
+        return staff_name(obj)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -54,15 +77,15 @@ class StatusFilter(admin.SimpleListFilter):
     parameter_name = "status__exact"
 
     def lookups(self, request, model_admin):
-        return [("unfinished", "Not finished"), *TicketStatus.choices, ("all", "All")]
+        return [
+            ("unfinished", "Not finished"),
+            ("waiting", "Waiting on support"),
+            *TicketStatus.choices,
+            ("all", "All"),
+        ]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value in (None, "unfinished"):
-            return queryset.unfinished()
-        if value in TicketStatus.values:
-            return queryset.filter(status=value)
-        return queryset
+        return queryset.filter(queueviews.status_q(self.value()))
 
     def choices(self, changelist):
         current = self.value() or "unfinished"
@@ -79,24 +102,17 @@ class AssignmentFilter(admin.SimpleListFilter):
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
-        people = [(str(u.pk), u.get_full_name() or u.get_username()) for u in staff_users()]
+        people = [(str(u.pk), staff_name(u)) for u in staff_users()]
         return [("mine", "Assigned to me"), ("unassigned", "Unassigned"), *people]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value == "mine":
-            return queryset.filter(assignee=request.user)
-        if value == "unassigned":
-            return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
-        return queryset
+        return queryset.filter(queueviews.assigned_q(self.value(), request.user))
 
 
 class TicketActionForm(ActionForm):
     """Values for the bulk actions, shown beside the action menu."""
 
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         queryset=staff_users(), required=False, label="Assignee", empty_label="(assignee)"
     )
     priority = forms.TypedChoiceField(
@@ -112,29 +128,37 @@ class TicketActionForm(ActionForm):
 TRIAGE_FIELDS = ("status", "priority", "assignee", "category")
 
 
+# The buttons that send what is in the reply box; "Save" alone only saves the triage fields.
+SEND_BUTTONS = ("_send", "_send_next", "_send_resolve")
+
+
 class TicketAdminForm(forms.ModelForm):
+    # Set per request by TicketAdmin.get_form: whose reply box this is.
+    agent = None
+
     reply_kind = forms.ChoiceField(
-        label="Send as",
+        label="Audience",
         choices=[
-            ("public", "Public reply (emailed to the customer)"),
-            ("internal", "Internal note (staff only)"),
+            (ReplyKind.PUBLIC, "Reply to customer (emailed to them)"),
+            (ReplyKind.INTERNAL, "Internal note (staff only, never emailed)"),
         ],
         widget=forms.RadioSelect,
-        initial="public",
+        initial=ReplyKind.PUBLIC,
         required=False,
     )
     reply = forms.CharField(
-        label="Reply or note",
+        label="Message",
         required=False,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
     )
-
     files = files_field("Attach files")
-
-    assignee = forms.ModelChoiceField(
-        queryset=staff_users(), required=False, empty_label="Unassigned"
+    # The macro whose text is in the box: its note is added and its use counted on send.
+    applied_macro = forms.ModelChoiceField(
+        queryset=Macro.objects.none(), required=False, widget=forms.HiddenInput
     )
+
+    assignee = StaffChoiceField(queryset=staff_users(), required=False, empty_label="Unassigned")
     # The version the agent saw; a customer reply in the meantime must not be overwritten.
     seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -144,12 +168,23 @@ class TicketAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.agent is not None:
+            self.fields["reply_kind"].initial = AgentPreference.reply_kind_for(self.agent)
+            self.fields["applied_macro"].queryset = Macro.objects.usable_by(self.agent)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.updated_at.isoformat()
             # Only the moves the workflow allows from the stored status.
             current = TicketStatus(self.initial.get("status", self.instance.status))
             moves = {current, *Ticket.allowed_moves(current)}
             self.fields["status"].choices = [c for c in TicketStatus.choices if c[0] in moves]
+
+    @property
+    def sending(self):
+        return any(name in self.data for name in SEND_BUTTONS)
+
+    @property
+    def is_internal(self):
+        return self.cleaned_data.get("reply_kind") == ReplyKind.INTERNAL
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -165,8 +200,26 @@ class TicketAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("files") and not (cleaned.get("reply") or "").strip():
+        empty = not (cleaned.get("reply") or "").strip()
+        if self.sending and empty and "reply" not in self.errors:
+            if cleaned.get("reply_kind") == ReplyKind.INTERNAL:
+                self.add_error("reply", "Write the note before adding it.")
+            else:
+                self.add_error(
+                    "reply",
+                    "Write the reply before sending it: an empty message is never sent to "
+                    "the customer. To change only the ticket, use Save changes.",
+                )
+        elif cleaned.get("files") and empty:
             self.add_error("reply", "Write a reply or note to go with the files.")
+        if not empty and self.instance.merged_into_id:
+            self.add_error(
+                None,
+                f"This ticket was merged into {self.instance.merged_into.reference}: reply there.",
+            )
+        if self.data.get("_send_resolve") is not None:
+            cleaned["status"] = TicketStatus.RESOLVED
+            self.clean_resolve_move(cleaned)
         if self.instance.pk:
             stored = (
                 Ticket.objects.filter(pk=self.instance.pk)
@@ -189,3 +242,11 @@ class TicketAdminForm(forms.ModelForm):
                     code="stale",
                 )
         return cleaned
+
+    def clean_resolve_move(self, cleaned):
+        stored = Ticket.objects.filter(pk=self.instance.pk).values_list("status", flat=True)
+        current = stored.first()
+        resolved = TicketStatus.RESOLVED
+        if current and current != resolved and resolved not in Ticket.allowed_moves(current):
+            label = TicketStatus(current).label.lower()
+            self.add_error("status", f"A {label} ticket cannot be resolved.")

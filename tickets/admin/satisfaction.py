@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tickets.models import SatisfactionRating
+from tickets.models import SatisfactionRating, Ticket
 
 PERIODS = (30, 90)
 
@@ -37,6 +37,7 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
             "days": days,
             "periods": PERIODS,
             **SatisfactionRating.objects.within(days).report(),
+            "sla_by_agent": Ticket.objects.sla_by_agent(days),
         }
         return super().changelist_view(request, {**(extra_context or {}), "report": report})
 

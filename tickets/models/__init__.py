@@ -1,6 +1,7 @@
 """Support tickets: what a customer sends, the conversation that follows, and the
 audit trail staff leave while triaging it."""
 
+from tickets.models.agents import AgentPreference, Macro, ReplyKind, SavedView
 from tickets.models.attachments import Attachment
 from tickets.models.deflection import SuggestionOpen
 from tickets.models.inbound import InboundEmail
@@ -27,6 +28,10 @@ from tickets.models.workflow import (
 )
 
 __all__ = [
+    "AgentPreference",
+    "Macro",
+    "ReplyKind",
+    "SavedView",
     "Attachment",
     "InboundEmail",
     "FINISHED",

@@ -1,0 +1,160 @@
+"""The queue as agents work it: views with counts, their own saved views, the new-tickets
+notice, query counts that do not grow with the page, and SLA by agent for the lead."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from tickets import queueviews
+from tickets.models import SavedView, Ticket
+
+CHANGELIST = "/admin/tickets/ticket/"
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def kim(db):
+    user = get_user_model().objects.create_user("kim", first_name="Kim", is_staff=True)
+    user.groups.add(Group.objects.get(name="Support agents"))
+    return user
+
+
+def counts(user):
+    return {view.name: view.count for view in queueviews.views_for(user)}
+
+
+def test_built_in_views_count_what_they_show(agent, kim, make_ticket):
+    make_ticket(assignee=agent)  # mine, new: waiting on support
+    pending = make_ticket(assignee=agent)
+    pending.transition("pending")  # mine, but waiting on the customer
+    make_ticket(assignee=kim)
+    make_ticket(priority=4)  # unassigned, urgent
+    done = make_ticket(priority=4)
+    done.transition("resolved")
+    assert counts(agent) == {
+        "Waiting on support": 3,
+        "Mine, waiting": 1,
+        "Unassigned, urgent": 1,
+    }
+    assert counts(kim)["Mine, waiting"] == 1
+
+
+def test_views_show_their_counts_in_the_queue(agent_client, agent, make_ticket):
+    make_ticket(assignee=agent)
+    html = agent_client.get(CHANGELIST + "?assigned=mine&status__exact=waiting").content.decode()
+    assert 'aria-current="page">Mine, waiting <span class="queue-views__count">1</span>' in html
+
+
+def test_an_agent_saves_their_own_view(agent_client, agent, kim, make_ticket):
+    make_ticket(category="billing", priority=3)
+    make_ticket(category="api", priority=3)
+    response = agent_client.post(
+        f"{CHANGELIST}views/save/",
+        {"name": "High billing", "query": "category__exact=billing&priority__exact=3&o=2&p=3"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{CHANGELIST}?priority__exact=3&category__exact=billing"
+    html = agent_client.get(response["Location"]).content.decode()
+    assert 'aria-current="page">High billing <span class="queue-views__count">1</span>' in html
+    assert counts(agent)["High billing"] == 1
+    assert "High billing" not in counts(kim)
+    # Kim cannot delete it; its owner can.
+    other = Client()
+    other.force_login(kim)
+    view = SavedView.objects.get(name="High billing")
+    assert other.post(f"{CHANGELIST}views/{view.pk}/delete/").status_code == 404
+    agent_client.post(f"{CHANGELIST}views/{view.pk}/delete/")
+    assert not SavedView.objects.exists()
+
+
+def test_a_view_without_a_name_is_refused(agent_client):
+    response = agent_client.post(
+        f"{CHANGELIST}views/save/", {"name": " ", "query": ""}, follow=True
+    )
+    assert "Give the view a name" in response.content.decode()
+    assert not SavedView.objects.exists()
+
+
+def test_new_tickets_notice_counts_only_this_views_arrivals(agent_client, make_ticket):
+    make_ticket(priority=4)
+    since = timezone.now()
+    make_ticket(priority=4)
+    make_ticket(priority=4)
+    make_ticket(priority=1)
+    url = f"{CHANGELIST}new/"
+    html = agent_client.get(
+        url, {"since": since.isoformat(), "priority__exact": "4"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in html and "2 new tickets in this view" in html
+    assert f'href="{CHANGELIST}?priority__exact=4"' in html
+    later = agent_client.get(url, {"since": timezone.now().isoformat()}).content.decode()
+    assert later.strip() == ""
+    assert agent_client.get(url, {"since": "not a time"}).status_code == 200
+
+
+def test_the_queue_polls_without_replacing_the_list(agent_client, make_ticket):
+    make_ticket()
+    html = agent_client.get(CHANGELIST + "?priority__exact=4").content.decode()
+    assert 'hx-get="/admin/tickets/ticket/new/?since=' in html
+    assert 'hx-trigger="every 30s"' in html and 'id="queue-new"' in html
+    assert "&amp;priority__exact=4" in html  # the notice follows the view's filters
+
+
+def test_queue_and_ticket_page_queries_do_not_grow_with_the_page(agent_client, agent, make_ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path):
+        with CaptureQueriesContext(connection) as captured:
+            assert agent_client.get(path).status_code == 200
+        return len(captured)
+
+    for n in range(3):
+        make_ticket(assignee=agent if n % 2 else None, email="ada@example.com")
+    # Warm the per-process caches (content types) first.
+    queries(CHANGELIST)
+    queries(f"{CHANGELIST}{Ticket.objects.first().pk}/change/")
+    few = queries(CHANGELIST)
+    page = queries(f"{CHANGELIST}{Ticket.objects.first().pk}/change/")
+    for n in range(30):
+        make_ticket(assignee=agent if n % 2 else None, email="ada@example.com")
+    assert queries(CHANGELIST) == few
+    assert queries(f"{CHANGELIST}{Ticket.objects.first().pk}/change/") == page
+
+
+def test_sla_by_agent_for_the_support_lead(agent_client, agent, kim, make_ticket, client):
+    agent.first_name, agent.last_name = "Sam", "Rivera"
+    agent.save()
+    for breached in (True, False, False, False):
+        ticket = make_ticket(assignee=agent)
+        Ticket.objects.filter(pk=ticket.pk).update(response_breached=breached)
+    late = make_ticket(assignee=kim)
+    Ticket.objects.filter(pk=late.pk).update(sla_due_at=timezone.now() - timedelta(hours=1))
+    old = make_ticket(assignee=kim)
+    Ticket.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=60), resolution_breached=True
+    )
+    assert Ticket.objects.sla_by_agent(30) == [
+        {"name": "Kim", "total": 1, "breached": 1, "rate": 100},
+        {"name": "Sam Rivera", "total": 4, "breached": 1, "rate": 25},
+    ]
+    assert Ticket.objects.sla_by_agent(90)[0] == {
+        "name": "Kim",
+        "total": 2,
+        "breached": 2,
+        "rate": 100,
+    }
+    admin = get_user_model().objects.create_superuser("lead", "lead@example.com", "pw-lead-123")
+    client.force_login(admin)
+    html = client.get("/admin/tickets/satisfactionrating/?days=90").content.decode()
+    assert "Service levels by agent, last 90 days" in html
+    assert '<th scope="row">Kim</th><td>2</td><td>2</td><td>100%</td>' in html

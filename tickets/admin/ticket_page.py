@@ -1,0 +1,192 @@
+"""The ticket page's own admin views: assign to me, applying a macro to the reply box, who
+else is on the ticket, and the queue's saved views and "N new tickets" notice. Each view
+checks permissions, calls a service (tickets.macros, tickets.presence, tickets.queueviews)
+and renders; TicketAdmin (tickets.admin.queue) mixes these in."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from status.state import incidents_open_at
+from tickets import macros, presence, queueviews, services
+from tickets.models import Macro, SavedView, Ticket
+
+DRAFT_KEY = "tickets:macro-draft"
+
+
+class TicketPageViews:
+    def get_urls(self):
+        def view(fn):
+            return self.admin_site.admin_view(fn)
+
+        return [
+            path(
+                "<int:pk>/assign-to-me/", view(self.assign_me_view), name="tickets_ticket_assign_me"
+            ),
+            path("<int:pk>/macro/", view(self.macro_view), name="tickets_ticket_macro"),
+            path("<int:pk>/presence/", view(self.presence_view), name="tickets_ticket_presence"),
+            path("new/", view(self.new_count_view), name="tickets_ticket_new"),
+            path("views/save/", view(self.save_view_view), name="tickets_ticket_save_view"),
+            path(
+                "views/<int:pk>/delete/",
+                view(self.delete_view_view),
+                name="tickets_ticket_delete_view",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Helpers.
+    def _ticket(self, request, pk, *, change=False):
+        ticket = get_object_or_404(Ticket.objects.select_related("assignee"), pk=pk)
+        allowed = self.has_change_permission if change else self.has_view_permission
+        if not allowed(request, ticket):
+            raise PermissionDenied
+        return ticket
+
+    def _back_to(self, request, ticket):
+        url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        filters = request.GET.get("_changelist_filters", "")
+        if filters:
+            url += "?" + urlencode({"_changelist_filters": filters})
+        return url
+
+    def _queue_url(self, request):
+        url = reverse("admin:tickets_ticket_changelist")
+        filters = request.GET.get("_changelist_filters", "")
+        return f"{url}?{filters}" if filters else url
+
+    def _next_url(self, request, pk):
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return add_preserved_filters(context, reverse("admin:tickets_ticket_change", args=[pk]))
+
+    # The ticket page.
+    @method_decorator(require_POST)
+    def assign_me_view(self, request, pk):
+        ticket = self._ticket(request, pk, change=True)
+        services.staff_update(ticket, actor=request.user, assignee=request.user)
+        messages.success(request, f"{ticket.reference} is assigned to you.")
+        return HttpResponseRedirect(self._back_to(request, ticket))
+
+    @method_decorator(require_POST)
+    def macro_view(self, request, pk):
+        """Fill the reply box from a macro, for review; nothing is saved. With htmx, the box
+        and the triage fields it sets come back; without, the page reloads with them."""
+        ticket = self._ticket(request, pk, change=True)
+        macro = Macro.objects.usable_by(request.user).filter(pk=request.POST.get("macro") or 0)
+        macro = macro.select_related("set_assignee").first()
+        draft = request.POST.get("reply", "")[:10000]
+        if macro is None:
+            error = "Choose a macro to apply."
+            if request.htmx:
+                return self._fill_response(request, ticket, text=draft, error=error)
+            messages.error(request, error)
+            return HttpResponseRedirect(self._back_to(request, ticket))
+        shown = macros.preview(macro, ticket=ticket, agent=request.user, draft=draft)
+        if not request.htmx:
+            request.session[DRAFT_KEY] = {
+                "ticket": ticket.pk,
+                "reply": shown.text,
+                "macro": macro.pk,
+                "changes": shown.changes,
+            }
+            return HttpResponseRedirect(self._back_to(request, ticket) + "#reply-box")
+        return self._fill_response(request, ticket, text=shown.text, preview=shown)
+
+    def _fill_response(self, request, ticket, *, text, preview=None, error=""):
+        initial = {"reply": text}
+        if preview is not None:
+            initial.update(preview.changes, applied_macro=preview.macro.pk)
+        form = self.get_form(request, ticket)(instance=ticket, initial=initial)
+        context = {
+            "form": form,
+            "preview": preview,
+            "error": error,
+            "preview_words": macros.describe(preview.macro) if preview else [],
+            # The triage fields the macro sets, swapped in place (htmx out-of-band).
+            "oob": [
+                form[name].as_widget(attrs={"hx-swap-oob": "true"})
+                for name in (preview.changes if preview else ())
+            ],
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/_reply_fill.html", context)
+
+    def apply_draft(self, request, ticket, form):
+        """A macro applied without JavaScript: its text and changes, kept in the session by
+        macro_view, fill the form once."""
+        draft = request.session.get(DRAFT_KEY)
+        if not draft or draft.get("ticket") != ticket.pk:
+            return None
+        del request.session[DRAFT_KEY]
+        form.initial.update(draft["changes"], reply=draft["reply"], applied_macro=draft["macro"])
+        return Macro.objects.filter(pk=draft["macro"]).first()
+
+    @method_decorator(require_GET)
+    def presence_view(self, request, pk):
+        ticket = self._ticket(request, pk)
+        state = presence.REPLYING if request.GET.get("state") == "replying" else presence.VIEWING
+        presence.mark(ticket.pk, request.user, state)
+        context = {"others": presence.others(ticket.pk, request.user)}
+        return TemplateResponse(request, "admin/tickets/ticket/_presence.html", context)
+
+    def side_panel(self, request, ticket):
+        return {
+            "other_tickets": list(Ticket.objects.others_of(ticket)[:10]),
+            "other_count": Ticket.objects.others_of(ticket).count(),
+            "incidents_then": incidents_open_at(ticket.created_at),
+            "presence_others": presence.others(ticket.pk, request.user),
+        }
+
+    # The queue.
+    @method_decorator(require_GET)
+    def new_count_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            since = datetime.fromisoformat(request.GET.get("since", ""))
+        except ValueError:
+            since = timezone.now()
+        if timezone.is_naive(since):
+            since = timezone.make_aware(since)
+        params = request.GET.copy()
+        params.pop("since", None)
+        query = params.urlencode()
+        context = {
+            "count": queueviews.new_since(request.user, query, since),
+            "queue_url": self._queue_url_for(query),
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/_new_tickets.html", context)
+
+    @staticmethod
+    def _queue_url_for(query):
+        url = reverse("admin:tickets_ticket_changelist")
+        return f"{url}?{query}" if query else url
+
+    @method_decorator(require_POST)
+    def save_view_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        name = request.POST.get("name", "").strip()
+        query = request.POST.get("query", "")
+        if not name:
+            messages.error(request, "Give the view a name to save it.")
+        else:
+            view = queueviews.save_view(request.user, name=name, query=query)
+            messages.success(request, f"Saved the view “{view.name}”.")
+        return HttpResponseRedirect(self._queue_url_for(queueviews.normal_query(query)))
+
+    @method_decorator(require_POST)
+    def delete_view_view(self, request, pk):
+        view = get_object_or_404(SavedView, pk=pk, owner=request.user)
+        view.delete()
+        messages.success(request, f"Deleted the view “{view.name}”.")
+        return HttpResponseRedirect(reverse("admin:tickets_ticket_changelist"))

@@ -1,0 +1,11 @@
+from django.db import migrations
+
+from helpcenter.roles import sync_roles
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tickets", "0012_agents_macros_saved_views"),
+    ]
+
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -1,0 +1,118 @@
+"""What agents keep for themselves and share: macros (canned responses), the reply box's
+last audience, and saved queue views."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from helpcenter.categories import SupportCategory
+from tickets.models.workflow import Priority, TicketStatus
+
+
+class ReplyKind(models.TextChoices):
+    PUBLIC = "public", "Reply to customer"
+    INTERNAL = "internal", "Internal note"
+
+
+class AgentPreference(models.Model):
+    """One row per agent: what the reply box opens on (their last choice, kept across saves)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_preference"
+    )
+    reply_kind = models.CharField(max_length=10, choices=ReplyKind, default=ReplyKind.PUBLIC)
+
+    def __str__(self):
+        return f"{self.user}: {self.get_reply_kind_display()}"
+
+    @classmethod
+    def reply_kind_for(cls, user):
+        kind = cls.objects.filter(user=user).values_list("reply_kind", flat=True).first()
+        return kind or ReplyKind.PUBLIC
+
+    @classmethod
+    def remember_reply_kind(cls, user, kind):
+        cls.objects.update_or_create(user=user, defaults={"reply_kind": ReplyKind(kind)})
+
+
+class MacroQuerySet(models.QuerySet):
+    def usable_by(self, user):
+        """Shared macros and the agent's own."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=user))
+
+
+class Macro(models.Model):
+    """A canned response: text with variables (tickets.macros renders them, nothing else)
+    and the changes it makes when the reply is sent."""
+
+    title = models.CharField(max_length=100)
+    body = models.TextField(
+        max_length=10000,
+        blank=True,
+        help_text=(
+            "Variables: {{ customer.first_name }}, {{ customer.name }}, {{ customer.email }}, "
+            "{{ ticket.reference }}, {{ ticket.subject }}, {{ agent.name }}, "
+            "{{ agent.first_name }}. Nothing else is interpreted."
+        ),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        help_text="Empty: shared with every agent.",
+    )
+    set_status = models.CharField(max_length=10, choices=TicketStatus, blank=True)
+    set_priority = models.PositiveSmallIntegerField(choices=Priority, null=True, blank=True)
+    set_category = models.CharField(max_length=20, choices=SupportCategory, blank=True)
+    set_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True, "is_active": True},
+    )
+    internal_note = models.TextField(
+        max_length=2000, blank=True, help_text="Added as an internal note when the reply is sent."
+    )
+    usage_count = models.PositiveIntegerField(default=0, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MacroQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_shared(self):
+        return self.owner_id is None
+
+    def count_use(self, now):
+        Macro.objects.filter(pk=self.pk).update(usage_count=F("usage_count") + 1, last_used_at=now)
+
+
+class SavedView(models.Model):
+    """An agent's own queue view: the queue's filters, as a query string."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_views"
+    )
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="one_view_name_per_agent")
+        ]
+
+    def __str__(self):
+        return self.name
