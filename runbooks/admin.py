@@ -42,6 +42,7 @@ class FixStepInline(OrderedItemInline):
 class RunbookAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
     list_display = [
         "title",
+        "review_reasons_text",
         "error_codes",
         "status",
         "publish_at",
@@ -49,7 +50,6 @@ class RunbookAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
         "review_by",
         "yes_votes",
         "no_votes",
-        "review_reasons_text",
         "updated_at",
     ]
     list_filter = ["status", NeedsReviewFilter, "owner", "tags"]
