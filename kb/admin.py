@@ -80,13 +80,13 @@ class TagAdmin(admin.ModelAdmin):
 class GuideAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
     list_display = [
         "title",
+        "review_reasons_text",
         "status",
         "publish_at",
         "owner",
         "review_by",
         "yes_votes",
         "no_votes",
-        "review_reasons_text",
         "updated_at",
     ]
     list_filter = ["status", NeedsReviewFilter, "owner", "tags", "updated_at"]
@@ -107,7 +107,7 @@ class GuideAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
 
 @admin.register(FAQEntry)
 class FAQEntryAdmin(FreshnessAdminMixin, EditorAdmin):
-    list_display = ["question", "order", "owner", "review_by", "review_reasons_text", "updated_at"]
+    list_display = ["question", "review_reasons_text", "order", "owner", "review_by", "updated_at"]
     list_editable = ["order"]
     list_filter = [NeedsReviewFilter, "owner"]
     search_fields = ["question", "body"]

@@ -19,6 +19,16 @@ class OrderedItemInline(admin.TabularInline):
     extra = 1
     ordering = ["order", "pk"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A name for each cell's field: the tabular inline labels only its column headers."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.fields:
+            name = f"{self.model._meta.verbose_name}: {db_field.verbose_name}".capitalize()
+            field.widget.attrs["aria-label"] = name
+            if db_field.name == "text":
+                field.widget.attrs["rows"] = 2
+        return field
+
 
 class CheckInline(OrderedItemInline):
     model = RunbookCheck
@@ -32,6 +42,7 @@ class FixStepInline(OrderedItemInline):
 class RunbookAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
     list_display = [
         "title",
+        "review_reasons_text",
         "error_codes",
         "status",
         "publish_at",
@@ -39,7 +50,6 @@ class RunbookAdmin(FreshnessAdminMixin, FeedbackTotalsMixin, EditorAdmin):
         "review_by",
         "yes_votes",
         "no_votes",
-        "review_reasons_text",
         "updated_at",
     ]
     list_filter = ["status", NeedsReviewFilter, "owner", "tags"]

@@ -57,9 +57,6 @@ class ReviewedQuerySet(models.QuerySet):
             | Q(outdated_reports__gt=0)
         )
 
-    def owned_by(self, user):
-        return self.filter(owner=user)
-
 
 class Reviewed(models.Model):
     owner = models.ForeignKey(

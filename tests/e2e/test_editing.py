@@ -78,3 +78,30 @@ def test_preview_save_compare_and_restore(page: Page, site, editor, csp_violatio
     page.goto(site + "/kb/quickstart/")
     expect(page.get_by_role("heading", name="Fresh section")).to_have_count(0)
     assert csp_violations == []
+
+
+def test_review_lists_and_runbook_editor_are_accessible(page: Page, site, editor, csp_violations):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kb.models import OutdatedReport
+    from runbooks.models import Runbook
+
+    runbook = Runbook.objects.get(slug="cannot-sign-in")
+    runbook.owner, runbook.review_by = editor, timezone.localdate() - timedelta(days=1)
+    runbook.save()
+    OutdatedReport.record(target=runbook, browser_id="reader", note="New sign-in page")
+    log_in(page, site)
+    page.goto(site + "/admin/runbooks/runbook/?review=needed")
+    expect(page.get_by_role("link", name=runbook.title)).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("reported out of date by 1 reader")
+    screenshot(page, "admin-needs-review-1440")
+    assert_accessible(page)
+    page.get_by_role("link", name=runbook.title).click()
+    expect(page.get_by_role("region", name="Preview")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("New sign-in page")
+    assert_accessible(page)
+    page.goto(site + "/admin/kb/outdatedreport/")
+    assert_accessible(page)
+    assert csp_violations == []

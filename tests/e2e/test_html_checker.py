@@ -60,6 +60,10 @@ def test_pages_have_no_html_errors(site, tmp_path):
     # The feedback page (this visitor's widget): after a vote, and before one is sent.
     paths += [g.get_absolute_url() + "feedback/?voted=1" for g in Guide.objects.all()[:1]]
     paths += [r.get_absolute_url() + "feedback/?helpful=no" for r in Runbook.objects.all()[:1]]
+    # ... and a report that the page is out of date, before it is sent.
+    paths += [
+        g.get_absolute_url() + "feedback/?outdated=1&reason=Old" for g in Guide.objects.all()[:1]
+    ]
     paths += [r.get_absolute_url() for r in Runbook.objects.all()]
     ticket = services.create_ticket(
         Ticket(

@@ -58,6 +58,8 @@ def test_runbook_checks_are_edited_and_reordered_inline(admin_client, make_runbo
         "fix_steps-0-text": "Fix", "fix_steps-0-order": 1,
         "kb-feedback-content_type-object_id-TOTAL_FORMS": 0,
         "kb-feedback-content_type-object_id-INITIAL_FORMS": 0,
+        "kb-outdatedreport-content_type-object_id-TOTAL_FORMS": 0,
+        "kb-outdatedreport-content_type-object_id-INITIAL_FORMS": 0,
     }  # fmt: skip
     response = admin_client.post(url, data, HTTP_HOST="127.0.0.1")
     assert response.status_code == 302, response.content.decode()[:3000]

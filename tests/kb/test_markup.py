@@ -1,4 +1,7 @@
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from helpcenter.markup import render_markdown
 
@@ -123,3 +126,46 @@ def test_the_report_takes_any_input(text):
 
     assert isinstance(dropped_markup(text), list)
     assert "never closed" not in render_markdown(text).html
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<script>",
+                "</script>",
+                "<style>",
+                "<svg>",
+                "</svg>",
+                "<iframe src=x>",
+                "<b>",
+                "</b>",
+                "<!--",
+                "-->",
+                "<p onclick=x>",
+                "text",
+                "\n\n",
+                "`",
+                "```\n",
+                "<",
+                ">",
+                "&amp;",
+                "&#0;",
+                "<![CDATA[",
+                "]]>",
+                "<?x",
+                "<a href='javascript:x'>",
+                "</a>",
+            ]
+        )  # fmt: skip
+        | st.text(max_size=5),
+        max_size=30,
+    ).map("".join)
+)
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_any_text_renders_and_reports_without_a_script(text):
+    from helpcenter.markup import dropped_markup
+
+    html = render_markdown(text).html
+    assert "<script" not in html.lower() and "<style" not in html.lower()
+    assert all(isinstance(item, str) for item in dropped_markup(text))
