@@ -249,6 +249,22 @@ def run():
             f"{len(queries)} queries, {len(response.content) // 1024} KiB; cold {cold:6.1f} ms",
             flush=True,
         )
+    # Where the numbers lead: the search events list, filtered as the dashboard's links do.
+    first = (today - timedelta(days=89)).isoformat()
+    for label, query in (
+        ("90 days", f"day__gte={first}&day__lte={today}"),
+        ("90 days, found nothing", f"day__gte={first}&day__lte={today}&outcome=nothing"),
+        ("one text", f"day__gte={first}&day__lte={today}&text=api+key&outcome=unopened"),
+    ):
+        url = f"/admin/insights/searchevent/?{query}"
+        assert client.get(url).status_code == 200
+        samples = []
+        for _ in range(10):
+            start = time.perf_counter()
+            assert client.get(url).status_code == 200
+            samples.append((time.perf_counter() - start) * 1000)
+        p50, p95 = summarize(samples)
+        print(f"  events list, {label}: p50 {p50:6.1f} ms, p95 {p95:6.1f} ms", flush=True)
 
 
 if __name__ == "__main__":
