@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 
 from insights.models import Dashboard, SearchEvent
 from insights.views import dashboard_view
@@ -63,5 +64,7 @@ class DashboardAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         context = {**self.admin_site.each_context(request), "opts": self.opts}
         return dashboard_view(request, context)

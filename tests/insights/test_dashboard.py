@@ -56,6 +56,7 @@ def test_editors_and_support_leads_see_it_in_the_menu(client, request, who):
 
 def test_the_page_has_no_add_change_or_delete_pages(client, admin_user):
     client.force_login(admin_user)
+    assert client.post(URL).status_code == 405
     assert client.get(URL + "add/").status_code == 404
     assert client.get(URL + "1/change/").status_code == 404
 
