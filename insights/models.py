@@ -117,6 +117,8 @@ class SearchTextDay(Counts):
         constraints = [
             models.UniqueConstraint(fields=["day", "text"], name="insights_text_day_unique")
         ]
+        # Some texts over a period (their searches, their settled sums): by text first.
+        indexes = [models.Index(fields=["text", "day"], name="insights_text_day_text")]
 
     def __str__(self):
         return f"{self.day} {self.text}"
