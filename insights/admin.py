@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 
 from insights.models import Dashboard, SearchEvent
 from insights.views import dashboard_view
@@ -27,8 +28,8 @@ class SearchEventAdmin(admin.ModelAdmin):
     """Every search counted, newest first: what the dashboard's numbers are made of."""
 
     list_display = ["text", "created_at", "results", "opened", "ticket_followed"]
-    list_filter = [OutcomeFilter]
-    date_hierarchy = "day"
+    # No date_hierarchy: its menus read the distinct dates of every row listed.
+    list_filter = [OutcomeFilter, "day"]
     search_fields = ["text"]
     show_full_result_count = False  # a year holds a million rows: one count is enough
     readonly_fields = ["text", "created_at", "day", "results", "opened", "ticket_followed"]
@@ -63,5 +64,7 @@ class DashboardAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         context = {**self.admin_site.each_context(request), "opts": self.opts}
         return dashboard_view(request, context)

@@ -1,5 +1,6 @@
 """Where each number on the dashboard leads: the admin list that holds what it counts."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -9,10 +10,11 @@ def _url(name, params):
     return f"{reverse(name)}?{urlencode(params)}"
 
 
-def events(first, last, **filters):
-    """The search events list (insights.admin.SearchEventAdmin) for days `first` to `last`."""
+def _events(first, last, *, base=None, **filters):
+    """The search events list (insights.admin.SearchEventAdmin) for days `first` to `last`.
+    `base`: the list's address, when the caller makes many links."""
     params = {"day__gte": first.isoformat(), "day__lte": last.isoformat(), **filters}
-    return _url("admin:insights_searchevent_changelist", params)
+    return f"{base or reverse('admin:insights_searchevent_changelist')}?{urlencode(params)}"
 
 
 def content_gaps(text):
@@ -41,6 +43,7 @@ def decorate(report, deflection, scores):
     """Adds `url`s to the report's rows for the template."""
     period = report.period
     first, last = period.first, period.last
+    events = functools.partial(_events, base=reverse("admin:insights_searchevent_changelist"))
     totals = report.totals
     totals.urls = {
         "searches": events(first, last),

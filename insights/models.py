@@ -52,7 +52,7 @@ class SearchEvent(models.Model):
     such search in TICKET_WINDOW. Nothing ties a row to a person."""
 
     created_at = models.DateTimeField(default=timezone.now)
-    day = models.DateField(db_index=True)
+    day = models.DateField()
     text = models.CharField(max_length=200)
     results = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty: a live search, counted when a result was opened."
@@ -63,8 +63,12 @@ class SearchEvent(models.Model):
     objects = SearchEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["text", "created_at"], name="insights_event_text")]
+        # Newest first by day, then time: the list of a period reads the day index in order.
+        ordering = ["-day", "-created_at"]
+        indexes = [
+            models.Index(fields=["day", "created_at"], name="insights_event_day"),
+            models.Index(fields=["text", "created_at"], name="insights_event_text"),
+        ]
 
     def __str__(self):
         return self.text
@@ -113,6 +117,8 @@ class SearchTextDay(Counts):
         constraints = [
             models.UniqueConstraint(fields=["day", "text"], name="insights_text_day_unique")
         ]
+        # Some texts over a period (their searches, their settled sums): by text first.
+        indexes = [models.Index(fields=["text", "day"], name="insights_text_day_text")]
 
     def __str__(self):
         return f"{self.day} {self.text}"

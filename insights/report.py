@@ -53,6 +53,11 @@ class Day:
         return self.searches - self.found
 
     @property
+    def label(self):
+        """ "Mon 23 Nov 2026" (the admin is in English; `date` filters cost more)."""
+        return f"{self.day:%a} {self.day.day} {self.day:%b %Y}"
+
+    @property
     def zero_rate(self):
         return rate(self.zero_results, self.searches)
 

@@ -56,6 +56,7 @@ def test_editors_and_support_leads_see_it_in_the_menu(client, request, who):
 
 def test_the_page_has_no_add_change_or_delete_pages(client, admin_user):
     client.force_login(admin_user)
+    assert client.post(URL).status_code == 405
     assert client.get(URL + "add/").status_code == 404
     assert client.get(URL + "1/change/").status_code == 404
 
@@ -275,8 +276,9 @@ def test_query_count_does_not_grow_with_data(
         )
     client.force_login(lead)
     # Session, user, two-factor device, permissions (2), day totals, 2 top lists (settled
-    # sums, then the live days), deflection (3), feedback (votes, then their articles).
-    with django_assert_num_queries(15):
+    # sums, the live days, the searches of the texts shown), deflection (3), feedback (votes,
+    # then their articles).
+    with django_assert_num_queries(17):
         assert client.get(URL, {"days": 90}).status_code == 200
-    with django_assert_num_queries(13):  # the settled sums from the cache
+    with django_assert_num_queries(15):  # the settled sums from the cache
         assert client.get(URL, {"days": 90}).status_code == 200

@@ -16,7 +16,7 @@ def summed(period, measure, limit=10):
     from insights.models import SearchTextDay
 
     rows = SearchTextDay.objects.filter(day__gte=period.first, day__lte=period.last)
-    return tops._as_dicts(tops._ranked(rows, measure, limit), measure)
+    return tops._with_totals(rows, tops._ranked(rows, measure, limit), measure)
 
 
 def random_searches(searched, days_ago, seed, days=30, per_day=25, texts=40):

@@ -56,3 +56,17 @@ def test_a_ticket_from_the_search_page_link_marks_its_search(client, content, se
     event = SearchEvent.objects.get()
     assert event.ticket_followed
     assert SearchDay.objects.get().ticket_followed == 1
+
+
+def test_a_failure_to_count_never_breaks_the_search(client, content, monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    from insights import recording
+
+    def broken(**kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(recording, "record_search", broken)
+    response = client.get("/search/", {"q": "billing required"})
+    assert response.status_code == 200
+    assert "Insights: could not record search_counted" in caplog.text
