@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from tickets.admin.forms import moment_column
 from tickets.models import SatisfactionRating, Ticket
 
 PERIODS = (30, 90)
@@ -9,7 +10,8 @@ PERIODS = (30, 90)
 
 @admin.register(SatisfactionRating)
 class SatisfactionRatingAdmin(admin.ModelAdmin):
-    list_display = ["updated_at", "ticket", "rating", "agent", "category", "comment"]
+    list_display = ["updated_at_shown", "ticket", "rating", "agent", "category", "comment"]
+    updated_at_shown = moment_column("updated_at", "rated")
     list_filter = ["rating", "category", "agent"]
     list_select_related = ["ticket", "agent"]
     search_fields = ["ticket__reference", "comment"]
