@@ -63,6 +63,8 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
     search_fields = list(queueviews.SEARCH_FIELDS)
     list_select_related = ["assignee"]
     list_per_page = 50
+    # The filtered count is shown; the count of every ticket ever is one more scan per page.
+    show_full_result_count = False
     actions = ["assign_to_me", "assign_to_chosen", "set_priority", "set_status", "merge"]
     readonly_fields = [
         "details",

@@ -142,6 +142,7 @@ class TicketPageViews:
         return TemplateResponse(request, "admin/tickets/ticket/_presence.html", context)
 
     def side_panel(self, request, ticket):
+        presence.mark(ticket.pk, request.user)  # opening the page counts as viewing it
         return {
             "other_tickets": list(Ticket.objects.others_of(ticket)[:10]),
             "other_count": Ticket.objects.others_of(ticket).count(),
