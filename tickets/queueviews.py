@@ -31,10 +31,20 @@ class View:
     current: bool = False
 
 
+def _clean(value):
+    """Text a database can compare (PostgreSQL refuses NUL), of a sane length."""
+    return (value or "").replace("\x00", "")[:200]
+
+
+def _number(value):
+    value = _clean(value)
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
 def normal_query(query):
     """Only the filter parameters, in a fixed order: two spellings of a view are one view."""
     params = QueryDict(query or "")
-    return urlencode([(k, params[k]) for k in FILTERS if params.get(k)])
+    return urlencode([(k, _clean(params[k])) for k in FILTERS if _clean(params.get(k))])
 
 
 def status_q(value):
@@ -54,14 +64,14 @@ def assigned_q(value, user):
         return Q(assignee=user)
     if value == "unassigned":
         return Q(assignee__isnull=True)
-    if value and value.isdigit():
-        return Q(assignee_id=int(value))
+    if _number(value) is not None:
+        return Q(assignee_id=_number(value))
     return Q()
 
 
 def search_q(text):
     condition = Q()
-    for term in (text or "").split()[:10]:
+    for term in _clean(text).split()[:10]:
         any_field = Q()
         for name in SEARCH_FIELDS:
             any_field |= Q(**{f"{name}__icontains": term})
@@ -73,11 +83,10 @@ def view_q(query, user):
     """The Q of a queue query string, as the admin's list filters read it."""
     params = QueryDict(query or "")
     condition = status_q(params.get("status__exact")) & assigned_q(params.get("assigned"), user)
-    priority = params.get("priority__exact", "")
-    if priority.isdigit():
-        condition &= Q(priority=int(priority))
-    if params.get("category__exact"):
-        condition &= Q(category=params["category__exact"])
+    if _number(params.get("priority__exact")) is not None:
+        condition &= Q(priority=_number(params["priority__exact"]))
+    if _clean(params.get("category__exact")):
+        condition &= Q(category=_clean(params["category__exact"]))
     return condition & search_q(params.get("q"))
 
 
@@ -98,7 +107,7 @@ def views_for(user, current_query=""):
 def save_view(user, *, name, query):
     """Save the current filters under a name (the same name replaces the older view)."""
     view, _ = SavedView.objects.update_or_create(
-        owner=user, name=name.strip()[:60], defaults={"query": normal_query(query)}
+        owner=user, name=_clean(name).strip()[:60], defaults={"query": normal_query(query)[:500]}
     )
     return view
 

@@ -139,3 +139,26 @@ def test_usage_counts_do_not_lose_concurrent_uses(db):
     macro.count_use(timezone.now())
     stale.count_use(timezone.now())
     assert Macro.objects.get(pk=macro.pk).usage_count == 2
+
+
+def test_agents_edit_macros_in_the_admin_and_personal_ones_stay_theirs(client, sam, db):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    client.force_login(sam)
+    for title, personal in (("Shared one", ""), ("My own", "on")):
+        response = client.post(
+            "/admin/tickets/macro/add/",
+            {"title": title, "body": "Hi {{ customer.first_name }}", "personal": personal},
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+    assert Macro.objects.get(title="Shared one").owner is None
+    assert Macro.objects.get(title="My own").owner == sam
+    kim = get_user_model().objects.create_user("kim", is_staff=True)
+    kim.groups.add(Group.objects.get(name="Support agents"))
+    other = Client()
+    other.force_login(kim)
+    listing = other.get("/admin/tickets/macro/").content.decode()
+    assert "Shared one" in listing and "My own" not in listing
+    mine = Macro.objects.get(title="My own")
+    assert other.get(f"/admin/tickets/macro/{mine.pk}/change/").status_code == 302  # not found

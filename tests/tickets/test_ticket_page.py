@@ -320,6 +320,9 @@ def test_who_else_is_on_the_ticket(agent_client, kim, make_ticket):
     assert "Sam Rivera</strong> is viewing" in own_view and "Kim</strong>" not in own_view
     presence.leave(ticket.pk, kim)
     assert "Nobody else" in agent_client.get(url).content.decode()
+    # Opening the page is enough to be seen.
+    client.get(change_url(ticket))
+    assert "Kim</strong> is viewing" in agent_client.get(url).content.decode()
 
 
 def test_presence_expires(kim, agent, make_ticket, monkeypatch):

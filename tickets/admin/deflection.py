@@ -2,12 +2,14 @@
 
 from django.contrib import admin
 
+from tickets.admin.forms import moment_column
 from tickets.models import SuggestionOpen
 
 
 @admin.register(SuggestionOpen)
 class SuggestionOpenAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "title", "url", "ticket"]
+    list_display = ["created_at_shown", "title", "url", "ticket"]
+    created_at_shown = moment_column("created_at", "opened")
     search_fields = ["title", "url"]
     readonly_fields = ["intake", "url", "title", "ticket", "created_at"]
     date_hierarchy = "created_at"

@@ -5,7 +5,10 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from tickets import queueviews
 from tickets.forms import files_field
@@ -40,6 +43,15 @@ def when(value):
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
 
 
+def moment_column(field, description):
+    """A list column showing a datetime field the one way the ticket admin writes moments."""
+
+    def column(self, obj):
+        return when(getattr(obj, field))
+
+    return admin.display(description=description, ordering=field)(column)
+
+
 SLA_BADGES = {
     SLAState.BREACHED: ("sla sla--breached", "⚠"),
     SLAState.AT_RISK: ("sla sla--at-risk", "◔"),
@@ -62,8 +74,34 @@ def staff_name(user):
     return user.get_full_name() or user.get_username()
 
 
+class QuickSelect(forms.Select):
+    """A select rendered in Python: the same HTML as Django's, without a template per option
+    (with 100 agents, a select of people cost ~30 ms a page in templates; bench-queue)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     """People by their names, as colleagues know them (the login name only without one)."""
+
+    widget = QuickSelect
 
     def label_from_instance(self, obj):
         return staff_name(obj)
@@ -112,13 +150,19 @@ class AssignmentFilter(admin.SimpleListFilter):
 class TicketActionForm(ActionForm):
     """Values for the bulk actions, shown beside the action menu."""
 
+    action = forms.ChoiceField(label="Action:", widget=QuickSelect)
     assignee = StaffChoiceField(
         queryset=staff_users(), required=False, label="Assignee", empty_label="(assignee)"
     )
     priority = forms.TypedChoiceField(
-        choices=[("", "(priority)"), *Priority.choices], required=False, coerce=int
+        choices=[("", "(priority)"), *Priority.choices],
+        required=False,
+        coerce=int,
+        widget=QuickSelect,
     )
-    status = forms.ChoiceField(choices=[("", "(status)"), *TicketStatus.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", "(status)"), *TicketStatus.choices], required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

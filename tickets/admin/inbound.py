@@ -11,12 +11,22 @@ from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
 from tickets import inbound
+from tickets.admin.forms import moment_column
 from tickets.models import InboundEmail
 
 
 @admin.register(InboundEmail)
 class InboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "sender", "subject", "source", "state", "outcome", "ticket"]
+    list_display = [
+        "received_at_shown",
+        "sender",
+        "subject",
+        "source",
+        "state",
+        "outcome",
+        "ticket",
+    ]
+    received_at_shown = moment_column("received_at", "received")
     list_filter = ["state", "outcome", "source"]
     search_fields = ["sender", "subject", "ticket__reference"]
     list_select_related = ["ticket"]

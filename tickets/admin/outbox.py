@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from tickets import emails
+from tickets.admin.forms import moment_column
 from tickets.models import (
     OutboundEmail,
 )
@@ -11,7 +12,8 @@ from tickets.models import (
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to", "subject", "state", "attempts", "last_error"]
+    list_display = ["created_at_shown", "kind", "to", "subject", "state", "attempts", "last_error"]
+    created_at_shown = moment_column("created_at", "created")
     list_filter = ["state", "kind"]
     search_fields = ["to", "subject", "ticket__reference"]
     readonly_fields = [

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from tickets.admin.forms import moment_column, staff_name
 from tickets.models import SatisfactionRating, Ticket
 
 PERIODS = (30, 90)
@@ -9,7 +10,13 @@ PERIODS = (30, 90)
 
 @admin.register(SatisfactionRating)
 class SatisfactionRatingAdmin(admin.ModelAdmin):
-    list_display = ["updated_at", "ticket", "rating", "agent", "category", "comment"]
+    list_display = ["updated_at_shown", "ticket", "rating", "agent_name", "category", "comment"]
+    updated_at_shown = moment_column("updated_at", "rated")
+
+    @admin.display(description="agent", ordering="agent__first_name")
+    def agent_name(self, obj):
+        return staff_name(obj.agent) if obj.agent else "—"
+
     list_filter = ["rating", "category", "agent"]
     list_select_related = ["ticket", "agent"]
     search_fields = ["ticket__reference", "comment"]

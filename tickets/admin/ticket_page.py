@@ -82,9 +82,12 @@ class TicketPageViews:
         """Fill the reply box from a macro, for review; nothing is saved. With htmx, the box
         and the triage fields it sets come back; without, the page reloads with them."""
         ticket = self._ticket(request, pk, change=True)
-        macro = Macro.objects.usable_by(request.user).filter(pk=request.POST.get("macro") or 0)
-        macro = macro.select_related("set_assignee").first()
-        draft = request.POST.get("reply", "")[:10000]
+        chosen = request.POST.get("macro", "")
+        macro = None
+        if chosen.isdigit() and len(chosen) <= 9:
+            macro = Macro.objects.usable_by(request.user).filter(pk=int(chosen))
+            macro = macro.select_related("set_assignee").first()
+        draft = request.POST.get("reply", "").replace("\x00", "")[:10000]
         if macro is None:
             error = "Choose a macro to apply."
             if request.htmx:
@@ -139,6 +142,7 @@ class TicketPageViews:
         return TemplateResponse(request, "admin/tickets/ticket/_presence.html", context)
 
     def side_panel(self, request, ticket):
+        presence.mark(ticket.pk, request.user)  # opening the page counts as viewing it
         return {
             "other_tickets": list(Ticket.objects.others_of(ticket)[:10]),
             "other_count": Ticket.objects.others_of(ticket).count(),
@@ -175,7 +179,7 @@ class TicketPageViews:
     def save_view_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        name = request.POST.get("name", "").strip()
+        name = request.POST.get("name", "").replace("\x00", "").strip()
         query = request.POST.get("query", "")
         if not name:
             messages.error(request, "Give the view a name to save it.")
