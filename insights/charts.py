@@ -33,10 +33,19 @@ class Chart:
     lines: list = field(default_factory=list)
 
 
-def _grid(top_value, suffix=""):
+def _steps(top_value):
+    """Grid steps that put every line on a whole number: 0-1, 0-2, 0-5 by one, 0-10 by two,
+    0-20 by five, 0-50 by ten, and so on."""
+    if top_value <= 2:
+        return top_value
+    return 4 if str(top_value)[0] == "2" else 5
+
+
+def _grid(top_value, suffix="", steps=None):
+    steps = steps or _steps(top_value)
     return [
-        (round(TOP + PLOT_H - PLOT_H * n / 4, 1), f"{top_value * n // 4:,}{suffix}")
-        for n in range(5)
+        (round(TOP + PLOT_H - PLOT_H * n / steps, 1), f"{top_value * n // steps:,}{suffix}")
+        for n in range(steps + 1)
     ]
 
 
@@ -78,7 +87,7 @@ def rates_chart(days):
     """Lines per day, 0 to 100 %: zero-result rate and click-through rate. Days without
     searches have no rate and break the line."""
     slot = PLOT_W / max(len(days), 1)
-    chart = Chart(grid=_grid(100, " %"), labels=_x_labels(days, slot))
+    chart = Chart(grid=_grid(100, " %", steps=4), labels=_x_labels(days, slot))
     for name, attr in (("zero", "zero_rate"), ("clicks", "click_rate")):
         segments, current, points = [], [], []
         for i, d in enumerate(days):

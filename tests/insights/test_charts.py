@@ -51,3 +51,21 @@ def test_a_long_period_labels_every_other_week_and_ends_on_the_last_day():
     labels = [text for _, text in charts.searches_chart(days).labels]
     assert len(labels) == 7
     assert labels[-1] == "29 Nov"
+
+
+@pytest.mark.parametrize(("most", "labels"), [
+    (0, ["0", "1"]),
+    (1, ["0", "1"]),
+    (2, ["0", "1", "2"]),
+    (4, ["0", "1", "2", "3", "4", "5"]),
+    (7, ["0", "2", "4", "6", "8", "10"]),
+    (13, ["0", "5", "10", "15", "20"]),
+    (1234, ["0", "500", "1,000", "1,500", "2,000"]),
+])  # fmt: skip
+def test_the_searches_axis_has_distinct_exact_labels(most, labels):
+    """An empty or quiet period read "1, 0, 0, 0, 0" up the axis before."""
+    days = [Day(day=date(2026, 11, 1), searches=most, found=most)]
+    chart = charts.searches_chart(days)
+    assert (
+        sorted((label for _, label in chart.grid), key=lambda t: int(t.replace(",", ""))) == labels
+    )
