@@ -5,9 +5,12 @@ an FTS5 table kept in step by triggers on SQLite, a weighted stored tsvector wit
 on PostgreSQL (see migrations/0002). `search.engine` queries whichever is in use.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+
+from search.words import STOP_WORDS, WORD_RE
 
 
 class Kind(models.TextChoices):
@@ -86,3 +89,60 @@ class SearchQuery(models.Model):
         if text:
             row, created = cls.objects.get_or_create(text=text[:200], defaults={"searches": 1})
             cls.objects.filter(pk=row.pk).update(opens=F("opens") + 1, last_seen=timezone.now())
+
+
+def synonym_key(term):
+    """A synonym term as the query parser sees words: lower case, without the words too common
+    to search for ("log in" -> "log", "two-factor" -> "two factor")."""
+    words = WORD_RE.findall(term.lower())
+    return " ".join(w for w in words if w not in STOP_WORDS and len(w) > 1)
+
+
+class Synonym(models.Model):
+    """Words customers use for what the content names differently, kept by editors.
+
+    Searching one term finds what any term of the group finds (or, one way, the first term
+    finds what the others find). Both engines expand the query with them; the results never
+    say the query was rewritten.
+    """
+
+    MAX_WORDS = 3  # a term is a word or a short phrase
+
+    terms = models.CharField(
+        max_length=300,
+        help_text="Words or short phrases that mean the same here, separated by commas: "
+        "“sign in, log in, login”.",
+    )
+    one_way = models.BooleanField(
+        "one way",
+        default=False,
+        help_text="Only the first term finds the others: “api token, api key” makes a search "
+        "for api token find API keys, and a search for api key find nothing more.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    def keys(self):
+        """The terms as searched, in order, without repeats."""
+        return list(dict.fromkeys(k for k in map(synonym_key, self.terms.split(",")) if k))
+
+    def clean(self):
+        terms = [t.strip() for t in self.terms.split(",") if t.strip()]
+        empty = [t for t in terms if not synonym_key(t)]
+        if empty:
+            raise ValidationError(
+                {"terms": f"“{empty[0]}” has no word to search for (too short or too common)."}
+            )
+        long = [t for t in terms if len(synonym_key(t).split()) > self.MAX_WORDS]
+        if long:
+            raise ValidationError(
+                {"terms": f"“{long[0]}” is long: keep each term to {self.MAX_WORDS} words."}
+            )
+        if len(self.keys()) < 2:
+            raise ValidationError({"terms": "Give at least two different terms, with commas."})
+        self.terms = ", ".join(terms)

@@ -103,7 +103,14 @@ class Marker:
                 continue  # marked as the whole code
             words = (*term.alternatives, *term.completions)
             (starts if term.prefix else whole).update(w for w in words if len(w) >= 2)
-        wholes = []
+        wholes, heads = [], set()
+        for phrase in sorted((w for w in whole | starts if " " in w), key=len, reverse=True):
+            # A synonym of several words ("two factor"): those words, apart or hyphenated.
+            tail = r"[^\W_]*" if phrase in starts else r"(?!\w)"
+            wholes.append(r"[\s-]+".join(map(re.escape, phrase.split())) + tail)
+            heads.add(phrase.split()[0])
+        whole = {w for w in whole if " " not in w}
+        starts = {w for w in starts if " " not in w}
         for word in sorted(whole, key=len, reverse=True):
             stem = re.escape(_stem(word))
             wholes.append(rf"{re.escape(word)}(?!\w)|{stem}(?:{INFLECTIONS})?(?!\w|://)")
@@ -113,7 +120,7 @@ class Marker:
         wholes += [rf"{re.escape(s)}[^\W_]*" for s in sorted(starts, key=len, reverse=True)]
         self.pattern = re.compile(rf"(?<!\w)(?:{'|'.join(wholes)})", re.I) if wholes else None
         # Where a match can begin: the stems, the words being typed and the codes.
-        heads = {_stem(w[:-1] if w.endswith("y") else w) for w in whole}
+        heads |= {_stem(w[:-1] if w.endswith("y") else w) for w in whole}
         heads |= starts | set(parsed.codes)
         self.ascii_heads = heads if all(head.isascii() for head in heads) else None
 
