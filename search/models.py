@@ -38,6 +38,27 @@ class SearchDocument(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
+class SearchSection(models.Model):
+    """One heading of an indexed guide and the text under it, up to the next heading: a record
+    per heading, as DocSearch keeps them. A guide found by the index is linked to the section
+    that holds what was searched for (search.sections)."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    anchor = models.CharField(max_length=200, help_text="The heading's id on the guide page.")
+    heading = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="search_section_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.document.title} › {self.heading}"
+
+
 class SearchQueryQuerySet(models.QuerySet):
     def found_nothing(self):
         return self.filter(zero_results__gt=0)

@@ -5,11 +5,12 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.db.models.functions import Substr
 from django.utils.safestring import mark_safe
 
 from search import engine
-from search.models import Kind
-from search.query import parse
+from search.models import Kind, SearchSection
+from search.query import ParsedQuery, parse
 
 TAG_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 SNIPPET_CHARS = 220  # about 32 words
@@ -29,6 +30,9 @@ class Hit:
     snippet: str  # safe HTML: escaped text with <mark>
     title_html: str
     codes: list
+    section: str = ""  # the heading of the guide's section that holds the words searched for
+    section_html: str = ""
+    anchor: str = ""  # its id on the guide page
 
 
 @dataclass
@@ -66,20 +70,60 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
     results.total = total
     results.corrected = parsed.corrected_text
     marker = Marker(parsed)
+    sections = best_sections(parsed, found)
     for doc in found:
-        results.hits.append(
-            Hit(
-                kind=doc.kind,
-                kind_label=KIND_LABELS.get(doc.kind, doc.kind),
-                title=doc.title,
-                url=doc.url,
-                id=doc.id,
-                title_html=marker.mark(doc.title),
-                snippet=marker.snippet(doc.excerpt),
-                codes=doc.codes.split(),
-            )
+        hit = Hit(
+            kind=doc.kind,
+            kind_label=KIND_LABELS.get(doc.kind, doc.kind),
+            title=doc.title,
+            url=doc.url,
+            id=doc.id,
+            title_html=marker.mark(doc.title),
+            snippet=marker.snippet(doc.excerpt),
+            codes=doc.codes.split(),
         )
+        if doc.id in sections:
+            hit.anchor, hit.section, text = sections[doc.id]
+            hit.url = f"{doc.url}#{hit.anchor}"
+            hit.section_html = marker.mark(hit.section)
+            hit.snippet = marker.snippet(text)
+        results.hits.append(hit)
     return results
+
+
+def best_sections(parsed, found):
+    """{document id: (anchor, heading, text)} for the guides found whose words searched for
+    (those their title does not say) are all in one section: the section a result links to.
+
+    The index ranks whole guides (every word of a guide counts, wherever it stands); this then
+    picks, among the guide's records per heading, the one that answers: the section holding
+    every remaining word, with the most matches, the first of equals.
+    """
+    guides = {doc.id: doc.title for doc in found if doc.kind == Kind.GUIDE}
+    patterns = [
+        m.pattern
+        for m in (Marker(ParsedQuery(text="", terms=[term])) for term in parsed.terms)
+        if m.pattern is not None
+    ]
+    patterns += [Marker(ParsedQuery(text="", codes=[code])).pattern for code in parsed.codes]
+    if not guides or not patterns:
+        return {}
+    rows = (
+        SearchSection.objects.filter(document_id__in=guides)
+        .annotate(start=Substr("text", 1, SNIPPET_SOURCE))
+        .values_list("document_id", "anchor", "heading", "start")
+        .order_by("document_id", "position")
+    )
+    best = {}
+    for doc_id, anchor, heading, text in rows:
+        needed = [p for p in patterns if not p.search(guides[doc_id])]
+        in_section = f"{heading} {text}"
+        if not needed or not all(p.search(in_section) for p in needed):
+            continue
+        score = sum(len(p.findall(in_section)) for p in needed)
+        if doc_id not in best or score > best[doc_id][0]:
+            best[doc_id] = (score, (anchor, heading, text))
+    return {doc_id: section for doc_id, (_, section) in best.items()}
 
 
 # Endings a word may carry and still be the word searched for (token -> tokens, verify ->
