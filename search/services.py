@@ -100,27 +100,30 @@ def best_sections(parsed, found):
     every remaining word, with the most matches, the first of equals.
     """
     guides = {doc.id: doc.title for doc in found if doc.kind == Kind.GUIDE}
-    patterns = [
-        m.pattern
-        for m in (Marker(ParsedQuery(text="", terms=[term])) for term in parsed.terms)
-        if m.pattern is not None
-    ]
-    patterns += [Marker(ParsedQuery(text="", codes=[code])).pattern for code in parsed.codes]
-    if not guides or not patterns:
+    # One marker per word searched for (and per error code): each must be found.
+    markers = [Marker(ParsedQuery(text="", terms=[term])) for term in parsed.terms]
+    markers += [Marker(ParsedQuery(text="", codes=[code])) for code in parsed.codes]
+    markers = [m for m in markers if m.pattern is not None]
+    needed = {
+        doc_id: [m for m in markers if m.first_match(title) == -1]
+        for doc_id, title in guides.items()
+    }
+    needed = {doc_id: found_in for doc_id, found_in in needed.items() if found_in}
+    if not needed:
         return {}
     rows = (
-        SearchSection.objects.filter(document_id__in=guides)
+        SearchSection.objects.filter(document_id__in=needed)
         .annotate(start=Substr("text", 1, SNIPPET_SOURCE))
         .values_list("document_id", "anchor", "heading", "start")
         .order_by("document_id", "position")
     )
     best = {}
     for doc_id, anchor, heading, text in rows:
-        needed = [p for p in patterns if not p.search(guides[doc_id])]
         in_section = f"{heading} {text}"
-        if not needed or not all(p.search(in_section) for p in needed):
+        if any(m.first_match(in_section) == -1 for m in needed[doc_id]):
             continue
-        score = sum(len(p.findall(in_section)) for p in needed)
+        lower = in_section.lower()
+        score = sum(lower.count(head) for m in needed[doc_id] for head in m.heads)
         if doc_id not in best or score > best[doc_id][0]:
             best[doc_id] = (score, (anchor, heading, text))
     return {doc_id: section for doc_id, (_, section) in best.items()}
@@ -128,7 +131,7 @@ def best_sections(parsed, found):
 
 # Endings a word may carry and still be the word searched for (token -> tokens, verify ->
 # verified): roughly what the engines' stemmers fold together.
-INFLECTIONS = "s|es|ed|d|ing|ings|ation|ations|er|ers|ies|ied|y"
+INFLECTIONS = "s|e[ds]|d|ings?|ations?|ers?|ie[sd]|y"
 
 
 class Marker:
@@ -157,7 +160,8 @@ class Marker:
         starts = {w for w in starts if " " not in w}
         for word in sorted(whole, key=len, reverse=True):
             stem = re.escape(_stem(word))
-            wholes.append(rf"{re.escape(word)}(?!\w)|{stem}(?:{INFLECTIONS})?(?!\w|://)")
+            # _stem() only takes off one of INFLECTIONS: the word itself is among these.
+            wholes.append(rf"{stem}(?:{INFLECTIONS})?(?!\w|://)")
             if word.endswith("y") and len(word) > 3:  # verify: verified, verifies
                 wholes.append(rf"{re.escape(word[:-1])}i(?:es|ed|cations?)(?!\w|://)")
         wholes += [rf"{re.escape(code)}(?!\w)" for code in parsed.codes]
@@ -166,6 +170,7 @@ class Marker:
         # Where a match can begin: the stems, the words being typed and the codes.
         heads |= {_stem(w[:-1] if w.endswith("y") else w) for w in whole}
         heads |= starts | set(parsed.codes)
+        self.heads = heads
         self.ascii_heads = heads if all(head.isascii() for head in heads) else None
 
     def mark(self, text):
