@@ -19,7 +19,8 @@ ROLES = {
         "tickets.suggestionopen": ("view",),
         "tickets.satisfactionrating": ("view",),
     },
-    # Guides, runbooks, FAQ, page text, platform status; the search content-gaps report.
+    # Guides, runbooks, FAQ, page text, platform status; search synonyms and the
+    # content-gaps report.
     "Content editors": {
         "kb.guide": ALL,
         "kb.tag": ALL,
@@ -30,6 +31,7 @@ ROLES = {
         "runbooks.runbookcheck": ALL,
         "runbooks.runbookfixstep": ALL,
         "search.searchquery": ("view",),
+        "search.synonym": ALL,
         **{
             f"status.{model}": ALL
             for model in (

@@ -78,3 +78,15 @@ def test_terms_are_tidied():
     synonym.full_clean()
     assert synonym.terms == "log in, login, sign-in"
     assert synonym.keys() == ["log", "login", "sign"]
+
+
+def test_content_editors_keep_synonyms_in_the_admin(client, staff_in, make_guide):
+    make_guide("Webhooks", slug="webhooks")
+    client.force_login(staff_in("Content editors"))
+    assert client.get("/admin/search/synonym/").status_code == 200
+    refused = client.post("/admin/search/synonym/add/", {"terms": "callback"})
+    assert "Give at least two different terms" in refused.content.decode()
+    assert 'value="callback"' in refused.content.decode()  # nothing typed is lost
+    added = client.post("/admin/search/synonym/add/", {"terms": "callback, webhook"})
+    assert added.status_code == 302
+    assert urls("callback", as_you_type=False) == ["/kb/webhooks/"]
