@@ -88,8 +88,11 @@ def vocabulary(rng, size=30_000):
     return words, weights
 
 
+SECTIONS = 6  # headings per guide: its text cut in that many parts
+
+
 def generate(n, rng, words, weights):
-    from search.models import Kind, SearchDocument
+    from search.models import Kind, SearchDocument, SearchSection
 
     cumulative = []
     total = 0.0
@@ -113,6 +116,24 @@ def generate(n, rng, words, weights):
                 )
             )  # fmt: skip
         SearchDocument.objects.bulk_create(batch)
+        # A record per heading of each guide, as search.documents makes them (their own
+        # generator: the documents stay the same as before sections existed).
+        heads = random.Random(SEED + start)
+        sections = []
+        for doc in batch:
+            if doc.kind != Kind.GUIDE:
+                continue
+            body = doc.body.split()
+            size = len(body) // SECTIONS + 1
+            for p in range(SECTIONS):
+                heading = " ".join(heads.choices(words[:3000], k=3)).capitalize()
+                sections.append(
+                    SearchSection(
+                        document=doc, position=p, anchor=f"section-{p}", heading=heading,
+                        text=" ".join(body[p * size : (p + 1) * size]),
+                    )
+                )  # fmt: skip
+        SearchSection.objects.bulk_create(sections, batch_size=1000)
 
 
 def index_size():

@@ -32,7 +32,8 @@ ROLES = {
         "kb.feedback": ("view",),
         "search.searchquery": ("view",),
     },
-    # Guides, runbooks, FAQ, page text, platform status; the search content-gaps report.
+    # Guides, runbooks, FAQ, page text, platform status; search synonyms and the
+    # content-gaps report.
     "Content editors": {
         "kb.guide": ALL,
         "kb.tag": ALL,
@@ -45,6 +46,7 @@ ROLES = {
         "runbooks.runbookfixstep": ALL,
         "search.searchquery": ("view",),
         **INSIGHTS,
+        "search.synonym": ALL,
         **{
             f"status.{model}": ALL
             for model in (

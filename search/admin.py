@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from search.models import SearchQuery
+from search.models import SearchQuery, Synonym
 
 
 class GapFilter(admin.SimpleListFilter):
@@ -33,3 +33,14 @@ class SearchQueryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words customers use for what the content names differently: searching one term finds
+    what the others find, on the site and in ticket-form suggestions, without saying so."""
+
+    list_display = ["terms", "one_way", "updated_at"]
+    list_filter = ["one_way"]
+    search_fields = ["terms"]
+    fields = ["terms", "one_way"]

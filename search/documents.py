@@ -1,6 +1,7 @@
 """Turns guides, runbooks and FAQ entries into rows of the search index, and keeps them there."""
 
 import html
+import re
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,9 +10,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.html import strip_tags
 
-from kb.models import FAQEntry, Guide, PublishState
+from kb.models import FAQEntry, Guide
 from runbooks.models import Runbook
-from search.models import Kind, SearchDocument
+from search.models import Kind, SearchDocument, SearchSection
 
 VERSION_KEY = "search:index-version"
 _held = ContextVar("search_indexing_held", default=False)
@@ -70,8 +71,37 @@ SOURCES = {
 KIND_OF = {model: kind for kind, (model, _) in SOURCES.items()}
 
 
+def _public(model):
+    """What the public side shows of a model: published guides and runbooks, every FAQ entry."""
+    manager = model.objects
+    return manager.published() if hasattr(manager, "published") else manager.all()
+
+
 def is_public(obj):
-    return getattr(obj, "status", PublishState.PUBLISHED) == PublishState.PUBLISHED
+    return _public(type(obj)).filter(pk=obj.pk).exists()
+
+
+# A heading with its id, as helpcenter.markup renders it (the ids the guide page links to).
+HEADING_RE = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+
+
+def sections_of(body_html):
+    """(anchor, heading, plain text up to the next heading) for each h2/h3 of a guide."""
+    parts = HEADING_RE.split(body_html or "")
+    # [intro, level, id, heading, text, level, id, heading, text, ...]
+    return [
+        (html.unescape(anchor), plain(heading), plain(text))
+        for _, anchor, heading, text in zip(*[iter(parts[1:])] * 4, strict=True)
+    ]
+
+
+def _section_rows(document, sections):
+    return [
+        SearchSection(
+            document=document, position=n, anchor=anchor[:200], heading=heading[:300], text=text
+        )
+        for n, (anchor, heading, text) in enumerate(sections)
+    ]
 
 
 def index_object(obj):
@@ -81,7 +111,12 @@ def index_object(obj):
         unindex(kind, obj.pk)
         return
     _, fields_for = SOURCES[kind]
-    SearchDocument.objects.update_or_create(kind=kind, object_id=obj.pk, defaults=fields_for(obj))
+    document, _ = SearchDocument.objects.update_or_create(
+        kind=kind, object_id=obj.pk, defaults=fields_for(obj)
+    )
+    if kind == Kind.GUIDE:
+        document.sections.all().delete()
+        SearchSection.objects.bulk_create(_section_rows(document, sections_of(obj.body_html)))
     bump_version()
 
 
@@ -112,20 +147,22 @@ def rebuild():
     """Re-create every row of the index from the content. Returns the number of documents."""
     with transaction.atomic():
         SearchDocument.objects.all().delete()
-        rows = []
+        rows, guides = [], []
         for kind, (model, fields_for) in SOURCES.items():
-            queryset = model.objects.all()
-            if hasattr(model, "status"):
-                queryset = queryset.filter(status=PublishState.PUBLISHED)
+            queryset = _public(model)
             if model is not FAQEntry:
                 queryset = queryset.prefetch_related("tags")
             if model is Runbook:
                 queryset = queryset.prefetch_related("checks", "fix_steps")
-            rows += [
-                SearchDocument(kind=kind, object_id=obj.pk, **fields_for(obj))
-                for obj in queryset.iterator(chunk_size=500)
-            ]
+            for obj in queryset.iterator(chunk_size=500):
+                rows.append(SearchDocument(kind=kind, object_id=obj.pk, **fields_for(obj)))
+                if kind == Kind.GUIDE:
+                    guides.append((rows[-1], sections_of(obj.body_html)))
         SearchDocument.objects.bulk_create(rows, batch_size=500)
+        SearchSection.objects.bulk_create(
+            [row for document, sections in guides for row in _section_rows(document, sections)],
+            batch_size=500,
+        )
     bump_version()
     return len(rows)
 

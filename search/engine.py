@@ -142,17 +142,28 @@ def _postgres_parts(parsed, match_any):
     groups = _groups(parsed)
     whole = [g for g in groups if not g[1]]
     words = (" | " if match_any else " & ").join(
-        "(" + " | ".join(alternatives) + ")" for alternatives, _, _ in whole
+        "(" + " | ".join(map(_tsquery_word, alternatives)) + ")" for alternatives, _, _ in whole
     )
     prefix = " | ".join(
-        " | ".join([*(f"{w}:*" for w in alternatives), *completions])
+        " | ".join([*(_tsquery_word(w, prefix=True) for w in alternatives), *completions])
         for alternatives, is_prefix, completions in groups
         if is_prefix
     )
     typed = " | ".join(
-        " | ".join(alternatives) for alternatives, is_prefix, _ in groups if is_prefix
+        " | ".join(map(_tsquery_word, alternatives))
+        for alternatives, is_prefix, _ in groups
+        if is_prefix
     )
     return codes or None, words or None, prefix or None, typed or None
+
+
+def _tsquery_word(word, prefix=False):
+    """A word, or a phrase (a synonym such as "two factor"), as tsquery syntax. SQLite's FTS5
+    takes a quoted phrase as it is."""
+    parts = word.split()
+    if prefix:
+        parts[-1] += ":*"
+    return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
 
 
 def _postgres(parsed, tag, limit, offset, match_any, excerpt):

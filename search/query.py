@@ -11,99 +11,14 @@ from symspellpy import SymSpell, Verbosity
 
 from search.documents import current_version
 from search.models import SearchDocument
+from search.synonyms import Thesaurus
+from search.words import STOP_WORDS, WORD_RE
 
 MAX_LENGTH = 200  # characters kept; the rest is cut with a notice
 MAX_TERMS = 12
-WORD_RE = re.compile(r"[^\W_]+")  # snake_case splits on `_`, as both engines do
 CODE_RE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 # A key in a pasted JSON error body ("error":, "message":): structure, not what went wrong.
 JSON_KEY_RE = re.compile(r'"[^"\s]{1,40}"\s*:')
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "doing",
-        "for",
-        "from",
-        "get",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "should",
-        "so",
-        "t",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "too",
-        "us",
-        "was",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "don",
-        "didn",
-        "doesn",
-        "isn",
-        "won",
-        "cant",
-    ]
-)
-# Words customers use for the same thing the content names differently.
-SYNONYMS = {
-    "login": ("login", "sign", "signin"),
-    "log": ("login", "sign", "log"),
-    "logon": ("login", "sign"),
-    "signin": ("login", "sign", "signin"),
-    "mfa": ("mfa", "2fa", "factor"),
-    "2fa": ("2fa", "mfa", "factor"),
-    "otp": ("2fa", "totp"),
-    "invitation": ("invite", "invitation"),
-    "sse": ("sse", "stream"),
-    "payment": ("payment", "billing"),
-}
 
 
 @dataclass
@@ -225,11 +140,20 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
     if not words:
         return parsed
     vocabulary = vocabulary or Vocabulary.current()
+    thesaurus = Thesaurus.current()
     code_words = {part for code in codes for part in code.split("_")}
-    for i, word in enumerate(words):
-        last = i == len(words) - 1
-        term = Term(word=word, alternatives=SYNONYMS.get(word, (word,)), in_code=word in code_words)
-        if word in vocabulary or word in code_words or word in SYNONYMS:
+    i = 0
+    while i < len(words):
+        synonym = thesaurus.match(words, i)
+        if synonym:  # a word or phrase editors gave synonyms for: those, and no correction
+            key, size = synonym
+            parsed.terms.append(Term(word=key, alternatives=thesaurus.expansions[key]))
+            i += size
+            continue
+        word, last = words[i], i == len(words) - 1
+        i += 1
+        term = Term(word=word, alternatives=(word,), in_code=word in code_words)
+        if word in vocabulary or word in code_words:
             pass
         elif last and vocabulary.has_prefix(word):
             pass  # an unfinished word, or one cut short: matched as a prefix below
@@ -245,7 +169,7 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
         not last.corrected
         and not last.in_code
         and last.word not in vocabulary
-        and last.word not in SYNONYMS
+        and last.word not in thesaurus
         and vocabulary.has_prefix(last.word)
     )
     unfinished = (as_you_type and not raw.endswith(" ")) or cut_short

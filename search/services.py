@@ -5,11 +5,12 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.db.models.functions import Substr
 from django.utils.safestring import mark_safe
 
 from search import engine
-from search.models import Kind
-from search.query import parse
+from search.models import Kind, SearchSection
+from search.query import ParsedQuery, parse
 
 TAG_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 SNIPPET_CHARS = 220  # about 32 words
@@ -29,6 +30,9 @@ class Hit:
     snippet: str  # safe HTML: escaped text with <mark>
     title_html: str
     codes: list
+    section: str = ""  # the heading of the guide's section that holds the words searched for
+    section_html: str = ""
+    anchor: str = ""  # its id on the guide page
 
 
 @dataclass
@@ -66,25 +70,68 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
     results.total = total
     results.corrected = parsed.corrected_text
     marker = Marker(parsed)
+    sections = best_sections(parsed, found)
     for doc in found:
-        results.hits.append(
-            Hit(
-                kind=doc.kind,
-                kind_label=KIND_LABELS.get(doc.kind, doc.kind),
-                title=doc.title,
-                url=doc.url,
-                id=doc.id,
-                title_html=marker.mark(doc.title),
-                snippet=marker.snippet(doc.excerpt),
-                codes=doc.codes.split(),
-            )
+        hit = Hit(
+            kind=doc.kind,
+            kind_label=KIND_LABELS.get(doc.kind, doc.kind),
+            title=doc.title,
+            url=doc.url,
+            id=doc.id,
+            title_html=marker.mark(doc.title),
+            snippet=marker.snippet(doc.excerpt),
+            codes=doc.codes.split(),
         )
+        if doc.id in sections:
+            hit.anchor, hit.section, text = sections[doc.id]
+            hit.url = f"{doc.url}#{hit.anchor}"
+            hit.section_html = marker.mark(hit.section)
+            hit.snippet = marker.snippet(text)
+        results.hits.append(hit)
     return results
+
+
+def best_sections(parsed, found):
+    """{document id: (anchor, heading, text)} for the guides found whose words searched for
+    (those their title does not say) are all in one section: the section a result links to.
+
+    The index ranks whole guides (every word of a guide counts, wherever it stands); this then
+    picks, among the guide's records per heading, the one that answers: the section holding
+    every remaining word, with the most matches, the first of equals.
+    """
+    guides = {doc.id: doc.title for doc in found if doc.kind == Kind.GUIDE}
+    # One marker per word searched for (and per error code): each must be found.
+    markers = [Marker(ParsedQuery(text="", terms=[term])) for term in parsed.terms]
+    markers += [Marker(ParsedQuery(text="", codes=[code])) for code in parsed.codes]
+    markers = [m for m in markers if m.pattern is not None]
+    needed = {
+        doc_id: [m for m in markers if m.first_match(title) == -1]
+        for doc_id, title in guides.items()
+    }
+    needed = {doc_id: found_in for doc_id, found_in in needed.items() if found_in}
+    if not needed:
+        return {}
+    rows = (
+        SearchSection.objects.filter(document_id__in=needed)
+        .annotate(start=Substr("text", 1, SNIPPET_SOURCE))
+        .values_list("document_id", "anchor", "heading", "start")
+        .order_by("document_id", "position")
+    )
+    best = {}
+    for doc_id, anchor, heading, text in rows:
+        in_section = f"{heading} {text}"
+        if any(m.first_match(in_section) == -1 for m in needed[doc_id]):
+            continue
+        lower = in_section.lower()
+        score = sum(lower.count(head) for m in needed[doc_id] for head in m.heads)
+        if doc_id not in best or score > best[doc_id][0]:
+            best[doc_id] = (score, (anchor, heading, text))
+    return {doc_id: section for doc_id, (_, section) in best.items()}
 
 
 # Endings a word may carry and still be the word searched for (token -> tokens, verify ->
 # verified): roughly what the engines' stemmers fold together.
-INFLECTIONS = "s|es|ed|d|ing|ings|ation|ations|er|ers|ies|ied|y"
+INFLECTIONS = "s|e[ds]|d|ings?|ations?|ers?|ie[sd]|y"
 
 
 class Marker:
@@ -103,18 +150,27 @@ class Marker:
                 continue  # marked as the whole code
             words = (*term.alternatives, *term.completions)
             (starts if term.prefix else whole).update(w for w in words if len(w) >= 2)
-        wholes = []
+        wholes, heads = [], set()
+        for phrase in sorted((w for w in whole | starts if " " in w), key=len, reverse=True):
+            # A synonym of several words ("two factor"): those words, apart or hyphenated.
+            tail = r"[^\W_]*" if phrase in starts else r"(?!\w)"
+            wholes.append(r"[\s-]+".join(map(re.escape, phrase.split())) + tail)
+            heads.add(phrase.split()[0])
+        whole = {w for w in whole if " " not in w}
+        starts = {w for w in starts if " " not in w}
         for word in sorted(whole, key=len, reverse=True):
             stem = re.escape(_stem(word))
-            wholes.append(rf"{re.escape(word)}(?!\w)|{stem}(?:{INFLECTIONS})?(?!\w|://)")
+            # _stem() only takes off one of INFLECTIONS: the word itself is among these.
+            wholes.append(rf"{stem}(?:{INFLECTIONS})?(?!\w|://)")
             if word.endswith("y") and len(word) > 3:  # verify: verified, verifies
                 wholes.append(rf"{re.escape(word[:-1])}i(?:es|ed|cations?)(?!\w|://)")
         wholes += [rf"{re.escape(code)}(?!\w)" for code in parsed.codes]
         wholes += [rf"{re.escape(s)}[^\W_]*" for s in sorted(starts, key=len, reverse=True)]
         self.pattern = re.compile(rf"(?<!\w)(?:{'|'.join(wholes)})", re.I) if wholes else None
         # Where a match can begin: the stems, the words being typed and the codes.
-        heads = {_stem(w[:-1] if w.endswith("y") else w) for w in whole}
+        heads |= {_stem(w[:-1] if w.endswith("y") else w) for w in whole}
         heads |= starts | set(parsed.codes)
+        self.heads = heads
         self.ascii_heads = heads if all(head.isascii() for head in heads) else None
 
     def mark(self, text):

@@ -9,7 +9,8 @@ from django.dispatch import receiver
 
 from kb.models import FAQEntry, Guide
 from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
-from search import documents
+from search import documents, synonyms
+from search.models import Synonym
 
 INDEXED = (Guide, Runbook, FAQEntry)
 
@@ -51,3 +52,10 @@ def tags_changed(sender, instance, action, **kwargs):
         and not documents.indexing_is_held()
     ):
         documents.index_object(instance)
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def synonyms_changed(sender, **kwargs):
+    """Every process builds its synonyms again (the page cache empties itself on any write)."""
+    synonyms.changed()

@@ -147,3 +147,17 @@ def test_results_are_in_view_while_typing(page: Page, site, size):
     page.goto(site + "/?tag=billing")
     expect(page.get_by_role("radio", name="billing")).to_be_checked()
     expect(page.get_by_role("radio", name="billing")).to_be_visible()
+
+
+def test_a_section_result_lands_on_its_heading(page: Page, site, make_guide):
+    filler = "\n\n".join(f"Paragraph {n} about passwords and sessions." for n in range(40))
+    make_guide(
+        "Account security",
+        slug="security",
+        body=f"Intro.\n\n## Passwords\n\n{filler}\n\n## Recovery codes\n\nStore them offline.\n",
+    )
+    page.goto(site + "/search/?q=recovery+codes+offline")
+    link = page.get_by_role("link", name=re.compile(r"^Account security\W+section Recovery codes$"))
+    link.click()
+    expect(page).to_have_url(re.compile(r"/kb/security/#recovery-codes$"))
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_in_viewport()

@@ -1,0 +1,14 @@
+from django.db import migrations
+
+from helpcenter.roles import sync_roles
+
+
+class Migration(migrations.Migration):
+    """Content editors keep the synonyms (helpcenter.roles)."""
+
+    dependencies = [
+        ("search", "0007_search_section"),
+        ("status", "0005_roles_without_subscribers"),
+    ]
+
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
