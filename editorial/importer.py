@@ -4,7 +4,6 @@ Each file is loaded in its own transaction: a bad file is reported with the reas
 loads nothing, and the other files still load. Loading the same files twice changes nothing.
 """
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
@@ -15,6 +14,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from helpcenter.categories import SupportCategory
+from helpcenter.importing import Report
+from helpcenter.text import noun
 from kb.models import FAQEntry, Guide, PageBlock, PublishState, Tag
 from runbooks.models import Runbook
 from search.documents import index_object, indexing_held
@@ -24,14 +25,6 @@ KINDS = ["pages", "guides", "runbooks", "faq"]  # runbooks link to guides, so gu
 
 class ContentError(Exception):
     pass
-
-
-@dataclass
-class Report:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # (path, reason)
 
 
 def import_content(root) -> Report:
@@ -100,12 +93,13 @@ class Fields:
         unknown = sorted(set(self.meta) - set(required) - set(optional))
         if unknown:
             raise ContentError(
-                f"unknown field(s) {', '.join(unknown)}; "
+                f"unknown {noun(len(unknown), 'field')} {', '.join(unknown)}; "
                 f"allowed: {', '.join([*required, *optional])}"
             )
         missing = [name for name in required if self.meta.get(name) in (None, "", [])]
         if missing:
-            raise ContentError(f"missing required field(s): {', '.join(missing)}")
+            fields = noun(len(missing), "field")
+            raise ContentError(f"missing required {fields}: {', '.join(missing)}")
 
     def text(self, name, default=""):
         value = self.meta.get(name, default)
@@ -201,7 +195,8 @@ def load_runbook(post):
     guides = list(Guide.objects.filter(slug__in=guide_slugs))
     missing = sorted(set(guide_slugs) - {g.slug for g in guides})
     if missing:
-        raise ContentError(f"related guide(s) not found: {', '.join(missing)}")
+        guides_word = noun(len(missing), "guide")
+        raise ContentError(f"related {guides_word} not found: {', '.join(missing)}")
     checks, steps = f.strings("checks"), f.strings("fix_steps")
     values = {
         "title": f.text("title"),

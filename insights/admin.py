@@ -23,8 +23,21 @@ class OutcomeFilter(admin.SimpleListFilter):
         return queryset.with_outcome(self.value()) if self.value() else queryset
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Counted by the site, never written by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SearchEvent)
-class SearchEventAdmin(admin.ModelAdmin):
+class SearchEventAdmin(ReadOnlyAdmin):
     """Every search counted, newest first: what the dashboard's numbers are made of."""
 
     list_display = ["text", "created_at", "results", "opened", "ticket_followed"]
@@ -34,28 +47,10 @@ class SearchEventAdmin(admin.ModelAdmin):
     show_full_result_count = False  # a year holds a million rows: one count is enough
     readonly_fields = ["text", "created_at", "day", "results", "opened", "ticket_followed"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Dashboard)
-class DashboardAdmin(admin.ModelAdmin):
+class DashboardAdmin(ReadOnlyAdmin):
     """The dashboard in the admin's menu, behind `insights.view_dashboard`."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         """The page alone: no add, change, delete or history pages for a proxy of totals."""

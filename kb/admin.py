@@ -132,8 +132,24 @@ class PageBlockAdmin(EditorAdmin):
     ]
 
 
+class ReaderReportAdmin(admin.ModelAdmin):
+    """What readers sent about a page (answers, out-of-date reports): read, never written here."""
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("content_type").prefetch_related("target")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Page")
+    def target_title(self, obj):
+        return str(obj.target) if obj.target else "(deleted)"
+
+
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReaderReportAdmin):
     list_display = ["target_title", "content_type", "helpful", "reason", "updated_at"]
     list_filter = ["helpful", "content_type", "updated_at"]
     search_fields = ["reason"]
@@ -141,35 +157,11 @@ class FeedbackAdmin(admin.ModelAdmin):
     exclude = ["voter"]
     date_hierarchy = "updated_at"
 
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).select_related("content_type").prefetch_related("target")
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description="Page")
-    def target_title(self, obj):
-        return str(obj.target) if obj.target else "(deleted)"
-
 
 @admin.register(OutdatedReport)
-class OutdatedReportAdmin(admin.ModelAdmin):
+class OutdatedReportAdmin(ReaderReportAdmin):
     list_display = ["target_title", "content_type", "note", "updated_at"]
     list_filter = ["content_type", "updated_at"]
     search_fields = ["note"]
     readonly_fields = ["content_type", "object_id", "note", "created_at", "updated_at"]
     exclude = ["voter"]
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).select_related("content_type").prefetch_related("target")
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description="Page")
-    def target_title(self, obj):
-        return str(obj.target) if obj.target else "(deleted)"

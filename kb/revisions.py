@@ -61,13 +61,7 @@ def _followed(version):
     texts = {}
     for name in _get_options(model).follow:
         relation = model._meta.get_field(name)
-        related_type = ContentType.objects.get_for_model(relation.related_model)
-        rows = [
-            v.field_dict
-            for v in version.revision.version_set.filter(content_type=related_type)
-            if v.field_dict.get(relation.field.attname) == int(version.object_id)
-        ]
-        rows.sort(key=lambda row: (row.get("order", 0), row.get("id", 0)))
+        rows = _followed_rows(version, relation, int(version.object_id))
         label = str(relation.related_model._meta.verbose_name_plural).capitalize()
         texts[label] = "\n".join(str(row.get("text", "")) for row in rows)
     return texts
@@ -150,19 +144,24 @@ def restore_version(version, *, user):
     return obj
 
 
+def _followed_rows(version, relation, object_id):
+    """The saved rows of one followed list (a runbook's checks) in this revision, in order."""
+    related_type = ContentType.objects.get_for_model(relation.related_model)
+    rows = [
+        v.field_dict
+        for v in version.revision.version_set.filter(content_type=related_type)
+        if v.field_dict.get(relation.field.attname) == object_id
+    ]
+    return sorted(rows, key=lambda row: (row.get("order", 0), row.get("id", 0)))
+
+
 def _restore_followed(version, obj):
     model = version._model
     for name in _get_options(model).follow:
         relation = model._meta.get_field(name)
-        related_type = ContentType.objects.get_for_model(relation.related_model)
-        rows = [
-            v.field_dict
-            for v in version.revision.version_set.filter(content_type=related_type)
-            if v.field_dict.get(relation.field.attname) == obj.pk
-        ]
         manager = getattr(obj, name)
         manager.all().delete()
-        for row in sorted(rows, key=lambda r: (r.get("order", 0), r.get("id", 0))):
+        for row in _followed_rows(version, relation, obj.pk):
             values = {
                 f.attname: row[f.attname]
                 for f in relation.related_model._meta.concrete_fields

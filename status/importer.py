@@ -4,13 +4,13 @@ reset (only its name, description, group and position follow the file).
 """
 
 import datetime
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from helpcenter.importing import Report
 from kb.models import Guide
 from runbooks.models import Runbook
 from status import services
@@ -28,14 +28,6 @@ from status.models import (
 
 class StatusContentError(Exception):
     pass
-
-
-@dataclass
-class Report:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # (path, reason)
 
 
 def import_status(root) -> Report:

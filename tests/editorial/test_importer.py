@@ -87,8 +87,8 @@ def test_created_then_updated_then_unchanged(tmp_path):
         ("no front matter at all", "no front matter"),
         ("---\ntitle: [unclosed\n---\nBody", "not valid YAML"),
         (GUIDE.replace("slug: a-guide", 'slug: "Not A Slug"'), "slug: Enter a valid “slug”"),
-        (GUIDE.replace('summary: "What it is about."\n', ""), "missing required field(s): summary"),
-        (GUIDE.replace("tags:", "tagz:"), "unknown field(s) tagz"),
+        (GUIDE.replace('summary: "What it is about."\n', ""), "missing required field: summary"),
+        (GUIDE.replace("tags:", "tagz:"), "unknown field tagz"),
         (GUIDE.split("## Body")[0], "no body text"),
         (GUIDE.replace("slug: a-guide", "slug: a-guide\nstatus: live"), "status: Value 'live'"),
         (GUIDE.replace("slug: a-guide", "slug: a-guide\norder: -1"), "order: Ensure this value"),
@@ -109,7 +109,7 @@ def test_bad_guide_is_rejected_with_its_name_and_reason(tmp_path, text, reason):
 def test_runbook_with_unknown_related_guide_loads_nothing(tmp_path):
     write(tmp_path, "runbooks", "a-runbook.md", RUNBOOK)
     _, err = run(tmp_path)
-    assert "a-runbook.md" in err and "related guide(s) not found: a-guide" in err
+    assert "a-runbook.md" in err and "related guide not found: a-guide" in err
     assert not Runbook.objects.exists()
 
 

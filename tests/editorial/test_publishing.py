@@ -93,7 +93,7 @@ def test_the_clock_unpublishes_and_the_cached_page_goes(client, make_runbook):
     assert search("zebra").total == 1
     out = StringIO()
     call_command("publish_scheduled", stdout=out)
-    assert "0 scheduled change(s) made." in out.getvalue()
+    assert "0 scheduled changes made." in out.getvalue()
     assert publish_scheduled(now=now + timedelta(days=1)) == [f"unpublished runbook {runbook.slug}"]
     runbook.refresh_from_db()
     assert runbook.status == P.UNPUBLISHED and runbook.unpublish_at is None

@@ -143,7 +143,7 @@ def test_owners_get_one_digest_of_what_needs_review(owner, make_guide, make_runb
 
     out = StringIO()
     call_command("review_digest", stdout=out)
-    assert "1 review digest(s) sent." in out.getvalue()
+    assert "1 review digest sent." in out.getvalue()
     [message] = mail.outbox
     assert message.to == ["olga@example.com"]
     assert message.subject == "2 pages of yours need a review"

@@ -61,7 +61,7 @@ def test_the_results_page_shows_the_section_and_links_to_it(client, make_guide):
 
 
 def test_sections_follow_saves_unpublishing_and_rebuilds(make_guide):
-    from kb.models import Status
+    from kb.models import PublishState
 
     guide = make_guide("Account security", slug="security", body=BODY)
     assert sections(guide) == [
@@ -75,6 +75,5 @@ def test_sections_follow_saves_unpublishing_and_rebuilds(make_guide):
     SearchSection.objects.all().delete()
     call_command("rebuild_search_index")
     assert sections(guide) == [("sessions", "Sessions")]
-    guide.status = Status.DRAFT
-    guide.save()
+    guide.transition(PublishState.UNPUBLISHED)
     assert not SearchSection.objects.exists()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from editorial.importer import ContentError, import_content
+from helpcenter.text import plural
 
 
 class Command(BaseCommand):
@@ -31,4 +32,5 @@ class Command(BaseCommand):
             f"{len(report.unchanged)} unchanged, {len(report.errors)} rejected."
         )
         if report.errors:
-            raise CommandError(f"{len(report.errors)} file(s) rejected; the rest were loaded.")
+            rejected = plural(len(report.errors), "file")
+            raise CommandError(f"{rejected} rejected; the rest were loaded.")

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from editorial.publishing import publish_scheduled
+from helpcenter.text import plural
 
 
 class Command(BaseCommand):
@@ -25,6 +26,6 @@ class Command(BaseCommand):
             for line in done:
                 self.stdout.write(line)
             if not every:
-                self.stdout.write(f"{len(done)} scheduled change(s) made.")
+                self.stdout.write(f"{plural(len(done), 'scheduled change')} made.")
                 return
             time.sleep(max(1, every))

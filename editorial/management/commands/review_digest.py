@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from editorial.digest import send_review_digests
+from helpcenter.text import plural
 
 
 class Command(BaseCommand):
@@ -11,4 +12,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = send_review_digests()
-        self.stdout.write(f"{sent} review digest(s) sent.")
+        self.stdout.write(f"{plural(sent, 'review digest')} sent.")
