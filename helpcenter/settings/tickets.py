@@ -1,0 +1,65 @@
+"""Support tickets: links, the form's limits, attachments, inbound email, service levels and
+automations."""
+
+import os
+
+from helpcenter.settings.env import env_bool, env_list
+
+# Support tickets.
+TICKET_LINK_DAYS = 30  # a private link expires after this many days without activity
+TICKET_MIN_FILL_SECONDS = int(os.environ.get("TICKET_MIN_FILL_SECONDS", "3"))
+TICKET_RATE_LIMITS = {
+    # Tickets stored, per network and per address; and sends of the form, stored or not.
+    "created_ip": os.environ.get("TICKET_RATE_IP", "10/h"),
+    "created_email": os.environ.get("TICKET_RATE_EMAIL", "5/h"),
+    "attempts_ip": os.environ.get("TICKET_RATE_ATTEMPTS_IP", "60/h"),
+    "reply_ip": "30/h",
+    "links_ip": "10/h",
+    "links_email": "3/h",
+}
+# Files on tickets (tickets/attachments.py): per file, per ticket, per message.
+TICKET_ATTACHMENT_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENT_MAX_BYTES", 10 * 2**20))
+TICKET_ATTACHMENTS_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENTS_MAX_BYTES", 50 * 2**20))
+TICKET_ATTACHMENTS_PER_MESSAGE = 10
+
+# Inbound email (tickets/inbound): the pipe command, provider webhooks, IMAP.
+INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))
+INBOUND_MAX_PARTS = int(os.environ.get("INBOUND_MAX_PARTS", "200"))
+INBOUND_PER_SENDER_PER_HOUR = int(os.environ.get("INBOUND_PER_SENDER_PER_HOUR", "20"))
+# Reply-To support+<ticket token>@... (the mail provider must deliver plus addresses).
+INBOUND_PLUS_ADDRESSING = env_bool("INBOUND_PLUS_ADDRESSING")
+# Provider webhooks (django-anymail): every ANYMAIL_* variable, e.g. ANYMAIL_WEBHOOK_SECRET
+# ("user:password" for basic auth) or ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY. Without one, the
+# webhook URLs are not served at all.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+
+# Service levels (tickets/sla.py): targets per priority in business hours, counted on a
+# schedule (TICKET_BUSINESS_HOURS=24x7 for round the clock) minus holidays (ISO dates).
+TICKET_SLA_HOURS = {
+    "first_response": {"urgent": 1, "high": 4, "normal": 8, "low": 24},
+    "next_reply": {"urgent": 2, "high": 8, "normal": 16, "low": 40},
+    "resolution": {"urgent": 8, "high": 24, "normal": 40, "low": 80},
+}
+TICKET_BUSINESS_HOURS = (
+    None
+    if os.environ.get("TICKET_BUSINESS_HOURS", "").lower() == "24x7"
+    else {
+        "time_zone": os.environ.get("TICKET_BUSINESS_TIME_ZONE", "UTC"),
+        "days": [0, 1, 2, 3, 4],  # Monday to Friday
+        "start": os.environ.get("TICKET_BUSINESS_START", "09:00"),
+        "end": os.environ.get("TICKET_BUSINESS_END", "17:00"),
+    }
+)
+TICKET_HOLIDAYS = env_list("TICKET_HOLIDAYS")
+# tickets/automations.py (manage.py ticket_automations, from cron): days waiting on the
+# customer before a reminder, days after the reminder before resolving, days resolved
+# before closing.
+TICKET_AUTOMATIONS = {
+    "remind_after_days": int(os.environ.get("TICKET_REMIND_AFTER_DAYS", "3")),
+    "resolve_after_days": int(os.environ.get("TICKET_RESOLVE_AFTER_DAYS", "4")),
+    "close_after_days": int(os.environ.get("TICKET_CLOSE_AFTER_DAYS", "7")),
+}
