@@ -16,22 +16,31 @@ def voter_fingerprint(browser_id: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{browser_id}".encode()).hexdigest()
 
 
-class Feedback(models.Model):
-    """A reader's Yes or No on a guide or runbook, one per browser, with an optional reason."""
+class ReaderReport(models.Model):
+    """What one browser (by a hash of its cookie) sent about one page: one row per browser
+    and page, updated when sent again."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     voter = models.CharField(max_length=64, editable=False)
-    helpful = models.BooleanField()
-    reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FeedbackQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-updated_at"]
+
+
+class Feedback(ReaderReport):
+    """A reader's Yes or No on a guide or runbook, one per browser, with an optional reason."""
+
+    helpful = models.BooleanField()
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta(ReaderReport.Meta):
         verbose_name_plural = "feedback"
         constraints = [
             models.UniqueConstraint(
@@ -64,22 +73,13 @@ class Feedback(models.Model):
         return cls.objects.for_object(target).filter(voter=voter_fingerprint(browser_id)).first()
 
 
-class OutdatedReport(models.Model):
+class OutdatedReport(ReaderReport):
     """A reader's "this page is out of date", one per browser and article (sent again, it
     updates the note and the time). It puts the article in the needs-review list."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("content_type", "object_id")
-    voter = models.CharField(max_length=64, editable=False)
     note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = FeedbackQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-updated_at"]
+    class Meta(ReaderReport.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "voter"],
