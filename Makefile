@@ -76,8 +76,9 @@ TEST_WORKERS ?= auto
 test: install vnu
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# Before each commit: everything but the browser tests and the slow sweeps (CI runs all).
 test-fast: install
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .

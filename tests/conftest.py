@@ -5,6 +5,7 @@ import pytest
 from editorial.importer import import_content
 from kb.models import FAQEntry, Guide, PageBlock, PublishState, Tag
 from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
+from tests import snapshot
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # What a person's browser sends (searches count in Content gaps only from one).
@@ -14,12 +15,23 @@ BROWSER_USER_AGENT = (
 )
 
 
+@pytest.fixture(scope="session")
+def _content_rows(django_db_setup, django_db_blocker):
+    """The rows `import_content` writes for the shipped content, made once per test process
+    (tests/snapshot.py)."""
+
+    def load():
+        report = import_content(CONTENT_DIR)
+        assert not report.errors, report.errors
+
+    with django_db_blocker.unblock():
+        return snapshot.take(load)
+
+
 @pytest.fixture
-def content(db):
-    """The shipped content, loaded the way `make run` loads it."""
-    report = import_content(CONTENT_DIR)
-    assert not report.errors, report.errors
-    return report
+def content(db, _content_rows):
+    """The shipped content, as `make run` loads it (the importer's rows, written back)."""
+    snapshot.restore(_content_rows)
 
 
 @pytest.fixture

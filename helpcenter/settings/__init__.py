@@ -9,7 +9,6 @@ status (`status`), the page cache (`pages`).
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -21,13 +20,12 @@ from helpcenter.settings.env import DEBUG, REDIS_URL, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
-TESTING = "pytest" in sys.modules
-
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     # The built-in key is published with the code, so it is for development (DEBUG=1, which
-    # `make run` sets) and the tests only: anything else refuses to start without a key.
-    if not (DEBUG or TESTING):
+    # `make run` sets) only: anything else refuses to start without a key. The tests use
+    # their own settings module (tests/settings.py), which sets its own key.
+    if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set and DEBUG is off. Set SECRET_KEY to a long random value "
             "that stays the same across restarts, e.g. SECRET_KEY=\"$(python3 -c 'import "
@@ -179,14 +177,14 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

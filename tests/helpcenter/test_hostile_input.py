@@ -273,6 +273,7 @@ def test_every_public_url_is_covered(world):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_hostile_values_anywhere_in_a_get_never_fail(client, world, monkeypatch):
     before = _snapshot(world["victim"])
     for name, paths in _paths(world).items():
@@ -331,6 +332,7 @@ def _form_pages(world):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_hostile_values_in_every_form_field_never_fail(client, world):
     before = _snapshot(world["victim"])
     forms = {

@@ -50,6 +50,7 @@ pytestmark = [
         reason="needs the tests on PostgreSQL and a Redis server",
     ),
     pytest.mark.django_db(transaction=True),  # the servers read what the test commits
+    pytest.mark.slow,
 ]
 
 

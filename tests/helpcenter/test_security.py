@@ -68,9 +68,9 @@ def test_server_error_is_a_styled_page_without_traceback():
 def production_env(**overrides):
     """Production values (plus overrides; None unsets)."""
     # The browser tests' conftest allows sync DB calls under Playwright's loop; production won't.
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL")
-    }
+    # pytest-django exports the test settings module; production runs the real one.
+    skip = ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env |= {
         "DEBUG": "0",
         "SECURE_SSL": "1",
@@ -104,6 +104,18 @@ def test_without_a_secret_key_debug_off_refuses_to_start():
     development = check_deploy(SECRET_KEY=None, DEBUG="1")
     assert "ImproperlyConfigured" not in development.stderr
     assert "security.W018" in development.stderr  # runs, and check --deploy names DEBUG
+
+
+def test_a_process_that_imports_pytest_still_needs_a_secret_key():
+    # The guard used to be off in any process that had imported pytest.
+    result = subprocess.run(
+        [sys.executable, "-c", "import pytest, django; django.setup()"],
+        cwd=ROOT,
+        env=production_env(SECRET_KEY=None, DJANGO_SETTINGS_MODULE="helpcenter.settings"),
+        capture_output=True,
+        text=True,
+    )
+    assert "SECRET_KEY is not set and DEBUG is off" in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_settings():
