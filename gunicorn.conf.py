@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gunicorn.glogging import Logger
 
-from helpcenter.logs import JsonFormatter, log_format
+from core.logs import JsonFormatter, log_format
 
 wsgi_app = "helpcenter.wsgi"
 # Sync workers: each renders one request at a time, and cached pages take well under a
@@ -34,7 +34,7 @@ control_socket_disable = True
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
 
 # Logs on stdout/stderr, one line per request with its ID (X-Request-ID, set by
-# helpcenter.middleware.request_log); JSON lines when LOG_FORMAT is json (the default with
+# core.web.middleware.request_log); JSON lines when LOG_FORMAT is json (the default with
 # DEBUG off). `--access-logfile /dev/null` turns the access log off.
 accesslog = "-"
 errorlog = "-"

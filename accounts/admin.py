@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from accounts import throttling, twofactor
-from helpcenter.text import plural
+from core.text import plural
 
 User = get_user_model()
 admin.site.unregister(User)

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from accounts import twofactor, views
-from helpcenter.admin_lookups import SafeLookupsMixin
+from core.web.admin_lookups import SafeLookupsMixin
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -21,7 +21,7 @@ class StaffAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every ModelAdmin, ours and third-party, refuses probing lookups in the URL
-        (helpcenter.admin_lookups)."""
+        (core.web.admin_lookups)."""
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, SafeLookupsMixin):
             admin_class = type(

@@ -27,7 +27,7 @@ def populate():
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from helpcenter.addresses import address_key
+    from core.addresses import address_key
     from tickets.models import Macro, Ticket, TicketMessage
 
     rng = random.Random(12)

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from helpcenter.categories import SupportCategory
-from helpcenter.importing import Report
-from helpcenter.text import noun
+from core.categories import SupportCategory
+from core.importing import Report
+from core.text import noun
 from kb.models import FAQEntry, Guide, PageBlock, PublishState, Tag
 from runbooks.models import Runbook
 from search.documents import index_object, indexing_held

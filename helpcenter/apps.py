@@ -6,9 +6,4 @@ class HelpcenterConfig(AppConfig):
     verbose_name = "Help center"
 
     def ready(self):
-        from helpcenter import (
-            checks,  # noqa: F401  (registers the deploy checks)
-            pagecache,
-        )
-
-        pagecache.connect_signals()  # any write to what public pages show empties the cache
+        from helpcenter import checks  # noqa: F401  (registers the deploy checks)

@@ -1,6 +1,6 @@
 """What the admin of every Markdown page (guide, runbook, FAQ entry, page block) shares: the
 editor with its live preview, the revision history with diffs and restore, and for articles
-the needs-review list. The rules live in helpcenter.markup, kb.revisions and the models;
+the needs-review list. The rules live in core.markup, kb.revisions and the models;
 these classes only show them."""
 
 from django import forms
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from helpcenter.markup import dropped_markup, render_markdown
+from core.markup import dropped_markup, render_markdown
 from kb.revisions import RestoreError, diff_versions, restore_version, versions_of
 
 EDITOR_ROWS = 30  # about 20,000 characters of Markdown in view with a scroll or two

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from helpcenter.categories import SupportCategory
+from core.categories import SupportCategory
+from core.web.pagecache import ShownOnPublicPages
 from kb.models import (
     NOT_KEPT,
     Guide,
@@ -41,7 +42,7 @@ class RunbookQuerySet(PublishableQuerySet, ReviewedQuerySet):
 
 
 @reversion.register(exclude=NOT_KEPT, follow=["checks", "fix_steps"])
-class Runbook(RenderedMarkdownMixin, Publishable, Reviewed):
+class Runbook(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300, help_text="The symptom, as the customer sees it.")
@@ -98,7 +99,7 @@ class RunbookItem(models.Model):
 
 
 @reversion.register()
-class RunbookCheck(RunbookItem):
+class RunbookCheck(ShownOnPublicPages, RunbookItem):
     runbook = models.ForeignKey(Runbook, on_delete=models.CASCADE, related_name="checks")
 
     class Meta(RunbookItem.Meta):
@@ -106,7 +107,7 @@ class RunbookCheck(RunbookItem):
 
 
 @reversion.register()
-class RunbookFixStep(RunbookItem):
+class RunbookFixStep(ShownOnPublicPages, RunbookItem):
     runbook = models.ForeignKey(Runbook, on_delete=models.CASCADE, related_name="fix_steps")
 
     class Meta(RunbookItem.Meta):

@@ -10,7 +10,7 @@ import re
 
 from django_ratelimit.core import get_usage
 
-from helpcenter.pagecache import repeat_on_cache_hits
+from core.web.pagecache import repeat_on_cache_hits
 from search.models import SearchQuery
 
 COUNT_RATE = "60/h"  # searches and opens together; a person rarely sends half as many

@@ -81,7 +81,7 @@ def is_public(obj):
     return _public(type(obj)).filter(pk=obj.pk).exists()
 
 
-# A heading with its id, as helpcenter.markup renders it (the ids the guide page links to).
+# A heading with its id, as core.markup renders it (the ids the guide page links to).
 HEADING_RE = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from core.web.pagecache import ShownOnPublicPages
 from search.events import result_opened, search_performed
 from search.words import STOP_WORDS, WORD_RE
 
@@ -20,7 +21,7 @@ class Kind(models.TextChoices):
     FAQ = "faq", "FAQ"
 
 
-class SearchDocument(models.Model):
+class SearchDocument(ShownOnPublicPages, models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
     url = models.CharField(max_length=300)
@@ -39,7 +40,7 @@ class SearchDocument(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
-class SearchSection(models.Model):
+class SearchSection(ShownOnPublicPages, models.Model):
     """One heading of an indexed guide and the text under it, up to the next heading: a record
     per heading, as DocSearch keeps them. A guide found by the index is linked to the section
     that holds what was searched for (search.sections)."""
@@ -122,7 +123,7 @@ def synonym_key(term):
     return " ".join(w for w in words if w not in STOP_WORDS and len(w) > 1)
 
 
-class Synonym(models.Model):
+class Synonym(ShownOnPublicPages, models.Model):
     """Words customers use for what the content names differently, kept by editors.
 
     Searching one term finds what any term of the group finds (or, one way, the first term

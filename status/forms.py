@@ -3,8 +3,8 @@
 from django import forms
 from django.conf import settings
 
-from helpcenter import safehttp
-from helpcenter.addresses import validate_address_key
+from core import safehttp
+from core.addresses import validate_address_key
 from status.models import Channel, Component
 
 

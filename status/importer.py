@@ -10,7 +10,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from helpcenter.importing import Report
+from core.importing import Report
 from kb.models import Guide
 from runbooks.models import Runbook
 from status import services

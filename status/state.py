@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from helpcenter import generations
+from core import generations
 from status.models import (
     Component,
     ComponentStatus,

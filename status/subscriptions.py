@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from helpcenter.addresses import address_key
+from core.addresses import address_key
 from status.formatting import site_url
 from status.models import Channel, Delivery, Subscriber
 

@@ -92,7 +92,7 @@ def make_runbook(db):
 
 @pytest.fixture
 def staff_in(db):
-    """A staff user in one of the roles of helpcenter/roles.py (groups made by a migration)."""
+    """A staff user in one of the roles of accounts/roles.py (groups made by a migration)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from helpcenter.addresses import address_key_or_raw
+from core.addresses import address_key_or_raw
 from tickets import mailthread, satisfaction
 from tickets.models import (
     TO_CUSTOMER,

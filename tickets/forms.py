@@ -11,8 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
-from helpcenter.addresses import validate_address_key
-from helpcenter.categories import SupportCategory
+from core.addresses import validate_address_key
+from core.categories import SupportCategory
 from tickets import attachments
 from tickets.models import Ticket
 

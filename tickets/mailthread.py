@@ -7,7 +7,7 @@ from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 
-from helpcenter.addresses import address_key_or_raw
+from core.addresses import address_key_or_raw
 from tickets.models import TO_CUSTOMER, EmailKind, InboundEmail, OutboundEmail, Ticket
 
 MAX_REFERENCES = 10

@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from helpcenter.logs import log_format
+from core.logs import log_format
 from helpcenter.settings.env import DEBUG, REDIS_URL, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "core",
     "helpcenter",
     "accounts",
     "kb",
@@ -64,12 +65,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "helpcenter.middleware.request_log",  # first: request IDs and timings cover everything
+    "core.web.middleware.request_log",  # first: request IDs and timings cover everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and the rest: a cached page skips them all, and the cache sees
-    # the cookies and Vary headers they add (helpcenter/pagecache.py).
-    "helpcenter.pagecache.PageCacheMiddleware",
+    # the cookies and Vary headers they add (core/web/pagecache.py).
+    "core.web.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -78,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "helpcenter.middleware.reject_nul_characters",
+    "core.web.middleware.reject_nul_characters",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
@@ -136,7 +137,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
-        # Whole pages (helpcenter/pagecache.py), compressed: HTML shrinks about 5 times.
+        # Whole pages (core/web/pagecache.py), compressed: HTML shrinks about 5 times.
         "pages": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
@@ -160,7 +161,7 @@ RATELIMIT_VIEW = "helpcenter.views.rate_limited"
 # Behind the TLS proxy every request comes from the proxy: rate limits key on the client
 # address the proxy appended to X-Forwarded-For (the right-most entry; clients can forge others).
 if env_bool("BEHIND_TLS_PROXY"):
-    RATELIMIT_IP_META_KEY = "helpcenter.ip.client_ip"
+    RATELIMIT_IP_META_KEY = "core.web.ip.client_ip"
 
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -263,17 +264,17 @@ TASKS = {
 # Uploaded files and stored emails. Never served as such: only through views that check the
 # ticket's private link or staff permission (S3-compatible storage: django-storages, README).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Requests slower than this are logged with their query count (helpcenter.middleware).
+# Requests slower than this are logged with their query count (core.web.middleware).
 SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "1000"))
 
 # One JSON object a line in production (LOG_FORMAT=json, the default with DEBUG off), text
-# with DEBUG=1; every line names its request (X-Request-ID, helpcenter.middleware).
+# with DEBUG=1; every line names its request (X-Request-ID, core.web.middleware).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "helpcenter.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "helpcenter.logs.JsonFormatter"},
+        "json": {"()": "core.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {

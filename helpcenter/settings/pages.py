@@ -1,11 +1,11 @@
-"""The page cache (helpcenter/pagecache/) and what browsers and proxies are told."""
+"""The page cache (core/web/pagecache/) and what browsers and proxies are told."""
 
 import os
 
 from helpcenter.settings.env import DEBUG, env_bool
 from helpcenter.settings.status import STATUS_CACHE_SECONDS
 
-# Anonymous pages served from a cache (helpcenter/pagecache/), invalidated by any write to
+# Anonymous pages served from a cache (core/web/pagecache/), invalidated by any write to
 # what they show. Off with DEBUG=1, so template edits show at once while developing.
 PAGE_CACHE = env_bool("PAGE_CACHE", default=not DEBUG)
 PAGE_CACHE_ALIAS = "pages"

@@ -22,7 +22,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttling.signin_paused"
 AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
 # Behind the proxy, the same client address as the rate limits (see RATELIMIT_IP_META_KEY);
 # otherwise REMOTE_ADDR.
-AXES_CLIENT_IP_CALLABLE = "helpcenter.ip.client_ip" if env_bool("BEHIND_TLS_PROXY") else None
+AXES_CLIENT_IP_CALLABLE = "core.web.ip.client_ip" if env_bool("BEHIND_TLS_PROXY") else None
 # Two-factor sign-in for staff (django-otp: an authenticator app, TOTP, plus recovery codes).
 # With STAFF_2FA_REQUIRED=1 every staff member sets it up at their next sign-in; otherwise it
 # is opt-in from the admin's "Two-factor sign-in" page.

@@ -7,12 +7,13 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from helpcenter.markup import render_markdown
+from core.markup import render_markdown
+from core.web.pagecache import ShownOnPublicPages
 from kb.models.freshness import Reviewed, ReviewedQuerySet
 from kb.models.publishing import Publishable, PublishableQuerySet
 
 
-class Tag(models.Model):
+class Tag(ShownOnPublicPages, models.Model):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
 
@@ -73,7 +74,7 @@ NOT_KEPT = ["body_html", "toc", "reviewed_at"]
 
 
 @reversion.register(exclude=NOT_KEPT)
-class Guide(RenderedMarkdownMixin, Publishable, Reviewed):
+class Guide(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300)
@@ -131,7 +132,7 @@ class Guide(RenderedMarkdownMixin, Publishable, Reviewed):
 
 
 @reversion.register(exclude=NOT_KEPT)
-class FAQEntry(RenderedMarkdownMixin, Reviewed):
+class FAQEntry(ShownOnPublicPages, RenderedMarkdownMixin, Reviewed):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     order = models.PositiveIntegerField(default=100)
@@ -154,7 +155,7 @@ class FAQEntry(RenderedMarkdownMixin, Reviewed):
 
 
 @reversion.register(exclude=NOT_KEPT)
-class PageBlock(RenderedMarkdownMixin):
+class PageBlock(ShownOnPublicPages, RenderedMarkdownMixin):
     """An editable block of text on the home page (hero, section introductions)."""
 
     key = models.SlugField(max_length=50, unique=True)

@@ -1,10 +1,10 @@
 """Content is sanitised once, when saved: the HTML stored before code blocks and tables were
-made reachable by keyboard (helpcenter.markup.focusable_scrollers) gets the same treatment
+made reachable by keyboard (core.markup.focusable_scrollers) gets the same treatment
 here, so existing sites need no re-save or re-import. Idempotent; reversing keeps the HTML."""
 
 from django.db import migrations
 
-from helpcenter.markup import focusable_scrollers
+from core.markup import focusable_scrollers
 
 STORED_HTML = [
     ("kb", "Guide", "body_html"),

@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from helpcenter.roles import sync_roles
+from accounts.roles import sync_roles
 
 
 class Migration(migrations.Migration):
-    """Content editors keep the synonyms (helpcenter.roles)."""
+    """Content editors keep the synonyms (accounts.roles)."""
 
     dependencies = [
         ("search", "0007_search_section"),

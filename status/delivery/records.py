@@ -6,7 +6,7 @@ import logging
 from django.db.models import F
 from django.utils import timezone
 
-from helpcenter import retry
+from core import retry
 from status import subscriptions
 from status.models import Channel, Delivery
 

@@ -1,5 +1,5 @@
 """Webhooks: the Statuspage JSON (or a chat message) POSTed to the subscriber's URL, signed
-with HMAC-SHA256, a few at a time, never to a private address (helpcenter.safehttp)."""
+with HMAC-SHA256, a few at a time, never to a private address (core.safehttp)."""
 
 import hashlib
 import hmac
@@ -10,7 +10,7 @@ from itertools import batched
 from django.conf import settings
 from django.utils import timezone
 
-from helpcenter import safehttp
+from core import safehttp
 from status import subscriptions
 from status.delivery import records
 from status.models import Channel

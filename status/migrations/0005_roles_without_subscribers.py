@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from helpcenter.roles import sync_roles
+from accounts.roles import sync_roles
 
 
 class Migration(migrations.Migration):

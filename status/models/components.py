@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from core.web.pagecache import ShownOnPublicPages
+
 CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -33,7 +35,7 @@ def worst_component_status(statuses):
     return max(statuses, key=COMPONENT_SEVERITY.__getitem__, default=ComponentStatus.OPERATIONAL)
 
 
-class ComponentGroup(models.Model):
+class ComponentGroup(ShownOnPublicPages, models.Model):
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True, help_text="Used by `manage.py status`.")
@@ -72,7 +74,7 @@ class ComponentQuerySet(models.QuerySet):
         return tree
 
 
-class Component(models.Model):
+class Component(ShownOnPublicPages, models.Model):
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True, help_text="Used by `manage.py status`.")
@@ -124,7 +126,7 @@ class Component(models.Model):
         self.save()
 
 
-class ComponentStatusChange(models.Model):
+class ComponentStatusChange(ShownOnPublicPages, models.Model):
     """One row per status change: the component had `status` from `at` until the next row."""
 
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="history")

@@ -11,7 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from helpcenter.markup import render_markdown
+from core.markup import render_markdown
+from core.web.pagecache import ShownOnPublicPages
 from status.models.components import Component, ComponentStatus, new_code
 
 
@@ -113,7 +114,7 @@ class IncidentQuerySet(models.QuerySet):
         )
 
 
-class Incident(models.Model):
+class Incident(ShownOnPublicPages, models.Model):
     """An incident or (kind=maintenance) a scheduled maintenance: one table, as in Statuspage."""
 
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
@@ -213,7 +214,7 @@ class Maintenance(Incident):
         verbose_name_plural = "scheduled maintenances"
 
 
-class IncidentUpdate(models.Model):
+class IncidentUpdate(ShownOnPublicPages, models.Model):
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(max_length=16, choices=ALL_STATUSES)
@@ -236,7 +237,7 @@ class IncidentUpdate(models.Model):
         return STATUS_LABELS.get(self.status, self.status)
 
 
-class IncidentUpdateComponent(models.Model):
+class IncidentUpdateComponent(ShownOnPublicPages, models.Model):
     """A component status change that an update made (Statuspage's `affected_components`)."""
 
     update = models.ForeignKey(

@@ -62,7 +62,7 @@ class Subscriber(models.Model):
     email = models.EmailField(
         max_length=254, help_text="Where notifications go (email) or failure notices (webhooks)."
     )
-    # helpcenter.addresses.address_key(email): one email subscription per address.
+    # core.addresses.address_key(email): one email subscription per address.
     address_key = models.CharField(max_length=254, db_index=True, editable=False)
     url = models.URLField("URL", max_length=2000, blank=True)
     # The HMAC key of a webhook: shown once to whoever registered it, never in the admin.

@@ -3,11 +3,12 @@ to open in seconds, from the admin or `manage.py status incident open --template
 
 from django.db import models
 
+from core.web.pagecache import ShownOnPublicPages
 from status.models.components import Component, ComponentStatus
 from status.models.incidents import Impact, IncidentStatus
 
 
-class IncidentTemplate(models.Model):
+class IncidentTemplate(ShownOnPublicPages, models.Model):
     name = models.CharField(max_length=100, help_text="For staff: what situation it is for.")
     slug = models.SlugField(max_length=100, unique=True, help_text="Used by `manage.py status`.")
     title = models.CharField("incident title", max_length=200)
@@ -34,7 +35,7 @@ class IncidentTemplate(models.Model):
         }
 
 
-class IncidentTemplateComponent(models.Model):
+class IncidentTemplateComponent(ShownOnPublicPages, models.Model):
     template = models.ForeignKey(
         IncidentTemplate, on_delete=models.CASCADE, related_name="components"
     )

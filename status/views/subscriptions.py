@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from helpcenter.addresses import address_key_or_raw
-from helpcenter.ratelimits import minutes, rate_limited
+from core.addresses import address_key_or_raw
+from core.web.ratelimits import minutes, rate_limited
 from status import subscriptions
 from status.forms import EmailSubscribeForm, PreferencesForm, WebhookSubscribeForm
 from status.models import Channel

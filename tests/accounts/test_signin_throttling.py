@@ -169,7 +169,7 @@ def test_unlock_commands(client, staff, capsys):
 def test_behind_the_proxy_the_client_address_counts(client, staff, settings):
     """BEHIND_TLS_PROXY=1: every request comes from the proxy (REMOTE_ADDR); the client is the
     address the proxy appended to X-Forwarded-For, whatever the client put before it."""
-    settings.AXES_CLIENT_IP_CALLABLE = "helpcenter.ip.client_ip"
+    settings.AXES_CLIENT_IP_CALLABLE = "core.web.ip.client_ip"
     proxy = "10.0.0.1"
     for n in range(5):
         forged = f"198.51.100.{n}, 203.0.113.7"  # a new forged entry each time; ours last
@@ -193,4 +193,4 @@ def test_settings_behind_the_proxy_use_the_proxys_client_address():
         capture_output=True,
         text=True,
     )
-    assert result.stdout.strip() == "helpcenter.ip.client_ip", result.stderr
+    assert result.stdout.strip() == "core.web.ip.client_ip", result.stderr

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import ROLES
 from accounts.twofactor import make_recovery_codes
-from helpcenter.roles import ROLES
 from tests.accounts.conftest import code_now, sign_in, signed_in
 from tests.html import texts
 
@@ -304,7 +304,7 @@ def test_a_superuser_resets_someones_two_factor(client, app, superuser, verified
 def test_staff_in_every_role_read_no_secrets(client, app, verified_login):
     from django.apps import apps
 
-    from helpcenter.roles import sync_roles
+    from accounts.roles import sync_roles
 
     sync_roles(apps)
     colleague = type(app.user).objects.create_user("kim", password="x", is_staff=True)

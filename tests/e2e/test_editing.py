@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
-from helpcenter.roles import sync_roles
+from accounts.roles import sync_roles
 from kb.models import Guide
 from tests.e2e.conftest import assert_accessible, screenshot
 

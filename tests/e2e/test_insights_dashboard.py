@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from helpcenter.roles import sync_roles
+from accounts.roles import sync_roles
 from insights import recording
 from kb.models import Feedback, Guide
 from tests.e2e.conftest import assert_accessible, screenshot

@@ -1,6 +1,6 @@
 import pytest
 
-from helpcenter.text import plural
+from core.text import plural
 from kb.models import PublishState
 from tests.html import texts
 

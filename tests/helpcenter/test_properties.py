@@ -6,7 +6,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpcenter.addresses import address_key
+from core.addresses import address_key
 from search.services import search
 from tickets import services
 from tickets.forms import LostLinkForm, TicketForm, signed_start

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test import Client, override_settings
 
-from helpcenter.logs import JsonFormatter, RequestIdFilter
+from core.logs import JsonFormatter, RequestIdFilter
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db

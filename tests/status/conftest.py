@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from helpcenter.addresses import address_key
+from core.addresses import address_key
 from status import services
 from status.importer import import_status
 from status.models import Channel, Component, ComponentGroup, Subscriber

@@ -255,7 +255,7 @@ def test_the_status_page_is_shared_and_its_subscribe_form_works_without_a_token(
 
 @pytest.mark.django_db
 def test_sending_notifications_does_not_empty_the_page_cache(make_component):
-    from helpcenter import pagecache
+    from core.web import pagecache
     from status.models import Delivery, Subscriber
 
     before = pagecache.current_generation()

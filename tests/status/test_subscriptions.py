@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.core import mail
 
-from helpcenter import safehttp
+from core import safehttp
 from status import subscriptions
 from status.models import Delivery, Subscriber
 

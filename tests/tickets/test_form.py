@@ -288,7 +288,7 @@ def test_typing_mistakes_never_use_up_the_per_email_limit(client, content, ticke
 def test_the_per_ip_limit_uses_the_proxy_given_address_behind_a_proxy(
     client, content, ticket_data, settings
 ):
-    settings.RATELIMIT_IP_META_KEY = "helpcenter.ip.client_ip"
+    settings.RATELIMIT_IP_META_KEY = "core.web.ip.client_ip"
     settings.TICKET_RATE_LIMITS = {
         **settings.TICKET_RATE_LIMITS,
         "created_ip": "2/h",

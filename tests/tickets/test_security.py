@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from helpcenter.addresses import address_key
+from core.addresses import address_key
 from tests.tickets.links import PRIVATE_LINK, emailed_link, link_in, open_from_requests
 from tickets import emails, merging, services
 from tickets.models import OutboundEmail, Ticket, TicketLink

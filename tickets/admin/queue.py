@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 
-from helpcenter.text import plural
+from core.text import plural
 from tickets import attachments, bulk, merging, queueviews, services
 from tickets.admin.forms import (
     SLA_BADGES,

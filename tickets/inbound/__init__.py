@@ -22,9 +22,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helpcenter.addresses import address_key, address_key_or_raw
-from helpcenter.categories import SupportCategory
-from helpcenter.text import plural
+from core.addresses import address_key, address_key_or_raw
+from core.categories import SupportCategory
+from core.text import plural
 from status import subscriptions as status_subscriptions
 from tickets import attachments, mailthread, services
 from tickets.inbound.parse import headers_only, parse

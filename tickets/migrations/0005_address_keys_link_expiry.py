@@ -17,7 +17,7 @@ from django.db.models import Max, OuterRef, Subquery
 
 
 def address_key(address):
-    """As helpcenter.addresses.address_key (copied: a migration must not change later)."""
+    """As core.addresses.address_key (copied: a migration must not change later)."""
     local, at, domain = address.strip().rpartition("@")
     try:
         if not at or not local or not domain or not local.isascii():

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from helpcenter.categories import SupportCategory
+from core.categories import SupportCategory
 from tickets.models.workflow import Priority, TicketStatus
 
 

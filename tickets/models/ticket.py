@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
-from helpcenter.addresses import address_key, address_key_or_raw
-from helpcenter.categories import SupportCategory
+from core.addresses import address_key, address_key_or_raw
+from core.categories import SupportCategory
 from tickets.models.workflow import (
     FINISHED,
     UNFINISHED,
@@ -81,7 +81,7 @@ class TicketQuerySet(models.QuerySet):
 
     def for_address(self, address):
         """The tickets of one customer, by the normal form of their address (see
-        helpcenter.addresses); none for text that is no address."""
+        core.addresses); none for text that is no address."""
         try:
             return self.filter(email_key=address_key(address))
         except ValueError:
@@ -97,7 +97,7 @@ class Ticket(TicketWorkflow, models.Model):
     # What the customer told us.
     name = models.CharField(max_length=100, blank=True)
     email = models.EmailField(max_length=254)
-    # The address's normal form (helpcenter.addresses): what "same customer" compares.
+    # The address's normal form (core.addresses): what "same customer" compares.
     email_key = models.CharField(max_length=320, db_index=True, editable=False)
     subject = models.CharField(max_length=200)
     category = models.CharField(

@@ -6,8 +6,8 @@ import logging
 from django.conf import settings
 from django.template.response import TemplateResponse
 
-from helpcenter.addresses import address_key_or_raw
-from helpcenter.ratelimits import minutes, rate_limited
+from core.addresses import address_key_or_raw
+from core.web.ratelimits import minutes, rate_limited
 
 __all__ = ["email_key", "minutes", "private_link", "rate_limited"]
 from tickets.forms import LostLinkForm

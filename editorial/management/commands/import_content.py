@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.text import plural
 from editorial.importer import ContentError, import_content
-from helpcenter.text import plural
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from core.text import plural
 from editorial.publishing import publish_scheduled
-from helpcenter.text import plural
 
 
 class Command(BaseCommand):

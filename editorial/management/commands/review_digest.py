@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from core.text import plural
 from editorial.digest import send_review_digests
-from helpcenter.text import plural
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from helpcenter.text import plural
+from core.text import plural
 from search.documents import rebuild
 
 

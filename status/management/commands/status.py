@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from helpcenter.text import plural
+from core.text import plural
 from kb.models import Guide
 from runbooks.models import Runbook
 from status import api, services, state

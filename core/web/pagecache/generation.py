@@ -8,21 +8,22 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
-from helpcenter import generations
+from core import generations
 
 GENERATION_KEY = "pages:generation"
-# Apps whose rows public pages show; the models listed below are written by visitors and shown
-# on no public page (counting them would empty the cache on every vote or search).
-SHOWN_APPS = {"kb", "runbooks", "status", "search"}
-NOT_SHOWN = {
-    "kb.feedback",
-    "kb.outdatedreport",
-    "search.searchquery",
-    # Status subscriptions and their sending: every delivery is a write, none is shown.
-    "status.subscriber",
-    "status.notification",
-    "status.delivery",
-}
+
+
+class ShownOnPublicPages:
+    """A model whose rows public pages show: any write to one (or to its many-to-many links)
+    empties the page cache. Models written by visitors and shown nowhere (votes, searches,
+    subscriptions, deliveries) must not be marked, or every vote would empty the cache."""
+
+    shown_on_public_pages = True
+
+
+def shown(model):
+    owner = model._meta.auto_created or model  # a many-to-many table belongs to its model
+    return getattr(owner, "shown_on_public_pages", False)
 
 
 def _cache():
@@ -44,8 +45,7 @@ def invalidate():
 
 
 def _written(sender, **kwargs):
-    meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in SHOWN_APPS or meta.label_lower in NOT_SHOWN:
+    if getattr(sender, "_meta", None) is None or not shown(sender):
         return
     if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed: after the change
         # Now, for this transaction; again after commit, so that a page rendered from what

@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.views.defaults import bad_request
 
-from helpcenter.logs import request_id
+from core.logs import request_id
 
 NUL = "\x00"
 log = logging.getLogger("django.security.NulCharacter")

@@ -1,5 +1,5 @@
 """Which requests may be answered from the shared cache, and which responses may be kept in
-it (the rules in helpcenter.pagecache's docstring), and the HTTP caching headers of each."""
+it (the rules in core.web.pagecache's docstring), and the HTTP caching headers of each."""
 
 import hashlib
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag, split_header_value
 
-from helpcenter.middleware import contains_nul
+from core.web.middleware import contains_nul
 
 # The cookies every request's middleware reads (sessions, CSRF): their use by a view shows as
 # `Vary: Cookie`. Any other cookie read by name makes the response personal.
@@ -42,7 +42,7 @@ def shared_request(request):
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
-        # Refused further in (helpcenter.middleware), with the site's 400 page.
+        # Refused further in (core.web.middleware), with the site's 400 page.
         and not contains_nul(request)
     )
 

@@ -18,16 +18,22 @@ Everything else goes out `private, no-store` unless the view chose its own Cache
 
 An entry is keyed by scheme, host, path, query and htmx's request headers (but the page
 address htmx sends along), and carries the *generation* it was rendered in. Any write to a
-model that public pages show (content, status, the search index; signals connected in
-helpcenter.apps) replaces the generation, so the next request renders again, in every process
+model marked ShownOnPublicPages (content, status, the search index; signals connected in
+core.apps) replaces the generation, so the next request renders again, in every process
 that shares the cache (Redis). Without Redis each process has its own cache and sees writes
 made by other processes (`manage.py` commands, the task worker) within PAGE_CACHE_SECONDS.
 """
 
-from helpcenter.pagecache.generation import connect_signals, current_generation, invalidate
-from helpcenter.pagecache.middleware import PageCacheMiddleware, repeat_on_cache_hits
+from core.web.pagecache.generation import (
+    ShownOnPublicPages,
+    connect_signals,
+    current_generation,
+    invalidate,
+)
+from core.web.pagecache.middleware import PageCacheMiddleware, repeat_on_cache_hits
 
 __all__ = [
+    "ShownOnPublicPages",
     "PageCacheMiddleware",
     "connect_signals",
     "current_generation",

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from helpcenter.markup import render_markdown
+from core.markup import render_markdown
 
 HOSTILE = """
 ## Setup
@@ -98,7 +98,7 @@ def test_code_about_scripts_is_still_shown():
 
 
 def test_the_report_lists_what_the_sanitiser_drops():
-    from helpcenter.markup import dropped_markup
+    from core.markup import dropped_markup
 
     assert dropped_markup(HOSTILE) == [
         "<script> element removed, with everything inside it",
@@ -122,7 +122,7 @@ def test_the_report_lists_what_the_sanitiser_drops():
     ["<svg><text>never closed", "<!-- note -->", "<custom-tag>x</custom-tag>", "<?php ?>", "<"],
 )
 def test_the_report_takes_any_input(text):
-    from helpcenter.markup import dropped_markup
+    from core.markup import dropped_markup
 
     assert isinstance(dropped_markup(text), list)
     assert "never closed" not in render_markdown(text).html
@@ -164,7 +164,7 @@ def test_the_report_takes_any_input(text):
 )
 @hypothesis_settings(max_examples=300, deadline=None)
 def test_any_text_renders_and_reports_without_a_script(text):
-    from helpcenter.markup import dropped_markup
+    from core.markup import dropped_markup
 
     html = render_markdown(text).html
     assert "<script" not in html.lower() and "<style" not in html.lower()

@@ -1,6 +1,6 @@
 import pytest
 
-from helpcenter.text import plural
+from core.text import plural
 
 
 @pytest.mark.parametrize(

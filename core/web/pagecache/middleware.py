@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 
-from helpcenter.pagecache import rules
-from helpcenter.pagecache.generation import GENERATION_KEY, _cache, current_generation
-from helpcenter.pagecache.keys import key as cache_key
+from core.web.pagecache import rules
+from core.web.pagecache.generation import GENERATION_KEY, _cache, current_generation
+from core.web.pagecache.keys import key as cache_key
 
-log = logging.getLogger("helpcenter.pagecache")
+log = logging.getLogger("core.web.pagecache")
 
 
 def repeat_on_cache_hits(request, function, **kwargs):

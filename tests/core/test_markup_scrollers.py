@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 
-from helpcenter.markup import render_markdown
+from core.markup import render_markdown
 from kb.models import Guide
 
 WIDE = (
