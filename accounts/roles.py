@@ -1,9 +1,13 @@
 """Staff roles. Each group gets model permissions by app and model; a migration creates
-them (and later migrations call `sync_roles` again when apps add models).
+them (and later migrations call `sync_roles` again when apps add models). Content editors get
+every permission on each model that declares itself editorial content
+(core.content.EditorialContent): a new content type needs no line here.
 
 No role gets the two-factor devices (otp_totp, otp_static) or the sign-in records (axes):
 only superusers manage other people's sign-in (tests/accounts/test_two_factor.py). Nor the
 status subscribers and their deliveries: addresses of people who are not staff."""
+
+from core.content import editorial_models
 
 ALL = ("add", "change", "delete", "view")
 
@@ -22,48 +26,45 @@ SUPPORT_AGENTS = {
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
 
-ROLES = {
-    # Triage tickets; never delete one (no ticket is ever lost), never touch content.
-    "Support agents": SUPPORT_AGENTS,
-    # Agents who also read the dashboard and what it links to (feedback, content gaps).
-    "Support leads": {
-        **SUPPORT_AGENTS,
-        **INSIGHTS,
-        "kb.feedback": ("view",),
-        "search.searchquery": ("view",),
-    },
-    # Guides, runbooks, FAQ, page text, platform status; search synonyms and the
-    # content-gaps report.
-    "Content editors": {
-        "kb.guide": ALL,
-        "kb.tag": ALL,
-        "kb.faqentry": ALL,
-        "kb.pageblock": ALL,
-        "kb.feedback": ("view",),
-        "kb.outdatedreport": ("view", "delete"),
-        "runbooks.runbook": ALL,
-        "runbooks.runbookcheck": ALL,
-        "runbooks.runbookfixstep": ALL,
-        "search.searchquery": ("view",),
-        **INSIGHTS,
-        "search.synonym": ALL,
-        **{
-            f"status.{model}": ALL
-            for model in (
-                "componentgroup",
-                "component",
-                "componentstatuschange",
-                "incident",
-                "incidentupdate",
-                "incidentupdatecomponent",
-                "incidenttemplate",
-                "incidenttemplatecomponent",
-            )
+
+def roles():
+    """{group name: {"app.model": actions}}, read from the models as installed now."""
+    return {
+        # Triage tickets; never delete one (no ticket is ever lost), never touch content.
+        "Support agents": SUPPORT_AGENTS,
+        # Agents who also read the dashboard and what it links to (feedback, content gaps).
+        "Support leads": {
+            **SUPPORT_AGENTS,
+            **INSIGHTS,
+            "kb.feedback": ("view",),
+            "insights.searchquery": ("view",),
         },
-        # What was sent and to whom: counts show on each incident; the subscribers'
-        # addresses and delivery logs are personal data, for superusers only.
-    },
-}
+        # Guides, runbooks, FAQ, page text, platform status; search synonyms and the
+        # content-gaps report.
+        "Content editors": {
+            **{model._meta.label_lower: ALL for model in editorial_models()},
+            "kb.feedback": ("view",),
+            "kb.outdatedreport": ("view", "delete"),
+            "insights.searchquery": ("view",),
+            **INSIGHTS,
+            "search.synonym": ALL,
+            **{
+                f"status.{model}": ALL
+                for model in (
+                    "componentgroup",
+                    "component",
+                    "componentstatuschange",
+                    "incident",
+                    "incidentupdate",
+                    "incidentupdatecomponent",
+                    "incidenttemplate",
+                    "incidenttemplatecomponent",
+                )
+            },
+            # What was sent and to whom: counts show on each incident; the subscribers'
+            # addresses and delivery logs are personal data, for superusers only.
+        },
+    }
 
 
 def sync_roles(apps, schema_editor=None):
@@ -79,7 +80,7 @@ def sync_roles(apps, schema_editor=None):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, grants in ROLES.items():
+    for name, grants in roles().items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = []
         for label, actions in grants.items():

@@ -14,6 +14,8 @@ import bleach
 import markdown
 from django.utils.text import slugify
 
+from core.content import plain
+
 ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -202,3 +204,17 @@ def focusable_scrollers(clean_html):
 
 def _slugify(value, separator):
     return slugify(value) or "section"
+
+
+# A heading with its id, as render_markdown writes it (the ids a page's links point to).
+HEADING_RE = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+
+
+def sections_of(body_html):
+    """(anchor, heading, plain text up to the next heading) for each h2/h3 of rendered HTML."""
+    parts = HEADING_RE.split(body_html or "")
+    # [intro, level, id, heading, text, level, id, heading, text, ...]
+    return [
+        (unescape(anchor), plain(heading), plain(text))
+        for _, anchor, heading, text in zip(*[iter(parts[1:])] * 4, strict=True)
+    ]

@@ -9,10 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from kb.models import FAQEntry, Guide
-from runbooks.models import Runbook
-
-ARTICLES = (Guide, Runbook, FAQEntry)
+from core.content import models_with
+from kb.models import Reviewed
 
 
 def _absolute(path):
@@ -23,7 +21,7 @@ def due_by_owner(today=None):
     """{owner: [(kind, article, reasons, admin URL)]} for owners with an email address."""
     today = today or timezone.localdate()
     found = defaultdict(list)
-    for model in ARTICLES:
+    for model in models_with(Reviewed):
         opts = model._meta
         articles = (
             model.objects.needs_review(today)
@@ -51,7 +49,7 @@ def send_review_digests(*, today=None):
                     reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
                     + "?review=needed"
                 )
-                for m in ARTICLES
+                for m in models_with(Reviewed)
             ],
         }
         subject = render_to_string(

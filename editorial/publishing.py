@@ -7,10 +7,9 @@ import reversion
 from django.db import transaction
 from django.utils import timezone
 
-from kb.models import Guide, PublishState
-from runbooks.models import Runbook
+from core.content import models_with
+from kb.models import Publishable, PublishState
 
-ARTICLES = (Guide, Runbook)
 MOVES = (
     ("due_to_publish", PublishState.PUBLISHED, "published"),
     ("due_to_unpublish", PublishState.UNPUBLISHED, "unpublished"),
@@ -21,7 +20,7 @@ def publish_scheduled(*, now=None):
     """Make every due move; returns what was done, as lines for the log."""
     now = now or timezone.now()
     done = []
-    for model in ARTICLES:
+    for model in models_with(Publishable):  # guides, runbooks: whatever declares itself
         for due, to, verb in MOVES:
             for pk in getattr(model.objects, due)(now).values_list("pk", flat=True):
                 with transaction.atomic(), reversion.create_revision():

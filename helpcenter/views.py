@@ -15,7 +15,7 @@ from django_htmx.http import replace_url
 
 from kb.models import FAQEntry, Guide, PageBlock, Tag
 from runbooks.models import Runbook
-from search.counting import count_search
+from search.events import announce_search
 from search.forms import SearchForm
 from search.services import search
 
@@ -45,7 +45,7 @@ def home(request):
         guides, result_count = [], results.total
         # What was sent, not each request made while typing.
         if not request.htmx or request.headers.get("HX-Search-Submitted") == "true":
-            count_search(request, query=results.query, total=results.total, tag=tag_slug)
+            announce_search(request, query=results.query, total=results.total, tag=tag_slug)
     context = {
         "form": form,
         "query": query,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 
-from insights.models import Dashboard, SearchEvent
+from insights.models import Dashboard, SearchEvent, SearchQuery
 from insights.views import dashboard_view
 
 
@@ -63,3 +63,35 @@ class DashboardAdmin(ReadOnlyAdmin):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         context = {**self.admin_site.each_context(request), "opts": self.opts}
         return dashboard_view(request, context)
+
+
+class GapFilter(admin.SimpleListFilter):
+    title = "content gap"
+    parameter_name = "gap"
+
+    def lookups(self, request, model_admin):
+        return [("zero", "Found nothing"), ("unopened", "Found results nobody opened")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "zero":
+            return queryset.found_nothing()
+        if self.value() == "unopened":
+            return queryset.found_but_unopened()
+        return queryset
+
+
+@admin.register(SearchQuery)
+class SearchQueryAdmin(admin.ModelAdmin):
+    """The content-gaps report: what customers searched for and did not find (or not open)."""
+
+    list_display = ["text", "searches", "zero_results", "opens", "last_results", "last_seen"]
+    list_filter = [GapFilter, "last_seen"]
+    search_fields = ["text"]
+    ordering = ["-zero_results", "-searches"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -18,7 +18,7 @@ def _events(first, last, *, base=None, **filters):
 
 
 def content_gaps(text):
-    return _url("admin:search_searchquery_changelist", {"q": text})
+    return _url("admin:insights_searchquery_changelist", {"q": text})
 
 
 def suggestions_opened(period):

@@ -8,7 +8,7 @@ events.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -133,3 +133,60 @@ class Dashboard(SearchDay):
         default_permissions = ("view",)
         verbose_name = "dashboard"
         verbose_name_plural = "dashboard"
+
+
+class SearchQueryQuerySet(models.QuerySet):
+    def found_nothing(self):
+        return self.filter(zero_results__gt=0)
+
+    def found_but_unopened(self):
+        return self.filter(last_results__gt=0, opens=0)
+
+
+class SearchQuery(models.Model):
+    """One normalized query text: how often it was searched, found nothing, led to a page.
+
+    No personal data: no IP, no user, no session; just the normalized words.
+    """
+
+    text = models.CharField(max_length=200, unique=True)
+    searches = models.PositiveIntegerField(default=0)
+    zero_results = models.PositiveIntegerField(default=0)
+    opens = models.PositiveIntegerField(default=0)
+    last_results = models.PositiveIntegerField(default=0)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    objects = SearchQueryQuerySet.as_manager()
+
+    class Meta:
+        db_table = "search_searchquery"  # kept by search until content gaps moved here
+        verbose_name = "content gap"
+        verbose_name_plural = "content gaps (searches)"
+        ordering = ["-zero_results", "-searches"]
+
+    def __str__(self):
+        return self.text
+
+    @classmethod
+    def record(cls, text, *, total, tag=None):
+        """Count a search. Searches of everything only: a query that finds nothing under
+        one tag is no gap in the content."""
+        if not text or tag:
+            return None
+        row, _ = cls.objects.get_or_create(text=text[:200])
+        cls.objects.filter(pk=row.pk).update(
+            searches=F("searches") + 1,
+            zero_results=F("zero_results") + (1 if total == 0 else 0),
+            last_results=total,
+            last_seen=timezone.now(),
+        )
+        return row.text
+
+    @classmethod
+    def record_open(cls, text):
+        """A result was opened. Live (as-you-type) searches are logged only when this happens."""
+        if text:
+            row, created = cls.objects.get_or_create(text=text[:200], defaults={"searches": 1})
+            cls.objects.filter(pk=row.pk).update(opens=F("opens") + 1, last_seen=timezone.now())
+            return row.text
+        return None

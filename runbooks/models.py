@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.categories import SupportCategory
+from core.content import EditorialContent, Indexed, IndexedPart, plain
 from core.web.pagecache import ShownOnPublicPages
 from kb.models import (
     NOT_KEPT,
@@ -18,6 +19,7 @@ from kb.models import (
     ReviewedQuerySet,
     Tag,
     can_preview_drafts,
+    tag_fields,
 )
 
 ERROR_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -42,7 +44,9 @@ class RunbookQuerySet(PublishableQuerySet, ReviewedQuerySet):
 
 
 @reversion.register(exclude=NOT_KEPT, follow=["checks", "fix_steps"])
-class Runbook(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
+class Runbook(
+    ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMixin, Publishable, Reviewed
+):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300, help_text="The symptom, as the customer sees it.")
@@ -69,6 +73,9 @@ class Runbook(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
 
     objects = RunbookQuerySet.as_manager()
 
+    search_kind, search_kind_label = "runbook", "Runbook"
+    search_prefetch = ("tags", "checks", "fix_steps")
+
     class Meta:
         ordering = ["order", "title"]
 
@@ -78,6 +85,21 @@ class Runbook(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
     def get_absolute_url(self):
         return reverse("runbooks:runbook-detail", args=[self.slug])
 
+    @classmethod
+    def search_public(cls):
+        return cls.objects.published()
+
+    def search_fields(self):
+        steps = " ".join(c.text for c in self.checks.all())
+        steps += " " + " ".join(s.text for s in self.fix_steps.all())
+        return {
+            "url": self.get_absolute_url(),
+            "title": self.title,
+            "codes": " ".join(self.codes),
+            **tag_fields(self),
+            "body": f"{self.summary} {steps} {self.escalation} {plain(self.body_html)}",
+        }
+
     @property
     def codes(self):
         return parse_error_codes(self.error_codes)
@@ -86,7 +108,7 @@ class Runbook(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
         return self.is_published or can_preview_drafts(user, Runbook)
 
 
-class RunbookItem(models.Model):
+class RunbookItem(EditorialContent, IndexedPart, models.Model):
     text = models.TextField()
     order = models.PositiveIntegerField(default=0)
 
@@ -96,6 +118,9 @@ class RunbookItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    def search_whole(self):
+        return Runbook.objects.filter(pk=self.runbook_id).first()
 
 
 @reversion.register()

@@ -1,10 +1,21 @@
-"""Signals for apps that follow what people search (the insights dashboard), sent after a
-search or an opened result is counted in Content gaps (`SearchQuery.record`, `record_open`).
-Here rather than in search.signals, which search.models cannot import without a cycle."""
+"""What search announces: a search someone sent and a result they opened. Search itself keeps
+no log; the apps that count (insights: content gaps and the dashboard) listen.
+
+Each signal carries the request, so a listener can tell a person's browser from a crawler
+and replay its counting when the page cache answers the same request again.
+"""
 
 from django.dispatch import Signal
 
-# text: the normalized words; total: how many results.
-search_performed = Signal()
-# text: the words whose result was opened.
+# request; query: the normalized words; total: how many results; tag: the tag filter or None.
+searched = Signal()
+# request; query: the words whose result was opened.
 result_opened = Signal()
+
+
+def announce_search(request, *, query, total, tag=None):
+    searched.send(sender=None, request=request, query=query, total=total, tag=tag)
+
+
+def announce_open(request, *, query):
+    result_opened.send(sender=None, request=request, query=query)

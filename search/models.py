@@ -1,4 +1,5 @@
-"""The search index (one row per searchable document) and the log of what people searched.
+"""The search index (one row per searchable document, and one per section) and the synonyms
+editors keep.
 
 The full-text part of the index lives beside `SearchDocument` and depends on the engine:
 an FTS5 table kept in step by triggers on SQLite, a weighted stored tsvector with a GIN index
@@ -7,22 +8,15 @@ on PostgreSQL (see migrations/0002). `search.engine` queries whichever is in use
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
-from django.utils import timezone
 
+from core.content import indexed_kinds
 from core.web.pagecache import ShownOnPublicPages
-from search.events import result_opened, search_performed
 from search.words import STOP_WORDS, WORD_RE
 
 
-class Kind(models.TextChoices):
-    GUIDE = "guide", "Guide"
-    RUNBOOK = "runbook", "Runbook"
-    FAQ = "faq", "FAQ"
-
-
 class SearchDocument(ShownOnPublicPages, models.Model):
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The indexed model's search_kind (core.content.Indexed): "guide", "runbook", "faq"...
+    kind = models.CharField(max_length=10)
     object_id = models.PositiveBigIntegerField()
     url = models.CharField(max_length=300)
     title = models.CharField(max_length=300)
@@ -37,7 +31,8 @@ class SearchDocument(ShownOnPublicPages, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.title}"
+        model = indexed_kinds().get(self.kind)
+        return f"{model.search_kind_label if model else self.kind}: {self.title}"
 
 
 class SearchSection(ShownOnPublicPages, models.Model):
@@ -59,61 +54,6 @@ class SearchSection(ShownOnPublicPages, models.Model):
 
     def __str__(self):
         return f"{self.document.title} › {self.heading}"
-
-
-class SearchQueryQuerySet(models.QuerySet):
-    def found_nothing(self):
-        return self.filter(zero_results__gt=0)
-
-    def found_but_unopened(self):
-        return self.filter(last_results__gt=0, opens=0)
-
-
-class SearchQuery(models.Model):
-    """One normalized query text: how often it was searched, found nothing, led to a page.
-
-    No personal data: no IP, no user, no session; just the normalized words.
-    """
-
-    text = models.CharField(max_length=200, unique=True)
-    searches = models.PositiveIntegerField(default=0)
-    zero_results = models.PositiveIntegerField(default=0)
-    opens = models.PositiveIntegerField(default=0)
-    last_results = models.PositiveIntegerField(default=0)
-    last_seen = models.DateTimeField(default=timezone.now)
-
-    objects = SearchQueryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "content gap"
-        verbose_name_plural = "content gaps (searches)"
-        ordering = ["-zero_results", "-searches"]
-
-    def __str__(self):
-        return self.text
-
-    @classmethod
-    def record(cls, text, *, total, tag=None):
-        """Count a search. Searches of everything only: a query that finds nothing under
-        one tag is no gap in the content."""
-        if not text or tag:
-            return
-        row, _ = cls.objects.get_or_create(text=text[:200])
-        cls.objects.filter(pk=row.pk).update(
-            searches=F("searches") + 1,
-            zero_results=F("zero_results") + (1 if total == 0 else 0),
-            last_results=total,
-            last_seen=timezone.now(),
-        )
-        search_performed.send(sender=cls, text=row.text, total=total)
-
-    @classmethod
-    def record_open(cls, text):
-        """A result was opened. Live (as-you-type) searches are logged only when this happens."""
-        if text:
-            row, created = cls.objects.get_or_create(text=text[:200], defaults={"searches": 1})
-            cls.objects.filter(pk=row.pk).update(opens=F("opens") + 1, last_seen=timezone.now())
-            result_opened.send(sender=cls, text=row.text)
 
 
 def synonym_key(term):

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Substr
 from django.utils.safestring import mark_safe
 
+from core.content import indexed_models
 from search import engine
-from search.models import Kind, SearchSection
+from search.models import SearchSection
 from search.query import ParsedQuery, parse
 
 TAG_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
@@ -17,7 +18,10 @@ SNIPPET_CHARS = 220  # about 32 words
 SNIPPET_LEAD = 60  # characters shown before the first match
 SNIPPET_SOURCE = 4000  # characters of the body a snippet is cut from
 FEW = 3
-KIND_LABELS = dict(Kind.choices)
+
+
+def kind_labels():
+    return {model.search_kind: model.search_kind_label for model in indexed_models()}
 
 
 @dataclass
@@ -74,7 +78,7 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
     for doc in found:
         hit = Hit(
             kind=doc.kind,
-            kind_label=KIND_LABELS.get(doc.kind, doc.kind),
+            kind_label=kind_labels().get(doc.kind, doc.kind),
             title=doc.title,
             url=doc.url,
             id=doc.id,
@@ -99,7 +103,8 @@ def best_sections(parsed, found):
     picks, among the guide's records per heading, the one that answers: the section holding
     every remaining word, with the most matches, the first of equals.
     """
-    guides = {doc.id: doc.title for doc in found if doc.kind == Kind.GUIDE}
+    sectioned = {m.search_kind for m in indexed_models() if m.search_sectioned}
+    guides = {doc.id: doc.title for doc in found if doc.kind in sectioned}
     # One marker per word searched for (and per error code): each must be found.
     markers = [Marker(ParsedQuery(text="", terms=[term])) for term in parsed.terms]
     markers += [Marker(ParsedQuery(text="", codes=[code])) for code in parsed.codes]

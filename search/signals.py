@@ -1,54 +1,50 @@
 """Keep the search index in step with the content on every save, delete and tag change.
 
 Indexing is synchronous and inside the writer's transaction: a rolled-back save leaves the
-index as it was, and a search right after a save already finds the change.
+index as it was, and a search right after a save already finds the change. Which models are
+indexed is their own declaration (core.content.Indexed, IndexedPart).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from kb.models import FAQEntry, Guide
-from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
+from core.content import Indexed, IndexedPart
 from search import documents, synonyms
 from search.models import Synonym
 
-INDEXED = (Guide, Runbook, FAQEntry)
 
-
-def _reindex(model, pk):
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        documents.unindex(documents.KIND_OF[model], pk)
-    else:
-        documents.index_object(obj)
+def _whole_again(part):
+    whole = part.search_whole()
+    if whole is not None:
+        documents.index_object(whole)
 
 
 @receiver(post_save)
 def content_saved(sender, instance, raw=False, **kwargs):
     if raw or documents.indexing_is_held():
         return
-    if sender in INDEXED:
+    if isinstance(instance, Indexed):
         documents.index_object(instance)
-    elif sender in (RunbookCheck, RunbookFixStep):
-        _reindex(Runbook, instance.runbook_id)
+    elif isinstance(instance, IndexedPart):
+        _whole_again(instance)
 
 
 @receiver(post_delete)
 def content_deleted(sender, instance, **kwargs):
     if documents.indexing_is_held():
         return
-    if sender in INDEXED:
-        documents.unindex(documents.KIND_OF[sender], instance.pk)
-    elif sender in (RunbookCheck, RunbookFixStep):
-        _reindex(Runbook, instance.runbook_id)
+    if isinstance(instance, Indexed):
+        documents.unindex(sender.search_kind, instance.pk)
+    elif isinstance(instance, IndexedPart):
+        _whole_again(instance)
 
 
-@receiver(m2m_changed, sender=Guide.tags.through)
-@receiver(m2m_changed, sender=Runbook.tags.through)
-def tags_changed(sender, instance, action, **kwargs):
+@receiver(m2m_changed)
+def links_changed(sender, instance, action, **kwargs):
+    """Tags (or any many-to-many link) of an indexed row changed."""
     if (
         action.startswith("post_")
-        and isinstance(instance, INDEXED)
+        and isinstance(instance, Indexed)
         and not documents.indexing_is_held()
     ):
         documents.index_object(instance)

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from search.counting import count_open, count_search
+from search.events import announce_open, announce_search
 from search.forms import SearchForm
 from search.models import SearchDocument
 from search.services import search
@@ -33,7 +33,7 @@ def search_results(request):
         page = page_count
         results = run(page=page)
     if not results.is_browse and page == 1:
-        count_search(request, query=results.query, total=results.total, tag=tag)
+        announce_search(request, query=results.query, total=results.total, tag=tag)
     context = {
         "query": query,
         "active_tag": tag,
@@ -46,9 +46,9 @@ def search_results(request):
 
 @require_GET
 def search_open(request, pk):
-    """Counts that a result was opened for a query (people only, see search.counting), then
+    """Announces that a result was opened for a query (insights counts people's), then
     goes to it. The target comes from the index, never from the request: no open redirect.
     """
     document = get_object_or_404(SearchDocument, pk=pk)
-    count_open(request, query=request.GET.get("q", "")[:200])
+    announce_open(request, query=request.GET.get("q", "")[:200])
     return redirect(document.url)

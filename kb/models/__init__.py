@@ -6,6 +6,7 @@ from kb.models.content import (
     RenderedMarkdownMixin,
     Tag,
     can_preview_drafts,
+    tag_fields,
 )
 from kb.models.feedback import Feedback, OutdatedReport, voter_fingerprint
 from kb.models.freshness import Reviewed, ReviewedQuerySet
@@ -32,5 +33,6 @@ __all__ = [
     "ReviewedQuerySet",
     "Tag",
     "can_preview_drafts",
+    "tag_fields",
     "voter_fingerprint",
 ]

@@ -7,13 +7,14 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from core.markup import render_markdown
+from core.content import EditorialContent, Indexed, plain
+from core.markup import render_markdown, sections_of
 from core.web.pagecache import ShownOnPublicPages
 from kb.models.freshness import Reviewed, ReviewedQuerySet
 from kb.models.publishing import Publishable, PublishableQuerySet
 
 
-class Tag(ShownOnPublicPages, models.Model):
+class Tag(ShownOnPublicPages, EditorialContent, models.Model):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
 
@@ -23,6 +24,15 @@ class Tag(ShownOnPublicPages, models.Model):
 
     def __str__(self):
         return self.name
+
+
+def tag_fields(obj):
+    """The tags of a tagged document, as search stores them."""
+    tags = list(obj.tags.all())
+    return {
+        "tags": " ".join(t.name for t in tags),
+        "tag_slugs": " " + " ".join(t.slug for t in tags) + " ",
+    }
 
 
 def can_preview_drafts(user, model):
@@ -74,7 +84,9 @@ NOT_KEPT = ["body_html", "toc", "reviewed_at"]
 
 
 @reversion.register(exclude=NOT_KEPT)
-class Guide(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
+class Guide(
+    ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMixin, Publishable, Reviewed
+):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=300)
@@ -87,6 +99,10 @@ class Guide(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
 
     objects = GuideQuerySet.as_manager()
 
+    search_kind, search_kind_label = "guide", "Guide"
+    search_prefetch = ("tags",)
+    search_sectioned = True
+
     class Meta:
         ordering = ["order", "title"]
         indexes = [models.Index(fields=["status", "order"])]
@@ -96,6 +112,23 @@ class Guide(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
 
     def get_absolute_url(self):
         return reverse("kb:guide-detail", args=[self.slug])
+
+    @classmethod
+    def search_public(cls):
+        return cls.objects.published()
+
+    def search_fields(self):
+        return {
+            "url": self.get_absolute_url(),
+            "title": self.title,
+            "codes": "",
+            **tag_fields(self),
+            "body": f"{self.summary} {plain(self.body_html)}",
+        }
+
+    def search_sections(self):
+        """A record per h2/h3 (as DocSearch keeps them): a result links to its section."""
+        return sections_of(self.body_html)
 
     def is_visible_to(self, user):
         return self.is_published or can_preview_drafts(user, Guide)
@@ -132,7 +165,7 @@ class Guide(ShownOnPublicPages, RenderedMarkdownMixin, Publishable, Reviewed):
 
 
 @reversion.register(exclude=NOT_KEPT)
-class FAQEntry(ShownOnPublicPages, RenderedMarkdownMixin, Reviewed):
+class FAQEntry(ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMixin, Reviewed):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     order = models.PositiveIntegerField(default=100)
@@ -141,6 +174,8 @@ class FAQEntry(ShownOnPublicPages, RenderedMarkdownMixin, Reviewed):
     outdated = GenericRelation("kb.OutdatedReport")
 
     objects = ReviewedQuerySet.as_manager()
+
+    search_kind, search_kind_label = "faq", "FAQ"
 
     class Meta:
         ordering = ["order", "question"]
@@ -153,9 +188,19 @@ class FAQEntry(ShownOnPublicPages, RenderedMarkdownMixin, Reviewed):
     def get_absolute_url(self):
         return f"/#faq-{self.slug}"
 
+    def search_fields(self):
+        return {
+            "url": f"/?faq={self.slug}#faq-{self.slug}",  # opens the entry, even without JS
+            "title": self.question,
+            "codes": "",
+            "tags": "",
+            "tag_slugs": "",
+            "body": plain(self.body_html),
+        }
+
 
 @reversion.register(exclude=NOT_KEPT)
-class PageBlock(ShownOnPublicPages, RenderedMarkdownMixin):
+class PageBlock(ShownOnPublicPages, EditorialContent, RenderedMarkdownMixin):
     """An editable block of text on the home page (hero, section introductions)."""
 
     key = models.SlugField(max_length=50, unique=True)

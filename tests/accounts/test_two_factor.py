@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.roles import ROLES
+from accounts.roles import roles
 from accounts.twofactor import make_recovery_codes
 from tests.accounts.conftest import code_now, sign_in, signed_in
 from tests.html import texts
@@ -308,7 +308,7 @@ def test_staff_in_every_role_read_no_secrets(client, app, verified_login):
 
     sync_roles(apps)
     colleague = type(app.user).objects.create_user("kim", password="x", is_staff=True)
-    colleague.groups.set(Group.objects.filter(name__in=ROLES))
+    colleague.groups.set(Group.objects.filter(name__in=roles()))
     verified_login(client, colleague)
     for url in [
         "/admin/otp_totp/totpdevice/",

@@ -3,7 +3,8 @@ store one: before, the views that stored or looked up such a value answered with
 
 import pytest
 
-from search.models import SearchDocument, SearchQuery
+from insights.models import SearchQuery
+from search.models import SearchDocument
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
+from insights.models import SearchQuery
 from kb.models import PublishState
-from search.models import SearchQuery
 from status import services
 from tests.conftest import BROWSER_USER_AGENT
 from tests.tickets.links import emailed_link

@@ -49,7 +49,7 @@ def test_results_page_with_correction_and_pages(page: Page, site):
 
 @pytest.mark.browser_context_args(user_agent=BROWSER_USER_AGENT)  # not "HeadlessChrome"
 def test_a_sent_live_search_is_logged_and_the_typing_is_not(page: Page, site):
-    from search.models import SearchQuery
+    from insights.models import SearchQuery
 
     page.goto(site + "/")
     box = page.get_by_role("searchbox", name="Search guides")
@@ -78,7 +78,7 @@ def bfcache_page(playwright, browser_type_launch_args):
 def test_typing_replaces_the_address_and_back_leaves_the_search(bfcache_page: Page, site):
     """One history entry per search: Back does not walk through each pause in typing, and a
     page that Back or Forward brings back is no new search in Content gaps."""
-    from search.models import SearchQuery
+    from insights.models import SearchQuery
 
     page = bfcache_page
     # Start on the site: Back to the new tab's about:blank swaps the page's process, and

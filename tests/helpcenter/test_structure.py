@@ -38,6 +38,12 @@ def test_an_app_importing_a_higher_one_breaks_the_layers():
     assert not contract("layers").check(imports, verbose=False).kept
 
 
+def test_search_names_no_content_type():
+    imports = graph()
+    imports.add_import(importer="search.documents", imported="kb.models")
+    assert not contract("layers").check(imports, verbose=False).kept
+
+
 def test_the_kernel_names_no_app():
     imports = graph()
     imports.add_import(importer="core.markup", imported="search")

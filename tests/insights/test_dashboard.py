@@ -214,9 +214,9 @@ def test_links_to_other_apps_show_only_to_who_may_follow_them(client, editor, le
     )
     editor_body = page(client, editor)
     assert "/admin/tickets/suggestionopen/" not in editor_body  # editors see no tickets
-    assert "/admin/search/searchquery/?q=saml" in editor_body
+    assert "/admin/insights/searchquery/?q=saml" in editor_body
     lead_body = page(client, lead)
-    assert "/admin/search/searchquery/?q=saml" in lead_body
+    assert "/admin/insights/searchquery/?q=saml" in lead_body
     client.force_login(lead)
     url = html.unescape(re.search(r'href="(/admin/tickets/suggestionopen/[^"]+)"', lead_body)[1])
     assert client.get(url).status_code == 200

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from insights.models import SearchQuery
 from kb.models import PublishState
 from search import engine
-from search.models import SearchQuery
 from search.services import search
 from tests.html import texts
 
@@ -268,10 +268,10 @@ def test_open_cannot_redirect_elsewhere(client, content):
 def test_staff_see_the_content_gaps_report(admin_client, content):
     SearchQuery.record("zzqxv wwqqp", total=0)
     SearchQuery.record("billing", total=5)
-    html = admin_client.get("/admin/search/searchquery/?gap=zero").content.decode()
+    html = admin_client.get("/admin/insights/searchquery/?gap=zero").content.decode()
     assert "zzqxv wwqqp" in html
     assert "billing</" not in html
-    html = admin_client.get("/admin/search/searchquery/?gap=unopened").content.decode()
+    html = admin_client.get("/admin/insights/searchquery/?gap=unopened").content.decode()
     assert "billing</" in html
     assert "zzqxv wwqqp" not in html
 

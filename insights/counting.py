@@ -1,4 +1,4 @@
-"""Which searches and opened results count in Content gaps (`SearchQuery`): people's.
+"""Which searches and opened results count (Content gaps and the dashboard): people's.
 
 Searching and opening a result are GET requests, which crawlers, link previews, mail link
 scanners and browser prefetches make too, and which anyone can script. Only a request that
@@ -6,13 +6,18 @@ looks like a person's browser counts, and at most COUNT_RATE of them per client 
 search and the redirect themselves work the same for everyone.
 """
 
+import functools
+import logging
 import re
 
+from django.db import DatabaseError
 from django_ratelimit.core import get_usage
 
 from core.web.pagecache import repeat_on_cache_hits
-from search.models import SearchQuery
+from insights import recording
+from insights.models import SearchQuery
 
+log = logging.getLogger(__name__)
 COUNT_RATE = "60/h"  # searches and opens together; a person rarely sends half as many
 
 # Crawlers, link previews (chat and social apps), mail link scanners, monitors, scripts and
@@ -42,15 +47,29 @@ def _counts(request):
     return not (usage and usage["should_limit"])
 
 
+def never_in_the_way(function, what=None):
+    """A search (or a ticket) goes on if the dashboard's counting fails (each record is its
+    own transaction, so nothing of the sender's is undone); the failure is logged."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            function(*args, **kwargs)
+        except DatabaseError:
+            log.exception("Insights: could not record %s", what or function.__name__)
+
+    return wrapper
+
+
 def count_search(request, *, query, total, tag=None):
     """A search that someone sent (not each keystroke of a live search). Counted again each
     time the same results are served from the page cache."""
     repeat_on_cache_hits(request, count_search, query=query, total=total, tag=tag)
-    if _counts(request):
-        SearchQuery.record(query, total=total, tag=tag)
+    if _counts(request) and (text := SearchQuery.record(query, total=total, tag=tag)):
+        never_in_the_way(recording.record_search, "a search")(text=text, total=total)
 
 
 def count_open(request, *, query):
     """A result opened from the results of `query`."""
-    if _counts(request):
-        SearchQuery.record_open(query)
+    if _counts(request) and (text := SearchQuery.record_open(query)):
+        never_in_the_way(recording.record_open, "an opened result")(text=text)

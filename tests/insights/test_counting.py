@@ -6,8 +6,9 @@ could write any text with any count through /search/open/<pk>/?q= or HX-Search-S
 
 import pytest
 
-from search import counting
-from search.models import SearchDocument, SearchQuery
+from insights import counting
+from insights.models import SearchQuery
+from search.models import SearchDocument
 from tests.conftest import BROWSER_USER_AGENT
 
 pytestmark = pytest.mark.django_db
