@@ -35,12 +35,10 @@ run: install
 	$(PY) manage.py status import content/status/
 	$(PY) manage.py rebuild_search_index
 	@echo "Help center: http://127.0.0.1:$(PORT)/  (admin: DEBUG=1 $(PY) manage.py createsuperuser, then /admin/)"
-	@# The status clock (maintenances start and end, reminders, retries) and the publishing
-	@# clock (scheduled guides and runbooks go live and come down) tick beside the server.
+	@# The clock runs every periodic job beside the server (maintenances, scheduled guides,
+	@# ticket automations, retries): `manage.py clock --list` names them.
 	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
-		$(PY) manage.py status tick --every 30 & ticker=$$!; \
-		$(PY) manage.py publish_scheduled --every 30 & publisher=$$!; \
-		trap "kill $$ticker $$publisher 2>/dev/null" EXIT; \
+		$(PY) manage.py clock & clock=$$!; trap "kill $$clock 2>/dev/null" EXIT; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, gunicorn (gunicorn.conf.py: WEB_CONCURRENCY workers, JSON logs
@@ -62,7 +60,7 @@ serve: install
 	fi; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	echo "Help center: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"; \
-	$(PY) manage.py status tick --every 30 & ticker=$$!; trap "kill $$ticker 2>/dev/null" EXIT; \
+	$(PY) manage.py clock & clock=$$!; trap "kill $$clock 2>/dev/null" EXIT; \
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT)
 
 # The HTML checker used by the browser tests (needs npm and Java; skipped without them).

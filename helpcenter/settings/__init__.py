@@ -261,6 +261,9 @@ TASKS = {
     }
 }
 
+# Search events the dashboard keeps (its daily totals are kept for good); the clock prunes.
+INSIGHTS_KEEP_DAYS = int(os.environ.get("INSIGHTS_KEEP_DAYS", "400"))
+
 # Uploaded files and stored emails. Never served as such: only through views that check the
 # ticket's private link or staff permission (S3-compatible storage: django-storages, README).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
