@@ -73,10 +73,6 @@ class SearchEvent(models.Model):
     def __str__(self):
         return self.text
 
-    @property
-    def found_something(self):
-        return self.results is None or self.results > 0
-
 
 class Counts(models.Model):
     """The counters each daily table keeps. `found` includes live searches (results unknown,

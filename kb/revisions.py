@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from reversion.models import Version
-from reversion.revisions import _get_options
 
 NOT_RESTORED = frozenset(
     {"status", "publish_at", "unpublish_at", "owner", "review_by", "reviewed_at"}
@@ -55,11 +54,31 @@ def _as_text(model_field, value):
     return str(value)
 
 
+def register(model=None, *, follow=()):
+    """Keep every save of `model` (django-reversion), with the lists it `follow`s (a
+    runbook's checks) and without what a save derives; the lists are remembered for diffs
+    and restores, so nothing here reads reversion's private registry."""
+
+    def wrap(model):
+        model.revision_follow = tuple(follow)
+        return reversion.register(exclude=NOT_KEPT, follow=list(follow))(model)
+
+    return wrap(model) if model is not None else wrap
+
+
+# What a save derives (rendered HTML, the review stamp): never kept in a revision.
+NOT_KEPT = ["body_html", "toc", "reviewed_at"]
+
+
+def followed(model):
+    return getattr(model, "revision_follow", ())
+
+
 def _followed(version):
     """Lists kept with the object (a runbook's checks and fix steps), as text by label."""
     model = version._model
     texts = {}
-    for name in _get_options(model).follow:
+    for name in followed(model):
         relation = model._meta.get_field(name)
         rows = _followed_rows(version, relation, int(version.object_id))
         label = str(relation.related_model._meta.verbose_name_plural).capitalize()
@@ -157,7 +176,7 @@ def _followed_rows(version, relation, object_id):
 
 def _restore_followed(version, obj):
     model = version._model
-    for name in _get_options(model).follow:
+    for name in followed(model):
         relation = model._meta.get_field(name)
         manager = getattr(obj, name)
         manager.all().delete()
@@ -168,18 +187,3 @@ def _restore_followed(version, obj):
                 if f.attname in row and not f.primary_key and f.attname != relation.field.attname
             }
             manager.create(**values)
-
-
-def forget_deleted(sender, instance, using, **kwargs):
-    """A row deleted while a revision is being made is not part of it (a runbook's check
-    removed in the same save was added when the runbook followed its checks): without this,
-    a revision would show and restore items that were deleted by that very save.
-    django-reversion has no public call for it; this reads its revision frame (pinned)."""
-    if not (reversion.is_active() and reversion.is_registered(sender)):
-        return
-    from reversion.revisions import _copy_db_versions, _current_frame, _update_frame
-
-    key = (ContentType.objects.db_manager(using).get_for_model(sender), str(instance.pk))
-    db_versions = _copy_db_versions(_current_frame().db_versions)
-    if db_versions.get(using, {}).pop(key, None) is not None:
-        _update_frame(db_versions=db_versions)

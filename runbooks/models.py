@@ -9,8 +9,8 @@ from django.urls import reverse
 from core.categories import SupportCategory
 from core.content import EditorialContent, Indexed, IndexedPart, plain
 from core.web.pagecache import ShownOnPublicPages
+from kb import revisions
 from kb.models import (
-    NOT_KEPT,
     Guide,
     Publishable,
     PublishableQuerySet,
@@ -43,7 +43,7 @@ class RunbookQuerySet(PublishableQuerySet, ReviewedQuerySet):
         return self.prefetch_related("tags", "checks", "fix_steps").order_by("order", "title")
 
 
-@reversion.register(exclude=NOT_KEPT, follow=["checks", "fix_steps"])
+@revisions.register(follow=["checks", "fix_steps"])
 class Runbook(
     ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMixin, Publishable, Reviewed
 ):

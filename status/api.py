@@ -167,18 +167,6 @@ def build(name):
     return body
 
 
-API_DOCUMENTS = [
-    "summary",
-    "status",
-    "components",
-    "incidents",
-    "incidents-unresolved",
-    "scheduled-maintenances",
-    "scheduled-maintenances-upcoming",
-    "scheduled-maintenances-active",
-]
-
-
 def api_document(name):
     """(JSON bytes, ETag) for one Statuspage endpoint, cached until the next status change."""
 

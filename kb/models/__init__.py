@@ -1,5 +1,4 @@
 from kb.models.content import (
-    NOT_KEPT,
     FAQEntry,
     Guide,
     PageBlock,
@@ -16,6 +15,7 @@ from kb.models.publishing import (
     PublishableQuerySet,
     PublishState,
 )
+from kb.revisions import NOT_KEPT
 
 __all__ = [
     "NOT_KEPT",

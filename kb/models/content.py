@@ -1,6 +1,5 @@
 from collections import defaultdict
 
-import reversion
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -10,6 +9,7 @@ from django.urls import reverse
 from core.content import EditorialContent, Indexed, plain
 from core.markup import render_markdown, sections_of
 from core.web.pagecache import ShownOnPublicPages
+from kb import revisions
 from kb.models.freshness import Reviewed, ReviewedQuerySet
 from kb.models.publishing import Publishable, PublishableQuerySet
 
@@ -80,10 +80,9 @@ class GuideQuerySet(PublishableQuerySet, ReviewedQuerySet):
 
 
 # Every save of these is kept (revision history in the admin); what the save derives is not.
-NOT_KEPT = ["body_html", "toc", "reviewed_at"]
 
 
-@reversion.register(exclude=NOT_KEPT)
+@revisions.register
 class Guide(
     ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMixin, Publishable, Reviewed
 ):
@@ -164,7 +163,7 @@ class Guide(
         )
 
 
-@reversion.register(exclude=NOT_KEPT)
+@revisions.register
 class FAQEntry(ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMixin, Reviewed):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
@@ -199,7 +198,7 @@ class FAQEntry(ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMi
         }
 
 
-@reversion.register(exclude=NOT_KEPT)
+@revisions.register
 class PageBlock(ShownOnPublicPages, EditorialContent, RenderedMarkdownMixin):
     """An editable block of text on the home page (hero, section introductions)."""
 
