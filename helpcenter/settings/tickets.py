@@ -21,6 +21,15 @@ TICKET_RATE_LIMITS = {
 TICKET_ATTACHMENT_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENT_MAX_BYTES", 10 * 2**20))
 TICKET_ATTACHMENTS_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENTS_MAX_BYTES", 50 * 2**20))
 TICKET_ATTACHMENTS_PER_MESSAGE = 10
+# Files of a form that came back with errors wait for its next send (tickets/attachments.py)
+# this many minutes at most, and only this much of them at once per network (the client
+# address as the rate limits key it: an IPv6 /64) and from everyone together. Past a cap the
+# form says to attach the file again when sending; nothing typed is lost.
+TICKET_PENDING_UPLOAD_MINUTES = int(os.environ.get("TICKET_PENDING_UPLOAD_MINUTES", "60"))
+TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK = int(
+    os.environ.get("TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK", 100 * 2**20)
+)
+TICKET_PENDING_UPLOAD_BYTES = int(os.environ.get("TICKET_PENDING_UPLOAD_BYTES", 2**30))
 
 # Inbound email (tickets/inbound): the pipe command, provider webhooks, IMAP.
 INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))
