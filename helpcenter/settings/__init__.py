@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.web.middleware.request_log",  # first: request IDs and timings cover everything
+    "core.web.afterresponse.run_after_response",  # what views leave for after the answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and the rest: a cached page skips them all, and the cache sees
