@@ -8,6 +8,10 @@ from helpcenter.settings.env import env_bool, env_list
 # Support tickets.
 TICKET_LINK_DAYS = 30  # a private link expires after this many days without activity
 TICKET_MIN_FILL_SECONDS = int(os.environ.get("TICKET_MIN_FILL_SECONDS", "3"))
+# ...and at most this old (its signed start time, the anti-bot fill time): an older form is
+# shown again, everything typed kept, with a new start, so a start taken once cannot be
+# replayed for ever.
+TICKET_FORM_MAX_AGE_SECONDS = int(os.environ.get("TICKET_FORM_MAX_AGE_SECONDS", 24 * 3600))
 TICKET_RATE_LIMITS = {
     # Tickets stored, per network and per address; and sends of the form, stored or not.
     "created_ip": os.environ.get("TICKET_RATE_IP", "10/h"),

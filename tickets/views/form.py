@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 
+from core.text import plural
 from core.web.ip import network
 from kb.models import PageBlock
 from runbooks.models import Runbook
@@ -86,7 +87,7 @@ def ticket_create(request):
             pending = aside.files
             file_errors += aside.messages()
         data = request.POST.copy()
-        if form.seconds_since_start() is None:
+        if form.seconds_since_start() is None or form.too_old():
             data["started"] = signed_start()
         form = TicketForm(data)
         form.is_valid()
@@ -145,6 +146,8 @@ def _send(request, form, *, runbook, checks_done, q):
         )
     if form.is_honeypot_filled():  # a bot: answered like a success, nothing stored
         return redirect("tickets:ticket-sent", receipt=_receipt(None))
+    if form.too_old():
+        return 200, _too_old(), 0
     if form.too_fast():
         return 200, "That was very quick. Please check your ticket, then send it again.", 0
     if not form.is_valid() or attachments.gone(form.data.get("intake", "")[:40], _keep(request)):
@@ -171,6 +174,15 @@ def _send(request, form, *, runbook, checks_done, q):
         services.create_ticket(ticket, intake=form.cleaned_data["intake"], files=files)
     rate_limited(request, *limits)
     return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
+
+
+def _too_old():
+    hours = settings.TICKET_FORM_MAX_AGE_SECONDS // 3600
+    age = plural(hours, "hour") if hours else plural(settings.TICKET_FORM_MAX_AGE_SECONDS, "second")
+    return (
+        f"This form was opened more than {age} ago, so it was not sent. Please check your "
+        "ticket and send it again: everything you typed is still here."
+    )
 
 
 def _notice(what, wait):
