@@ -1,6 +1,7 @@
 """Work left for after the response runs when the server closes it, each piece on its own."""
 
 from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -21,9 +22,11 @@ def test_work_runs_at_close_and_one_failure_spares_the_rest(db, caplog):
     response = run_after_response(view)(RequestFactory().get("/"))
     assert response.content == b"answer" and done == []  # nothing before the answer is sent
     request_finished.connect(on_finished)
+    request_finished.disconnect(close_old_connections)  # the test's transaction stays
     try:
         response.close()
     finally:
+        request_finished.connect(close_old_connections)
         request_finished.disconnect(on_finished)
     assert done == ["sent"] and finished == [["sent"]]  # before the connection is tidied
     assert "Work left for after the response failed" in caplog.text

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.handlers.base import BaseHandler
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -94,8 +95,13 @@ def _served(address, capture):
     with CaptureQueriesContext(connection) as queries, capture(execute=True):
         response = handler.get_response(request)
     in_request = ([q["sql"] for q in queries], len(mail.outbox), response.content)
-    with capture(execute=True):
-        response.close()
+    # As Django's test client does: the test's transaction must outlive the "request".
+    request_finished.disconnect(close_old_connections)
+    try:
+        with capture(execute=True):
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     return in_request, [m.to for m in mail.outbox]
 
 
