@@ -187,7 +187,7 @@ class SetAside:
             said.append(
                 f"We could not keep {names} while you correct the form: {why}. "
                 f"Attach {it} again when you send the form"
-                + (", or make them smaller." if self.full == "ticket" else ".")
+                + (f", or make {it} smaller." if self.full == "ticket" else ".")
             )
         return said
 

@@ -147,3 +147,15 @@ def test_expired_files_never_count_against_the_caps(client, content, ticket_data
         REMOTE_ADDR="203.0.113.2",
     ).content.decode()
     assert "could not keep" not in html and _waiting() == ["new.log"]
+
+
+def test_a_form_with_kept_files_sent_twice_is_still_one_ticket(client, content, ticket_data):
+    """The second send of a double click names files the ticket has taken since: it goes
+    to the same confirmation, not to a claim that the files waited too long."""
+    client.post("/support/", ticket_data(files=[log()], **BROKEN))
+    [kept] = Attachment.objects.all()
+    data = ticket_data(keep_files=[str(kept.pk)])
+    first, second = client.post("/support/", data), client.post("/support/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert [a.name for a in Ticket.objects.get().files.all()] == ["stream.log"]

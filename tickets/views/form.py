@@ -150,11 +150,13 @@ def _send(request, form, *, runbook, checks_done, q):
         return 200, _too_old(), 0
     if form.too_fast():
         return 200, "That was very quick. Please check your ticket, then send it again.", 0
-    if not form.is_valid() or attachments.gone(form.data.get("intake", "")[:40], _keep(request)):
-        return 200, "", 0  # (files ticked to keep that waited too long: attach them again)
+    if not form.is_valid():
+        return 200, "", 0
     duplicate = _same_form_ticket(form)
     if duplicate:  # the same form sent twice (double click, reload): one ticket
         return redirect("tickets:ticket-sent", receipt=_receipt(duplicate))
+    if attachments.gone(form.data.get("intake", "")[:40], _keep(request)):
+        return 200, "", 0  # files ticked to keep waited too long: the form asks for them
     limits = _limits("created_ip", "created_email")
     wait = rate_limited(request, *limits, increment=False)
     if wait:
