@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gunicorn.glogging import Logger
 
-from core.logs import JsonFormatter, log_format
+from core.logs import JsonFormatter, RedactPrivateLinks, log_format
 
 wsgi_app = "helpcenter.wsgi"
 # Sync workers: each renders one request at a time, and cached pages take well under a
@@ -44,13 +44,16 @@ access_log_format = (
 
 
 class HelpcenterLogger(Logger):
-    """gunicorn's logger, with JSON lines when LOG_FORMAT is json."""
+    """gunicorn's logger, with JSON lines when LOG_FORMAT is json, and no private link's
+    token in any line (the request line, path, query and Referer of the access log, the
+    error log's lines): core.logs.RedactPrivateLinks on every handler."""
 
     def setup(self, cfg):
         super().setup(cfg)
-        if log_format() == "json":
-            for log in (self.error_log, self.access_log):
-                for handler in log.handlers:
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.addFilter(RedactPrivateLinks())
+                if log_format() == "json":
                     handler.setFormatter(JsonFormatter())
 
 

@@ -1,4 +1,5 @@
-"""Logs: each line carries the request ID; JSON lines in production, text in development.
+"""Logs: each line carries the request ID; JSON lines in production, text in development;
+no private link's token in any line (RedactPrivateLinks, on every handler).
 
 Imported by gunicorn's master process too (gunicorn.conf.py), so nothing here loads Django.
 """
@@ -8,6 +9,8 @@ import json
 import logging
 import os
 from datetime import UTC, datetime
+
+from core.redaction import redact_private_links
 
 request_id = contextvars.ContextVar("request_id", default="-")
 # Fields a record may carry (`extra=`) that JSON lines keep.
@@ -30,6 +33,36 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RedactPrivateLinks(logging.Filter):
+    """Takes the tokens of private links (core.redaction) out of a record before any handler
+    writes it: its message and arguments (gunicorn's access-log atoms: request line, path,
+    query, Referer, every header), the fields JSON lines keep, and its traceback."""
+
+    def filter(self, record):
+        if isinstance(record.args, dict):  # gunicorn's access atoms, read by name
+            for key, value in list(record.args.items()):
+                if isinstance(value, str):
+                    record.args[key] = redact_private_links(value)
+        else:
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format: logging reports it, as it would anyway
+                message = None
+            if message is not None:
+                record.msg, record.args = redact_private_links(message), ()
+        for name in EXTRA_FIELDS:
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, redact_private_links(value))
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_private_links(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_private_links(record.stack_info)
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, message, request_id, then details."""
 
@@ -45,8 +78,8 @@ class JsonFormatter(logging.Formatter):
             line["message"] = record.getMessage()
             line["request_id"] = getattr(record, "request_id", None) or request_id.get()
             line.update({k: getattr(record, k) for k in EXTRA_FIELDS if hasattr(record, k)})
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+        if record.exc_text or record.exc_info:
+            line["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(line, default=str)
 
 

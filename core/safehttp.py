@@ -35,6 +35,22 @@ class Target:
     ip: str
 
 
+def shown_host(url):
+    """The host of `url`, as shown to someone who did not choose the URL (a confirmation
+    email): the part the stranger chose freely (path, query, user name) is left out, and a
+    name in another script is shown in its ASCII form (xn--...), so it cannot pose as
+    another. At most 253 characters, the longest DNS name."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = host.encode("ascii", "backslashreplace").decode("ascii")
+    return host[:253] or "(no host)"
+
+
 def is_public(address):
     ip = ipaddress.ip_address(address)
     if ip.version == 6:

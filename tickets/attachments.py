@@ -9,14 +9,18 @@ zeros a Word document; for an allowlist the exact signatures are stricter and cl
 import hashlib
 import os
 import unicodedata
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
+from core.text import plural
 from tickets.models import Attachment
+from tickets.models.attachments import expiry
 
 Kind = Attachment.Kind
 
@@ -98,7 +102,7 @@ def room_left(ticket):
     return settings.TICKET_ATTACHMENTS_MAX_BYTES - used
 
 
-def store(name, content, *, kind, content_type, ticket=None, message=None, intake=""):
+def store(name, content, *, kind, content_type, ticket=None, message=None, intake="", network=""):
     """Keep one checked file. `content` is bytes or a File."""
     if isinstance(content, bytes):
         size = len(content)
@@ -114,6 +118,7 @@ def store(name, content, *, kind, content_type, ticket=None, message=None, intak
         content_type=content_type,
         size=size,
         intake=intake,
+        network=network,
     )
     attachment.file.save(stored_name, content, save=False)
     attachment.save()
@@ -135,17 +140,12 @@ def response(attachment, *, inline=False):
     return served
 
 
-def for_form(intake, accepted, keep=()):
-    """The files of a form that may be sent several times (it comes back on an error):
-    those stored with an earlier send that the customer kept ticked (`keep`, ids), plus the
-    uploads `accepted` now, stored under the form's intake id until a ticket takes them.
-    Files of earlier sends no longer ticked are deleted."""
-    pending = Attachment.objects.pending(intake) if intake else Attachment.objects.none()
-    wanted = {int(pk) for pk in keep if str(pk).isdigit()}
-    for dropped in pending.exclude(pk__in=wanted):
-        dropped.file.delete(save=False)
-        dropped.delete()
-    kept = list(pending.filter(pk__in=wanted))
+def for_form(intake, accepted, keep=(), *, now=None):
+    """The files a message takes now: those stored with an earlier send of the same form
+    (it came back with errors) that the customer kept ticked (`keep`, ids), plus the uploads
+    `accepted` now, as far as the ticket has room. Earlier files no longer ticked, or that
+    waited too long, are deleted."""
+    kept, _ = _earlier(intake, keep, now or timezone.now())
     room = settings.TICKET_ATTACHMENTS_MAX_BYTES - sum(a.size for a in kept)
     for upload, kind, content_type in accepted:
         if upload.size > room:
@@ -153,3 +153,124 @@ def for_form(intake, accepted, keep=()):
         room -= upload.size
         kept.append(store(upload.name, upload, kind=kind, content_type=content_type, intake=intake))
     return kept
+
+
+@dataclass
+class SetAside:
+    """What a form that came back with errors keeps for its next send."""
+
+    files: list = field(default_factory=list)  # kept: shown ticked on the form
+    refused: list = field(default_factory=list)  # names of uploads not kept
+    full: str = ""  # why not: "network", "everyone" or "ticket" (its own room)
+    gone: int = 0  # files ticked to keep that waited too long and were deleted
+
+    def messages(self):
+        said = []
+        if self.gone:
+            said.append(
+                f"{plural(self.gone, 'file')} you attached earlier waited more than "
+                f"{settings.TICKET_PENDING_UPLOAD_MINUTES} minutes and "
+                f"{'was' if self.gone == 1 else 'were'} removed: attach "
+                f"{'it' if self.gone == 1 else 'them'} again."
+            )
+        if self.refused:
+            names = ", ".join(self.refused)
+            why = {
+                "network": "too many files of unsent forms are waiting from your network",
+                "everyone": "too many files of unsent forms are waiting right now",
+                "ticket": (
+                    f"a ticket takes {filesizeformat(settings.TICKET_ATTACHMENTS_MAX_BYTES)} "
+                    "of files in all"
+                ),
+            }[self.full]
+            it = "it" if len(self.refused) == 1 else "them"
+            said.append(
+                f"We could not keep {names} while you correct the form: {why}. "
+                f"Attach {it} again when you send the form"
+                + (f", or make {it} smaller." if self.full == "ticket" else ".")
+            )
+        return said
+
+
+def set_aside(intake, accepted, keep=(), *, network, now=None):
+    """Keep a form's files until it is sent again (its intake id names them): the earlier
+    ones still ticked (`keep`), and the uploads `accepted` now as far as there is room in
+    the ticket, for the network (TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK) and for everyone
+    (TICKET_PENDING_UPLOAD_BYTES). They wait TICKET_PENDING_UPLOAD_MINUTES at most."""
+    now = now or timezone.now()
+    sweep_expired(now, limit=SWEEP_BATCH)  # what no cron swept yet never blocks anyone
+    kept, gone = _earlier(intake, keep, now)
+    result = SetAside(files=kept, gone=gone)
+    if not accepted:
+        return result
+    waiting = Attachment.objects.waiting(now)
+    rooms = {
+        "ticket": settings.TICKET_ATTACHMENTS_MAX_BYTES - sum(a.size for a in kept),
+        "network": settings.TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK
+        - waiting.filter(network=network).total_size(),
+        "everyone": settings.TICKET_PENDING_UPLOAD_BYTES - waiting.total_size(),
+    }
+    for upload, kind, content_type in accepted:
+        full = next((name for name, room in rooms.items() if upload.size > room), "")
+        if full:
+            result.refused.append(clean_name(upload.name))
+            result.full = result.full or full
+            continue
+        for name in rooms:
+            rooms[name] -= upload.size
+        kept.append(
+            store(
+                upload.name,
+                upload,
+                kind=kind,
+                content_type=content_type,
+                intake=intake,
+                network=network,
+            )
+        )
+    return result
+
+
+def _earlier(intake, keep, now):
+    """(files of earlier sends still ticked, how many ticked ones are gone); deletes the
+    others of this form."""
+    if not intake:
+        return [], 0
+    pending = Attachment.objects.pending(intake)
+    wanted = _ids(keep)
+    kept = list(pending.filter(pk__in=wanted, uploaded_at__gte=expiry(now)))
+    delete(pending.exclude(pk__in=[a.pk for a in kept]))
+    return kept, len(wanted) - len(kept)
+
+
+def gone(intake, keep, now=None):
+    """How many files ticked to keep are no longer kept (they waited too long)."""
+    if not intake or not keep:
+        return 0
+    wanted = _ids(keep)
+    still = Attachment.objects.pending(intake).waiting(now or timezone.now())
+    return len(wanted) - still.filter(pk__in=wanted).count()
+
+
+def _ids(values):
+    return {int(v) for v in map(str, values) if v.isascii() and v.isdigit() and len(v) < 19}
+
+
+SWEEP_BATCH = 100
+
+
+def sweep_expired(now=None, *, limit=None):
+    """Delete the files of unsent forms that waited TICKET_PENDING_UPLOAD_MINUTES (file and
+    row). Run by `manage.py ticket_automations`, and a batch at a time whenever a form's
+    files are set aside, so the caps hold even where no cron runs. Returns how many."""
+    stale = Attachment.objects.expired(now or timezone.now()).order_by("pk")
+    return delete(stale[:limit] if limit else stale)
+
+
+def delete(attachments):
+    count = 0
+    for attachment in attachments:
+        attachment.file.delete(save=False)
+        attachment.delete()
+        count += 1
+    return count

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tickets import emails
+from tickets import attachments, emails
 from tickets.models import (
-    Attachment,
     EmailKind,
     RequestsLink,
     Ticket,
@@ -99,15 +98,9 @@ def close_resolved(now, *, days):
 
 
 def sweep(now):
-    """Files of forms never sent (a day old), and links dead for a month or more."""
-    stale = Attachment.objects.filter(
-        ticket__isnull=True, message__isnull=True, uploaded_at__lt=now - timedelta(days=1)
-    )
-    count = 0
-    for attachment in stale:
-        attachment.file.delete(save=False)
-        attachment.delete()
-        count += 1
+    """Files of forms never sent (after TICKET_PENDING_UPLOAD_MINUTES), and links dead for
+    a month or more."""
+    count = attachments.sweep_expired(now)
     dead = now - timedelta(days=2 * settings.TICKET_LINK_DAYS)
     for model in (TicketLink, RequestsLink):
         gone, _ = model.objects.filter(created_at__lt=dead).exclude(last_used_at__gte=dead).delete()

@@ -282,6 +282,12 @@ class TicketForm(CountedText, FocusFirstError, forms.ModelForm):
         elapsed = self.seconds_since_start()
         return elapsed is None or elapsed < settings.TICKET_MIN_FILL_SECONDS
 
+    def too_old(self):
+        """Opened longer ago than TICKET_FORM_MAX_AGE_SECONDS: a start time is not a pass
+        for ever."""
+        elapsed = self.seconds_since_start()
+        return elapsed is not None and elapsed > settings.TICKET_FORM_MAX_AGE_SECONDS
+
 
 class ReplyForm(CountedText, FocusFirstError, forms.Form):
     body = forms.CharField(

@@ -21,8 +21,9 @@ from tickets.models import (
 def attach(files, message):
     """Link stored files (tickets.attachments.store) to the message they came with."""
     for attachment in files:
-        attachment.ticket, attachment.message, attachment.intake = message.ticket, message, ""
-        attachment.save(update_fields=["ticket", "message", "intake"])
+        attachment.ticket, attachment.message = message.ticket, message
+        attachment.intake = attachment.network = ""  # no longer waiting for a form
+        attachment.save(update_fields=["ticket", "message", "intake", "network"])
 
 
 def _received(inbound, ticket, outcome):

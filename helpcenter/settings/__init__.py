@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.web.middleware.request_log",  # first: request IDs and timings cover everything
+    "core.web.afterresponse.run_after_response",  # what views leave for after the answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and the rest: a cached page skips them all, and the cache sees
@@ -271,11 +272,17 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS", "1000"))
 
 # One JSON object a line in production (LOG_FORMAT=json, the default with DEBUG off), text
-# with DEBUG=1; every line names its request (X-Request-ID, core.web.middleware).
+# with DEBUG=1; every line names its request (X-Request-ID, core.web.middleware), and no line
+# carries a private link's token (core.logs.RedactPrivateLinks, core/redaction.py). Django's
+# own loggers write through the same handler: its default ones would not redact (and would
+# print django.* lines twice with DEBUG on).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "private_links": {"()": "core.logs.RedactPrivateLinks"},
+    },
     "formatters": {
         "json": {"()": "core.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -284,11 +291,14 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": log_format(),
-            "filters": ["request_id"],
+            "filters": ["private_links", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines (`make run`).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # One line per task state change is noise; failures still show.
         "django.tasks": {"level": "WARNING"},

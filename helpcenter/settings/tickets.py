@@ -8,6 +8,10 @@ from helpcenter.settings.env import env_bool, env_list
 # Support tickets.
 TICKET_LINK_DAYS = 30  # a private link expires after this many days without activity
 TICKET_MIN_FILL_SECONDS = int(os.environ.get("TICKET_MIN_FILL_SECONDS", "3"))
+# ...and at most this old (its signed start time, the anti-bot fill time): an older form is
+# shown again, everything typed kept, with a new start, so a start taken once cannot be
+# replayed for ever.
+TICKET_FORM_MAX_AGE_SECONDS = int(os.environ.get("TICKET_FORM_MAX_AGE_SECONDS", 24 * 3600))
 TICKET_RATE_LIMITS = {
     # Tickets stored, per network and per address; and sends of the form, stored or not.
     "created_ip": os.environ.get("TICKET_RATE_IP", "10/h"),
@@ -21,6 +25,15 @@ TICKET_RATE_LIMITS = {
 TICKET_ATTACHMENT_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENT_MAX_BYTES", 10 * 2**20))
 TICKET_ATTACHMENTS_MAX_BYTES = int(os.environ.get("TICKET_ATTACHMENTS_MAX_BYTES", 50 * 2**20))
 TICKET_ATTACHMENTS_PER_MESSAGE = 10
+# Files of a form that came back with errors wait for its next send (tickets/attachments.py)
+# this many minutes at most, and only this much of them at once per network (the client
+# address as the rate limits key it: an IPv6 /64) and from everyone together. Past a cap the
+# form says to attach the file again when sending; nothing typed is lost.
+TICKET_PENDING_UPLOAD_MINUTES = int(os.environ.get("TICKET_PENDING_UPLOAD_MINUTES", "60"))
+TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK = int(
+    os.environ.get("TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK", 100 * 2**20)
+)
+TICKET_PENDING_UPLOAD_BYTES = int(os.environ.get("TICKET_PENDING_UPLOAD_BYTES", 2**30))
 
 # Inbound email (tickets/inbound): the pipe command, provider webhooks, IMAP.
 INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))

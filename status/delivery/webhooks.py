@@ -1,5 +1,13 @@
 """Webhooks: the Statuspage JSON (or a chat message) POSTed to the subscriber's URL, signed
-with HMAC-SHA256, a few at a time, never to a private address (core.safehttp)."""
+with HMAC-SHA256, a few at a time, never to a private address (core.safehttp).
+
+A JSON webhook is signed twice with the subscriber's secret: the Standard Webhooks headers
+(core.webhooks: webhook-id, webhook-timestamp, webhook-signature; the timestamp is signed,
+so a request replayed later is refused), and X-Status-Signature-256 (the body alone), kept
+for receivers written before. The secret is 64 hex characters; its ASCII bytes are the
+HMAC key of both, which Standard Webhooks libraries take as `whsec_` + base64 of those
+bytes (signing_key, standard_secret: shown at registration).
+"""
 
 import hashlib
 import hmac
@@ -11,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import safehttp
+from core.webhooks import signature_headers, standard_secret
 from status import subscriptions
 from status.delivery import records
 from status.models import Channel
@@ -19,9 +28,24 @@ USER_AGENT = "helpcenter-status/1 (+webhooks)"
 DOCUMENTATION = "/status/subscribe/#webhooks"
 
 
+def signing_key(secret):
+    """The HMAC key of a subscriber's secret: its characters' bytes."""
+    return secret.encode()
+
+
 def signature(secret, body):
     """The X-Status-Signature-256 header: HMAC-SHA256 of the raw body, hex."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return "sha256=" + hmac.new(signing_key(secret), body, hashlib.sha256).hexdigest()
+
+
+def secret_for_libraries(secret):
+    """The subscriber's secret as Standard Webhooks libraries take it (whsec_...)."""
+    return standard_secret(signing_key(secret))
+
+
+def message_id(delivery):
+    """The webhook-id: one per notification and subscriber, the same on every retry."""
+    return f"msg_{delivery.notification.code}_{delivery.subscriber.code}"
 
 
 def webhook_body(delivery):
@@ -50,6 +74,11 @@ def post(delivery):
     }
     if subscriber.secret:
         headers["X-Status-Signature-256"] = signature(subscriber.secret, body)
+        headers.update(
+            signature_headers(
+                key=signing_key(subscriber.secret), msg_id=message_id(delivery), body=body
+            )
+        )
     try:
         status = safehttp.post(
             subscriber.url,

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core import safehttp
 from status.models.components import Component, new_code
 from status.models.incidents import Incident, IncidentUpdate
 
@@ -101,6 +102,12 @@ class Subscriber(models.Model):
     @property
     def is_active(self):
         return self.confirmed_at is not None and self.disabled_at is None
+
+    @property
+    def host(self):
+        """The webhook's host: all that emails show of a URL that whoever registered it
+        chose (the pages behind the emailed links show it whole)."""
+        return safehttp.shown_host(self.url)
 
 
 class Event(models.TextChoices):

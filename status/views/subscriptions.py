@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.addresses import address_key_or_raw
 from core.web.ratelimits import minutes, rate_limited
 from status import subscriptions
+from status.delivery.webhooks import secret_for_libraries
 from status.forms import EmailSubscribeForm, PreferencesForm, WebhookSubscribeForm
 from status.models import Channel
 
@@ -75,7 +76,11 @@ def subscription_create(request):
             response = TemplateResponse(
                 request,
                 "status/subscription_webhook.html",
-                {"subscriber": subscriber, "secret": secret},
+                {
+                    "subscriber": subscriber,
+                    "secret": secret,
+                    "standard_secret": secret_for_libraries(secret) if secret else "",
+                },
             )
             response["Cache-Control"] = "no-store"  # the secret is shown once
             return response

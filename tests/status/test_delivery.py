@@ -231,7 +231,8 @@ def test_webhook_failures_are_retried_then_disable_it_with_a_notice(
     make_subscriber, open_incident, receiver, answer
 ):
     receiver.answer = answer
-    hook = make_subscriber("ops@example.com", channel=Channel.WEBHOOK, url=receiver.url + "/h")
+    url = receiver.url + "/hook/Call-555-0100-to-win"
+    hook = make_subscriber("ops@example.com", channel=Channel.WEBHOOK, url=url)
     open_incident()
     delivery.fan_out(Notification.objects.get().pk)
     for _ in range(len(retry.RETRY_MINUTES) + 1):
@@ -248,6 +249,9 @@ def test_webhook_failures_are_retried_then_disable_it_with_a_notice(
     delivery.send([notice.pk])
     assert mail.outbox[-1].to == ["ops@example.com"]
     assert "Status webhook stopped" in mail.outbox[-1].subject
+    body = mail.outbox[-1].body
+    assert "your webhook on\n127.0.0.1\n" in body and "Call-555" not in body
+    assert "/status/subscription/" in body  # the manage page shows the address whole
 
 
 def test_chat_webhooks_get_a_readable_message(make_subscriber, open_incident, receiver, fan_out):

@@ -123,8 +123,42 @@ def test_webhook_registration_shows_the_secret_once(subscribe, receiver, status_
     assert subscriber.secret and subscriber.secret in html
     assert response["Cache-Control"] == "no-store"
     assert mail.outbox[0].to == ["ops@example.com"]
-    assert subscriber.url in mail.outbox[0].body
+    assert "127.0.0.1" in mail.outbox[0].body
     assert Delivery.objects.get().purpose == "confirmation"
+
+
+def test_the_webhook_confirmation_repeats_no_text_the_registrant_chose(
+    subscribe, client, receiver, status_demo
+):
+    """Anyone may register a webhook for any address: the email it sends there shows the
+    host only, never a path or query that could carry a message (up to 2,000 characters)."""
+    spam = "/Win-a-prize-call-555-0100-now" * 60 + "?visit=prize.example"
+    url = receiver.url + spam
+    assert len(url) < 2000
+    subscribe(webhook_form(url))
+    [email] = mail.outbox
+    for text in ("Win-a-prize", "555-0100", "prize.example", "visit"):
+        assert text not in email.body and text not in email.subject
+    assert "a webhook on\n127.0.0.1\n" in email.body
+    # The page behind the link (sent to that inbox only) shows the address whole.
+    confirm = re.search(r"https://help\.example\.com(/status/subscribe/confirm/\S+/)", email.body)
+    html = client.get(confirm.group(1)).content.decode()
+    assert url in html
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://hooks.example.com/services/T0/B0/secret?x=1", "hooks.example.com"),
+        ("https://HOOKS.Example.com:8443/x", "hooks.example.com"),
+        ("https://bücher.example/x", "xn--bcher-kva.example"),  # no look-alike letters
+        ("https://[2001:db8::1]/x", "2001:db8::1"),
+        ("not a url", "(no host)"),
+        ("https://[broken/x", "(no host)"),
+    ],
+)
+def test_emails_show_a_webhook_by_its_host(url, shown):
+    assert safehttp.shown_host(url) == shown
 
 
 @pytest.mark.parametrize(

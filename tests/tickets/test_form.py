@@ -397,3 +397,28 @@ def test_the_fill_time_does_not_restart_when_the_form_comes_back(client, content
     html = client.post("/support/", data).content.decode()
     started = data["started"]
     assert f'value="{started}"' in html  # the same start: the time spent still counts
+
+
+def test_a_form_opened_too_long_ago_comes_back_with_a_new_start_and_everything_typed(
+    client, content, ticket_data, settings
+):
+    """The signed start time is the anti-bot fill time: without a maximum age one start,
+    taken once, would let a bot send forms for ever."""
+    assert settings.TICKET_FORM_MAX_AGE_SECONDS == 24 * 3600
+    settings.TICKET_MIN_FILL_SECONDS = 0
+    old = signed_start(time.time() - 25 * 3600)
+    data = ticket_data(started=old, description="Typed yesterday, sent today.")
+    response = client.post("/support/", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Ticket.objects.exists()
+    assert "This form was opened more than 24 hours ago, so it was not sent." in html
+    assert "Typed yesterday, sent today." in html and "req_8f2a91" in html
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    assert fresh != old
+    again = client.post("/support/", {**data, "started": fresh})
+    assert again.status_code == 302 and Ticket.objects.count() == 1
+
+
+def test_a_form_opened_a_few_hours_ago_is_sent(client, content, ticket_data):
+    response = client.post("/support/", ticket_data(started=signed_start(time.time() - 5 * 3600)))
+    assert response.status_code == 302

@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 
+from core.text import plural
+from core.web.ip import network
 from kb.models import PageBlock
 from runbooks.models import Runbook
 from search.models import SearchDocument
@@ -77,17 +79,20 @@ def ticket_create(request):
             return sent  # stored (or a bot's, answered alike): on to the confirmation
         status, notice, wait = sent
         # Shown again with everything typed, the same field errors, and the files sent so
-        # far. The start time stays: the customer has spent it (a new one only if missing).
+        # far (within the caps on files waiting). The start time stays: the customer has
+        # spent it (a new one only if missing).
+        file_errors = list(form.errors.get("files", []))
         if status != 429:
-            pending = _form_files(request, form)
-        file_errors = form.errors.get("files")
+            aside = _set_aside(request, form)
+            pending = aside.files
+            file_errors += aside.messages()
         data = request.POST.copy()
-        if form.seconds_since_start() is None:
+        if form.seconds_since_start() is None or form.too_old():
             data["started"] = signed_start()
         form = TicketForm(data)
         form.is_valid()
-        if file_errors:
-            form.add_error("files", file_errors)
+        if file_errors:  # one message: the field shows its first
+            form.add_error("files", " ".join(file_errors))
     else:
         initial = {
             "started": signed_start(),
@@ -141,6 +146,8 @@ def _send(request, form, *, runbook, checks_done, q):
         )
     if form.is_honeypot_filled():  # a bot: answered like a success, nothing stored
         return redirect("tickets:ticket-sent", receipt=_receipt(None))
+    if form.too_old():
+        return 200, _too_old(), 0
     if form.too_fast():
         return 200, "That was very quick. Please check your ticket, then send it again.", 0
     if not form.is_valid():
@@ -148,6 +155,8 @@ def _send(request, form, *, runbook, checks_done, q):
     duplicate = _same_form_ticket(form)
     if duplicate:  # the same form sent twice (double click, reload): one ticket
         return redirect("tickets:ticket-sent", receipt=_receipt(duplicate))
+    if attachments.gone(form.data.get("intake", "")[:40], _keep(request)):
+        return 200, "", 0  # files ticked to keep waited too long: the form asks for them
     limits = _limits("created_ip", "created_email")
     wait = rate_limited(request, *limits, increment=False)
     if wait:
@@ -169,6 +178,15 @@ def _send(request, form, *, runbook, checks_done, q):
     return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
 
 
+def _too_old():
+    hours = settings.TICKET_FORM_MAX_AGE_SECONDS // 3600
+    age = plural(hours, "hour") if hours else plural(settings.TICKET_FORM_MAX_AGE_SECONDS, "second")
+    return (
+        f"This form was opened more than {age} ago, so it was not sent. Please check your "
+        "ticket and send it again: everything you typed is still here."
+    )
+
+
 def _notice(what, wait):
     return (
         f"{what}. Please wait {minutes(wait)} and send it again: everything you typed is "
@@ -176,12 +194,28 @@ def _notice(what, wait):
     )
 
 
-def _form_files(request, form):
-    """The form's files: kept from earlier sends of the same form, and those sent now."""
+def _keep(request):
+    return request.POST.getlist("keep_files")[:50]
+
+
+def _accepted(form):
     form.is_valid()  # the files field reads and checks the uploads
-    accepted = getattr(form.fields["files"], "accepted", [])
-    intake = form.data.get("intake", "")[:40]
-    return attachments.for_form(intake, accepted, request.POST.getlist("keep_files")[:50])
+    return getattr(form.fields["files"], "accepted", [])
+
+
+def _form_files(request, form):
+    """The ticket's files: kept from earlier sends of the same form, and those sent now."""
+    return attachments.for_form(form.data.get("intake", "")[:40], _accepted(form), _keep(request))
+
+
+def _set_aside(request, form):
+    """The files of a form that comes back with errors, kept for its next send."""
+    return attachments.set_aside(
+        form.data.get("intake", "")[:40],
+        _accepted(form),
+        _keep(request),
+        network=network(request),
+    )
 
 
 @require_GET

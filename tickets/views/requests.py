@@ -4,12 +4,12 @@ import functools
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.web.afterresponse import after_response
 from tickets.forms import LostLinkForm
 from tickets.models import RequestsLink, Ticket, TicketLink
 from tickets.tasks import send_ticket_links
@@ -33,9 +33,10 @@ def lost_link(request):
             form.add_error(None, f"Too many requests. Please wait {minutes(wait)}.")
             status = 429
         elif form.is_valid():
-            email = form.cleaned_data["email"]
-            # Looked up by a task after the response: the same answer, in the same time.
-            transaction.on_commit(lambda: _enqueue_links(email))
+            # Looked up and sent by a task enqueued once the answer has gone: the same
+            # answer, in the same time and with the same queries, whether or not the address
+            # has tickets.
+            after_response(request, _enqueue_links, form.cleaned_data["email"])
             # The same answer whether or not the address has tickets.
             return TemplateResponse(
                 request, "tickets/lost_link.html", {"sent_to": form.cleaned_data["email"]}
