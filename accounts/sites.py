@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from accounts import twofactor, views
+from accounts.staff import acting_staff
 from core.web.admin_lookups import SafeLookupsMixin
 
 
@@ -33,7 +34,7 @@ class StaffAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         """Staff who still owe their code (or their set-up) have no admin page yet."""
-        return super().has_permission(request) and twofactor.second_step(request) is None
+        return acting_staff(request) is not None
 
     def admin_view(self, view, cacheable=False):
         """Every admin page and action: signed in as staff, second step done (logging out
