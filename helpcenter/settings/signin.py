@@ -19,6 +19,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.signin_paused"
+# The username tried, cut to the attempts table's column (a longer one was a 500 on PostgreSQL).
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
 # Behind the proxy, the same client address as the rate limits (see RATELIMIT_IP_META_KEY);
 # otherwise REMOTE_ADDR.
