@@ -6,7 +6,7 @@ CODE_ATTRS = {"autocomplete": "one-time-code", "autocapitalize": "none", "spellc
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code",
-        max_length=20,
+        max_length=40,  # a recovery code is 19 characters with its dashes; spaces are allowed
         help_text="The 6-digit code your authenticator app shows now, or one of your recovery "
         "codes.",
         widget=forms.TextInput(attrs={**CODE_ATTRS, "autofocus": True}),

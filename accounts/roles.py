@@ -1,9 +1,10 @@
 """Staff roles. Each group gets model permissions by app and model; a migration creates
 them (and later migrations call `sync_roles` again when apps add models).
 
-No role gets the two-factor devices (otp_totp, otp_static) or the sign-in records (axes):
-only superusers manage other people's sign-in (tests/accounts/test_two_factor.py). Nor the
-status subscribers and their deliveries: addresses of people who are not staff."""
+No role gets the two-factor devices (otp_totp, accounts' recovery codes) or the sign-in
+records (axes): only superusers manage other people's sign-in
+(tests/accounts/test_two_factor.py). Nor the status subscribers and their deliveries:
+addresses of people who are not staff."""
 
 ALL = ("add", "change", "delete", "view")
 
