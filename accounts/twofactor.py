@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import remember
 from accounts.models import RecoveryCode, RecoveryCodeDevice, shown
 
 RECOVERY_CODE_COUNT = 10
@@ -34,9 +35,16 @@ def with_two_factor(users):
 
 def second_step(request):
     """The step a signed-in staff member still owes before any admin page: VERIFY (enter a
-    code), SET_UP (required and not set up yet) or None. Remembered for the request."""
+    code), SET_UP (required and not set up yet) or None. Remembered for the request.
+
+    A browser remembered for the user ("Remember this browser", accounts.remember) owes no
+    code: the session is verified with their authenticator app, as if they had typed one."""
     if not hasattr(request, "_second_step"):
-        request._second_step = _second_step(request.user)
+        step = _second_step(request.user)
+        if step == VERIFY and (device := remember.remembered(request)):
+            _verify_session(request, device)
+            step = None
+        request._second_step = step
     return request._second_step
 
 

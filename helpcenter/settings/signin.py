@@ -29,6 +29,9 @@ AXES_CLIENT_IP_CALLABLE = "core.web.ip.client_ip" if env_bool("BEHIND_TLS_PROXY"
 # With STAFF_2FA_REQUIRED=1 every staff member sets it up at their next sign-in; otherwise it
 # is opt-in from the admin's "Two-factor sign-in" page.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED")
+# "Remember this browser" at the code step: that browser skips the code for this many days
+# (a signed cookie, void once the password or the two-factor devices change); 0: not offered.
+STAFF_2FA_REMEMBER_DAYS = int(os.environ.get("STAFF_2FA_REMEMBER_DAYS", "30"))
 OTP_TOTP_ISSUER = "Help center"
 # Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1

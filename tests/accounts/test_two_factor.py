@@ -176,7 +176,7 @@ def test_setting_up_with_a_wrong_code_fails(client, staff, required):
     assert client.get("/admin/").status_code == 302
 
 
-def test_setting_up_with_the_right_code_shows_recovery_codes_once(client, staff, required):
+def test_setting_up_with_the_right_code_shows_recovery_codes_until_saved(client, staff, required):
     sign_in(client)
     client.get(SET_UP)
     device = TOTPDevice.objects.get(user=staff)
@@ -191,8 +191,11 @@ def test_setting_up_with_the_right_code_shows_recovery_codes_once(client, staff,
     codes = shown_codes(page)
     assert len(codes) == 10 and len(set(codes)) == 10
     assert RecoveryCode.objects.filter(device__user=staff).count() == 10
-    assert 'href="/admin/kb/"' in html
-    # Shown once.
+    assert '<input type="hidden" name="next" value="/admin/kb/">' in html
+    assert shown_codes(client.get(CODES)) == codes  # a reload shows them again
+    done = client.post(f"{CODES}saved/", {"saved": "on", "next": "/admin/kb/"})
+    assert done.status_code == 302 and done.url == "/admin/kb/"
+    # Never shown again.
     assert client.get(CODES).url == STATUS
     device.refresh_from_db()
     assert device.confirmed
@@ -240,6 +243,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, app, verified_login):
     response = client.post(CODES)
     assert response.url == CODES
     codes = shown_codes(client.get(CODES))
+    client.post(f"{CODES}saved/", {"saved": "on"})
     assert len(codes) == 10 and not set(codes) & set(app.recovery_codes)
     assert RecoveryCode.objects.count() == 10
 
