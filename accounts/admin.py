@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
 
 from accounts import throttling, twofactor
+from accounts.models import RecoveryCodeDevice
 from core.text import plural
 
 User = get_user_model()
@@ -46,3 +48,29 @@ class StaffUserAdmin(UserAdmin):
 
     def has_superuser_permission(self, request):
         return request.user.is_superuser
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """Whose recovery codes there are and how many are left; never the codes (only their
+    hashes are stored). Made by their owner only; deleting voids them all. For superusers:
+    no role grants it (accounts.roles)."""
+
+    list_display = ("user", "codes_left", "created_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    fields = ("user", "name", "codes_left", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(codes_left=Count("codes"))
+
+    @admin.display(description="Codes left", ordering="codes_left")
+    def codes_left(self, device):
+        return device.codes_left
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

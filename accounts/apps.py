@@ -8,7 +8,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff sign-in"
 
     def ready(self):
+        from django.contrib import admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+
         from accounts import checks  # noqa: F401 (registers the deploy check)
+
+        # Recovery codes are accounts' own now (hashed); the old clear ones' device pages go.
+        # The admin found every admin module before this runs (it is the first app).
+        if admin.site.is_registered(StaticDevice):
+            admin.site.unregister(StaticDevice)
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -3,9 +3,10 @@ them (and later migrations call `sync_roles` again when apps add models). Conten
 every permission on each model that declares itself editorial content
 (core.content.EditorialContent): a new content type needs no line here.
 
-No role gets the two-factor devices (otp_totp, otp_static) or the sign-in records (axes):
-only superusers manage other people's sign-in (tests/accounts/test_two_factor.py). Nor the
-status subscribers and their deliveries: addresses of people who are not staff."""
+No role gets the two-factor devices (otp_totp, accounts' recovery codes) or the sign-in
+records (axes): only superusers manage other people's sign-in
+(tests/accounts/test_two_factor.py). Nor the status subscribers and their deliveries:
+addresses of people who are not staff."""
 
 from core.content import editorial_models
 

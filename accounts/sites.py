@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from accounts import twofactor, views
+from accounts.staff import acting_staff
 from core.web.admin_lookups import SafeLookupsMixin
 
 
@@ -33,7 +34,7 @@ class StaffAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         """Staff who still owe their code (or their set-up) have no admin page yet."""
-        return super().has_permission(request) and twofactor.second_step(request) is None
+        return acting_staff(request) is not None
 
     def admin_view(self, view, cacheable=False):
         """Every admin page and action: signed in as staff, second step done (logging out
@@ -80,7 +81,13 @@ class StaffAdminSite(admin.AdminSite):
                 reverse(f"admin:{step}", current_app=self.name)
                 + (f"?{request.GET.urlencode()}" if request.GET else "")
             )
-        return super().login(request, extra_context)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and super().has_permission(request):
+            # Just signed in with the password. A browser remembered for the user skips the
+            # code: done here, where its cookie is sent, so that wherever the login sends
+            # them (a draft's public page too) the session is already verified.
+            twofactor.second_step(request)
+        return response
 
     def step_context(self, request):
         """What the admin's base template needs on the second step's pages, without the
@@ -108,6 +115,24 @@ class StaffAdminSite(admin.AdminSite):
                 page(views.recovery_codes),
                 site,
                 name="two-factor-recovery-codes",
+            ),
+            path(
+                "two-factor/recovery-codes/saved/",
+                page(views.recovery_codes_saved),
+                site,
+                name="two-factor-recovery-codes-saved",
+            ),
+            path(
+                "two-factor/recovery-codes/download/",
+                page(views.recovery_codes_download),
+                site,
+                name="two-factor-recovery-codes-download",
+            ),
+            path(
+                "two-factor/forget-browser/",
+                page(views.browser_forget),
+                site,
+                name="two-factor-forget-browser",
             ),
             path(
                 "two-factor/turn-off/", page(views.twofactor_disable), site, name="two-factor-off"

@@ -2,8 +2,10 @@
 
 import math
 
+from axes.conf import settings as axes_settings
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from axes.utils import reset
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -11,6 +13,18 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
 from django.template.response import TemplateResponse
 from django.utils import timezone
+
+USERNAME_COLUMN = AccessAttempt._meta.get_field("username").max_length
+
+
+def attempted_username(request, credentials=None):
+    """The username a sign-in tried (AXES_USERNAME_CALLABLE), cut to what the attempts table
+    holds. Axes stores it as typed, and a longer one (no account has one: usernames are at
+    most 150 characters) made PostgreSQL refuse the row, so the failed sign-in became a 500.
+    Cut, it fails like any wrong username and counts towards the pause of that prefix."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(axes_settings.AXES_USERNAME_FORM_FIELD)
+    return username[:USERNAME_COLUMN] if isinstance(username, str) else username
 
 
 def signin_paused(request, original_response=None, credentials=None):

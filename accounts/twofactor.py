@@ -1,5 +1,6 @@
 """Two-factor sign-in for staff: an authenticator app (django-otp's TOTPDevice) and single-use
-recovery codes (a StaticDevice). Two-factor is "on" for a user with a confirmed TOTP device."""
+recovery codes (accounts.models.RecoveryCodeDevice, stored hashed). Two-factor is "on" for a
+user with a confirmed TOTP device."""
 
 import math
 from base64 import b32encode
@@ -11,8 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import remember
+from accounts.models import RecoveryCode, RecoveryCodeDevice, shown
 
 RECOVERY_CODE_COUNT = 10
 QR_SCALE = 4  # pixels per module of the QR code
@@ -32,9 +35,16 @@ def with_two_factor(users):
 
 def second_step(request):
     """The step a signed-in staff member still owes before any admin page: VERIFY (enter a
-    code), SET_UP (required and not set up yet) or None. Remembered for the request."""
+    code), SET_UP (required and not set up yet) or None. Remembered for the request.
+
+    A browser remembered for the user ("Remember this browser", accounts.remember) owes no
+    code: the session is verified with their authenticator app, as if they had typed one."""
     if not hasattr(request, "_second_step"):
-        request._second_step = _second_step(request.user)
+        step = _second_step(request.user)
+        if step == VERIFY and (device := remember.remembered(request)):
+            _verify_session(request, device)
+            step = None
+        request._second_step = step
     return request._second_step
 
 
@@ -106,7 +116,7 @@ def check_code(*, request, code):
     """Verify the session with a 6-digit code from the authenticator app or a recovery code.
     Each is checked against its own device only, so wrong tries pause that device alone."""
     code = normalize(code)
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    model = TOTPDevice if code.isdigit() and len(code) == 6 else RecoveryCodeDevice
     device = model.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return Check()
@@ -142,21 +152,30 @@ def _verify_session(request, device):
 
 
 def make_recovery_codes(*, user):
-    """New recovery codes for the user; the previous ones stop working. Returned once: only
-    the user sees them (the admin hides them, see OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
+    """New recovery codes for the user; the previous ones stop working. Returned once, in
+    clear, as they are shown: only their hashes are stored."""
     with transaction.atomic():
-        device, _ = StaticDevice.objects.get_or_create(
-            user=user, defaults={"name": "Recovery codes"}
-        )
-        device.token_set.all().delete()
-        device.throttle_reset(commit=True)
-        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return [f"{code[:4]}-{code[4:]}" for code in codes]
+        codes = _recovery_device(user).replace_codes(RECOVERY_CODE_COUNT)
+    return [shown(code) for code in codes]
+
+
+def add_recovery_code(*, user):
+    """One more recovery code (`manage.py addstatictoken`: a superuser locked out of their
+    own account), the others kept. Returned once, in clear."""
+    with transaction.atomic():
+        [code] = _recovery_device(user).add_codes(1)
+    return shown(code)
+
+
+def _recovery_device(user):
+    device, _ = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": "Recovery codes"}
+    )
+    return device
 
 
 def recovery_codes_left(user):
-    return StaticToken.objects.filter(device__user=user).count()
+    return RecoveryCode.objects.filter(device__user=user).count()
 
 
 # Turning off.
@@ -166,7 +185,7 @@ def remove_two_factor(*, users):
     """Forget the users' authenticators and recovery codes; their sessions verified by them
     are no longer verified. Returns how many users had any."""
     owners = set()
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, RecoveryCodeDevice):
         devices = model.objects.filter(user__in=users)
         owners.update(devices.values_list("user_id", flat=True))
         devices.delete()

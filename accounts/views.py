@@ -7,12 +7,11 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import twofactor
-from accounts.forms import CodeForm, SetupForm
-
-NEW_CODES = "accounts_new_recovery_codes"  # session key: codes to show once
+from accounts import newcodes, remember, twofactor
+from accounts.forms import CodeForm, SavedCodesForm, SetupForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,12 +21,15 @@ def twofactor_verify(request, admin_site):
     step = twofactor.second_step(request)
     if step != twofactor.VERIFY:
         return _go_on(request, step, next_url)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, remember_days=remember.days())
     retry_after = 0
     if form.is_valid():
         check = twofactor.check_code(request=request, code=form.cleaned_data["code"])
         if check.device:
-            return HttpResponseRedirect(next_url)
+            response = HttpResponseRedirect(next_url)
+            if form.cleaned_data.get("remember"):
+                remember.remember(response, request=request, user=request.user)
+            return response
         form.add_error("code", _wrong_code(check))
         retry_after = check.retry_after
     context = {
@@ -58,9 +60,10 @@ def twofactor_setup(request, admin_site):
             messages.success(request, "Your new authenticator app is set up: use it from now on.")
             return HttpResponseRedirect(reverse("admin:two-factor"))
         if check.device:
-            request.session[NEW_CODES] = twofactor.make_recovery_codes(user=user)
             codes_page = reverse("admin:two-factor-recovery-codes")
-            return HttpResponseRedirect(_with_next(codes_page, next_url))
+            response = HttpResponseRedirect(_with_next(codes_page, next_url))
+            codes = twofactor.make_recovery_codes(user=user)
+            return newcodes.hold(response, request=request, codes=codes)
         form.add_error("code", _wrong_code(check))
         retry_after = check.retry_after
     context = {
@@ -94,19 +97,65 @@ def twofactor_qrcode(request):
 
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request, admin_site):
-    """GET: new codes, once, right after they were made. POST: make new codes."""
+    """GET: the new codes, until their owner confirms they saved them (accounts.newcodes).
+    POST: make new codes."""
     if request.method == "POST":
         if twofactor.has_two_factor(request.user):
-            request.session[NEW_CODES] = twofactor.make_recovery_codes(user=request.user)
-            return HttpResponseRedirect(reverse("admin:two-factor-recovery-codes"))
+            response = HttpResponseRedirect(reverse("admin:two-factor-recovery-codes"))
+            codes = twofactor.make_recovery_codes(user=request.user)
+            return newcodes.hold(response, request=request, codes=codes)
         return HttpResponseRedirect(reverse("admin:two-factor"))
-    codes = request.session.pop(NEW_CODES, None)
+    codes = newcodes.held(request)
     if not codes:
         return HttpResponseRedirect(reverse("admin:two-factor"))
+    return _codes_page(request, admin_site, codes, SavedCodesForm())
+
+
+@require_POST
+def recovery_codes_saved(request, admin_site):
+    """ "I have saved these codes": from now on they are not shown or served again."""
+    next_url = _next_url(request)
+    codes = newcodes.held(request)
+    if not codes:  # confirmed already (another tab), or replaced
+        return HttpResponseRedirect(next_url)
+    form = SavedCodesForm(request.POST)
+    if not form.is_valid():
+        return _codes_page(request, admin_site, codes, form)
+    messages.success(
+        request,
+        "Recovery codes saved: each works once, instead of a code from your authenticator app.",
+    )
+    return newcodes.release(HttpResponseRedirect(next_url), request=request)
+
+
+@require_GET
+def recovery_codes_download(request, admin_site):
+    """The new codes as a text file, while the codes page shows them."""
+    codes = newcodes.held(request)
+    if not codes:
+        return HttpResponseRedirect(reverse("admin:two-factor"))
+    user, site = request.user.get_username(), settings.OTP_TOTP_ISSUER
+    lines = [
+        f"{site} ({settings.SITE_URL}): recovery codes for {user}",
+        "",
+        "Each code works once, typed instead of the code of your authenticator app.",
+        "Keep this file somewhere safe, away from your phone. Codes made earlier no longer work.",
+        "",
+        *codes,
+        "",
+    ]
+    response = HttpResponse("\r\n".join(lines), content_type="text/plain; charset=utf-8")
+    filename = f"{slugify(site)}-recovery-codes-{slugify(user)}.txt"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _codes_page(request, admin_site, codes, form):
     context = {
         **admin_site.each_context(request),
         "title": "Your recovery codes",
         "codes": codes,
+        "form": form,
         "next": _next_url(request),
     }
     return TemplateResponse(request, "admin/accounts/recovery_codes.html", context)
@@ -123,8 +172,19 @@ def twofactor_status(request, admin_site):
         "codes_left": twofactor.recovery_codes_left(user),
         "required": settings.STAFF_2FA_REQUIRED,
         "can_turn_off": twofactor.can_turn_off(user),
+        "remember_days": remember.days(),
+        "remembered_until": remember.remembered_until(request),
     }
     return TemplateResponse(request, "admin/accounts/twofactor_status.html", context)
+
+
+@require_POST
+def browser_forget(request, admin_site):
+    """ "Forget this browser": the next sign-in here asks for a code again."""
+    messages.success(request, "This browser will ask for your code at your next sign-in.")
+    response = HttpResponseRedirect(reverse("admin:two-factor"))
+    remember.forget(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

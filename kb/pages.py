@@ -5,13 +5,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from accounts.staff import acting_staff
 from kb.feedback import feedback_context, handle_feedback, shared_feedback_context, show_feedback
 
 
 def get_visible(request, queryset, slug):
-    """Published articles for everyone; the others only for their editors, who preview them."""
+    """Published articles for everyone; the others only for their editors, who preview them
+    once fully signed in (accounts.staff.acting_staff). Only a page that is not public asks
+    who is asking: reading the user reads the session, and the page would no longer be
+    served from the shared cache."""
     article = get_object_or_404(queryset, slug=slug)
-    if not article.is_visible_to(request.user):
+    if article.is_published:
+        return article
+    if not article.is_visible_to(acting_staff(request)):
         raise Http404("No such page")
     return article
 

@@ -104,8 +104,8 @@ class Runbook(
     def codes(self):
         return parse_error_codes(self.error_codes)
 
-    def is_visible_to(self, user):
-        return self.is_published or can_preview_drafts(user, Runbook)
+    def is_visible_to(self, staff):
+        return self.is_published or can_preview_drafts(staff, Runbook)
 
 
 class RunbookItem(EditorialContent, IndexedPart, models.Model):

@@ -48,13 +48,16 @@ INSTALLED_APPS = [
     "reversion",
     "django_tasks_db",
     "anymail",
+    # Before django-otp: its `addstatictoken` command is replaced by accounts' (hashed codes).
+    "accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes were its StaticTokens, in clear; kept for accounts' migration that hashes
+    # them (accounts.models), and unlisted in the admin.
     "django_otp.plugins.otp_static",
     "axes",
     "core",
     "helpcenter",
-    "accounts",
     "kb",
     "runbooks",
     "tickets",

@@ -19,6 +19,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.signin_paused"
+# The username tried, cut to the attempts table's column (a longer one was a 500 on PostgreSQL).
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
 # Behind the proxy, the same client address as the rate limits (see RATELIMIT_IP_META_KEY);
 # otherwise REMOTE_ADDR.
@@ -27,6 +29,9 @@ AXES_CLIENT_IP_CALLABLE = "core.web.ip.client_ip" if env_bool("BEHIND_TLS_PROXY"
 # With STAFF_2FA_REQUIRED=1 every staff member sets it up at their next sign-in; otherwise it
 # is opt-in from the admin's "Two-factor sign-in" page.
 STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED")
+# "Remember this browser" at the code step: that browser skips the code for this many days
+# (a signed cookie, void once the password or the two-factor devices change); 0: not offered.
+STAFF_2FA_REMEMBER_DAYS = int(os.environ.get("STAFF_2FA_REMEMBER_DAYS", "30"))
 OTP_TOTP_ISSUER = "Help center"
 # Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1

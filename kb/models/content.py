@@ -35,12 +35,15 @@ def tag_fields(obj):
     }
 
 
-def can_preview_drafts(user, model):
+def can_preview_drafts(staff, model):
     """Drafts are for the people who edit them: the model's view (or change) permission, as
-    the admin asks; being staff is not enough (support agents are staff)."""
+    the admin asks; being staff is not enough (support agents are staff). `staff` is who
+    accounts.staff.acting_staff says the request acts for (None: nobody)."""
+    if staff is None:
+        return False
     opts = model._meta
     return any(
-        user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+        staff.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
         for action in ("view", "change")
     )
 
@@ -129,8 +132,8 @@ class Guide(
         """A record per h2/h3 (as DocSearch keeps them): a result links to its section."""
         return sections_of(self.body_html)
 
-    def is_visible_to(self, user):
-        return self.is_published or can_preview_drafts(user, Guide)
+    def is_visible_to(self, staff):
+        return self.is_published or can_preview_drafts(staff, Guide)
 
     @property
     def has_long_body(self):

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 LOGIN = "/admin/login/"
 PASSWORD = "Staff-pass-123"
@@ -32,3 +34,19 @@ def code_now(device, steps_ahead=0):
     """The code the device's app shows now (or a later step's: a code is accepted once)."""
     code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
     return f"{code:0{device.digits}d}"
+
+
+@pytest.fixture(params=["code owed", "set-up owed"])
+def half_signed_in(request, client, staff, settings):
+    """Sam, signed in with the password, owing the code (an app is set up) or owing the set-up
+    (required, none yet); with every permission, so nothing is refused for lack of one.
+    Returns the URL of the step owed."""
+    staff.user_permissions.set(Permission.objects.all())
+    if request.param == "code owed":
+        TOTPDevice.objects.create(user=staff, name="Phone", confirmed=True)
+        step = "/admin/two-factor/code/"
+    else:
+        settings.STAFF_2FA_REQUIRED = True
+        step = "/admin/two-factor/set-up/"
+    assert sign_in(client).status_code == 302
+    return step

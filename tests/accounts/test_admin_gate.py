@@ -3,13 +3,10 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kb.models import Guide
-from tests.accounts.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,21 +42,6 @@ def _routes(pattern):
     if match := re.search(r"\(\?P<app_label>([^)]*)\)", regex):
         return [f"{label}/" for label in match.group(1).split("|")]
     return ["no-such-page/"]  # the catch-all
-
-
-@pytest.fixture(params=["code owed", "set-up owed"])
-def half_signed_in(request, client, staff, settings):
-    """Sam, signed in with the password, owing the code (an app is set up) or owing the set-up
-    (required, none yet); with every permission, so nothing is refused for lack of one."""
-    staff.user_permissions.set(Permission.objects.all())
-    if request.param == "code owed":
-        TOTPDevice.objects.create(user=staff, name="Phone", confirmed=True)
-        step = "/admin/two-factor/code/"
-    else:
-        settings.STAFF_2FA_REQUIRED = True
-        step = "/admin/two-factor/set-up/"
-    assert sign_in(client).status_code == 302
-    return step
 
 
 def test_every_admin_url_sends_to_the_second_step(client, half_signed_in):

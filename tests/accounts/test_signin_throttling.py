@@ -194,3 +194,26 @@ def test_settings_behind_the_proxy_use_the_proxys_client_address():
         text=True,
     )
     assert result.stdout.strip() == "core.web.ip.client_ip", result.stderr
+
+
+def test_a_username_too_long_for_any_account_is_a_failed_sign_in(client, staff):
+    """Longer than the attempts table's username column (255 characters): PostgreSQL refused
+    to store the failure and the sign-in answered 500."""
+    column = AccessAttempt._meta.get_field("username").max_length
+    username = "a" * (column + 45)
+
+    response = sign_in(client, username=username, password="wrong")
+
+    assert response.status_code == 200
+    assert texts(response.content.decode(), "errornote") == [
+        "Please enter the correct username and password for a staff account. Note that both "
+        "fields may be case-sensitive."
+    ]
+    assert f'value="{username}"' in response.content.decode()  # kept as typed
+    assert not signed_in(client)
+    # Counted like any failed sign-in, under the first 255 characters.
+    [attempt] = AccessAttempt.objects.all()
+    assert attempt.username == username[:column] and attempt.failures_since_start == 1
+    for n in range(4):
+        sign_in(client, username=username + str(n), password="wrong", ip="10.0.0.7")
+    assert_paused(sign_in(client, username=username + "x", ip="10.0.0.8"))

@@ -5,9 +5,9 @@ from base64 import b32encode
 
 import pytest
 from django.contrib.auth.models import Group
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import RecoveryCode, RecoveryCodeDevice
 from accounts.roles import roles
 from accounts.twofactor import make_recovery_codes
 from tests.accounts.conftest import code_now, sign_in, signed_in
@@ -31,6 +31,7 @@ def app(staff):
     """Sam's authenticator app, set up, with recovery codes."""
     device = TOTPDevice.objects.create(user=staff, name="Phone", confirmed=True)
     device.recovery_codes = make_recovery_codes(user=staff)
+    device.recovery_device = RecoveryCodeDevice.objects.get(user=staff)
     return device
 
 
@@ -39,7 +40,7 @@ def errors(response):
 
 
 def shown_codes(response):
-    return re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", response.content.decode())
+    return re.findall(r"<code>((?:[a-z2-7]{4}-){3}[a-z2-7]{4})</code>", response.content.decode())
 
 
 # The code step.
@@ -105,11 +106,11 @@ def test_each_recovery_code_works_once(client, app):
     sign_in(client)
     again = client.post(VERIFY, {"code": first})
     assert again.status_code == 200 and errors(again)
-    StaticDevice.objects.update(throttling_failure_count=0)  # no wait before the next try
+    RecoveryCodeDevice.objects.update(throttling_failure_count=0)  # no wait before the next try
     # Typed as shown, in capitals or without the dash: all the same.
     assert client.post(VERIFY, {"code": second.upper().replace("-", "")}).status_code == 302
     assert client.get("/admin/").status_code == 200
-    assert StaticToken.objects.count() == 8
+    assert RecoveryCode.objects.count() == 8
 
 
 def test_without_an_app_and_not_required_the_password_is_enough(client, staff):
@@ -175,7 +176,7 @@ def test_setting_up_with_a_wrong_code_fails(client, staff, required):
     assert client.get("/admin/").status_code == 302
 
 
-def test_setting_up_with_the_right_code_shows_recovery_codes_once(client, staff, required):
+def test_setting_up_with_the_right_code_shows_recovery_codes_until_saved(client, staff, required):
     sign_in(client)
     client.get(SET_UP)
     device = TOTPDevice.objects.get(user=staff)
@@ -188,11 +189,13 @@ def test_setting_up_with_the_right_code_shows_recovery_codes_once(client, staff,
     assert page.status_code == 200
     html = page.content.decode()
     codes = shown_codes(page)
-    assert len(codes) == 10
-    stored = set(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
-    assert {c.replace("-", "") for c in codes} == stored
-    assert 'href="/admin/kb/"' in html
-    # Shown once.
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert RecoveryCode.objects.filter(device__user=staff).count() == 10
+    assert '<input type="hidden" name="next" value="/admin/kb/">' in html
+    assert shown_codes(client.get(CODES)) == codes  # a reload shows them again
+    done = client.post(f"{CODES}saved/", {"saved": "on", "next": "/admin/kb/"})
+    assert done.status_code == 302 and done.url == "/admin/kb/"
+    # Never shown again.
     assert client.get(CODES).url == STATUS
     device.refresh_from_db()
     assert device.confirmed
@@ -240,8 +243,9 @@ def test_new_recovery_codes_replace_the_old_ones(client, app, verified_login):
     response = client.post(CODES)
     assert response.url == CODES
     codes = shown_codes(client.get(CODES))
+    client.post(f"{CODES}saved/", {"saved": "on"})
     assert len(codes) == 10 and not set(codes) & set(app.recovery_codes)
-    assert StaticToken.objects.count() == 10
+    assert RecoveryCode.objects.count() == 10
 
 
 def test_replacing_the_app(client, app, verified_login):
@@ -255,7 +259,7 @@ def test_replacing_the_app(client, app, verified_login):
         "Your new authenticator app is set up: use it from now on."
     ]
     assert list(TOTPDevice.objects.all()) == [new]
-    assert StaticToken.objects.count() == 10  # recovery codes kept
+    assert RecoveryCode.objects.count() == 10  # recovery codes kept
     assert client.get("/admin/").status_code == 200
 
 
@@ -267,7 +271,7 @@ def test_turning_off_when_not_required(client, app, verified_login):
     response = client.post("/admin/two-factor/turn-off/", follow=True)
 
     assert "Two-factor sign-in is off" in texts(response.content.decode(), "success")[0]
-    assert not TOTPDevice.objects.exists() and not StaticDevice.objects.exists()
+    assert not TOTPDevice.objects.exists() and not RecoveryCodeDevice.objects.exists()
     assert client.get("/admin/").status_code == 200
 
 
@@ -294,7 +298,7 @@ def test_a_superuser_resets_someones_two_factor(client, app, superuser, verified
     )
 
     assert not TOTPDevice.objects.filter(user=app.user).exists()
-    assert not StaticToken.objects.exists()
+    assert not RecoveryCode.objects.exists()
     # Sam signs in with the password and sets it up again.
     sam = type(client)(HTTP_HOST="127.0.0.1")
     sign_in(sam)
@@ -315,7 +319,8 @@ def test_staff_in_every_role_read_no_secrets(client, app, verified_login):
         f"/admin/otp_totp/totpdevice/{app.pk}/change/",
         f"/admin/otp_totp/totpdevice/{app.pk}/config/",
         f"/admin/otp_totp/totpdevice/{app.pk}/qrcode/",
-        "/admin/otp_static/staticdevice/",
+        "/admin/accounts/recoverycodedevice/",
+        f"/admin/accounts/recoverycodedevice/{app.recovery_device.pk}/change/",
         "/admin/axes/accessattempt/",
         "/admin/auth/user/",
     ]:
@@ -328,9 +333,10 @@ def test_superusers_see_devices_but_not_their_secrets(client, app, superuser, ve
     assert totp.status_code == 200
     assert app.key not in totp.content.decode()
     assert client.get(f"/admin/otp_totp/totpdevice/{app.pk}/qrcode/").status_code == 403
-    static = StaticDevice.objects.get(user=app.user)
-    page = client.get(f"/admin/otp_static/staticdevice/{static.pk}/change/").content.decode()
-    assert not any(code.replace("-", "") in page for code in app.recovery_codes)
+    codes = client.get(f"/admin/accounts/recoverycodedevice/{app.recovery_device.pk}/change/")
+    assert codes.status_code == 200 and texts(codes.content.decode(), "field-codes_left")
+    assert not any(code.replace("-", "") in codes.content.decode() for code in app.recovery_codes)
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404  # the clear ones' pages
     listing = client.get("/admin/auth/user/").content.decode()
     assert texts(listing, "field-two_factor") and 'alt="True"' in listing
 

@@ -71,7 +71,7 @@ def test_setting_up_two_factor_sign_in(
     field.fill(code_from_key(key))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
 
-    # Recovery codes, once.
+    # Recovery codes, until saved.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
     codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
     expect(codes).to_have_count(10)
@@ -79,7 +79,8 @@ def test_setting_up_two_factor_sign_in(
     assert_accessible(page)
     screenshot(page, "admin-2fa-recovery-codes-1280")
     save(page, tmp_path, "recovery-codes")
-    page.get_by_role("link", name="I have saved my recovery codes").click()
+    page.get_by_label("I have saved these codes").check()
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Content and support")
 
     # The two-factor page in the user tools.
@@ -143,5 +144,7 @@ def test_setting_up_without_javascript(no_js_page, live_server, sam, settings):
     page.get_by_label("6-digit code from the app").fill(code_from_key(key))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
-    page.get_by_role("link", name="I have saved my recovery codes").click()
+    expect(page.get_by_role("button", name="Copy the codes")).to_be_hidden()  # needs a script
+    page.get_by_label("I have saved these codes").check()
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Content and support")
