@@ -9,7 +9,8 @@ which `manage.py status tick` runs (cron, the worker, or `make run`'s ticker). A
 already passed but not yet acted on keeps answers short-lived until the tick has written.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,6 +68,50 @@ BANNER_LABELS = {
     "major": "Partial outage",
     "critical": "Major outage",
 }
+
+
+class IncidentSummary(TypedDict):
+    """One open incident or active maintenance, as the banner and notices show it."""
+
+    code: str
+    name: str
+    impact: str
+    signal: str  # the colour and icon: "maintenance", "minor", "major" or "critical"
+    status: str
+    status_label: str
+    is_maintenance: bool
+    url: str
+    updated_at: datetime
+
+
+class Notices(TypedDict):
+    """Open incidents by the pk of each guide and runbook they are linked to."""
+
+    guides: dict[int, list[IncidentSummary]]
+    runbooks: dict[int, list[IncidentSummary]]
+
+
+class StatusState(TypedDict):
+    """What every page's banner needs (cached; `status_state()`)."""
+
+    indicator: str  # Statuspage's: "none", "maintenance", "minor", "major", "critical"
+    description: str  # Statuspage's description of the whole page
+    label: str  # the banner's own words
+    assertive: bool  # announce it at once (major or critical)
+    incidents: list[IncidentSummary]
+    maintenances: list[IncidentSummary]
+    notices: Notices
+
+
+class OpenIncident(TypedDict):
+    """An incident as another app may know it, without importing status models."""
+
+    name: str
+    impact: str
+    status: str
+    url: str
+    started_at: datetime
+    resolved_at: datetime | None
 
 
 def overall_status(*, component_statuses, incident_impacts, maintenance_active=False):
@@ -141,22 +186,22 @@ def next_boundary(now, open_items=None):
     return min(times, default=None)
 
 
-def status_state():
+def status_state() -> StatusState:
     """What every page's banner (and the incident notices) need, cached: 0 queries when warm."""
     return cached("state", compute_state)
 
 
-def active_incidents():
+def active_incidents() -> list[IncidentSummary]:
     """Unresolved incidents as small dicts (name, impact, status, url), newest first."""
     return status_state()["incidents"]
 
 
-def incident_notices(kind, pk):
+def incident_notices(kind, pk) -> list[IncidentSummary]:
     """Open incidents linked to a guide (kind="guides") or runbook ("runbooks")."""
     return status_state()["notices"][kind].get(pk, [])
 
 
-def compute_state(now):
+def compute_state(now) -> tuple[StatusState, datetime | None]:
     component_statuses = list(Component.objects.values_list("status", flat=True))
     open_items = list(
         Incident.objects.unresolved()
@@ -174,10 +219,10 @@ def compute_state(now):
         incident_impacts=[i.impact for i in incidents],
         maintenance_active=bool(active_maintenances),
     )
-    notices = {"guides": {}, "runbooks": {}}
+    notices: Notices = {"guides": {}, "runbooks": {}}
     listed = []
     for item in [*incidents, *active_maintenances]:
-        summary = {
+        summary: IncidentSummary = {
             "code": item.code,
             "name": item.name,
             "impact": item.impact,
@@ -196,7 +241,7 @@ def compute_state(now):
             notices["guides"].setdefault(guide.pk, []).append(summary)
         for runbook in item.runbooks.all():
             notices["runbooks"].setdefault(runbook.pk, []).append(summary)
-    state = {
+    state: StatusState = {
         "indicator": indicator,
         "description": description,
         "label": BANNER_LABELS[indicator],
@@ -208,7 +253,7 @@ def compute_state(now):
     return state, next_boundary(now, open_items)
 
 
-def incidents_open_at(when):
+def incidents_open_at(when) -> list[OpenIncident]:
     """Incidents (not maintenances) that had started and were not yet resolved at `when`,
     as small dicts (name, impact, status, url, started_at, resolved_at), newest first: what
     another app (the ticket page) may know about them without importing status models."""
