@@ -37,7 +37,7 @@ Disallow: /support/suggestions/
 def home(request):
     form = SearchForm(request.GET)
     query, tag_slug = form.query, form.tag_slug
-    results = search(query, tag=tag_slug or None, per_page=HOME_HITS)
+    results = search(query, tag=tag_slug or None, per_page=HOME_HITS, exact=form.is_exact)
     if results.is_browse:
         guides = list(Guide.objects.published().tagged(tag_slug).for_listing())
         result_count = len(guides)
@@ -45,7 +45,7 @@ def home(request):
         guides, result_count = [], results.total
         # What was sent, not each request made while typing.
         if not request.htmx or request.headers.get("HX-Search-Submitted") == "true":
-            announce_search(request, query=results.query, total=results.total, tag=tag_slug)
+            announce_search(request, query=results.query, total=results.own_total, tag=tag_slug)
     context = {
         "form": form,
         "query": query,
@@ -61,7 +61,7 @@ def home(request):
         # the page instead of walking through each pause in typing, whose reloads would each
         # count as a sent search. The address is the search's own, without htmx's
         # cache-buster or an empty tag, so a reload or a shared link shows the same results.
-        return replace_url(response, _search_url(query, tag_slug))
+        return replace_url(response, _search_url(query, tag_slug, form.is_exact))
     context.update(
         blocks=PageBlock.as_dict(),
         runbooks=Runbook.objects.published().for_listing(),
@@ -73,8 +73,9 @@ def home(request):
     return TemplateResponse(request, "helpcenter/home.html", context)
 
 
-def _search_url(query, tag_slug):
-    params = {name: value for name, value in (("q", query), ("tag", tag_slug)) if value}
+def _search_url(query, tag_slug, exact=False):
+    pairs = (("q", query), ("tag", tag_slug), ("exact", "1" if exact else ""))
+    params = {name: value for name, value in pairs if value}
     return reverse("home") + (f"?{urlencode(params)}" if params else "")
 
 

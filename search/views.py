@@ -24,7 +24,9 @@ def search_results(request):
         page = min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
     except ValueError:
         page = 1
-    run = functools.partial(search, query, tag=tag or None, per_page=PER_PAGE, as_you_type=False)
+    run = functools.partial(
+        search, query, tag=tag or None, per_page=PER_PAGE, as_you_type=False, exact=form.is_exact
+    )
     results = run(page=page)
     if results.is_browse and tag:  # a tag alone: the knowledge base, filtered by it
         return redirect(f"{reverse('home')}?{urlencode({'tag': tag})}#knowledge-base")
@@ -33,7 +35,9 @@ def search_results(request):
         page = page_count
         results = run(page=page)
     if not results.is_browse and page == 1:
-        announce_search(request, query=results.query, total=results.total, tag=tag)
+        # Counted by what the words as typed found: a corrected typo that found something
+        # still shows in content gaps when its own words found nothing.
+        announce_search(request, query=results.query, total=results.own_total, tag=tag)
     context = {
         "query": query,
         "active_tag": tag,
