@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tickets",
     "status",
     "search",
+    "answers",
     "editorial",
     "insights",
 ]
@@ -295,6 +296,7 @@ LOGGING = {
     },
 }
 
+from helpcenter.settings.answers import *  # noqa: E402, F403
 from helpcenter.settings.pages import *  # noqa: E402, F403
 from helpcenter.settings.signin import *  # noqa: E402, F403
 from helpcenter.settings.status import *  # noqa: E402, F403
