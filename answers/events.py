@@ -3,9 +3,17 @@ no log; insights counts (answered vs refused, the refused questions as content g
 
 from django.dispatch import Signal
 
-# request; query: the normalized words; answered: bool; citation: the first citation's URL.
+# request; query: the words asked; answered: bool; citation: the first citation's URL.
 answered = Signal()
 
 
-def announce_answer(request, *, query, answered_, citation=""):
-    answered.send(sender=None, request=request, query=query, answered=answered_, citation=citation)
+def announce_answer(request, *, reply):
+    """A question someone sent (not each keystroke) was answered, or refused."""
+    found = reply.answer
+    answered.send(
+        sender=None,
+        request=request,
+        query=reply.query,
+        answered=found is not None,
+        citation=found.citations[0].url if found else "",
+    )

@@ -53,6 +53,18 @@ class Answer:
     def text(self):
         return " ".join(s.text for s in self.sentences)
 
+    @property
+    def quotes(self):
+        """[(sentences, citation)]: consecutive sentences of one citation together."""
+        groups = []
+        for sentence in self.sentences:
+            citation = self.citations[sentence.citation]
+            if groups and groups[-1][1] is citation:
+                groups[-1][0].append(sentence.text)
+            else:
+                groups.append(([sentence.text], citation))
+        return groups
+
 
 def sentences_of(text):
     """(start, sentence) of each sentence of a passage's text, in order."""

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
 
+from answers.events import announce_answer
+from answers.services import Reply, answer
 from kb.models import FAQEntry, Guide, PageBlock, Tag
 from runbooks.models import Runbook
 from search.events import announce_search
@@ -38,20 +40,25 @@ def home(request):
     form = SearchForm(request.GET)
     query, tag_slug = form.query, form.tag_slug
     results = search(query, tag=tag_slug or None, per_page=HOME_HITS, exact=form.is_exact)
+    reply = Reply(query=query)
     if results.is_browse:
         guides = list(Guide.objects.published().tagged(tag_slug).for_listing())
         result_count = len(guides)
     else:
         guides, result_count = [], results.total
+        reply = answer(query)
         # What was sent, not each request made while typing.
         if not request.htmx or request.headers.get("HX-Search-Submitted") == "true":
             announce_search(request, query=results.query, total=results.own_total, tag=tag_slug)
+            if reply.attempted:
+                announce_answer(request, reply=reply)
     context = {
         "form": form,
         "query": query,
         "active_tag": tag_slug,
         "guides": guides,
         "results": results,
+        "reply": reply,
         "result_count": result_count,
         "tags": Tag.objects.filter(guides__status="published").distinct(),
     }

@@ -16,6 +16,9 @@ result_opened = Signal()
 document_indexed = Signal()
 # The whole index was made again (documents have new ids).
 index_rebuilt = Signal()
+# /search/ is about to show `results` for `query` (request, results, query, page): a receiver
+# may return {"template": ..., **context} to show above the results (answers' answer card).
+results_page = Signal()
 
 
 def announce_search(request, *, query, total, tag=None):

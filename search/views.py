@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from search.events import announce_open, announce_search
+from search.events import announce_open, announce_search, results_page
 from search.forms import SearchForm
 from search.models import SearchDocument
 from search.services import search
@@ -38,7 +38,15 @@ def search_results(request):
         # Counted by what the words as typed found: a corrected typo that found something
         # still shows in content gaps when its own words found nothing.
         announce_search(request, query=results.query, total=results.own_total, tag=tag)
+    panels = [
+        panel
+        for _, panel in results_page.send(
+            sender=None, request=request, results=results, query=query, page=page
+        )
+        if panel
+    ]
     context = {
+        "panels": panels,
         "query": query,
         "active_tag": tag,
         "results": results,
