@@ -27,5 +27,5 @@ def answer_above_results(sender, *, request, results, query, page, **kwargs):
         return None
     reply = answer(query)
     if reply.attempted:
-        announce_answer(request, reply=reply)
+        announce_answer(request, reply=reply, search_total=results.own_total)
     return {"template": "answers/_answer.html", "reply": reply}

@@ -49,8 +49,15 @@ def answer_feedback(request):
         if form.is_valid():
             AnswerFeedback.objects.create(**form.vote())
             template = "answers/feedback.html#thanks" if request.htmx else "answers/feedback.html"
-            return TemplateResponse(request, template, {"form": form, "sent": True})
-        return TemplateResponse(request, "answers/feedback.html", {"form": form}, status=400)
+            return TemplateResponse(request, template, _context(form, sent=True))
+        return TemplateResponse(request, "answers/feedback.html", _context(form), status=400)
     form = FeedbackForm(request.GET)
+    return TemplateResponse(request, "answers/feedback.html", _context(form))
+
+
+def _context(form, *, sent=False):
+    """What the page shows and sends again: the fields that were valid, the others empty."""
     form.is_valid()
-    return TemplateResponse(request, "answers/feedback.html", {"form": form, "sent": False})
+    data = getattr(form, "cleaned_data", {})
+    vote = {name: data.get(name, "") for name in ("q", "cited", "helpful", "intake")}
+    return {"form": form, "vote": vote, "sent": sent}

@@ -51,7 +51,7 @@ def home(request):
         if not request.htmx or request.headers.get("HX-Search-Submitted") == "true":
             announce_search(request, query=results.query, total=results.own_total, tag=tag_slug)
             if reply.attempted:
-                announce_answer(request, reply=reply)
+                announce_answer(request, reply=reply, search_total=results.own_total)
     context = {
         "form": form,
         "query": query,

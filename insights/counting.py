@@ -75,14 +75,22 @@ def count_open(request, *, query):
         never_in_the_way(recording.record_open, "an opened result")(text=text)
 
 
-def count_answer(request, *, query, answered, citation):
+def count_answer(request, *, query, answered, citation, search_total):
     """A question sent and answered (or refused); counted again on page-cache hits. A refused
-    question is also a content gap (SearchQuery), whatever the search found."""
-    repeat_on_cache_hits(request, count_answer, query=query, answered=answered, citation=citation)
+    question is also a content gap (SearchQuery) when its search found pages (one that found
+    nothing is counted as a gap by the search already)."""
+    repeat_on_cache_hits(
+        request,
+        count_answer,
+        query=query,
+        answered=answered,
+        citation=citation,
+        search_total=search_total,
+    )
     if not _counts(request):
         return
     never_in_the_way(AnswerEvent.record, "an answer")(
         text=query, answered=answered, citation=citation
     )
-    if not answered:
+    if not answered and search_total:
         never_in_the_way(SearchQuery.record, "a refused question")(query.lower(), total=0)

@@ -23,8 +23,10 @@ def result_opened_by_someone(sender, *, request, query, **kwargs):
 
 
 @receiver(answered)
-def question_answered(sender, *, request, query, answered, citation, **kwargs):
-    counting.count_answer(request, query=query, answered=answered, citation=citation)
+def question_answered(sender, *, request, query, answered, citation, search_total, **kwargs):
+    counting.count_answer(
+        request, query=query, answered=answered, citation=citation, search_total=search_total
+    )
 
 
 @receiver(post_save, sender=Ticket)
