@@ -49,7 +49,8 @@ def test_content_declares_its_passages_with_the_anchors_its_pages_give_them(cont
     assert all(isinstance(p, ContentPassage) for p in passages)
     reset = next(p for p in passages if p.anchor == "reset-your-password")
     assert "The link is valid for 1 hour." in reset.text
-    assert 'id="reset-your-password"' in Client(HTTP_HOST="127.0.0.1").get("/kb/authentication-and-security/").content.decode()  # fmt: skip
+    page = Client(HTTP_HOST="127.0.0.1").get("/kb/authentication-and-security/")
+    assert 'id="reset-your-password"' in page.content.decode()
 
 
 def test_passages_and_vectors_follow_a_save_in_its_transaction(content):
