@@ -199,8 +199,8 @@ def answers(period, limit=TOP):
     sent after one, and the questions refused most (the new content gaps)."""
     events = AnswerEvent.objects.between(period.first, period.last)
     totals = events.aggregate(
-        questions=Count("pk"),
-        answered=Count("pk", filter=Q(answered=True)),
+        asked=Count("pk"),
+        with_answer=Count("pk", filter=Q(answered=True)),
         tickets=Count("pk", filter=Q(answered=True, ticket_followed=True)),
     )
     since = timezone.make_aware(
@@ -216,9 +216,9 @@ def answers(period, limit=TOP):
         .order_by("-times", "text")[:limit]
     )
     return AnswerReport(
-        questions=totals["questions"],
-        answered=totals["answered"],
-        refused=totals["questions"] - totals["answered"],
+        questions=totals["asked"],
+        answered=totals["with_answer"],
+        refused=totals["asked"] - totals["with_answer"],
         helpful=votes["yes"],
         unhelpful=votes["no"],
         tickets_after_answer=totals["tickets"],
