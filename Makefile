@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run serve test test-fast lint fmt bench bench-search bench-inbound bench-status bench-dashboard bench-queue bench-load install vnu clean check-deploy
+.PHONY: run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-load install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -98,6 +98,14 @@ bench: install
 
 bench-search: install
 	$(PY) -m benchmarks.search
+
+# Direct answers at 10,000 documents (60,000 passages); SQLite, or PostgreSQL with DATABASE_URL.
+bench-answers: install
+	$(PY) -m benchmarks.answers
+
+# The answers' evaluation set over the shipped content (answers/evaluation/questions.yaml).
+eval-answers: install
+	$(PY) -m answers.evaluation
 
 bench-inbound: install
 	$(PY) -m benchmarks.inbound

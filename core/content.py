@@ -14,6 +14,7 @@ A new content type is one model that subclasses the contracts it keeps, plus its
 """
 
 import html
+from typing import NamedTuple
 
 from django.apps import apps
 from django.utils.html import strip_tags
@@ -28,6 +29,19 @@ class EditorialContent:
     """Content editors add, change and delete rows of this model."""
 
     edited_by_content_editors = True
+
+
+class Passage(NamedTuple):
+    """A part of a document that a direct answer may quote and cite (answers).
+
+    `anchor`: the id of its element on the document's page ("" for the page itself);
+    `heading`: what the citation names after the title ("" for none); `text`: plain text,
+    one block (paragraph, list item, table row) a line: answers quote whole sentences of it.
+    """
+
+    anchor: str
+    heading: str
+    text: str
 
 
 class Indexed:
@@ -53,6 +67,12 @@ class Indexed:
     def search_sections(self):
         """[(anchor, heading, text)] of the parts a result may link to; none by default."""
         return []
+
+    def answer_passages(self):
+        """[Passage] a direct answer may quote, each with the anchor a citation links to:
+        by default the search sections (a model with finer parts, such as a runbook's
+        checks, or a page of its own, such as an FAQ entry, says so itself)."""
+        return [Passage(anchor, heading, text) for anchor, heading, text in self.search_sections()]
 
 
 class IndexedPart:

@@ -14,7 +14,7 @@ import bleach
 import markdown
 from django.utils.text import slugify
 
-from core.content import plain
+from core.content import Passage, plain
 
 ALLOWED_TAGS = frozenset(
     {
@@ -218,3 +218,32 @@ def sections_of(body_html):
         (unescape(anchor), plain(heading), plain(text))
         for _, anchor, heading, text in zip(*[iter(parts[1:])] * 4, strict=True)
     ]
+
+
+# Where a block of text ends: its words stay apart from the next block's, on a line of its
+# own. Code blocks are left out of what answers quote.
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|tr|dt|dd|blockquote)>|<br\s*/?>", re.IGNORECASE)
+_CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
+
+
+def block_text(html_text):
+    """Plain text of sanitised HTML, one line per block (paragraph, list item, table row with
+    its cells separated by " | "), without code blocks: what a direct answer quotes."""
+    text = " ".join(_CODE_BLOCK.sub("\n", html_text or "").split())  # the source's own breaks
+    text = _CELL_END.sub(" | ", text)
+    text = _BLOCK_END.sub("\n", text)
+    lines = (plain(line).removesuffix(" |").strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def passages_of(body_html, *, intro_heading=""):
+    """Passages (core.content.Passage) of rendered HTML: the text before the first heading
+    (anchor ""), then one per h2/h3 with the heading's id, empty ones left out."""
+    parts = HEADING_RE.split(body_html or "")
+    found = [Passage("", intro_heading, block_text(parts[0]))]
+    found += [
+        Passage(unescape(anchor), plain(heading), block_text(text))
+        for _, anchor, heading, text in zip(*[iter(parts[1:])] * 4, strict=True)
+    ]
+    return [passage for passage in found if passage.text]

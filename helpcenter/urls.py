@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from answers import views as answer_views
 from helpcenter import views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),
     path("support/", include("tickets.urls")),
+    path("answers/", include("answers.urls")),
+    path("api/answers/", answer_views.answer_api, name="answers-api"),
     path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
     path("admin/", admin.site.urls),
 ]

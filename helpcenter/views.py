@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url
 
+from answers.events import announce_answer
+from answers.services import Reply, answer
 from kb.models import FAQEntry, Guide, PageBlock, Tag
 from runbooks.models import Runbook
 from search.events import announce_search
@@ -37,21 +39,26 @@ Disallow: /support/suggestions/
 def home(request):
     form = SearchForm(request.GET)
     query, tag_slug = form.query, form.tag_slug
-    results = search(query, tag=tag_slug or None, per_page=HOME_HITS)
+    results = search(query, tag=tag_slug or None, per_page=HOME_HITS, exact=form.is_exact)
+    reply = Reply(query=query)
     if results.is_browse:
         guides = list(Guide.objects.published().tagged(tag_slug).for_listing())
         result_count = len(guides)
     else:
         guides, result_count = [], results.total
+        reply = answer(query)
         # What was sent, not each request made while typing.
         if not request.htmx or request.headers.get("HX-Search-Submitted") == "true":
-            announce_search(request, query=results.query, total=results.total, tag=tag_slug)
+            announce_search(request, query=results.query, total=results.own_total, tag=tag_slug)
+            if reply.attempted:
+                announce_answer(request, reply=reply, search_total=results.own_total)
     context = {
         "form": form,
         "query": query,
         "active_tag": tag_slug,
         "guides": guides,
         "results": results,
+        "reply": reply,
         "result_count": result_count,
         "tags": Tag.objects.filter(guides__status="published").distinct(),
     }
@@ -61,7 +68,7 @@ def home(request):
         # the page instead of walking through each pause in typing, whose reloads would each
         # count as a sent search. The address is the search's own, without htmx's
         # cache-buster or an empty tag, so a reload or a shared link shows the same results.
-        return replace_url(response, _search_url(query, tag_slug))
+        return replace_url(response, _search_url(query, tag_slug, form.is_exact))
     context.update(
         blocks=PageBlock.as_dict(),
         runbooks=Runbook.objects.published().for_listing(),
@@ -73,8 +80,9 @@ def home(request):
     return TemplateResponse(request, "helpcenter/home.html", context)
 
 
-def _search_url(query, tag_slug):
-    params = {name: value for name, value in (("q", query), ("tag", tag_slug)) if value}
+def _search_url(query, tag_slug, exact=False):
+    pairs = (("q", query), ("tag", tag_slug), ("exact", "1" if exact else ""))
+    params = {name: value for name, value in pairs if value}
     return reverse("home") + (f"?{urlencode(params)}" if params else "")
 
 

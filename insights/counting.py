@@ -15,7 +15,7 @@ from django_ratelimit.core import get_usage
 
 from core.web.pagecache import repeat_on_cache_hits
 from insights import recording
-from insights.models import SearchQuery
+from insights.models import AnswerEvent, SearchQuery
 
 log = logging.getLogger(__name__)
 COUNT_RATE = "60/h"  # searches and opens together; a person rarely sends half as many
@@ -73,3 +73,24 @@ def count_open(request, *, query):
     """A result opened from the results of `query`."""
     if _counts(request) and (text := SearchQuery.record_open(query)):
         never_in_the_way(recording.record_open, "an opened result")(text=text)
+
+
+def count_answer(request, *, query, answered, citation, search_total):
+    """A question sent and answered (or refused); counted again on page-cache hits. A refused
+    question is also a content gap (SearchQuery) when its search found pages (one that found
+    nothing is counted as a gap by the search already)."""
+    repeat_on_cache_hits(
+        request,
+        count_answer,
+        query=query,
+        answered=answered,
+        citation=citation,
+        search_total=search_total,
+    )
+    if not _counts(request):
+        return
+    never_in_the_way(AnswerEvent.record, "an answer")(
+        text=query, answered=answered, citation=citation
+    )
+    if not answered and search_total:
+        never_in_the_way(SearchQuery.record, "a refused question")(query.lower(), total=0)

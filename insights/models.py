@@ -186,3 +186,50 @@ class SearchQuery(models.Model):
             cls.objects.filter(pk=row.pk).update(opens=F("opens") + 1, last_seen=timezone.now())
             return row.text
         return None
+
+
+class AnswerEventQuerySet(models.QuerySet):
+    def between(self, first, last):
+        return self.filter(day__gte=first, day__lte=last)
+
+    def refused(self):
+        return self.filter(answered=False)
+
+
+class AnswerEvent(models.Model):
+    """A question someone sent that the help center answered directly, or refused (answers):
+    the refused ones are content gaps the search alone does not show (their words may find
+    pages that do not answer them). No personal data: the words, when, what was cited."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField()
+    text = models.CharField(max_length=200)
+    answered = models.BooleanField()
+    citation = models.CharField(max_length=300, blank=True)
+    ticket_followed = models.BooleanField("ticket followed", default=False)
+
+    objects = AnswerEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-created_at"]
+        indexes = [
+            models.Index(fields=["day", "answered"], name="insights_answer_day"),
+            models.Index(fields=["text", "created_at"], name="insights_answer_text"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @classmethod
+    def record(cls, *, text, answered, citation="", now=None):
+        now = now or timezone.now()
+        text = " ".join((text or "").replace("\x00", " ").lower()[:200].split())
+        if not text:
+            return None
+        return cls.objects.create(
+            created_at=now,
+            day=timezone.localdate(now),
+            text=text,
+            answered=answered,
+            citation=citation[:300],
+        )

@@ -8,8 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from answers.models import AnswerFeedback
 from insights import tops
-from insights.models import SearchDay
+from insights.models import AnswerEvent, SearchDay
 from kb.models import Feedback
 from tickets.models import SuggestionOpen
 
@@ -168,3 +169,58 @@ def feedback_scores(period, limit=FEEDBACK_ROWS):
             )
         )
     return scores
+
+
+@dataclass
+class AnswerReport:
+    questions: int = 0
+    answered: int = 0
+    refused: int = 0
+    helpful: int = 0
+    unhelpful: int = 0
+    tickets_after_answer: int = 0
+    top_refused: list = field(default_factory=list)
+
+    @property
+    def answered_rate(self):
+        return rate(self.answered, self.questions)
+
+    @property
+    def helpful_rate(self):
+        return rate(self.helpful, self.helpful + self.unhelpful)
+
+    @property
+    def votes(self):
+        return self.helpful + self.unhelpful
+
+
+def answers(period, limit=TOP):
+    """Direct answers in the period: answered vs refused, what readers said of them, tickets
+    sent after one, and the questions refused most (the new content gaps)."""
+    events = AnswerEvent.objects.between(period.first, period.last)
+    totals = events.aggregate(
+        asked=Count("pk"),
+        with_answer=Count("pk", filter=Q(answered=True)),
+        tickets=Count("pk", filter=Q(answered=True, ticket_followed=True)),
+    )
+    since = timezone.make_aware(
+        timezone.datetime.combine(period.first, timezone.datetime.min.time())
+    )
+    votes = AnswerFeedback.objects.filter(created_at__gte=since).aggregate(
+        yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
+    )
+    top_refused = list(
+        events.refused()
+        .values("text")
+        .annotate(times=Count("pk"))
+        .order_by("-times", "text")[:limit]
+    )
+    return AnswerReport(
+        questions=totals["asked"],
+        answered=totals["with_answer"],
+        refused=totals["asked"] - totals["with_answer"],
+        helpful=votes["yes"],
+        unhelpful=votes["no"],
+        tickets_after_answer=totals["tickets"],
+        top_refused=top_refused,
+    )

@@ -37,5 +37,6 @@ def dashboard_view(request, context):
         "rates_desc": charts.describe_rates(searches.days, searches.totals),
         "deflection": deflection,
         "scores": scores,
+        "answers": report.answers(period),
     }
     return TemplateResponse(request, "admin/insights/dashboard.html", context)

@@ -7,7 +7,8 @@ from django.db import models
 from django.urls import reverse
 
 from core.categories import SupportCategory
-from core.content import EditorialContent, Indexed, IndexedPart, plain
+from core.content import EditorialContent, Indexed, IndexedPart, Passage, plain
+from core.markup import block_text
 from core.web.pagecache import ShownOnPublicPages
 from kb import revisions
 from kb.models import (
@@ -99,6 +100,19 @@ class Runbook(
             **tag_fields(self),
             "body": f"{self.summary} {steps} {self.escalation} {plain(self.body_html)}",
         }
+
+    def answer_passages(self):
+        """The symptom, why it happens, each check and fix step, and the escalation, with the
+        ids the runbook page gives them (templates/runbooks/runbook_detail.html)."""
+        passages = [Passage("", "Symptom", self.summary)]
+        if why := block_text(self.body_html):
+            passages.append(Passage("why-title", "Why this happens", why))
+        for n, check in enumerate(self.checks.all(), 1):
+            passages.append(Passage(f"check-{n}", f"Check {n}", check.text))
+        for n, step in enumerate(self.fix_steps.all(), 1):
+            passages.append(Passage(f"fix-{n}", f"Fix step {n}", step.text))
+        passages.append(Passage("escalation-title", "Escalation", self.escalation))
+        return [p for p in passages if p.text.strip()]
 
     @property
     def codes(self):

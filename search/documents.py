@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core.content import indexed_models
+from search.events import document_indexed, index_rebuilt
 from search.models import SearchDocument, SearchSection
 
 VERSION_KEY = "search:index-version"
@@ -40,6 +41,7 @@ def index_object(obj):
     document.sections.all().delete()
     SearchSection.objects.bulk_create(_section_rows(document, obj.search_sections()))
     bump_version()
+    document_indexed.send(sender=type(obj), document=document, obj=obj)
 
 
 @contextmanager
@@ -83,6 +85,7 @@ def rebuild():
             [row for document, sections in sectioned for row in _section_rows(document, sections)],
             batch_size=500,
         )
+        index_rebuilt.send(sender=None)
     bump_version()
     return len(rows)
 

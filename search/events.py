@@ -11,6 +11,14 @@ from django.dispatch import Signal
 searched = Signal()
 # request; query: the words whose result was opened.
 result_opened = Signal()
+# What the index holds changed (for what keeps its own data beside it: answers' passages).
+# document: the SearchDocument written; obj: the content row it was written from.
+document_indexed = Signal()
+# The whole index was made again (documents have new ids).
+index_rebuilt = Signal()
+# /search/ is about to show `results` for `query` (request, results, query, page): a receiver
+# may return {"template": ..., **context} to show above the results (answers' answer card).
+results_page = Signal()
 
 
 def announce_search(request, *, query, total, tag=None):

@@ -6,6 +6,8 @@ MAX_QUERY_LENGTH = 2000  # search itself uses the first 200 and says so
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=True)
     tag = forms.SlugField(required=False)
+    # "Search instead for" the words as typed: no typo correction.
+    exact = forms.BooleanField(required=False)
 
     def clean_q(self):
         # Over-long input is cut rather than refused: a pasted error body still searches.
@@ -21,3 +23,8 @@ class SearchForm(forms.Form):
     def tag_slug(self):
         self.is_valid()
         return self.cleaned_data.get("tag", "")
+
+    @property
+    def is_exact(self):
+        self.is_valid()
+        return self.cleaned_data.get("exact", False)

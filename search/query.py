@@ -1,10 +1,12 @@
 """From what a person typed to a structured query: words, error codes, corrections, prefix."""
 
 import bisect
+import functools
 import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import resources
 
 from django.core.cache import cache
 from symspellpy import SymSpell, Verbosity
@@ -19,6 +21,21 @@ MAX_TERMS = 12
 CODE_RE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 # A key in a pasted JSON error body ("error":, "message":): structure, not what went wrong.
 JSON_KEY_RE = re.compile(r'"[^"\s]{1,40}"\s*:')
+# Typo tolerance as Algolia sets it by default, one letter stricter at the short end: no
+# correction under 5 letters (saml, sso, mfa are words of their own), one typo from 5, two
+# from 8.
+MIN_LETTERS_ONE_TYPO = 5
+MIN_LETTERS_TWO_TYPOS = 8
+# English words and how common they are: the dictionary symspellpy ships (82,765 words).
+ENGLISH = "frequency_dictionary_en_82_765.txt"
+
+
+@functools.cache
+def english_words():
+    """Every word of the language the spelling library knows: a search for one of them is
+    never "corrected" to another word (refund is not a typo of resend)."""
+    text = resources.files("symspellpy").joinpath(ENGLISH).read_text(encoding="utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
 
 
 @dataclass
@@ -108,9 +125,12 @@ class Vocabulary:
         return tuple(w for w in found[:limit] if w != prefix)
 
     def correct(self, word):
-        if len(word) < 4 or word.isdigit():
+        """The word of the index `word` is a typo of, or None. A word of the language is no
+        typo, even when the index lacks it: the search says it found nothing, and counts
+        as a content gap, rather than showing results for another word."""
+        if len(word) < MIN_LETTERS_ONE_TYPO or word.isdigit() or word in english_words():
             return None
-        distance = 1 if len(word) < 6 else 2
+        distance = 1 if len(word) < MIN_LETTERS_TWO_TYPOS else 2
         suggestions = self.symspell.lookup(word, Verbosity.TOP, max_edit_distance=distance)
         return suggestions[0].term if suggestions else None
 
@@ -126,8 +146,9 @@ def known_codes():
     return codes
 
 
-def parse(raw, *, as_you_type=True, vocabulary=None):
-    """Parse a query. `as_you_type`: the last word may be unfinished (prefix match)."""
+def parse(raw, *, as_you_type=True, vocabulary=None, exact=False):
+    """Parse a query. `as_you_type`: the last word may be unfinished (prefix match).
+    `exact`: no typo correction (the person chose "Search instead for" their own words)."""
     raw = (raw or "").replace("\x00", " ").lower()
     # Error codes from all of it: a pasted error body often ends with its code.
     codes = [c for c in dict.fromkeys(CODE_RE.findall(raw)) if c in known_codes()]
@@ -157,7 +178,7 @@ def parse(raw, *, as_you_type=True, vocabulary=None):
             pass
         elif last and vocabulary.has_prefix(word):
             pass  # an unfinished word, or one cut short: matched as a prefix below
-        else:
+        elif not exact:
             correction = vocabulary.correct(word)
             if correction:
                 term.alternatives, term.corrected = (correction,), True

@@ -45,6 +45,9 @@ class Results:
     hits: list = field(default_factory=list)
     total: int = 0
     corrected: str | None = None  # "Showing results for ..." when set
+    # How many documents the words as typed found: what counts in content gaps. The same as
+    # `total` unless a typo was corrected (then 0 when the words typed found nothing).
+    own_total: int = 0
     truncated: bool = False
     is_browse: bool = True  # nothing to search for: show the browse view
     # Something was typed, but no word of it can be searched for ("a", "the"): said so,
@@ -52,8 +55,9 @@ class Results:
     unsearchable: bool = False
 
 
-def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
-    parsed = parse(text, as_you_type=as_you_type)
+def search(text, *, tag=None, page=1, per_page=10, as_you_type=True, exact=False):
+    """`exact`: the words as typed, without typo correction ("Search instead for")."""
+    parsed = parse(text, as_you_type=as_you_type, exact=exact)
     results = Results(query=parsed.text, truncated=parsed.truncated)
     if parsed.is_empty:
         results.unsearchable = bool(parsed.text)
@@ -71,8 +75,11 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
         found, total = engine.run(
             parsed, tag=tag, limit=per_page, offset=offset, match_any=True, excerpt=SNIPPET_SOURCE
         )
-    results.total = total
+    results.total = results.own_total = total
     results.corrected = parsed.corrected_text
+    if results.corrected:
+        own = parse(text, as_you_type=as_you_type, exact=True)
+        results.own_total = _count(own, tag) if not own.is_empty else 0
     marker = Marker(parsed)
     sections = best_sections(parsed, found)
     for doc in found:
@@ -93,6 +100,15 @@ def search(text, *, tag=None, page=1, per_page=10, as_you_type=True):
             hit.snippet = marker.snippet(text)
         results.hits.append(hit)
     return results
+
+
+def _count(parsed, tag):
+    """How many documents `search` finds for `parsed` (every word, or, when that finds few,
+    any word)."""
+    total = engine.count(parsed, tag=tag)
+    if total < FEW and len(parsed.terms) > 1:
+        total = engine.run(parsed, tag=tag, limit=0, match_any=True)[1]
+    return total
 
 
 def best_sections(parsed, found):

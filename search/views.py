@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from search.events import announce_open, announce_search
+from search.events import announce_open, announce_search, results_page
 from search.forms import SearchForm
 from search.models import SearchDocument
 from search.services import search
@@ -24,7 +24,9 @@ def search_results(request):
         page = min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
     except ValueError:
         page = 1
-    run = functools.partial(search, query, tag=tag or None, per_page=PER_PAGE, as_you_type=False)
+    run = functools.partial(
+        search, query, tag=tag or None, per_page=PER_PAGE, as_you_type=False, exact=form.is_exact
+    )
     results = run(page=page)
     if results.is_browse and tag:  # a tag alone: the knowledge base, filtered by it
         return redirect(f"{reverse('home')}?{urlencode({'tag': tag})}#knowledge-base")
@@ -33,8 +35,18 @@ def search_results(request):
         page = page_count
         results = run(page=page)
     if not results.is_browse and page == 1:
-        announce_search(request, query=results.query, total=results.total, tag=tag)
+        # Counted by what the words as typed found: a corrected typo that found something
+        # still shows in content gaps when its own words found nothing.
+        announce_search(request, query=results.query, total=results.own_total, tag=tag)
+    panels = [
+        panel
+        for _, panel in results_page.send(
+            sender=None, request=request, results=results, query=query, page=page
+        )
+        if panel
+    ]
     context = {
+        "panels": panels,
         "query": query,
         "active_tag": tag,
         "results": results,

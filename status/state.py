@@ -82,6 +82,7 @@ class IncidentSummary(TypedDict):
     is_maintenance: bool
     url: str
     updated_at: datetime
+    last_update: str  # the newest update's text
 
 
 class Notices(TypedDict):
@@ -201,11 +202,20 @@ def incident_notices(kind, pk) -> list[IncidentSummary]:
     return status_state()["notices"][kind].get(pk, [])
 
 
+def incident_notices_for(model, pk) -> list[IncidentSummary]:
+    """Open incidents linked to a row of `model` through whichever of the incident's links
+    names that model (guides, runbooks): for apps that know a row only by its model."""
+    for link in Incident._meta.many_to_many:
+        if link.related_model is model:
+            return incident_notices(link.name, pk)
+    return []
+
+
 def compute_state(now) -> tuple[StatusState, datetime | None]:
     component_statuses = list(Component.objects.values_list("status", flat=True))
     open_items = list(
         Incident.objects.unresolved()
-        .prefetch_related("guides", "runbooks")
+        .prefetch_related("guides", "runbooks", "updates")
         .order_by("-started_at", "-pk")
     )
     incidents = [i for i in open_items if i.kind == Kind.INCIDENT]
@@ -235,6 +245,8 @@ def compute_state(now) -> tuple[StatusState, datetime | None]:
             "is_maintenance": item.is_maintenance,
             "url": item.get_absolute_url(),
             "updated_at": item.updated_at,
+            # The newest update's words (updates are ordered newest first).
+            "last_update": next((u.body for u in item.updates.all()), ""),
         }
         listed.append(summary)
         for guide in item.guides.all():

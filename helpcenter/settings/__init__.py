@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tickets",
     "status",
     "search",
+    "answers",
     "editorial",
     "insights",
 ]
@@ -308,6 +309,7 @@ LOGGING = {
     },
 }
 
+from helpcenter.settings.answers import *  # noqa: E402, F403
 from helpcenter.settings.pages import *  # noqa: E402, F403
 from helpcenter.settings.signin import *  # noqa: E402, F403
 from helpcenter.settings.status import *  # noqa: E402, F403

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from core.content import EditorialContent, Indexed, plain
-from core.markup import render_markdown, sections_of
+from core.content import EditorialContent, Indexed, Passage, plain
+from core.markup import block_text, passages_of, render_markdown, sections_of
 from core.web.pagecache import ShownOnPublicPages
 from kb import revisions
 from kb.models.freshness import Reviewed, ReviewedQuerySet
@@ -132,6 +132,15 @@ class Guide(
         """A record per h2/h3 (as DocSearch keeps them): a result links to its section."""
         return sections_of(self.body_html)
 
+    def answer_passages(self):
+        """Its introduction (the summary, then the text before the first heading) and each
+        h2/h3 section."""
+        passages = passages_of(self.body_html)
+        intro = Passage("", "", self.summary)
+        if passages and passages[0].anchor == "":
+            intro = intro._replace(text=f"{self.summary}\n{passages.pop(0).text}")
+        return [intro, *passages]
+
     def is_visible_to(self, staff):
         return self.is_published or can_preview_drafts(staff, Guide)
 
@@ -199,6 +208,10 @@ class FAQEntry(ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMi
             "tag_slugs": "",
             "body": plain(self.body_html),
         }
+
+    def answer_passages(self):
+        """The answer, cited as the entry itself (its id on the home page)."""
+        return [Passage(f"faq-{self.slug}", "", block_text(self.body_html))]
 
 
 @revisions.register

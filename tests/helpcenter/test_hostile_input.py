@@ -110,6 +110,8 @@ def _paths(world):
         "runbooks:runbook-detail": [f"/runbooks/{world['runbook']}/", "/runbooks/{hostile}/"],
         "runbooks:runbook-feedback": [f"/runbooks/{world['runbook']}/feedback/"],
         "search:results": ["/search/"],
+        "answers-api": ["/api/answers/"],
+        "answers:feedback": ["/answers/feedback/"],
         "search:open": [f"/search/open/{world['document']}/", "/search/open/{hostile}/"],
         "tickets:ticket-create": ["/support/"],
         "tickets:ticket-sent": [f"/support/sent/{world['receipt']}/", "/support/sent/{hostile}/"],

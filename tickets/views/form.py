@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import get_usage
 
+from answers.models import Passage
+from answers.services import Reply, answer
 from core.text import plural
 from core.web.ip import network
 from kb.models import PageBlock
@@ -61,6 +63,12 @@ def suggestions_for(*texts, besides=None):
         results.hits = [hit for hit in results.hits if hit.url != url]
     results.hits = results.hits[:SUGGESTIONS]
     return results
+
+
+def answer_for(subject):
+    """ "This may answer it": a direct answer to the subject (answers), beside the
+    suggestions; opening its citation counts toward deflection like a suggestion."""
+    return answer(subject[:200]) if subject and subject.strip() else Reply(query="")
 
 
 @never_cache
@@ -113,6 +121,7 @@ def ticket_create(request):
         "checked": source.get("checked", "")[:500],
         "search_query": search_query,
         "suggestions": suggestions_for(subject or "", error, besides=runbook),
+        "reply": answer_for(subject or ""),
         "intake": form["intake"].value() or "",
         "blocks": PageBlock.as_dict(),
         "support_email": settings.SUPPORT_EMAIL,
@@ -227,7 +236,11 @@ def ticket_suggestions(request):
         request.GET.get("error_message", "")[:500],
         besides=runbook,
     )
-    context = {"suggestions": results, "intake": request.GET.get("intake", "")[:40]}
+    context = {
+        "suggestions": results,
+        "reply": answer_for(request.GET.get("subject", "")),
+        "intake": request.GET.get("intake", "")[:40],
+    }
     return TemplateResponse(request, "tickets/ticket_create.html#suggestions", context)
 
 
@@ -242,6 +255,12 @@ def suggestion_open(request, pk):
     )
     if intake and not (counted and counted["should_limit"]):
         SuggestionOpen.objects.create(intake=intake, url=document.url, title=document.title[:300])
+    # An answer's citation: the passage's own place on the page (a passage of this document).
+    passage = request.GET.get("passage", "")
+    if passage.isdigit() and len(passage) < 19:
+        cited = Passage.objects.filter(pk=int(passage), document=document).first()
+        if cited is not None:
+            return redirect(cited.url)
     return redirect(document.url)
 
 
