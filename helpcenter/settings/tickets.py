@@ -28,9 +28,13 @@ INBOUND_MAX_PARTS = int(os.environ.get("INBOUND_MAX_PARTS", "200"))
 INBOUND_PER_SENDER_PER_HOUR = int(os.environ.get("INBOUND_PER_SENDER_PER_HOUR", "20"))
 # Reply-To support+<ticket token>@... (the mail provider must deliver plus addresses).
 INBOUND_PLUS_ADDRESSING = env_bool("INBOUND_PLUS_ADDRESSING")
-# Provider webhooks (django-anymail): every ANYMAIL_* variable, e.g. ANYMAIL_WEBHOOK_SECRET
-# ("user:password" for basic auth) or ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY. Without one, the
-# webhook URLs are not served at all.
+# Provider webhooks (tickets/webhooks.py, docs/running/email-security.md): the providers
+# whose /inbound/<provider>/inbound/ is served, e.g. INBOUND_PROVIDERS=postmark. One is served
+# only with its authentication configured, through django-anymail's settings (every ANYMAIL_*
+# variable): ANYMAIL_WEBHOOK_SECRET ("user:password", basic auth) for Postmark, SendGrid and
+# SparkPost; ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY or ANYMAIL_MAILERSEND_INBOUND_SECRET for the
+# providers that sign their posts. `check --deploy` refuses a listed provider without it.
+INBOUND_PROVIDERS = [name.lower() for name in env_list("INBOUND_PROVIDERS")]
 ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value
     for name, value in os.environ.items()
