@@ -263,7 +263,9 @@ def inbound_webhook(request, provider):
         return HttpResponseBadRequest(f"Not an inbound message we can take: {error}.")
     for message in messages:
         try:
-            inbound.receive(message.raw, source=f"webhook:{provider}")
+            inbound.receive(
+                message.raw, source=f"webhook:{provider}", provider_verdicts=message.verdicts
+            )
         except inbound.Rejected as refusal:
             log.warning("Inbound email from %s refused: %s", provider, refusal)
     return HttpResponse(f"Stored {len(messages)}.")

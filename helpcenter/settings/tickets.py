@@ -26,6 +26,10 @@ TICKET_ATTACHMENTS_PER_MESSAGE = 10
 INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))
 INBOUND_MAX_PARTS = int(os.environ.get("INBOUND_MAX_PARTS", "200"))
 INBOUND_PER_SENDER_PER_HOUR = int(os.environ.get("INBOUND_PER_SENDER_PER_HOUR", "20"))
+# The authserv-id our own receiving mail server (or provider) writes in the
+# Authentication-Results headers it adds on top of each message, e.g. mx.example.com. Only
+# those count as SPF/DKIM/DMARC verdicts; unset, none do (docs/running/email-security.md).
+INBOUND_AUTHSERV_ID = os.environ.get("INBOUND_AUTHSERV_ID", "").strip().lower()
 # Reply-To support+<ticket token>@... (the mail provider must deliver plus addresses).
 INBOUND_PLUS_ADDRESSING = env_bool("INBOUND_PLUS_ADDRESSING")
 # Provider webhooks (tickets/webhooks.py, docs/running/email-security.md): the providers

@@ -232,3 +232,26 @@ def test_anymails_insecure_webhook_warning_is_an_error_in_production(settings):
         apps.get_app_config("tickets").ready()
         with pytest.raises(AnymailInsecureWebhookWarning):
             PostmarkInboundWebhookView()
+
+
+def test_a_providers_own_dkim_and_spf_fields_verify_the_sender(
+    client, configure, make_ticket, django_capture_on_commit_callbacks
+):
+    """SendGrid reports SPF and DKIM in fields of its own post, which the sender cannot
+    write; a claim inside the message is the sender's word."""
+    configure(providers=["sendgrid"], WEBHOOK_SECRET=SECRET)
+    ticket = make_ticket(email="ada@example.com")
+
+    def post(n, **fields):
+        raw = RAW.replace(b"Webhook test", f"Re: {ticket.reference}".encode())
+        raw = raw.replace(b"hook-1", f"hook-{n}".encode())
+        data = {"email": raw.decode(), "envelope": '{"from": "bounce@mail.example.com"}'}
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/inbound/sendgrid/inbound/", {**data, **fields}, **_basic(SECRET))
+        return InboundEmail.objects.get(message_id=f"<hook-{n}@example.com>")
+
+    assert post(1).outcome == "note"
+    assert post(2, dkim="{@evil.example : pass}", SPF="softfail").outcome == "note"
+    assert post(3, dkim="{@example.com : pass}").outcome == "reply"
+    assert post(4, SPF="pass").outcome == "reply"  # bounce@mail.example.com aligns
+    assert InboundEmail.objects.get(message_id="<hook-3@example.com>").verdicts == {"dkim": "pass"}

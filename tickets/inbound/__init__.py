@@ -2,10 +2,16 @@
 django-anymail, IMAP) calls `receive()`, which stores the raw message and nothing else; a
 task then calls `process()`, which decides what the message is and acts on it.
 
-What a message does (README, "Email conversations"):
-- a reply to one of our emails (In-Reply-To/References, else the ticket's own reply address,
-  else `HC-000123` in the subject from the requester) becomes a customer message;
-- from someone else than the customer (or someone they copied), an internal note;
+What a message does (README, "Email conversations"; how sure each match is of the sender:
+docs/running/email-security.md):
+- a reply to one of our emails (In-Reply-To/References naming a Message-ID we made), or one
+  to the ticket's own reply address, from the customer (or someone they copied) becomes a
+  customer message, unless our receiving side saw DMARC fail for its From domain;
+- a weaker match (`HC-000123` in the subject from the requester's address, or the
+  customer's own earlier Message-ID) only with the From domain verified (DMARC, or aligned
+  DKIM or SPF);
+- an unverified match, an internal note "Unverified email claiming to be from ..." that an
+  agent can accept as the customer's message; from someone else, an internal note;
 - anything else from a person, a new ticket;
 - auto-replies, lists, bulk mail, bounces, our own mail and a runaway sender never create a
   ticket or an email; a bounce marks the email that bounced.
@@ -27,6 +33,7 @@ from core.categories import SupportCategory
 from core.text import plural
 from status import subscriptions as status_subscriptions
 from tickets import attachments, mailthread, services
+from tickets.inbound import auth
 from tickets.inbound.parse import headers_only, parse
 from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketStatus
 
@@ -38,11 +45,12 @@ class Rejected(Exception):
     """A message that cannot be stored (retrying will not help: the sender is told)."""
 
 
-def receive(raw, *, source):
+def receive(raw, *, source, provider_verdicts=None):
     """Store one raw message and queue its processing. Returns the stored row, or the one
     stored before for a message with the same Message-ID (delivered twice: kept once).
     Raises Rejected for a message over INBOUND_MAX_BYTES; any other error means it was not
-    stored (the caller answers so that the sender's server retries)."""
+    stored (the caller answers so that the sender's server retries). `provider_verdicts`:
+    what a webhook provider reported in its own fields (SPF, DKIM, spam)."""
     if len(raw) > settings.INBOUND_MAX_BYTES:
         raise Rejected(
             f"message too big: {len(raw)} bytes, the limit is {settings.INBOUND_MAX_BYTES}"
@@ -60,6 +68,7 @@ def receive(raw, *, source):
         sender=sender,
         sender_key=address_key_or_raw(sender)[:320],
         subject=subject,
+        provider_verdicts=provider_verdicts or {},
     )
     inbound.raw.save(f"{hashlib.sha256(raw).hexdigest()[:32]}.eml", ContentFile(raw), save=False)
     try:
@@ -96,7 +105,8 @@ def process(inbound_id):
             with inbound.raw.open("rb") as stored:
                 raw = stored.read()
             parsed = parse(raw)
-            inbound.verdicts = parsed.verdicts
+            provided = auth.provider_results(inbound.provider_verdicts)
+            inbound.verdicts = auth.shown(parsed.results + provided)
             inbound.full_text = parsed.text[:100_000]
             drop = _why_drop(inbound, parsed)
             if drop:
@@ -133,6 +143,8 @@ def _why_drop(inbound, parsed):
         return Outcome.OWN, "sent by this help center"
     if parsed.automatic:
         return (Outcome.BULK if parsed.bulk else Outcome.AUTO_REPLY), parsed.automatic
+    if parsed.bad_from:
+        return Outcome.UNREADABLE, f"no single sender: {parsed.bad_from}"
     try:
         address_key(parsed.sender)
     except ValueError:
@@ -198,35 +210,61 @@ def _text(parsed, notes, limit):
     return text[:limit]
 
 
+# How a message was matched to a ticket (docs/running/email-security.md).
+STRONG = "a Message-ID we made"  # unguessable, only in emails we sent
+MEDIUM = "the ticket's reply address"  # in every email of the ticket, and its Reply-To
+WEAK = "a reference anyone can write"  # HC-000123, or the customer's own Message-ID
+
+
+def _match(parsed):
+    """(ticket or None, how it was found)."""
+    ticket, ours = mailthread.ticket_from_headers(parsed.in_reply_to, parsed.references)
+    if ticket is not None and ours:
+        return ticket, STRONG
+    by_address = mailthread.ticket_from_address(parsed.to + parsed.cc)
+    if by_address is not None:
+        return by_address, MEDIUM
+    if ticket is not None:
+        return ticket, WEAK
+    return mailthread.ticket_from_subject(parsed.subject, parsed.sender), WEAK
+
+
+def _unverified_why(strength, verdict, parsed):
+    """Why a match from the customer's address is not taken as theirs, or ""."""
+    domain = parsed.sender.rpartition("@")[2]
+    if verdict == auth.FAILED:
+        return f"our mail server saw DMARC fail for {domain}"
+    if strength == WEAK and verdict != auth.VERIFIED:
+        return f"found by {strength}, and nothing verified that it came from {domain}"
+    return ""
+
+
 def _act(inbound, parsed):
-    ticket = mailthread.ticket_from_headers(
-        parsed.in_reply_to, parsed.references
-    ) or mailthread.ticket_from_address(parsed.to + parsed.cc)
-    by_subject = ticket is None
-    ticket = ticket or mailthread.ticket_from_subject(parsed.subject, parsed.sender)
+    ticket, strength = _match(parsed)
     if ticket is not None:
         ticket = ticket.kept()
-    if ticket is not None and by_subject and _failed_authentication(parsed):
-        ticket = None  # a forged From: and a guessable reference are not enough
     if ticket is None or ticket.status == TicketStatus.CLOSED:
         return _new_ticket(inbound, parsed, follows=ticket)
+    results = parsed.results + auth.provider_results(inbound.provider_verdicts)
+    verdict = auth.judge(results, parsed.sender)
     files, notes = _files(parsed, ticket)
-    if ticket.speaks_for_customer(parsed.sender):
+    why = _unverified_why(strength, verdict, parsed)
+    if ticket.speaks_for_customer(parsed.sender) and not why:
         _remember_copied(ticket, parsed)
         sender = "" if address_key(parsed.sender) == ticket.email_key else parsed.sender
         body = _text(parsed, notes, 10_000)
         services.customer_reply(ticket, body, files=files, inbound=inbound, sender=sender)
     else:
-        body = f"Email from {parsed.sender} (not the customer; not shown to them):\n\n"
+        if why:
+            body = (
+                f"Unverified email claiming to be from {parsed.sender} (not shown to the "
+                f"customer: {why}; accept it if it is theirs):\n\n"
+            )
+        else:
+            body = f"Email from {parsed.sender} (not the customer; not shown to them):\n\n"
         body += _text(parsed, notes, 9_000)
         services.email_note(ticket, body, inbound=inbound, sender=parsed.sender, files=files)
-    inbound.detail = f"on {ticket.reference}"
-
-
-def _failed_authentication(parsed):
-    return "fail" in {parsed.verdicts.get("dmarc"), parsed.verdicts.get("spf")} or (
-        parsed.verdicts.get("dkim") == "fail" and parsed.verdicts.get("spf") != "pass"
-    )
+    inbound.detail = f"on {ticket.reference}" + (f" (unverified: {why})" if why else "")
 
 
 def _copied(addresses, known=()):

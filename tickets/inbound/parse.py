@@ -9,12 +9,15 @@ exception (tests/tickets/test_inbound.py feeds it such messages).
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser, BytesParser
-from email.utils import getaddresses, parseaddr
+from email.utils import getaddresses
 
 from django.conf import settings
 from inscriptis import get_text
 from mailparser_reply import EmailReplyParser
+
+from tickets.inbound import auth
 
 # Languages whose "On ... wrote:" lines and signatures the reply parser knows.
 REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pl", "sv", "pt", "ja", "cs"]
@@ -32,7 +35,6 @@ BOUNCE_SUBJECT = re.compile(
     r"mail delivery failed|non[- ]?delivery)",
     re.IGNORECASE,
 )
-VERDICT = re.compile(r"\b(spf|dkim|dmarc)=(pass|fail|softfail|neutral|none|temperror|permerror)")
 
 
 @dataclass
@@ -61,7 +63,9 @@ class Parsed:
     automatic: str = ""  # why no person wrote it (auto-reply, list, bulk), or ""
     bulk: bool = False
     bounce: dict | None = None  # {"message_ids": [...], "status": ..., "diagnostic": ...}
-    verdicts: dict = field(default_factory=dict)
+    bad_from: str = ""  # why the From header names no single sender (tickets.inbound.auth)
+    results: list = field(default_factory=list)  # our receiving side's SPF/DKIM/DMARC
+    verdicts: dict = field(default_factory=dict)  # the same, as staff see them
     notes: list = field(default_factory=list)  # what could not be read
 
 
@@ -85,9 +89,13 @@ def addresses(message, name):
 
 
 def headers_only(raw):
-    """Message-ID, sender and subject, read cheaply before the message is stored."""
+    """Message-ID, sender and subject, read cheaply before the message is stored (a From
+    that names no single sender is kept as written, for staff to see)."""
     message = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[: 256 * 1024])
-    name, sender = parseaddr(header(message, "From"))
+    try:
+        sender = auth.sender(message.get_all("From", failobj=[]))[1]
+    except auth.BadFrom:
+        sender = header(message, "From")
     return header(message, "Message-ID")[:500], sender[:254], header(message, "Subject")[:300]
 
 
@@ -219,17 +227,23 @@ def _bounce(message, parsed):
     return {"message_ids": ids[:5], "status": status.strip()[:50], "diagnostic": diagnostic[:500]}
 
 
-def _verdicts(message):
-    found = {}
-    for name in ("Authentication-Results", "ARC-Authentication-Results", "Received-SPF"):
-        for value in message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []:
-            text = str(value).lower()
-            if name == "Received-SPF":
-                word = text.split(None, 1)[0] if text.split() else ""
-                found.setdefault("spf", word)
-            for method, result in VERDICT.findall(text):
-                found.setdefault(method, result)
-    return found
+def _sender(message, parsed):
+    raw_items = list(message.raw_items())
+    try:
+        name, parsed.sender = auth.sender([v for n, v in raw_items if n.lower() == "from"])
+    except auth.BadFrom as error:
+        parsed.bad_from = str(error)
+        return
+    try:
+        parsed.sender_name = str(make_header(decode_header(name)))
+    except Exception:  # an encoded word that does not decode: the name as written
+        parsed.sender_name = name
+    if "@" in parsed.sender_name:
+        parsed.sender_name = ""  # decoded, it reads as an address: not a name to show
+    parsed.sender_name = " ".join(parsed.sender_name.split())[:100]
+    parsed.sender = parsed.sender[:254]
+    parsed.results = auth.trusted_results(raw_items)
+    parsed.verdicts = auth.shown(parsed.results)
 
 
 def parse(raw):
@@ -241,15 +255,12 @@ def parse(raw):
         parsed.notes.append(f"The email could not be read: {type(error).__name__}")
         return parsed
     parsed.message_id = header(message, "Message-ID")[:500]
-    parsed.sender_name, parsed.sender = parseaddr(header(message, "From"))
-    parsed.sender_name = parsed.sender_name[:100]
-    parsed.sender = parsed.sender[:254]
+    _sender(message, parsed)
     parsed.to = addresses(message, "To") + addresses(message, "Delivered-To")
     parsed.cc = addresses(message, "Cc")
     parsed.subject = header(message, "Subject")[:300]
     parsed.in_reply_to = header(message, "In-Reply-To")
     parsed.references = header(message, "References")
-    parsed.verdicts = _verdicts(message)
     try:
         body = message.get_body(preferencelist=("plain", "html"))
     except Exception:

@@ -33,8 +33,11 @@ class InboundEmail(models.Model):
     sender = models.CharField(max_length=254, blank=True)
     sender_key = models.CharField(max_length=320, blank=True, db_index=True)
     subject = models.CharField(max_length=300, blank=True)
-    # SPF, DKIM and DMARC as the receiving provider judged them (Authentication-Results).
+    # SPF, DKIM and DMARC as our own receiving side judged them (Authentication-Results
+    # with INBOUND_AUTHSERV_ID at the top of the message, or the webhook provider's fields).
     verdicts = models.JSONField(default=dict, blank=True)
+    # What a webhook provider reported in its own fields, kept from the post.
+    provider_verdicts = models.JSONField(default=dict, blank=True)
 
     state = models.CharField(max_length=10, choices=State, default=State.RECEIVED)
     outcome = models.CharField(max_length=12, choices=Outcome, blank=True)
