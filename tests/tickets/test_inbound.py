@@ -359,10 +359,11 @@ def test_a_hard_bounce_of_a_status_email_stops_that_subscription(
     subscriber = Subscriber.objects.create(
         email="gone@example.com", address_key="gone@example.com", confirmed_at=timezone.now()
     )
-    sent = Delivery.objects.create(subscriber=subscriber, state=Delivery.State.SENT)
-    message_id = f"<status.{sent.pk}.{subscriber.code}@example.com>"
+    sent = Delivery.objects.create(
+        subscriber=subscriber, state=Delivery.State.SENT, sent_at=timezone.now()
+    )
     stored = deliver(
-        fixture("bounce_dsn.eml", BOUNCED_ID=message_id), django_capture_on_commit_callbacks
+        fixture("bounce_dsn.eml", BOUNCED_ID=sent.message_id), django_capture_on_commit_callbacks
     )
     assert stored.outcome == Outcome.BOUNCE and "stopped 1 status subscription" in stored.detail
     subscriber.refresh_from_db()

@@ -138,6 +138,8 @@ def _ours(address):
 def _why_drop(inbound, parsed):
     """(outcome, detail) for a message that must create nothing, else None."""
     if parsed.bounce:
+        if _too_many(inbound, [Outcome.BOUNCE]):
+            return Outcome.TOO_MANY, _too_many_detail()
         return Outcome.BOUNCE, _mark_bounced(parsed.bounce)
     if _ours(parsed.sender) or mailthread.is_ours(parsed.message_id):
         return Outcome.OWN, "sent by this help center"
@@ -149,25 +151,37 @@ def _why_drop(inbound, parsed):
         address_key(parsed.sender)
     except ValueError:
         return Outcome.UNREADABLE, f"no usable sender address ({parsed.sender[:80]!r})"
+    if _too_many(inbound, [Outcome.NEW_TICKET, Outcome.REPLY, Outcome.NOTE]):
+        return Outcome.TOO_MANY, _too_many_detail()
+    return None
+
+
+def _too_many(inbound, outcomes):
+    """Whether this sender already reached INBOUND_PER_SENDER_PER_HOUR messages that acted
+    (tickets, replies, notes; bounces, which stop subscriptions, are counted apart)."""
     since = timezone.now() - timedelta(hours=1)
     recent = InboundEmail.objects.filter(
-        sender_key=inbound.sender_key,
-        received_at__gte=since,
-        outcome__in=[Outcome.NEW_TICKET, Outcome.REPLY, Outcome.NOTE],
-    )
-    if recent.count() >= settings.INBOUND_PER_SENDER_PER_HOUR:
-        return Outcome.TOO_MANY, f"more than {settings.INBOUND_PER_SENDER_PER_HOUR} in an hour"
-    return None
+        sender_key=inbound.sender_key, received_at__gte=since, outcome__in=outcomes
+    ).exclude(pk=inbound.pk)
+    return recent.count() >= settings.INBOUND_PER_SENDER_PER_HOUR
+
+
+def _too_many_detail():
+    return f"more than {settings.INBOUND_PER_SENDER_PER_HOUR} in an hour from this sender"
 
 
 def _mark_bounced(bounce):
     """Ticket emails that bounced are marked; status subscriptions whose emails bounce for
-    good stop (status.subscriptions.bounced)."""
-    emails = OutboundEmail.objects.filter(message_id__in=bounce["message_ids"])
+    good stop (status.subscriptions.bounced). Only a well-formed delivery report naming the
+    whole Message-ID of an email we sent marks anything."""
+    if not bounce["report"]:
+        return "looks like a bounce but is no delivery report: nothing marked"
+    ids = [message_id for message_id in bounce["message_ids"] if message_id]
+    emails = OutboundEmail.objects.filter(message_id__in=ids).exclude(message_id="")
     why = " ".join(filter(None, [bounce["status"], bounce["diagnostic"]])) or "bounced"
     count = emails.update(state=OutboundEmail.State.BOUNCED, last_error=f"Bounced: {why}"[:1000])
     permanent = bounce["status"].startswith("5")
-    stopped = status_subscriptions.bounced(bounce["message_ids"], permanent=permanent, why=why)
+    stopped = status_subscriptions.bounced(ids, permanent=permanent, why=why)
     detail = f"marked {count} ticket email{'s' if count != 1 else ''} as bounced"
     if stopped:
         detail += f", stopped {stopped} status subscription{'s' if stopped != 1 else ''}"

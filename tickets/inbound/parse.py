@@ -202,14 +202,31 @@ def _automatic(message, parsed):
     return ""
 
 
+def _delivery_report(message):
+    """Whether the message is a well-formed delivery status notification (RFC 3464): a
+    multipart/report of report-type delivery-status holding a message/delivery-status part."""
+    if message.get_content_type() != "multipart/report":
+        return False
+    if (message.get_param("report-type") or "").lower() != "delivery-status":
+        return False
+    parts = message.get_payload()
+    return isinstance(parts, list) and any(
+        part.get_content_type() == "message/delivery-status" for part in parts
+    )
+
+
 def _bounce(message, parsed):
-    """A delivery failure report: the Message-IDs of the email that bounced, and why."""
-    report = message.get_content_type() == "multipart/report"
+    """A delivery failure: the Message-IDs of the email that bounced and why, from a
+    well-formed delivery report only. Mail that merely looks like a bounce (from
+    MAILER-DAEMON, "Undelivered ..."), or a report of another shape, names nothing."""
+    report = _delivery_report(message)
     looks_like = BOUNCE_SENDER.search(parsed.sender) and BOUNCE_SUBJECT.search(parsed.subject)
-    if not report and not looks_like and parsed.sender:
+    if not report:
+        if looks_like or message.get_content_type() == "multipart/report":
+            return {"message_ids": [], "status": "", "diagnostic": "", "report": False}
         return None
     ids, status, diagnostic = [], "", ""
-    for part in message.walk():
+    for part in message.get_payload():
         kind = part.get_content_type()
         if kind == "message/delivery-status":
             text = "\n".join(str(block) for block in part.get_payload() or [])
@@ -217,14 +234,17 @@ def _bounce(message, parsed):
             found = re.search(r"^Diagnostic-Code:\s*(.+)$", text, re.M | re.I)
             diagnostic = found[1].strip() if found else diagnostic
         elif kind in {"message/rfc822", "text/rfc822-headers"}:
+            # The returned message (or its headers): its own Message-ID, nothing else.
             source = part.get_payload(0) if kind == "message/rfc822" else None
             text = str(source) if source is not None else decoded(part)
-            ids += re.findall(r"^Message-ID:\s*(<[^>]+>)", text, re.M | re.I)
-    if not ids:
-        ids = re.findall(r"Message-ID:\s*(<[^>]+>)", parsed.text, re.I)
-    if not report and not ids:
-        return None
-    return {"message_ids": ids[:5], "status": status.strip()[:50], "diagnostic": diagnostic[:500]}
+            head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
+            ids += re.findall(r"^Message-ID:\s*(<[^>\s]+>)", head, re.M | re.I)[:1]
+    return {
+        "message_ids": ids[:5],
+        "status": status.strip()[:50],
+        "diagnostic": diagnostic[:500],
+        "report": True,
+    }
 
 
 def _sender(message, parsed):
