@@ -30,11 +30,12 @@ from django.utils import timezone
 
 from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
+from core.redaction import redact_private_links
 from core.text import plural
 from status import subscriptions as status_subscriptions
 from tickets import attachments, mailthread, services
 from tickets.inbound import auth
-from tickets.inbound.parse import headers_only, parse
+from tickets.inbound.parse import headers_only, parse, redacted_raw
 from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketStatus
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def receive(raw, *, source, provider_verdicts=None):
         message_id=message_id,
         sender=sender,
         sender_key=address_key_or_raw(sender)[:320],
-        subject=subject,
+        subject=redact_private_links(subject),
         provider_verdicts=provider_verdicts or {},
     )
     inbound.raw.save(f"{hashlib.sha256(raw).hexdigest()[:32]}.eml", ContentFile(raw), save=False)
@@ -105,6 +106,7 @@ def process(inbound_id):
             with inbound.raw.open("rb") as stored:
                 raw = stored.read()
             parsed = parse(raw)
+            _redact(parsed)
             provided = auth.provider_results(inbound.provider_verdicts)
             inbound.verdicts = auth.shown(parsed.results + provided)
             inbound.full_text = parsed.text[:100_000]
@@ -125,6 +127,26 @@ def process(inbound_id):
             processed_at=timezone.now(),
         )
         return "failed"
+
+
+def _redact(parsed):
+    """Nothing stored from an email carries a private link's token: a customer's reply that
+    quotes our email would hand whoever reads it their ticket (core.redaction)."""
+    parsed.subject = redact_private_links(parsed.subject)
+    parsed.text = redact_private_links(parsed.text)
+    parsed.reply = redact_private_links(parsed.reply)
+    for file in parsed.files:
+        if not file.content:
+            continue  # too big to keep
+        if file.name.lower().endswith(".eml"):
+            file.content = redacted_raw(file.content)
+        else:
+            try:
+                text = file.content.decode("utf-8")
+            except UnicodeDecodeError:
+                continue  # not text: images, PDFs, archives are kept as they came
+            file.content = redact_private_links(text).encode("utf-8")
+        file.size = len(file.content)
 
 
 def _ours(address):

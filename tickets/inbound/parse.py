@@ -6,6 +6,9 @@ base64 part or a message of thousands of parts gives a partial result and a note
 exception (tests/tickets/test_inbound.py feeds it such messages).
 """
 
+import base64
+import binascii
+import quopri
 import re
 from dataclasses import dataclass, field
 from email import policy
@@ -17,6 +20,7 @@ from django.conf import settings
 from inscriptis import get_text
 from mailparser_reply import EmailReplyParser
 
+from core.redaction import redact_private_links
 from tickets.inbound import auth
 
 # Languages whose "On ... wrote:" lines and signatures the reply parser knows.
@@ -294,3 +298,33 @@ def parse(raw):
     except Exception as error:
         parsed.notes.append(f"Some files could not be read ({type(error).__name__}).")
     return parsed
+
+
+def redacted_raw(raw):
+    """The raw message with the token of every private link we issue redacted: in its
+    headers and unencoded parts (a pass over the bytes), and in its quoted-printable and
+    base64 parts (decoded, redacted, encoded again). Byte for byte the same elsewhere."""
+    raw = redact_private_links(raw.decode("latin-1")).encode("latin-1")
+    message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    changed = False
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        if encoding not in {"base64", "quoted-printable"}:
+            continue
+        try:
+            payload = part.get_payload(decode=True) or b""
+        except (binascii.Error, ValueError):
+            continue
+        text = payload.decode("latin-1")  # the links are ASCII in any ASCII-based charset
+        redacted = redact_private_links(text)
+        if redacted == text:
+            continue
+        data = redacted.encode("latin-1")
+        if encoding == "base64":
+            part.set_payload(base64.encodebytes(data).decode("ascii"))
+        else:
+            part.set_payload(quopri.encodestring(data).decode("latin-1"))
+        changed = True
+    return message.as_bytes(policy=policy.compat32) if changed else raw
