@@ -94,4 +94,15 @@ def check_inbound_webhooks(app_configs, **kwargs):
                     id="helpcenter.E003",
                 )
             )
+    if settings.INBOUND_PROVIDERS and settings.TASK_BACKEND == "immediate":
+        problems.append(
+            Error(
+                "Inbound webhooks are on but tasks run in the web process (TASK_BACKEND="
+                "immediate): webhook mail is stored and waits, unprocessed, for "
+                "`manage.py process_inbound` (parsing it in the web request would hold a "
+                "worker for as long as a hostile message takes).",
+                hint="Set TASK_BACKEND=database and run `manage.py db_worker`.",
+                id="helpcenter.E004",
+            )
+        )
     return problems

@@ -264,7 +264,10 @@ def inbound_webhook(request, provider):
     for message in messages:
         try:
             inbound.receive(
-                message.raw, source=f"webhook:{provider}", provider_verdicts=message.verdicts
+                message.raw,
+                source=f"webhook:{provider}",
+                provider_verdicts=message.verdicts,
+                in_web_request=True,
             )
         except inbound.Rejected as refusal:
             log.warning("Inbound email from %s refused: %s", provider, refusal)

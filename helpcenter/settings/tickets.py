@@ -25,6 +25,8 @@ TICKET_ATTACHMENTS_PER_MESSAGE = 10
 # Inbound email (tickets/inbound): the pipe command, provider webhooks, IMAP.
 INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))
 INBOUND_MAX_PARTS = int(os.environ.get("INBOUND_MAX_PARTS", "200"))
+# Parsing one message (tickets/inbound/mime.py) stops reading after this many seconds.
+INBOUND_PARSE_SECONDS = float(os.environ.get("INBOUND_PARSE_SECONDS", "10"))
 INBOUND_PER_SENDER_PER_HOUR = int(os.environ.get("INBOUND_PER_SENDER_PER_HOUR", "20"))
 # The authserv-id our own receiving mail server (or provider) writes in the
 # Authentication-Results headers it adds on top of each message, e.g. mx.example.com. Only

@@ -1,6 +1,8 @@
 """Email conversations: messages as Gmail, Outlook, Apple Mail and Thunderbird send them, fed
 through `receive()` (the pipe command and the webhooks call it) and the processing task."""
 
+import time
+
 import pytest
 from django.core import mail
 
@@ -240,6 +242,50 @@ def test_thousands_of_parts_are_cut_short_with_a_note(settings, django_capture_o
     assert stored.outcome == Outcome.NEW_TICKET
     assert message.attachments.count() == settings.TICKET_ATTACHMENTS_PER_MESSAGE
     assert "more than 200 parts" in message.ticket.description
+
+
+def test_a_hundred_thousand_parts_are_counted_before_parsing(
+    django_capture_on_commit_callbacks,
+):
+    """The review's message: 120,000 parts (4.3 MB) took 44 s to parse; counted first and
+    cut at INBOUND_MAX_PARTS, it takes a fraction of a second."""
+    parts = "".join(f"--b\nContent-Type: text/plain\n\nfile {n}\n" for n in range(120_000))
+    raw = (
+        "From: many@example.com\nTo: support@example.com\nSubject: Many\n"
+        "Message-ID: <many@example.com>\nContent-Type: multipart/mixed; boundary=b\n\n"
+        f"--b\nContent-Type: text/plain\n\nSee the parts.\n{parts}--b--\n"
+    ).encode()
+    started = time.perf_counter()
+    stored = deliver(raw, django_capture_on_commit_callbacks)
+    assert time.perf_counter() - started < 5
+    assert stored.outcome == Outcome.NEW_TICKET
+    assert "more than 200 parts" in Ticket.objects.get().description
+
+
+def test_parts_nested_thousands_deep_are_cut_and_the_rest_read(
+    django_capture_on_commit_callbacks,
+):
+    """Nested 5,000 deep, the parser ended in a RecursionError and nothing was read."""
+    opens = "".join(
+        f"Content-Type: multipart/mixed; boundary=b{n}\n\n--b{n}\n" for n in range(5000)
+    )
+    raw = (
+        "From: deep@example.com\nTo: support@example.com\nSubject: Deep\n"
+        f"Message-ID: <deep@example.com>\n{opens}Content-Type: text/plain\n\nhello\n"
+    ).encode()
+    stored = deliver(raw, django_capture_on_commit_callbacks)
+    assert stored.outcome == Outcome.NEW_TICKET
+    assert "nested more than 10 deep" in Ticket.objects.get().description
+
+
+def test_parsing_stops_at_its_time_budget(settings):
+    from tickets.inbound.parse import parse
+
+    settings.INBOUND_PARSE_SECONDS = 0
+    raw = b"From: slow@example.com\nSubject: Slow\n\n" + b"a line of text\n" * 100_000
+    parsed = parse(raw)
+    assert parsed.sender == "slow@example.com"
+    assert "Reading the email took over 0 seconds; the rest was not read." in parsed.notes
 
 
 def test_a_message_over_the_limit_is_refused(settings):

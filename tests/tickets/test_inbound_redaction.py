@@ -106,3 +106,23 @@ def test_the_stored_email_and_all_its_displays_hold_no_private_link(
     # The customer's own link still works: redaction hides it, it does not revoke it.
     client.logout()
     assert client.get(link).status_code == 200
+
+
+def test_a_message_beyond_the_parsing_limits_is_not_offered_raw(
+    superuser, client, settings, django_capture_on_commit_callbacks
+):
+    """Its encoded parts past the limit cannot be checked for links."""
+    settings.INBOUND_MAX_PARTS = 2
+    parts = "".join(
+        "--b\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+        "aHR0cHM6Ly9oZWxwLmV4YW1wbGUuY29tL3N1cHBvcnQvdGlja2V0cy9zZWNyZXQvCg==\n"
+        for _ in range(4)
+    )
+    raw = (
+        "From: a@example.com\nSubject: Parts\nMessage-ID: <p@example.com>\n"
+        f"Content-Type: multipart/mixed; boundary=b\n\n{parts}--b--\n"
+    ).encode()
+    stored = deliver(raw, django_capture_on_commit_callbacks)
+    client.force_login(superuser)
+    response = client.get(f"/admin/tickets/inboundemail/{stored.pk}/raw/")
+    assert response.status_code == 409 and b"not offered" in response.content

@@ -87,6 +87,13 @@ class InboundEmailAdmin(admin.ModelAdmin):
         email = get_object_or_404(InboundEmail, pk=pk)
         with email.raw.open("rb") as stored:
             raw = redacted_raw(stored.read())
+        if raw is None:
+            return HttpResponse(
+                "This message is beyond the limits of what is parsed (parts, nesting or time), "
+                "so it cannot be checked for private links and is not offered for download.",
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(raw, content_type="message/rfc822")
         response["Content-Disposition"] = content_disposition_header(
             True, f"message-{email.pk}.eml"

@@ -46,12 +46,14 @@ class Rejected(Exception):
     """A message that cannot be stored (retrying will not help: the sender is told)."""
 
 
-def receive(raw, *, source, provider_verdicts=None):
+def receive(raw, *, source, provider_verdicts=None, in_web_request=False):
     """Store one raw message and queue its processing. Returns the stored row, or the one
     stored before for a message with the same Message-ID (delivered twice: kept once).
     Raises Rejected for a message over INBOUND_MAX_BYTES; any other error means it was not
     stored (the caller answers so that the sender's server retries). `provider_verdicts`:
-    what a webhook provider reported in its own fields (SPF, DKIM, spam)."""
+    what a webhook provider reported in its own fields (SPF, DKIM, spam). `in_web_request`:
+    the message is never parsed in this process if the task backend would run it here (the
+    immediate backend); the worker or `manage.py process_inbound` does."""
     if len(raw) > settings.INBOUND_MAX_BYTES:
         raise Rejected(
             f"message too big: {len(raw)} bytes, the limit is {settings.INBOUND_MAX_BYTES}"
@@ -78,13 +80,18 @@ def receive(raw, *, source, provider_verdicts=None):
     except IntegrityError:  # the same message, stored by a parallel delivery just now
         inbound.raw.delete(save=False)
         return InboundEmail.objects.get(message_id=message_id)
-    transaction.on_commit(lambda: _enqueue(inbound.pk))
+    transaction.on_commit(lambda: _enqueue(inbound.pk, in_web_request=in_web_request))
     return inbound
 
 
-def _enqueue(inbound_id):
+def _enqueue(inbound_id, *, in_web_request=False):
+    from django.tasks.backends.immediate import ImmediateBackend
+
     from tickets.tasks import process_inbound_email
 
+    if in_web_request and isinstance(process_inbound_email.get_backend(), ImmediateBackend):
+        log.info("Inbound email %s waits for manage.py process_inbound", inbound_id)
+        return
     try:
         process_inbound_email.enqueue(inbound_id)
     except Exception:  # stays "received": `manage.py process_inbound` picks it up
@@ -139,7 +146,9 @@ def _redact(parsed):
         if not file.content:
             continue  # too big to keep
         if file.name.lower().endswith(".eml"):
-            file.content = redacted_raw(file.content)
+            file.content = redacted_raw(file.content) or b""  # beyond the limits: not kept
+            if not file.content:
+                parsed.notes.append(f"{file.name}: an email too complex to check for links.")
         else:
             try:
                 text = file.content.decode("utf-8")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 
 from django.conf import settings
@@ -21,11 +21,15 @@ from inscriptis import get_text
 from mailparser_reply import EmailReplyParser
 
 from core.redaction import redact_private_links
-from tickets.inbound import auth
+from tickets.inbound import auth, mime
 
 # Languages whose "On ... wrote:" lines and signatures the reply parser knows.
 REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pl", "sv", "pt", "ja", "cs"]
-MAX_DEPTH = 5  # messages attached inside messages inside messages...
+# The most of a message's text that is read into a ticket: HTML converted (inscriptis takes
+# about a second a megabyte), text searched for the quoted history (slower still). Staff
+# keep the first 100,000 characters of the whole text.
+MAX_HTML = 1_000_000
+MAX_TEXT = 100_000
 
 AUTO_SUBJECT = re.compile(
     r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|auto:|"
@@ -143,11 +147,11 @@ def _body_text(message, body):
             return ""
     text = decoded(body)
     if body.get_content_subtype() == "html":
-        text = html_to_text(text)
-    return text.replace("\r\n", "\n").replace("\x00", "")
+        text = html_to_text(text[:MAX_HTML])
+    return text[: MAX_TEXT * 2].replace("\r\n", "\n").replace("\x00", "")
 
 
-def _files(message, parsed, body):
+def _files(message, parsed, body, read):
     count = 0
     for part in message.walk():
         count += 1
@@ -156,6 +160,9 @@ def _files(message, parsed, body):
                 f"The email has more than {settings.INBOUND_MAX_PARTS} parts; "
                 "the rest were not read."
             )
+            return
+        if read.out_of_time():
+            parsed.notes.append("Reading the email took too long; some files were not read.")
             return
         if part is body or part.is_multipart():
             continue
@@ -271,13 +278,16 @@ def _sender(message, parsed):
 
 
 def parse(raw):
-    """A Parsed view of one raw message. Never raises for a message's content."""
+    """A Parsed view of one raw message. Never raises for a message's content; reads no
+    more of it than the bounds allow (tickets.inbound.mime)."""
     parsed = Parsed()
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        read = mime.read(raw, policy=policy.default)
     except Exception as error:  # pragma: no cover - the parser is very forgiving
         parsed.notes.append(f"The email could not be read: {type(error).__name__}")
         return parsed
+    message = read.message
+    parsed.notes += read.notes
     parsed.message_id = header(message, "Message-ID")[:500]
     _sender(message, parsed)
     parsed.to = addresses(message, "To") + addresses(message, "Delivered-To")
@@ -290,22 +300,28 @@ def parse(raw):
     except Exception:
         body = None
     parsed.text = _body_text(message, body)
-    parsed.reply = strip_reply(parsed.text)
+    parsed.reply = strip_reply(parsed.text[:MAX_TEXT])
     parsed.automatic = _automatic(message, parsed)
     parsed.bounce = _bounce(message, parsed)
     try:
-        _files(message, parsed, body)
+        _files(message, parsed, body, read)
     except Exception as error:
         parsed.notes.append(f"Some files could not be read ({type(error).__name__}).")
+    parsed.notes = list(dict.fromkeys(parsed.notes))
     return parsed
 
 
 def redacted_raw(raw):
     """The raw message with the token of every private link we issue redacted: in its
     headers and unencoded parts (a pass over the bytes), and in its quoted-printable and
-    base64 parts (decoded, redacted, encoded again). Byte for byte the same elsewhere."""
+    base64 parts (decoded, redacted, encoded again). Byte for byte the same elsewhere.
+    None for a message beyond the parsing limits: its encoded parts cannot all be read,
+    so it cannot be known to be clean."""
     raw = redact_private_links(raw.decode("latin-1")).encode("latin-1")
-    message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    read = mime.read(raw, policy=policy.compat32)
+    if read.notes:
+        return None
+    message = read.message
     changed = False
     for part in message.walk():
         if part.is_multipart():
