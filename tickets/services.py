@@ -35,9 +35,10 @@ def _received(inbound, ticket, outcome):
 
 
 @transaction.atomic
-def create_ticket(ticket, *, intake="", files=(), inbound=None):
+def create_ticket(ticket, *, intake="", files=(), inbound=None, acknowledge=True):
     """Store a new ticket with its reference; emails go out once it is committed. From the
-    form, or from an email (`inbound`)."""
+    form, or from an email (`inbound`; `acknowledge=False` when the acknowledgements to
+    its network are capped: tickets.inbound)."""
     now = timezone.now()
     ticket.intake = intake
     ticket.created_at = ticket.last_activity_at = ticket.waiting_since = now
@@ -58,7 +59,8 @@ def create_ticket(ticket, *, intake="", files=(), inbound=None):
     _received(inbound, ticket, InboundEmail.Outcome.NEW_TICKET)
     if intake:
         SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
-    emails.queue(ticket, "ticket_received", ticket.email)
+    if acknowledge:
+        emails.queue(ticket, "ticket_received", ticket.email)
     emails.queue(ticket, "staff_new_ticket", settings.SUPPORT_EMAIL)
     return ticket
 

@@ -45,7 +45,7 @@ class BadPost(Exception):
 class Incoming:
     raw: bytes
     verdicts: dict  # what the provider itself reported (SPF, DKIM, spam), in its own fields
-    network: str = ""  # the connecting IP, when the provider tells it
+    client_address: str = ""  # the IP that handed it to the provider, when it tells
 
 
 @dataclass(frozen=True)
@@ -179,8 +179,8 @@ def _sendgrid(post):
         sender = ""
     if isinstance(sender, str) and sender:
         verdicts["envelope_from"] = sender[:254]
-    network = (_field(post, "sender_ip") or b"").decode("ascii", "replace")[:45]
-    return [Incoming(raw, verdicts, network)]
+    client_address = (_field(post, "sender_ip") or b"").decode("ascii", "replace")[:45]
+    return [Incoming(raw, verdicts, client_address)]
 
 
 def _mailersend(post):
@@ -267,6 +267,7 @@ def inbound_webhook(request, provider):
                 message.raw,
                 source=f"webhook:{provider}",
                 provider_verdicts=message.verdicts,
+                client_address=message.client_address,
                 in_web_request=True,
             )
         except inbound.Rejected as refusal:

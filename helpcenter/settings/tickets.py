@@ -27,7 +27,12 @@ INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))
 INBOUND_MAX_PARTS = int(os.environ.get("INBOUND_MAX_PARTS", "200"))
 # Parsing one message (tickets/inbound/mime.py) stops reading after this many seconds.
 INBOUND_PARSE_SECONDS = float(os.environ.get("INBOUND_PARSE_SECONDS", "10"))
+# Per sender (plus tags folded: ada+1@ and ada+2@ are one), messages that act in an hour.
 INBOUND_PER_SENDER_PER_HOUR = int(os.environ.get("INBOUND_PER_SENDER_PER_HOUR", "20"))
+# Acknowledgements of new tickets by email, per network (the connecting /24 or /48 where
+# known, else the sending domain) and overall: past them a ticket is opened unacknowledged.
+INBOUND_ACKS_PER_NETWORK_PER_HOUR = int(os.environ.get("INBOUND_ACKS_PER_NETWORK_PER_HOUR", "30"))
+INBOUND_ACKS_PER_HOUR = int(os.environ.get("INBOUND_ACKS_PER_HOUR", "300"))
 # The authserv-id our own receiving mail server (or provider) writes in the
 # Authentication-Results headers it adds on top of each message, e.g. mx.example.com. Only
 # those count as SPF/DKIM/DMARC verdicts; unset, none do (docs/running/email-security.md).

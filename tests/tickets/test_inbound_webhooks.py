@@ -188,7 +188,12 @@ def test_sendgrid_and_sparkpost_with_basic_auth(
     client, configure, django_capture_on_commit_callbacks
 ):
     configure(providers=["sendgrid", "sparkpost"], WEBHOOK_SECRET=SECRET)
-    sendgrid = {"email": RAW.decode(), "envelope": '{"from": "ada@example.com"}', "SPF": "pass"}
+    sendgrid = {
+        "email": RAW.decode(),
+        "envelope": '{"from": "ada@example.com"}',
+        "SPF": "pass",
+        "sender_ip": "203.0.113.45",
+    }
     assert client.post("/inbound/sendgrid/inbound/", sendgrid).status_code == 403
     relay = [
         {
@@ -212,9 +217,9 @@ def test_sendgrid_and_sparkpost_with_basic_auth(
         stored = client.post("/inbound/sendgrid/inbound/", sendgrid, **_basic(SECRET))
         relayed = client.post("/inbound/sparkpost/inbound/", **sparkpost, **_basic(SECRET))
     assert (stored.status_code, relayed.status_code) == (200, 200)
-    assert sorted(InboundEmail.objects.values_list("source", flat=True)) == [
-        "webhook:sendgrid",
-        "webhook:sparkpost",
+    assert sorted(InboundEmail.objects.values_list("source", "network")) == [
+        ("webhook:sendgrid", "ip:203.0.113.0/24"),  # the connecting address SendGrid saw
+        ("webhook:sparkpost", "domain:example.com"),  # else the sender's domain
     ]
 
 

@@ -18,6 +18,7 @@ docs/running/email-security.md):
 """
 
 import hashlib
+import ipaddress
 import logging
 from datetime import timedelta
 from email.utils import parseaddr
@@ -28,7 +29,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.addresses import address_key, address_key_or_raw
+from core.addresses import address_key, address_key_or_raw, mailbox_key
 from core.categories import SupportCategory
 from core.redaction import redact_private_links
 from core.text import plural
@@ -46,12 +47,14 @@ class Rejected(Exception):
     """A message that cannot be stored (retrying will not help: the sender is told)."""
 
 
-def receive(raw, *, source, provider_verdicts=None, in_web_request=False):
+def receive(raw, *, source, provider_verdicts=None, client_address="", in_web_request=False):
     """Store one raw message and queue its processing. Returns the stored row, or the one
     stored before for a message with the same Message-ID (delivered twice: kept once).
     Raises Rejected for a message over INBOUND_MAX_BYTES; any other error means it was not
     stored (the caller answers so that the sender's server retries). `provider_verdicts`:
-    what a webhook provider reported in its own fields (SPF, DKIM, spam). `in_web_request`:
+    what a webhook provider reported in its own fields (SPF, DKIM, spam). `client_address`:
+    the IP address that handed the message to the provider or mail server, when known
+    (counted per network for acknowledgements). `in_web_request`:
     the message is never parsed in this process if the task backend would run it here (the
     immediate backend); the worker or `manage.py process_inbound` does."""
     if len(raw) > settings.INBOUND_MAX_BYTES:
@@ -69,7 +72,8 @@ def receive(raw, *, source, provider_verdicts=None, in_web_request=False):
         source=source[:40],
         message_id=message_id,
         sender=sender,
-        sender_key=address_key_or_raw(sender)[:320],
+        sender_key=mailbox_key(sender)[:320],
+        network=network_of(client_address, sender),
         subject=redact_private_links(subject),
         provider_verdicts=provider_verdicts or {},
     )
@@ -82,6 +86,18 @@ def receive(raw, *, source, provider_verdicts=None, in_web_request=False):
         return InboundEmail.objects.get(message_id=message_id)
     transaction.on_commit(lambda: _enqueue(inbound.pk, in_web_request=in_web_request))
     return inbound
+
+
+def network_of(client_address, sender):
+    """The network a message came from, for limits: the connecting address's /24 (IPv4) or
+    /48 (IPv6) when known, else the sender's domain."""
+    try:
+        ip = ipaddress.ip_address(client_address.strip().strip("[]"))
+    except ValueError:
+        domain = address_key_or_raw(sender).rpartition("@")[2]
+        return f"domain:{domain}"[:100]
+    prefix = 24 if ip.version == 4 else 48
+    return f"ip:{ipaddress.ip_network(f'{ip}/{prefix}', strict=False)}"
 
 
 def _enqueue(inbound_id, *, in_web_request=False):
@@ -349,5 +365,25 @@ def _new_ticket(inbound, parsed, *, follows=None):
     if notes:
         ticket.description = _text(parsed, notes, 5000)
     ticket.cc = _copied(parsed.cc, {address_key_or_raw(parsed.sender)})[:20]
-    services.create_ticket(ticket, files=files, inbound=inbound)
-    inbound.detail = f"created {ticket.reference}"
+    why_not = _why_not_acknowledge(inbound)
+    inbound.acknowledged = not why_not
+    services.create_ticket(ticket, files=files, inbound=inbound, acknowledge=not why_not)
+    inbound.detail = f"created {ticket.reference}" + (
+        f"; not acknowledged: {why_not}" if why_not else ""
+    )
+
+
+def _why_not_acknowledge(inbound):
+    """Acknowledgements go to whatever address a message claims: capped per network and
+    overall, so forged mail cannot turn us into a mail cannon (the ticket is opened all the
+    same; staff see why it was not acknowledged)."""
+    since = timezone.now() - timedelta(hours=1)
+    sent = InboundEmail.objects.filter(acknowledged=True, received_at__gte=since)
+    if sent.filter(network=inbound.network).count() >= settings.INBOUND_ACKS_PER_NETWORK_PER_HOUR:
+        return (
+            f"{settings.INBOUND_ACKS_PER_NETWORK_PER_HOUR} acknowledgements in the last hour "
+            f"to mail from {inbound.network.partition(':')[2]}"
+        )
+    if sent.count() >= settings.INBOUND_ACKS_PER_HOUR:
+        return f"{settings.INBOUND_ACKS_PER_HOUR} acknowledgements in the last hour"
+    return ""

@@ -21,13 +21,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--source", default="pipe", help="Where it came from (shown to staff).")
+        parser.add_argument(
+            "--client-address",
+            default="",
+            help="The IP address of the server that sent it to us (Postfix: ${client_address}),"
+            " for the per-network limit on acknowledgements.",
+        )
 
-    def handle(self, *args, source="pipe", **options):
+    def handle(self, *args, source="pipe", client_address="", **options):
         raw = sys.stdin.buffer.read()
         if not raw.strip():
             self._fail(EX_DATAERR, "empty message on standard input")
         try:
-            stored = inbound.receive(raw, source=source)
+            stored = inbound.receive(raw, source=source, client_address=client_address)
         except inbound.Rejected as refusal:
             self._fail(EX_DATAERR, str(refusal))
         except Exception as error:  # the database or storage is down: let the MTA retry
