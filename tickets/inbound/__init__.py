@@ -36,7 +36,7 @@ from core.text import plural
 from status import subscriptions as status_subscriptions
 from tickets import attachments, mailthread, services
 from tickets.inbound import auth
-from tickets.inbound.parse import headers_only, parse, redacted_raw
+from tickets.inbound.parse import clean, headers_only, parse, redacted_raw
 from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketStatus
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,9 @@ def receive(raw, *, source, provider_verdicts=None, client_address="", in_web_re
         sender_key=mailbox_key(sender)[:320],
         network=network_of(client_address, sender),
         subject=redact_private_links(subject),
-        provider_verdicts=provider_verdicts or {},
+        provider_verdicts={
+            clean(key)[:50]: clean(value)[:500] for key, value in (provider_verdicts or {}).items()
+        },
     )
     inbound.raw.save(f"{hashlib.sha256(raw).hexdigest()[:32]}.eml", ContentFile(raw), save=False)
     try:
@@ -146,7 +148,7 @@ def process(inbound_id):
         log.exception("Inbound email %s could not be processed", inbound_id)
         InboundEmail.objects.filter(pk=inbound_id).update(
             state=InboundEmail.State.FAILED,
-            detail=f"{type(error).__name__}: {error}"[:1000],
+            detail=clean(f"{type(error).__name__}: {error}")[:1000],
             processed_at=timezone.now(),
         )
         return "failed"

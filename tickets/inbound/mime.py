@@ -13,6 +13,8 @@ import heapq
 import re
 import time
 from dataclasses import dataclass, field
+from email import _header_value_parser, policy
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.parser import BytesFeedParser
 
 from django.conf import settings
@@ -22,6 +24,33 @@ MAX_BOUNDARY_LINES = 50_000  # lines starting "--" looked at (most are a part's 
 CHUNK = 256 * 1024
 DECLARATION = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.I)
 DELIMITER = re.compile(rb"^--([^\r\n]{1,202}?)[ \t]*\r?$", re.M)
+
+
+class _AsWritten:
+    """A header kept as its text: no encoded word decoded, nothing that can raise."""
+
+    @classmethod
+    def parse(cls, value, kwds):
+        text = str(value).replace("\x00", "").replace("=?", "= ?")
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        kwds["parse_tree"] = _header_value_parser.get_unstructured(text)
+        kwds["decoded"] = text
+
+
+class SafeHeaders(HeaderRegistry):
+    """The standard header classes, except that a header they cannot build (an encoded word
+    in a codec that yields lone surrogates: `=?unicode_escape?q?\\ud800?=`) is kept as
+    written instead of raising wherever it is read."""
+
+    def __call__(self, name, value):
+        try:
+            return super().__call__(name, value)
+        except Exception:
+            return type("_AsWrittenHeader", (_AsWritten, BaseHeader), {})(name, value)
+
+
+# The policy messages are read with (tickets.inbound.parse).
+SAFE = policy.default.clone(header_factory=SafeHeaders())
 
 
 @dataclass

@@ -8,6 +8,7 @@ exception (tests/tickets/test_inbound.py feeds it such messages).
 
 import base64
 import binascii
+import codecs
 import quopri
 import re
 from dataclasses import dataclass, field
@@ -77,14 +78,23 @@ class Parsed:
     notes: list = field(default_factory=list)  # what could not be read
 
 
+def clean(text):
+    """Text fit to store on both databases: no NUL character, no lone surrogate (each
+    becomes U+FFFD), whatever a header, a charset or a provider's post produced."""
+    text = str(text).replace("\x00", "")
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def header(message, name):
-    """A header as text, whatever state it is in (None becomes "")."""
+    """A header as clean text, whatever state it is in (None becomes "")."""
     try:
         value = message.get(name)
-        return "" if value is None else " ".join(str(value).split())
-    except Exception:  # a header the modern parser chokes on: take its raw text
-        raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
-        return " ".join(str(raw[0]).split()) if raw else ""
+        return "" if value is None else clean(" ".join(str(value).split()))
+    except Exception:  # a header the modern parser chokes on: its text as written
+        for key, value in message.raw_items():
+            if key.lower() == name.lower():
+                return clean(" ".join(str(value).split()))
+        return ""
 
 
 def addresses(message, name):
@@ -93,7 +103,7 @@ def addresses(message, name):
         pairs = getaddresses([str(v) for v in values])
     except Exception:
         return []
-    return [address for _, address in pairs if "@" in address][:50]
+    return [clean(address) for _, address in pairs if "@" in address][:50]
 
 
 def headers_only(raw):
@@ -101,24 +111,55 @@ def headers_only(raw):
     that names no single sender is kept as written, for staff to see)."""
     message = BytesHeaderParser(policy=policy.compat32).parsebytes(raw[: 256 * 1024])
     try:
-        sender = auth.sender(message.get_all("From", failobj=[]))[1]
+        sender = clean(auth.sender(message.get_all("From", failobj=[]))[1])
     except auth.BadFrom:
         sender = header(message, "From")
     return header(message, "Message-ID")[:500], sender[:254], header(message, "Subject")[:300]
 
 
-def decoded(part):
-    """A text part's content as str: unknown charsets and broken encodings degrade to
-    replacement characters."""
+# Text codecs that are no charset of any mail: they read escapes or domain names, and
+# raise or produce NUL characters and lone surrogates from what a sender wrote.
+NOT_CHARSETS = {
+    "idna",
+    "punycode",
+    "unicode_escape",
+    "raw_unicode_escape",
+    "undefined",
+    "mbcs",
+    "oem",
+}
+
+
+def codec_for(charset):
+    """The codec to read a declared charset with: utf-8 for an unknown one, a codec that
+    is not a text encoding (base64, zlib, rot13...) or one in NOT_CHARSETS."""
     try:
-        return part.get_content()
-    except (LookupError, UnicodeError, ValueError, AssertionError, KeyError):
+        info = codecs.lookup(str(charset or "utf-8"))
+    except (LookupError, ValueError, TypeError):
+        return "utf-8"
+    name = info.name.replace("-", "_")
+    if not getattr(info, "_is_text_encoding", True) or name in NOT_CHARSETS:
+        return "utf-8"
+    return info.name
+
+
+def decoded(part):
+    """A text part's content as clean text: unknown charsets and broken encodings degrade
+    to replacement characters; nothing here raises."""
+    try:
         payload = part.get_payload(decode=True) or b""
-        charset = part.get_content_charset() or "utf-8"
-        try:
-            return payload.decode(charset, errors="replace")
-        except LookupError:
-            return payload.decode("utf-8", errors="replace")
+    except Exception:
+        payload = b""
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8", "surrogateescape")
+    try:
+        charset = part.get_content_charset()
+    except Exception:
+        charset = None
+    try:
+        return clean(payload.decode(codec_for(charset), errors="replace"))
+    except Exception:  # a codec that fails even so
+        return clean(payload.decode("utf-8", errors="replace"))
 
 
 def html_to_text(html):
@@ -147,8 +188,8 @@ def _body_text(message, body):
             return ""
     text = decoded(body)
     if body.get_content_subtype() == "html":
-        text = html_to_text(text[:MAX_HTML])
-    return text[: MAX_TEXT * 2].replace("\r\n", "\n").replace("\x00", "")
+        text = clean(html_to_text(text[:MAX_HTML]))
+    return text[: MAX_TEXT * 2].replace("\r\n", "\n")
 
 
 def _files(message, parsed, body, read):
@@ -179,7 +220,7 @@ def _files(message, parsed, body, read):
         ):
             # Too big to keep: not even decoded (the check names it with its size).
             parsed.files.append(
-                File(name=str(name or "attachment"), content=b"", size=len(encoded) * 3 // 4)
+                File(name=clean(name or "attachment"), content=b"", size=len(encoded) * 3 // 4)
             )
             continue
         try:
@@ -190,7 +231,7 @@ def _files(message, parsed, body, read):
         except Exception:
             parsed.notes.append(f"The file {name or 'without a name'} could not be decoded.")
             continue
-        parsed.files.append(File(name=str(name or "attachment"), content=content))
+        parsed.files.append(File(name=clean(name or "attachment"), content=content))
 
 
 def _automatic(message, parsed):
@@ -249,11 +290,12 @@ def _bounce(message, parsed):
             source = part.get_payload(0) if kind == "message/rfc822" else None
             text = str(source) if source is not None else decoded(part)
             head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
-            ids += re.findall(r"^Message-ID:\s*(<[^>\s]+>)", head, re.M | re.I)[:1]
+            found_ids = re.findall(r"^Message-ID:\s*(<[^>\s]+>)", head, re.M | re.I)[:1]
+            ids += [clean(message_id) for message_id in found_ids]
     return {
         "message_ids": ids[:5],
-        "status": status.strip()[:50],
-        "diagnostic": diagnostic[:500],
+        "status": clean(status).strip()[:50],
+        "diagnostic": clean(diagnostic)[:500],
         "report": True,
     }
 
@@ -271,8 +313,8 @@ def _sender(message, parsed):
         parsed.sender_name = name
     if "@" in parsed.sender_name:
         parsed.sender_name = ""  # decoded, it reads as an address: not a name to show
-    parsed.sender_name = " ".join(parsed.sender_name.split())[:100]
-    parsed.sender = parsed.sender[:254]
+    parsed.sender_name = clean(" ".join(parsed.sender_name.split()))[:100]
+    parsed.sender = clean(parsed.sender)[:254]
     parsed.results = auth.trusted_results(raw_items)
     parsed.verdicts = auth.shown(parsed.results)
 
@@ -282,7 +324,7 @@ def parse(raw):
     more of it than the bounds allow (tickets.inbound.mime)."""
     parsed = Parsed()
     try:
-        read = mime.read(raw, policy=policy.default)
+        read = mime.read(raw, policy=mime.SAFE)
     except Exception as error:  # pragma: no cover - the parser is very forgiving
         parsed.notes.append(f"The email could not be read: {type(error).__name__}")
         return parsed
