@@ -61,6 +61,19 @@ def _note_of(ticket, stored):
             id="the sender's own Authentication-Results below the server's Received-SPF",
         ),
         pytest.param(
+            "Received: from evil.example by mx.example.com; Mon, 30 Nov 2026 10:00:00 +0000\n"
+            "Received-SPF: Fail (mx.example.com: domain of example.com does not designate)\n"
+            f"{OURS} spf=pass smtp.mailfrom=victim@example.com; dmarc=pass "
+            "header.from=example.com",
+            id="the sender's own Authentication-Results below our hop's Received-SPF",
+        ),
+        pytest.param(
+            "Received: from relay.evil.example by mx.example.com; Mon, 30 Nov 2026 10:00:00\n"
+            "Received: from pc by relay.evil.example; Mon, 30 Nov 2026 09:59:00 +0000\n"
+            f"{OURS} dmarc=pass header.from=example.com",
+            id="below a second Received header",
+        ),
+        pytest.param(
             "ARC-Authentication-Results: i=1; mx.example.com; dmarc=pass header.from=example.com",
             id="forged ARC-Authentication-Results",
         ),
@@ -94,6 +107,10 @@ def test_a_reference_in_the_subject_needs_a_verified_sender(
         f"{OURS} dmarc=pass (p=REJECT) header.from=example.com",
         f"Delivered-To: support@example.com\n{OURS} dkim=pass header.d=example.com",
         f"{OURS} spf=pass smtp.mailfrom=bounces@mail.example.com\n{OURS} dkim=fail",
+        # A milter (OpenDKIM, OpenDMARC) adds its results just below our hop's Received.
+        "Return-Path: <victim@example.com>\n"
+        "Received: from mail.example.net by mx.example.com; Mon, 30 Nov 2026 10:00:00 +0000\n"
+        f"{OURS} dkim=pass header.d=example.com\n{OURS} dmarc=pass header.from=example.com",
     ],
 )
 def test_a_verified_requester_may_answer_by_reference(

@@ -4,9 +4,10 @@
   mailbox is refused: `victim@example.com <attacker@evil.example>` names two, and a display
   name that looks like an address is never read as the address.
 - SPF, DKIM and DMARC count only as our own receiving side judged them: the
-  Authentication-Results headers whose authserv-id is INBOUND_AUTHSERV_ID, at the very top of
-  the message (above every header the sender could have written), or what a webhook
-  provider reports in its own fields. Anything the message says about itself further down
+  Authentication-Results headers whose authserv-id is INBOUND_AUTHSERV_ID, at the top of the
+  message (above every header the sender could have written: only delivery headers and our
+  hop's own Received header may stand above them), or what a webhook provider reports in
+  its own fields. Anything the message says about itself further down
   (Authentication-Results, ARC-Authentication-Results, Received-SPF) is the sender's word.
 - The sender is *verified* by a DMARC pass for the From domain, or a DKIM or SPF pass for a
   domain aligned with it; *failed* by a DMARC fail for it; otherwise *unverified*.
@@ -84,15 +85,20 @@ def parse_results(value):
 
 def trusted_results(raw_items, authserv_id=None):
     """The results our receiving side added: the Authentication-Results headers with our
-    authserv-id at the top of the message (only delivery headers above them). The first
-    header of any other kind ends them: below it, anything may be the sender's."""
+    authserv-id at the top of the message. Above them only the delivery headers and our own
+    hop's one Received header may stand (milters such as OpenDKIM and OpenDMARC insert
+    theirs just below it); the first header of any other kind, a second Received or another
+    server's results end them: below, anything may be the sender's."""
     authserv_id = (settings.INBOUND_AUTHSERV_ID if authserv_id is None else authserv_id).lower()
     if not authserv_id:
         return []
-    found = []
+    found, received = [], 0
     for name, value in raw_items:
         name = name.lower()
-        if name in DELIVERY_HEADERS and not found:
+        if name in DELIVERY_HEADERS and not found and not received:
+            continue
+        if name == "received" and not received:
+            received = 1  # our own hop's
             continue
         if name != "authentication-results":
             break
