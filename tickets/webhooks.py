@@ -248,6 +248,8 @@ def inbound_webhook(request, provider):
     if length > body_limit():
         return HttpResponse("The post is larger than any message we take.", status=413)
     body = request.read(body_limit() + 1)
+    if len(body) > body_limit():
+        return HttpResponse("The post is larger than any message we take.", status=413)
     spec = PROVIDERS[provider]
     try:
         post = Post(request, body)
@@ -261,6 +263,10 @@ def inbound_webhook(request, provider):
     except BadPost as error:
         log.warning("Inbound webhook %s: %s", provider, error)
         return HttpResponseBadRequest(f"Not an inbound message we can take: {error}.")
+    except (AttributeError, KeyError, TypeError, ValueError, RecursionError) as error:
+        # JSON of another shape, nested thousands deep, a field of the wrong type...
+        log.warning("Inbound webhook %s: unreadable post (%s)", provider, type(error).__name__)
+        return HttpResponseBadRequest("Not an inbound message we can take.")
     for message in messages:
         try:
             inbound.receive(

@@ -322,3 +322,23 @@ def test_a_message_up_to_the_size_limit_is_taken_and_a_bigger_post_refused(
         post(client, raw, **headers) if provider == "postmark" else post(client, raw, auth=headers)
     )
     assert response.status_code == 413 and InboundEmail.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("provider", "body"),
+    [
+        ("postmark", "[" * 100_000),
+        ("postmark", '{"RawEmail": 12}'),
+        ("postmark", b"\xff\xfe not json"),
+        ("sparkpost", '[{"msys": [1]}]'),
+        ("sparkpost", '[{"msys": {"relay_message": {"content": []}}}]'),
+        ("mailgun", "[" * 100_000),
+    ],
+)
+def test_a_post_of_another_shape_is_a_400_never_a_500(client, configure, provider, body):
+    configure(providers=[provider], WEBHOOK_SECRET=SECRET, MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
+    response = client.post(
+        f"/inbound/{provider}/inbound/", body, content_type="application/json", **_basic(SECRET)
+    )
+    assert response.status_code in {400, 403}
+    assert not InboundEmail.objects.exists()
