@@ -55,3 +55,11 @@ def address_key_or_raw(address):
         return address_key(address)
     except ValueError:
         return address.strip().lower()[:254]
+
+
+def mailbox_key(address):
+    """For counting per person: the key with any plus tag dropped (`ada+1@x` and `ada+2@x`
+    reach one mailbox, so they share one limit)."""
+    key = address_key_or_raw(address)
+    local, at, domain = key.rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}" if at and local else key

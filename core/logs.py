@@ -42,24 +42,24 @@ class RedactPrivateLinks(logging.Filter):
         if isinstance(record.args, dict):  # gunicorn's access atoms, read by name
             for key, value in list(record.args.items()):
                 if isinstance(value, str):
-                    record.args[key] = redact_private_links(value)
+                    record.args[key] = redact_private_links(value, keep_path=True)
         else:
             try:
                 message = record.getMessage()
             except Exception:  # a broken format: logging reports it, as it would anyway
                 message = None
             if message is not None:
-                record.msg, record.args = redact_private_links(message), ()
+                record.msg, record.args = redact_private_links(message, keep_path=True), ()
         for name in EXTRA_FIELDS:
             value = getattr(record, name, None)
             if isinstance(value, str):
-                setattr(record, name, redact_private_links(value))
+                setattr(record, name, redact_private_links(value, keep_path=True))
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact_private_links(record.exc_text)
+            record.exc_text = redact_private_links(record.exc_text, keep_path=True)
         if record.stack_info:
-            record.stack_info = redact_private_links(record.stack_info)
+            record.stack_info = redact_private_links(record.stack_info, keep_path=True)
         return True
 
 

@@ -61,3 +61,48 @@ def check_site_url(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_inbound_webhooks(app_configs, **kwargs):
+    """An inbound webhook anyone may post to lets anyone write as any customer."""
+    from tickets import webhooks
+
+    problems = []
+    for name in settings.INBOUND_PROVIDERS:
+        if name not in webhooks.PROVIDERS:
+            problems.append(
+                Error(
+                    f"INBOUND_PROVIDERS names {name!r}, which this help center cannot take "
+                    "inbound email from.",
+                    hint=f"Use one of: {', '.join(sorted(webhooks.PROVIDERS))}.",
+                    id="helpcenter.E002",
+                )
+            )
+        elif not webhooks.authentication(name):
+            signed_by = webhooks.PROVIDERS[name].signed_by
+            needed = (
+                f"ANYMAIL_{signed_by}"
+                if signed_by
+                else "ANYMAIL_WEBHOOK_SECRET (user:password, for basic auth)"
+            )
+            problems.append(
+                Error(
+                    f"The inbound webhook of {name} has no authentication: it is not served, "
+                    "and would take posts from anyone.",
+                    hint=f"Set {needed}; see docs/running/email-security.md.",
+                    id="helpcenter.E003",
+                )
+            )
+    if settings.INBOUND_PROVIDERS and settings.TASK_BACKEND == "immediate":
+        problems.append(
+            Error(
+                "Inbound webhooks are on but tasks run in the web process (TASK_BACKEND="
+                "immediate): webhook mail is stored and waits, unprocessed, for "
+                "`manage.py process_inbound` (parsing it in the web request would hold a "
+                "worker for as long as a hostile message takes).",
+                hint="Set TASK_BACKEND=database and run `manage.py db_worker`.",
+                id="helpcenter.E004",
+            )
+        )
+    return problems

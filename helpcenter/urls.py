@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,7 +17,8 @@ urlpatterns = [
     path("answers/", include("answers.urls")),
     path("api/answers/", answer_views.answer_api, name="answers-api"),
     path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
+    # Inbound email webhooks: only the providers configured with their authentication
+    # answer (INBOUND_PROVIDERS); any other is a 404.
+    path("inbound/", include("tickets.webhooks")),
     path("admin/", admin.site.urls),
 ]
-if settings.ANYMAIL:  # inbound email webhooks, only once a secret or signing key is set
-    urlpatterns.append(path("inbound/", include("anymail.urls")))

@@ -20,3 +20,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The receiving mail server of the test messages (tests/tickets/mail/*.eml): its
+# Authentication-Results headers are ours.
+INBOUND_AUTHSERV_ID = "mx.example.com"

@@ -3,7 +3,8 @@ reply address that leads back to the ticket. The outbox writes these headers; in
 is matched against them."""
 
 import re
-from email.utils import make_msgid, parseaddr
+import secrets
+from email.utils import parseaddr
 
 from django.conf import settings
 
@@ -30,7 +31,9 @@ def mail_domain():
 
 
 def new_message_id():
-    return make_msgid(idstring="hc", domain=mail_domain())
+    """A Message-ID nobody can guess (128 bits from `secrets`): naming one in In-Reply-To or
+    References is how a reply proves it answers an email we sent."""
+    return f"<{secrets.token_hex(16)}.hc@{mail_domain()}>"
 
 
 def is_ours(message_id):
@@ -83,25 +86,22 @@ def headers_for(email):
 
 
 def ticket_from_headers(in_reply_to, references):
-    """The ticket an email answers, from the Message-IDs it names (ours or the customer's
-    earlier emails on the ticket), newest first."""
+    """(ticket, ours) for the Message-IDs an email names, newest first: `ours` when one is
+    a Message-ID of an email we sent (unguessable); else a match by the customer's own
+    earlier email on the ticket (its Message-ID is theirs: others may know it)."""
     ids = list(reversed(message_ids(in_reply_to) + message_ids(references)))
     if not ids:
-        return None
-    by_id = dict(
-        OutboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-            "message_id", "ticket_id"
+        return None, False
+    for model, ours in ((OutboundEmail, True), (InboundEmail, False)):
+        by_id = dict(
+            model.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
+                "message_id", "ticket_id"
+            )
         )
-    )
-    by_id.update(
-        InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-            "message_id", "ticket_id"
-        )
-    )
-    for message_id in ids:
-        if message_id in by_id:
-            return Ticket.objects.get(pk=by_id[message_id])
-    return None
+        for message_id in ids:
+            if message_id in by_id:
+                return Ticket.objects.get(pk=by_id[message_id]), ours
+    return None, False
 
 
 def ticket_from_address(recipients):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.addresses import address_key_or_raw
 from status.services import active_incidents
 from tickets import emails, macros
 from tickets.models import (
@@ -35,9 +36,10 @@ def _received(inbound, ticket, outcome):
 
 
 @transaction.atomic
-def create_ticket(ticket, *, intake="", files=(), inbound=None):
+def create_ticket(ticket, *, intake="", files=(), inbound=None, acknowledge=True):
     """Store a new ticket with its reference; emails go out once it is committed. From the
-    form, or from an email (`inbound`)."""
+    form, or from an email (`inbound`; `acknowledge=False` when the acknowledgements to
+    its network are capped: tickets.inbound)."""
     now = timezone.now()
     ticket.intake = intake
     ticket.created_at = ticket.last_activity_at = ticket.waiting_since = now
@@ -58,7 +60,8 @@ def create_ticket(ticket, *, intake="", files=(), inbound=None):
     _received(inbound, ticket, InboundEmail.Outcome.NEW_TICKET)
     if intake:
         SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
-    emails.queue(ticket, "ticket_received", ticket.email)
+    if acknowledge:
+        emails.queue(ticket, "ticket_received", ticket.email)
     emails.queue(ticket, "staff_new_ticket", settings.SUPPORT_EMAIL)
     return ticket
 
@@ -161,6 +164,39 @@ def email_note(ticket, body, *, inbound, sender, files=()):
     attach(files, message)
     _received(inbound, ticket, InboundEmail.Outcome.NOTE)
     emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
+    return message
+
+
+class NotAnEmailNote(ValueError):
+    pass
+
+
+@transaction.atomic
+def accept_email_note(message, *, by):
+    """An agent vouches for an email kept as an internal note (unverified, or from someone
+    else): it becomes the customer's message, shown to them, without the note's heading, as
+    if it had come in as their reply (the ticket waits on support again)."""
+    ticket = Ticket.objects.select_for_update().get(pk=message.ticket_id)
+    message = TicketMessage.objects.select_for_update().get(pk=message.pk)
+    if not message.is_email_note:
+        raise NotAnEmailNote("Only an email kept as an internal note can be accepted.")
+    heading, _, text = message.body.partition("\n\n")
+    message.body = text or heading
+    message.is_internal = False
+    if address_key_or_raw(message.sender) == ticket.email_key:
+        message.sender = ""  # the requester: shown under their own name
+    message.save(update_fields=["body", "is_internal", "sender"])
+    if message.inbound_id:
+        InboundEmail.objects.filter(pk=message.inbound_id).update(
+            outcome=InboundEmail.Outcome.REPLY
+        )
+    ticket.events.create(
+        actor=by,
+        field="message",
+        new_value="Email accepted as the customer's",
+        reason=f"from {message.sender or ticket.email}"[:200],
+    )
+    ticket.record_customer_message(reason="email accepted as the customer's")
     return message
 
 

@@ -14,16 +14,30 @@ from django.utils import timezone
 from status import subscriptions
 from status.delivery import records
 from status.models import Delivery
+from status.models.subscriptions import new_message_id
 
 log = logging.getLogger("status.delivery")
 
 
+def message_id(delivery):
+    """The delivery's stored Message-ID; one queued before they were stored gets it now
+    (a bounce is matched by the whole of it: status.subscriptions.bounced)."""
+    if not delivery.message_id:
+        candidate = new_message_id()
+        Delivery.objects.filter(pk=delivery.pk, message_id="").update(message_id=candidate)
+        delivery.message_id = (
+            Delivery.objects.filter(pk=delivery.pk).values_list("message_id", flat=True).first()
+            or candidate
+        )
+    return delivery.message_id
+
+
 def headers(delivery, unsubscribe):
-    subscriber, notification = delivery.subscriber, delivery.notification
+    notification = delivery.notification
     domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
     headers = {
         # The same Message-ID on every try: a message sent twice is recognisably one.
-        "Message-ID": f"<status.{delivery.pk}.{subscriber.code}@{domain}>",
+        "Message-ID": message_id(delivery),
         "Auto-Submitted": "auto-generated",
     }
     if notification is not None:

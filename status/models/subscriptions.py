@@ -9,8 +9,11 @@ notification, claimed by a state change before sending, retried with backoff, vi
 admin.
 """
 
+import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -175,6 +178,13 @@ class Notification(models.Model):
         return text
 
 
+def new_message_id():
+    """A status email's Message-ID: 128 bits from `secrets`, so a delivery report that names
+    it proves it saw the email (status.subscriptions.bounced)."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<status.{secrets.token_hex(16)}@{host}>"
+
+
 class DeliveryQuerySet(models.QuerySet):
     def due(self, now):
         """Failed ones whose retry time has come, and pending ones nobody took in a minute
@@ -222,6 +232,10 @@ class Delivery(models.Model):
         null=True, blank=True, help_text="The webhook's HTTP status code."
     )
     last_error = models.TextField(blank=True)
+    # The same on every try; "" for emails queued before it was stored (given one when sent).
+    message_id = models.CharField(
+        max_length=200, blank=True, db_index=True, default=new_message_id, editable=False
+    )
 
     objects = DeliveryQuerySet.as_manager()
 

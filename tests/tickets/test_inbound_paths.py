@@ -1,8 +1,6 @@
-"""The ways email reaches us: the pipe a mail server runs, and provider webhooks."""
+"""The ways email reaches us: the pipe a mail server runs (webhooks: test_inbound_webhooks.py)."""
 
-import base64
 import io
-import json
 import os
 import subprocess
 import sys
@@ -68,43 +66,3 @@ def test_the_pipe_asks_for_a_retry_when_nothing_could_be_stored(tmp_path):
     assert done.returncode == 75, done.stderr
     assert done.stderr.decode().startswith("not stored: OperationalError")
     assert done.stderr.decode().count("\n") <= 1
-
-
-POSTMARK = "/inbound/postmark/inbound/"
-
-
-@pytest.fixture
-def webhooks(settings):
-    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:s3cret-Words"}
-    settings.ROOT_URLCONF = "tests.tickets.urls_with_webhooks"
-
-
-def _postmark(client, raw, auth):
-    token = base64.b64encode(auth.encode()).decode()
-    return client.post(
-        POSTMARK,
-        json.dumps({"RawEmail": raw.decode("latin-1"), "MessageID": "pm-1"}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Basic {token}",
-    )
-
-
-def test_a_provider_webhook_with_the_secret_opens_a_ticket(
-    client, webhooks, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _postmark(client, fixture("apple_mail_new.eml"), "postmark:s3cret-Words")
-    assert response.status_code == 200
-    stored = InboundEmail.objects.get()
-    assert stored.source == "webhook:postmark" and stored.outcome == "new_ticket"
-    assert Ticket.objects.get().email == "katherine@example.org"
-
-
-def test_a_provider_webhook_without_the_secret_stores_nothing(client, webhooks):
-    response = _postmark(client, fixture("apple_mail_new.eml"), "postmark:guess")
-    assert response.status_code in {400, 401, 403}
-    assert not InboundEmail.objects.exists()
-
-
-def test_webhook_urls_do_not_exist_without_a_secret(client):
-    assert client.post(POSTMARK, "{}", content_type="application/json").status_code == 404

@@ -98,3 +98,30 @@ def test_a_link_held_by_an_unsent_email_dies_in_the_upgrade(client):
         assert stored.email_key == "ada@gmail.com"
     finally:
         _latest()
+
+
+def test_emails_stored_before_redaction_lose_their_private_links():
+    old = _migrate([("tickets", "0014_inbound_provider_verdicts")])
+    token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdefg"
+    quoted = f"Thanks!\n\n> Your ticket: https://help.example.com/support/tickets/{token}/\n"
+    ticket = old.get_model("tickets", "Ticket").objects.create(
+        reference="HC-000001", email="ada@example.com", subject="Stuck", description=quoted
+    )
+    inbound = old.get_model("tickets", "InboundEmail").objects.create(
+        raw="inbound/x.eml", size=1, source="pipe", full_text=quoted, ticket=ticket
+    )
+    messages = old.get_model("tickets", "TicketMessage").objects
+    by_email = messages.create(
+        ticket=ticket, author_kind="customer", body=quoted, via="email", inbound=inbound
+    )
+    by_web = messages.create(ticket=ticket, author_kind="customer", body=quoted, via="web")
+    try:
+        new = _latest()
+        redacted = "Thanks!\n\n> Your ticket: [private link]\n"
+        assert new.get_model("tickets", "InboundEmail").objects.get().full_text == redacted
+        stored = new.get_model("tickets", "TicketMessage").objects
+        assert stored.get(pk=by_email.pk).body == redacted
+        assert stored.get(pk=by_web.pk).body == quoted  # typed on the web: not an email
+        assert new.get_model("tickets", "Ticket").objects.get().description == redacted
+    finally:
+        _latest()

@@ -1,17 +1,20 @@
-"""Inbound emails: everything that reached us, what became of it, and the raw message."""
+"""Inbound emails: everything that reached us, what became of it, and the raw message
+(superusers only, private links redacted)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.views.decorators.csp import csp_override
 
 from tickets import inbound
 from tickets.admin.forms import moment_column
+from tickets.inbound.parse import redacted_raw
 from tickets.models import InboundEmail
 
 
@@ -42,6 +45,9 @@ class InboundEmailAdmin(admin.ModelAdmin):
         "detail",
         "ticket",
         "verdicts",
+        "provider_verdicts",
+        "network",
+        "acknowledged",
         "size",
         "raw_download",
         "processed_at",
@@ -56,6 +62,14 @@ class InboundEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # read-only; "process again" is an action with its own check
 
+    def get_fields(self, request, obj=None):
+        """The raw message is for superusers only (redacted even so)."""
+        fields = super().get_fields(request, obj)
+        return fields if request.user.is_superuser else [f for f in fields if f != "raw_download"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
     @admin.display(description="raw message")
     def raw_download(self, obj):
         url = reverse("admin:tickets_inboundemail_raw", args=[obj.pk])
@@ -69,14 +83,23 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
     @method_decorator(csp_override({"default-src": [CSP.NONE], "sandbox": True}))
     def raw_view(self, request, pk):
-        if not self.has_view_permission(request):
+        """The message as it came, for superusers, with private links' tokens redacted (a
+        customer's reply quoting our email holds their ticket's link)."""
+        if not request.user.is_superuser:
             raise PermissionDenied
         email = get_object_or_404(InboundEmail, pk=pk)
-        response = FileResponse(
-            email.raw.open("rb"),
-            as_attachment=True,
-            filename=f"message-{email.pk}.eml",
-            content_type="message/rfc822",
+        with email.raw.open("rb") as stored:
+            raw = redacted_raw(stored.read())
+        if raw is None:
+            return HttpResponse(
+                "This message is beyond the limits of what is parsed (parts, nesting or time), "
+                "so it cannot be checked for private links and is not offered for download.",
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse(raw, content_type="message/rfc822")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"message-{email.pk}.eml"
         )
         response["Cache-Control"] = "private, no-store"
         return response

@@ -35,6 +35,11 @@ class TicketPageViews:
             ),
             path("<int:pk>/macro/", view(self.macro_view), name="tickets_ticket_macro"),
             path("<int:pk>/presence/", view(self.presence_view), name="tickets_ticket_presence"),
+            path(
+                "<int:pk>/messages/<int:message_pk>/accept/",
+                view(self.accept_email_view),
+                name="tickets_ticket_accept_email",
+            ),
             path("new/", view(self.new_count_view), name="tickets_ticket_new"),
             path("views/save/", view(self.save_view_view), name="tickets_ticket_save_view"),
             path(
@@ -75,6 +80,19 @@ class TicketPageViews:
         ticket = self._ticket(request, pk, change=True)
         services.staff_update(ticket, actor=request.user, assignee=request.user)
         messages.success(request, f"{ticket.reference} is assigned to you.")
+        return HttpResponseRedirect(self._back_to(request, ticket))
+
+    @method_decorator(require_POST)
+    def accept_email_view(self, request, pk, message_pk):
+        """An email kept as an internal note becomes the customer's message."""
+        ticket = self._ticket(request, pk, change=True)
+        message = get_object_or_404(ticket.messages, pk=message_pk)
+        try:
+            services.accept_email_note(message, by=request.user)
+        except services.NotAnEmailNote as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The email is now the customer's message on the ticket.")
         return HttpResponseRedirect(self._back_to(request, ticket))
 
     @method_decorator(require_POST)

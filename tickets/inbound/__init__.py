@@ -2,16 +2,23 @@
 django-anymail, IMAP) calls `receive()`, which stores the raw message and nothing else; a
 task then calls `process()`, which decides what the message is and acts on it.
 
-What a message does (README, "Email conversations"):
-- a reply to one of our emails (In-Reply-To/References, else the ticket's own reply address,
-  else `HC-000123` in the subject from the requester) becomes a customer message;
-- from someone else than the customer (or someone they copied), an internal note;
+What a message does (README, "Email conversations"; how sure each match is of the sender:
+docs/running/email-security.md):
+- a reply to one of our emails (In-Reply-To/References naming a Message-ID we made), or one
+  to the ticket's own reply address, from the customer (or someone they copied) becomes a
+  customer message, unless our receiving side saw DMARC fail for its From domain;
+- a weaker match (`HC-000123` in the subject from the requester's address, or the
+  customer's own earlier Message-ID) only with the From domain verified (DMARC, or aligned
+  DKIM or SPF);
+- an unverified match, an internal note "Unverified email claiming to be from ..." that an
+  agent can accept as the customer's message; from someone else, an internal note;
 - anything else from a person, a new ticket;
 - auto-replies, lists, bulk mail, bounces, our own mail and a runaway sender never create a
   ticket or an email; a bounce marks the email that bounced.
 """
 
 import hashlib
+import ipaddress
 import logging
 from datetime import timedelta
 from email.utils import parseaddr
@@ -22,12 +29,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.addresses import address_key, address_key_or_raw
+from core.addresses import address_key, address_key_or_raw, mailbox_key
 from core.categories import SupportCategory
+from core.redaction import redact_private_links
 from core.text import plural
 from status import subscriptions as status_subscriptions
 from tickets import attachments, mailthread, services
-from tickets.inbound.parse import headers_only, parse
+from tickets.inbound import auth
+from tickets.inbound.parse import clean, headers_only, parse, redacted_raw
 from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketStatus
 
 log = logging.getLogger(__name__)
@@ -38,11 +47,16 @@ class Rejected(Exception):
     """A message that cannot be stored (retrying will not help: the sender is told)."""
 
 
-def receive(raw, *, source):
+def receive(raw, *, source, provider_verdicts=None, client_address="", in_web_request=False):
     """Store one raw message and queue its processing. Returns the stored row, or the one
     stored before for a message with the same Message-ID (delivered twice: kept once).
     Raises Rejected for a message over INBOUND_MAX_BYTES; any other error means it was not
-    stored (the caller answers so that the sender's server retries)."""
+    stored (the caller answers so that the sender's server retries). `provider_verdicts`:
+    what a webhook provider reported in its own fields (SPF, DKIM, spam). `client_address`:
+    the IP address that handed the message to the provider or mail server, when known
+    (counted per network for acknowledgements). `in_web_request`:
+    the message is never parsed in this process if the task backend would run it here (the
+    immediate backend); the worker or `manage.py process_inbound` does."""
     if len(raw) > settings.INBOUND_MAX_BYTES:
         raise Rejected(
             f"message too big: {len(raw)} bytes, the limit is {settings.INBOUND_MAX_BYTES}"
@@ -58,8 +72,12 @@ def receive(raw, *, source):
         source=source[:40],
         message_id=message_id,
         sender=sender,
-        sender_key=address_key_or_raw(sender)[:320],
-        subject=subject,
+        sender_key=mailbox_key(sender)[:320],
+        network=network_of(client_address, sender),
+        subject=redact_private_links(subject),
+        provider_verdicts={
+            clean(key)[:50]: clean(value)[:500] for key, value in (provider_verdicts or {}).items()
+        },
     )
     inbound.raw.save(f"{hashlib.sha256(raw).hexdigest()[:32]}.eml", ContentFile(raw), save=False)
     try:
@@ -68,13 +86,30 @@ def receive(raw, *, source):
     except IntegrityError:  # the same message, stored by a parallel delivery just now
         inbound.raw.delete(save=False)
         return InboundEmail.objects.get(message_id=message_id)
-    transaction.on_commit(lambda: _enqueue(inbound.pk))
+    transaction.on_commit(lambda: _enqueue(inbound.pk, in_web_request=in_web_request))
     return inbound
 
 
-def _enqueue(inbound_id):
+def network_of(client_address, sender):
+    """The network a message came from, for limits: the connecting address's /24 (IPv4) or
+    /48 (IPv6) when known, else the sender's domain."""
+    try:
+        ip = ipaddress.ip_address(client_address.strip().strip("[]"))
+    except ValueError:
+        domain = address_key_or_raw(sender).rpartition("@")[2]
+        return f"domain:{domain}"[:100]
+    prefix = 24 if ip.version == 4 else 48
+    return f"ip:{ipaddress.ip_network(f'{ip}/{prefix}', strict=False)}"
+
+
+def _enqueue(inbound_id, *, in_web_request=False):
+    from django.tasks.backends.immediate import ImmediateBackend
+
     from tickets.tasks import process_inbound_email
 
+    if in_web_request and isinstance(process_inbound_email.get_backend(), ImmediateBackend):
+        log.info("Inbound email %s waits for manage.py process_inbound", inbound_id)
+        return
     try:
         process_inbound_email.enqueue(inbound_id)
     except Exception:  # stays "received": `manage.py process_inbound` picks it up
@@ -96,7 +131,9 @@ def process(inbound_id):
             with inbound.raw.open("rb") as stored:
                 raw = stored.read()
             parsed = parse(raw)
-            inbound.verdicts = parsed.verdicts
+            _redact(parsed)
+            provided = auth.provider_results(inbound.provider_verdicts)
+            inbound.verdicts = auth.shown(parsed.results + provided)
             inbound.full_text = parsed.text[:100_000]
             drop = _why_drop(inbound, parsed)
             if drop:
@@ -111,10 +148,32 @@ def process(inbound_id):
         log.exception("Inbound email %s could not be processed", inbound_id)
         InboundEmail.objects.filter(pk=inbound_id).update(
             state=InboundEmail.State.FAILED,
-            detail=f"{type(error).__name__}: {error}"[:1000],
+            detail=clean(f"{type(error).__name__}: {error}")[:1000],
             processed_at=timezone.now(),
         )
         return "failed"
+
+
+def _redact(parsed):
+    """Nothing stored from an email carries a private link's token: a customer's reply that
+    quotes our email would hand whoever reads it their ticket (core.redaction)."""
+    parsed.subject = redact_private_links(parsed.subject)
+    parsed.text = redact_private_links(parsed.text)
+    parsed.reply = redact_private_links(parsed.reply)
+    for file in parsed.files:
+        if not file.content:
+            continue  # too big to keep
+        if file.name.lower().endswith(".eml"):
+            file.content = redacted_raw(file.content) or b""  # beyond the limits: not kept
+            if not file.content:
+                parsed.notes.append(f"{file.name}: an email too complex to check for links.")
+        else:
+            try:
+                text = file.content.decode("utf-8")
+            except UnicodeDecodeError:
+                continue  # not text: images, PDFs, archives are kept as they came
+            file.content = redact_private_links(text).encode("utf-8")
+        file.size = len(file.content)
 
 
 def _ours(address):
@@ -128,34 +187,50 @@ def _ours(address):
 def _why_drop(inbound, parsed):
     """(outcome, detail) for a message that must create nothing, else None."""
     if parsed.bounce:
+        if _too_many(inbound, [Outcome.BOUNCE]):
+            return Outcome.TOO_MANY, _too_many_detail()
         return Outcome.BOUNCE, _mark_bounced(parsed.bounce)
     if _ours(parsed.sender) or mailthread.is_ours(parsed.message_id):
         return Outcome.OWN, "sent by this help center"
     if parsed.automatic:
         return (Outcome.BULK if parsed.bulk else Outcome.AUTO_REPLY), parsed.automatic
+    if parsed.bad_from:
+        return Outcome.UNREADABLE, f"no single sender: {parsed.bad_from}"
     try:
         address_key(parsed.sender)
     except ValueError:
         return Outcome.UNREADABLE, f"no usable sender address ({parsed.sender[:80]!r})"
+    if _too_many(inbound, [Outcome.NEW_TICKET, Outcome.REPLY, Outcome.NOTE]):
+        return Outcome.TOO_MANY, _too_many_detail()
+    return None
+
+
+def _too_many(inbound, outcomes):
+    """Whether this sender already reached INBOUND_PER_SENDER_PER_HOUR messages that acted
+    (tickets, replies, notes; bounces, which stop subscriptions, are counted apart)."""
     since = timezone.now() - timedelta(hours=1)
     recent = InboundEmail.objects.filter(
-        sender_key=inbound.sender_key,
-        received_at__gte=since,
-        outcome__in=[Outcome.NEW_TICKET, Outcome.REPLY, Outcome.NOTE],
-    )
-    if recent.count() >= settings.INBOUND_PER_SENDER_PER_HOUR:
-        return Outcome.TOO_MANY, f"more than {settings.INBOUND_PER_SENDER_PER_HOUR} in an hour"
-    return None
+        sender_key=inbound.sender_key, received_at__gte=since, outcome__in=outcomes
+    ).exclude(pk=inbound.pk)
+    return recent.count() >= settings.INBOUND_PER_SENDER_PER_HOUR
+
+
+def _too_many_detail():
+    return f"more than {settings.INBOUND_PER_SENDER_PER_HOUR} in an hour from this sender"
 
 
 def _mark_bounced(bounce):
     """Ticket emails that bounced are marked; status subscriptions whose emails bounce for
-    good stop (status.subscriptions.bounced)."""
-    emails = OutboundEmail.objects.filter(message_id__in=bounce["message_ids"])
+    good stop (status.subscriptions.bounced). Only a well-formed delivery report naming the
+    whole Message-ID of an email we sent marks anything."""
+    if not bounce["report"]:
+        return "looks like a bounce but is no delivery report: nothing marked"
+    ids = [message_id for message_id in bounce["message_ids"] if message_id]
+    emails = OutboundEmail.objects.filter(message_id__in=ids).exclude(message_id="")
     why = " ".join(filter(None, [bounce["status"], bounce["diagnostic"]])) or "bounced"
     count = emails.update(state=OutboundEmail.State.BOUNCED, last_error=f"Bounced: {why}"[:1000])
     permanent = bounce["status"].startswith("5")
-    stopped = status_subscriptions.bounced(bounce["message_ids"], permanent=permanent, why=why)
+    stopped = status_subscriptions.bounced(ids, permanent=permanent, why=why)
     detail = f"marked {count} ticket email{'s' if count != 1 else ''} as bounced"
     if stopped:
         detail += f", stopped {stopped} status subscription{'s' if stopped != 1 else ''}"
@@ -198,35 +273,61 @@ def _text(parsed, notes, limit):
     return text[:limit]
 
 
+# How a message was matched to a ticket (docs/running/email-security.md).
+STRONG = "a Message-ID we made"  # unguessable, only in emails we sent
+MEDIUM = "the ticket's reply address"  # in every email of the ticket, and its Reply-To
+WEAK = "a reference anyone can write"  # HC-000123, or the customer's own Message-ID
+
+
+def _match(parsed):
+    """(ticket or None, how it was found)."""
+    ticket, ours = mailthread.ticket_from_headers(parsed.in_reply_to, parsed.references)
+    if ticket is not None and ours:
+        return ticket, STRONG
+    by_address = mailthread.ticket_from_address(parsed.to + parsed.cc)
+    if by_address is not None:
+        return by_address, MEDIUM
+    if ticket is not None:
+        return ticket, WEAK
+    return mailthread.ticket_from_subject(parsed.subject, parsed.sender), WEAK
+
+
+def _unverified_why(strength, verdict, parsed):
+    """Why a match from the customer's address is not taken as theirs, or ""."""
+    domain = parsed.sender.rpartition("@")[2]
+    if verdict == auth.FAILED:
+        return f"our mail server saw DMARC fail for {domain}"
+    if strength == WEAK and verdict != auth.VERIFIED:
+        return f"found by {strength}, and nothing verified that it came from {domain}"
+    return ""
+
+
 def _act(inbound, parsed):
-    ticket = mailthread.ticket_from_headers(
-        parsed.in_reply_to, parsed.references
-    ) or mailthread.ticket_from_address(parsed.to + parsed.cc)
-    by_subject = ticket is None
-    ticket = ticket or mailthread.ticket_from_subject(parsed.subject, parsed.sender)
+    ticket, strength = _match(parsed)
     if ticket is not None:
         ticket = ticket.kept()
-    if ticket is not None and by_subject and _failed_authentication(parsed):
-        ticket = None  # a forged From: and a guessable reference are not enough
     if ticket is None or ticket.status == TicketStatus.CLOSED:
         return _new_ticket(inbound, parsed, follows=ticket)
+    results = parsed.results + auth.provider_results(inbound.provider_verdicts)
+    verdict = auth.judge(results, parsed.sender)
     files, notes = _files(parsed, ticket)
-    if ticket.speaks_for_customer(parsed.sender):
+    why = _unverified_why(strength, verdict, parsed)
+    if ticket.speaks_for_customer(parsed.sender) and not why:
         _remember_copied(ticket, parsed)
         sender = "" if address_key(parsed.sender) == ticket.email_key else parsed.sender
         body = _text(parsed, notes, 10_000)
         services.customer_reply(ticket, body, files=files, inbound=inbound, sender=sender)
     else:
-        body = f"Email from {parsed.sender} (not the customer; not shown to them):\n\n"
+        if why:
+            body = (
+                f"Unverified email claiming to be from {parsed.sender} (not shown to the "
+                f"customer: {why}; accept it if it is theirs):\n\n"
+            )
+        else:
+            body = f"Email from {parsed.sender} (not the customer; not shown to them):\n\n"
         body += _text(parsed, notes, 9_000)
         services.email_note(ticket, body, inbound=inbound, sender=parsed.sender, files=files)
-    inbound.detail = f"on {ticket.reference}"
-
-
-def _failed_authentication(parsed):
-    return "fail" in {parsed.verdicts.get("dmarc"), parsed.verdicts.get("spf")} or (
-        parsed.verdicts.get("dkim") == "fail" and parsed.verdicts.get("spf") != "pass"
-    )
+    inbound.detail = f"on {ticket.reference}" + (f" (unverified: {why})" if why else "")
 
 
 def _copied(addresses, known=()):
@@ -266,5 +367,25 @@ def _new_ticket(inbound, parsed, *, follows=None):
     if notes:
         ticket.description = _text(parsed, notes, 5000)
     ticket.cc = _copied(parsed.cc, {address_key_or_raw(parsed.sender)})[:20]
-    services.create_ticket(ticket, files=files, inbound=inbound)
-    inbound.detail = f"created {ticket.reference}"
+    why_not = _why_not_acknowledge(inbound)
+    inbound.acknowledged = not why_not
+    services.create_ticket(ticket, files=files, inbound=inbound, acknowledge=not why_not)
+    inbound.detail = f"created {ticket.reference}" + (
+        f"; not acknowledged: {why_not}" if why_not else ""
+    )
+
+
+def _why_not_acknowledge(inbound):
+    """Acknowledgements go to whatever address a message claims: capped per network and
+    overall, so forged mail cannot turn us into a mail cannon (the ticket is opened all the
+    same; staff see why it was not acknowledged)."""
+    since = timezone.now() - timedelta(hours=1)
+    sent = InboundEmail.objects.filter(acknowledged=True, received_at__gte=since)
+    if sent.filter(network=inbound.network).count() >= settings.INBOUND_ACKS_PER_NETWORK_PER_HOUR:
+        return (
+            f"{settings.INBOUND_ACKS_PER_NETWORK_PER_HOUR} acknowledgements in the last hour "
+            f"to mail from {inbound.network.partition(':')[2]}"
+        )
+    if sent.count() >= settings.INBOUND_ACKS_PER_HOUR:
+        return f"{settings.INBOUND_ACKS_PER_HOUR} acknowledgements in the last hour"
+    return ""

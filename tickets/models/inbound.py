@@ -31,15 +31,25 @@ class InboundEmail(models.Model):
     # From the headers (filled when the raw message is stored, for listing and dedup).
     message_id = models.CharField(max_length=500, blank=True, db_index=True)
     sender = models.CharField(max_length=254, blank=True)
+    # core.addresses.mailbox_key(sender): plus tags folded, one count per mailbox.
     sender_key = models.CharField(max_length=320, blank=True, db_index=True)
+    # Where it came from, for limits: "ip:<network>" when the connecting address is known
+    # (the pipe's --client-address, a provider's field), else "domain:<From domain>".
+    network = models.CharField(max_length=100, blank=True, db_index=True)
     subject = models.CharField(max_length=300, blank=True)
-    # SPF, DKIM and DMARC as the receiving provider judged them (Authentication-Results).
+    # SPF, DKIM and DMARC as our own receiving side judged them (Authentication-Results
+    # with INBOUND_AUTHSERV_ID at the top of the message, or the webhook provider's fields).
     verdicts = models.JSONField(default=dict, blank=True)
+    # What a webhook provider reported in its own fields, kept from the post.
+    provider_verdicts = models.JSONField(default=dict, blank=True)
 
     state = models.CharField(max_length=10, choices=State, default=State.RECEIVED)
     outcome = models.CharField(max_length=12, choices=Outcome, blank=True)
     detail = models.TextField(blank=True, help_text="Why it was dropped, or what failed.")
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Whether the new ticket it opened was acknowledged by email (capped per network and
+    # overall: INBOUND_ACKS_PER_NETWORK_PER_HOUR, INBOUND_ACKS_PER_HOUR).
+    acknowledged = models.BooleanField(default=False)
     ticket = models.ForeignKey(
         "tickets.Ticket",
         null=True,

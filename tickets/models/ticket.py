@@ -271,6 +271,12 @@ class TicketMessage(models.Model):
         return "Help center"
 
     @property
+    def is_email_note(self):
+        """An email kept as an internal note (unverified, or not from the customer): an
+        agent may accept it as the customer's message (services.accept_email_note)."""
+        return self.is_internal and self.via == self.Via.EMAIL and self.author_kind == "customer"
+
+    @property
     def staff_author_name(self):
         """Who wrote it, as staff see it: which colleague, by name or login."""
         if self.author_kind == self.Author.STAFF or (self.author and self.is_internal):

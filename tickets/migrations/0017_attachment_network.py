@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0013_roles_for_macros_and_views'),
+        ('tickets', '0016_inbound_network_and_acknowledged'),
     ]
 
     operations = [
