@@ -3,18 +3,14 @@ runbooks and FAQ entries that need review, and why (`manage.py review_digest`, w
 
 from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from core.content import models_with
 from kb.models import Reviewed
-
-
-def _absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
+from mail import emails
+from mail.links import absolute
 
 
 def due_by_owner(today=None):
@@ -32,20 +28,21 @@ def due_by_owner(today=None):
         for article in articles:
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[article.pk])
             found[article.owner].append(
-                (str(opts.verbose_name), article, article.review_reasons(today), _absolute(url))
+                (str(opts.verbose_name), article, article.review_reasons(today), absolute(url))
             )
     return found
 
 
 def send_review_digests(*, today=None):
-    """One email per owner with something to review; returns how many were sent."""
+    """One email per owner with something to review (through the mail outbox, with its
+    retries); returns how many were queued."""
     sent = 0
     for owner, items in due_by_owner(today).items():
         context = {
             "owner": owner,
             "items": items,
             "list_urls": [
-                _absolute(
+                absolute(
                     reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
                     + "?review=needed"
                 )
@@ -56,11 +53,6 @@ def send_review_digests(*, today=None):
             "editorial/email/review_digest_subject.txt", context, using="text"
         )
         body = render_to_string("editorial/email/review_digest.txt", context, using="text")
-        EmailMessage(
-            subject=" ".join(subject.split()),
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[owner.email],
-        ).send()
+        emails.queue(kind="editorial.review_digest", to=owner.email, subject=subject, body=body)
         sent += 1
     return sent

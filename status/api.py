@@ -7,7 +7,8 @@ import json
 from django.conf import settings
 from django.db.models import Max
 
-from status.formatting import format_timestamp, page_url, site_url
+from mail.links import absolute
+from status.formatting import format_timestamp, page_url
 from status.models import Component, ComponentGroup, Incident, worst_component_status
 from status.state import cached, next_boundary, status_state
 
@@ -91,7 +92,7 @@ def incident_json(incident):
         "monitoring_at": format_timestamp(incident.monitoring_at),
         "resolved_at": format_timestamp(incident.resolved_at),
         "impact": "maintenance" if incident.is_maintenance else incident.impact,
-        "shortlink": site_url(incident.get_absolute_url()),
+        "shortlink": absolute(incident.get_absolute_url()),
         "started_at": format_timestamp(incident.started_at),
         "page_id": settings.STATUS_PAGE_ID,
         "incident_updates": [update_json(u, incident) for u in incident.updates.all()],

@@ -6,4 +6,13 @@ class StatusConfig(AppConfig):
     verbose_name = "Platform status"
 
     def ready(self):
-        from status import checks, signals  # noqa: F401
+        from core.text import plural
+        from mail import bounces
+        from status import checks, signals, subscriptions  # noqa: F401
+        from status.models.subscriptions import MESSAGE_ID_PREFIX
+
+        bounces.register(
+            MESSAGE_ID_PREFIX,
+            subscriptions.bounced,
+            describe=lambda n: f"stopped {plural(n, 'status subscription')}" if n else "",
+        )

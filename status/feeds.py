@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from status.formatting import site_url
+from mail.links import absolute
 from status.models import Component, Incident
 
 FEED_ITEMS = 50
@@ -26,10 +26,10 @@ class HistoryRssFeed(Feed):
     url_name = "status:history-rss"
 
     def link(self):
-        return site_url(reverse("status:status-page"))
+        return absolute(reverse("status:status-page"))
 
     def feed_url(self):
-        return site_url(reverse(self.url_name))
+        return absolute(reverse(self.url_name))
 
     def items(self):
         return Incident.objects.with_details().order_by("-updated_at", "-pk")[:FEED_ITEMS]
@@ -47,7 +47,7 @@ class HistoryRssFeed(Feed):
         )
 
     def item_link(self, item):
-        return site_url(item.get_absolute_url())
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
         # Stable for the life of the incident (Atom ids must never change), a valid URI.
@@ -85,7 +85,7 @@ class ComponentAtomFeed(HistoryAtomFeed):
         return f"Incidents and scheduled maintenance affecting {component.name}."
 
     def feed_url(self, component):
-        return site_url(reverse(self.url_name, args=[component.code]))
+        return absolute(reverse(self.url_name, args=[component.code]))
 
     def items(self, component):
         return (

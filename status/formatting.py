@@ -1,9 +1,11 @@
-"""How status data looks to the outside: timestamps in the page's zone, absolute URLs."""
+"""How status data looks to the outside: timestamps in the page's zone, the page's URL."""
 
 import zoneinfo
 
 from django.conf import settings
 from django.urls import reverse
+
+from mail.links import absolute
 
 
 def format_timestamp(value):
@@ -17,11 +19,5 @@ def format_timestamp(value):
     return value.astimezone(zone).isoformat(timespec="milliseconds")
 
 
-def site_url(path):
-    """An absolute URL on the public site. From settings, never from the request: cached
-    answers are shared by every client (a forged Host or X-Forwarded-Proto poisoned them)."""
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def page_url():
-    return settings.STATUS_PAGE_URL or site_url(reverse("status:status-page"))
+    return settings.STATUS_PAGE_URL or absolute(reverse("status:status-page"))

@@ -9,8 +9,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mail.links import absolute
 from status import api, state
-from status.formatting import format_timestamp, site_url
+from status.formatting import format_timestamp
 from status.models import (
     ComponentStatus,
     Event,
@@ -91,7 +92,7 @@ def _compose(*, event, incident=None, update=None, component=None, context=None)
         )
         context.update(
             incident=incident,
-            url=site_url(incident.get_absolute_url()),
+            url=absolute(incident.get_absolute_url()),
             affects=[c.name for c in incident.components.all()],
             scheduled=(
                 f"{_when(incident.scheduled_for)} to {_when(incident.scheduled_until)}"
@@ -103,7 +104,7 @@ def _compose(*, event, incident=None, update=None, component=None, context=None)
         component_ids = [c.pk for c in incident.components.all()]
     else:
         fields.update(component=component.name, status=context["new_label"])
-        context.update(component=component, url=site_url(reverse("status:status-page")))
+        context.update(component=component, url=absolute(reverse("status:status-page")))
         payload = {
             "page": _page(current),
             "component_update": {

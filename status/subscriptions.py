@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.addresses import address_key
-from status.formatting import site_url
+from mail.links import absolute
 from status.models import Channel, Delivery, Subscriber
 
 CONFIRM_DAYS = 7
@@ -30,7 +30,7 @@ def token(subscriber, purpose):
 
 
 def link(subscriber, purpose):
-    return site_url(reverse(LINKS[purpose], args=[token(subscriber, purpose)]))
+    return absolute(reverse(LINKS[purpose], args=[token(subscriber, purpose)]))
 
 
 def subscriber_for(value, purpose):

@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 
 from editorial.importer import import_content
-from kb.models import FAQEntry, Guide, PageBlock, PublishState, Tag
-from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
 from tests import snapshot
+
+pytest_plugins = ["tests.factories"]
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # What a person's browser sends (searches count in Content gaps only from one).
@@ -39,89 +39,6 @@ def client(client):
     client.defaults["HTTP_HOST"] = "127.0.0.1"
     client.defaults["HTTP_USER_AGENT"] = BROWSER_USER_AGENT
     return client
-
-
-@pytest.fixture
-def make_guide(db):
-    counter = iter(range(1, 100_000))
-
-    def make(
-        title=None, *, tags=(), status=PublishState.PUBLISHED, body="Some **body** text.", **kw
-    ):
-        n = next(counter)
-        guide = Guide.objects.create(
-            title=title or f"Guide {n}",
-            slug=kw.pop("slug", None) or f"guide-{n}",
-            summary=kw.pop("summary", f"Summary of guide {n}."),
-            status=status,
-            body=body,
-            **kw,
-        )
-        guide.tags.set([Tag.objects.get_or_create(slug=t, defaults={"name": t})[0] for t in tags])
-        return guide
-
-    return make
-
-
-@pytest.fixture
-def make_runbook(db):
-    counter = iter(range(1, 100_000))
-
-    def make(title=None, *, checks=("Check one", "Check two"), steps=("Fix one",), **kw):
-        n = next(counter)
-        guides = kw.pop("related_guides", [])
-        tags = kw.pop("tags", [])
-        runbook = Runbook.objects.create(
-            title=title or f"Runbook {n}",
-            slug=kw.pop("slug", None) or f"runbook-{n}",
-            summary=kw.pop("summary", f"Symptom {n}."),
-            escalation=kw.pop("escalation", "Contact support with the request ID."),
-            status=kw.pop("status", PublishState.PUBLISHED),
-            **kw,
-        )
-        for i, text in enumerate(checks, 1):
-            RunbookCheck.objects.create(runbook=runbook, text=text, order=i)
-        for i, text in enumerate(steps, 1):
-            RunbookFixStep.objects.create(runbook=runbook, text=text, order=i)
-        runbook.related_guides.set(guides)
-        runbook.tags.set([Tag.objects.get_or_create(slug=t, defaults={"name": t})[0] for t in tags])
-        return runbook
-
-    return make
-
-
-@pytest.fixture
-def staff_in(db):
-    """A staff user in one of the roles of accounts/roles.py (groups made by a migration)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    def make(group):
-        username = group.lower().replace(" ", "-")
-        user = get_user_model().objects.create_user(username, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
-        return user
-
-    return make
-
-
-@pytest.fixture
-def page_blocks(db):
-    for key in ["hero", "knowledge-base", "runbooks", "contact", "faq"]:
-        PageBlock.objects.create(key=key, title=f"Title of {key}", body=f"Text of {key}.")
-
-
-@pytest.fixture
-def make_faq(db):
-    counter = iter(range(1, 100_000))
-
-    def make(question=None, body="An answer."):
-        n = next(counter)
-        return FAQEntry.objects.create(
-            question=question or f"Question {n}?", slug=f"question-{n}", order=n, body=body
-        )
-
-    return make
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,20 @@
-"""Ticket emails: rendered and stored as OutboundEmail rows inside the caller's transaction,
-then handed to the task queue once that transaction commits."""
+"""Ticket emails: what they say, rendered and stored as OutboundEmail rows inside the caller's
+transaction, then sent through the mail gateway (mail.outbox, mail.transport) once that
+transaction commits."""
 
 import logging
 import re
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from core.addresses import address_key_or_raw
+from mail import outbox, transport
+from mail.links import absolute
 from tickets import mailthread, satisfaction
 from tickets.models import (
     TO_CUSTOMER,
@@ -25,13 +27,6 @@ from tickets.models import (
 )
 
 log = logging.getLogger(__name__)
-
-# Minutes to wait before each retry; after the last one the email is given up (and shown).
-RETRY_MINUTES = (1, 5, 30, 120, 720)
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def render(kind, context):
@@ -46,13 +41,6 @@ def render(kind, context):
 LINK_PLACEHOLDER = "[private link {}]"
 LINK_PLACEHOLDER_RE = re.compile(r"\[private link (\d{1,3})\]")
 REQUESTS_PLACEHOLDER = "[my requests link]"
-
-# A private link in text (a customer may paste theirs into a message staff read).
-PRIVATE_LINK = re.compile(r"(/support/tickets/)[A-Za-z0-9_-]{20,}/")
-
-
-def redact_links(text):
-    return PRIVATE_LINK.sub(r"\1[private link]/", text)
 
 
 def _context(ticket, kind):
@@ -82,7 +70,7 @@ def _store(ticket, kind, to, context, link_tickets=()):
         in_reply_to=in_reply_to,
         references=references,
     )
-    transaction.on_commit(lambda: enqueue(email.pk))
+    outbox.enqueue_on_commit(deliver_email, email.pk)
     return email
 
 
@@ -140,21 +128,9 @@ def with_links(email):
     return body
 
 
-def enqueue(email_id, run_after=None):
-    """Hand one email to the task backend. If the backend itself is down, the email stays
-    pending and `manage.py send_pending_emails` (or the admin action) picks it up; so does a
-    retry when the backend cannot defer work (the immediate backend of `make run`)."""
-    from tickets.tasks import deliver_email
-
-    task = deliver_email
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # a backend that cannot wait: `send_pending_emails` retries it when due
-        task = task.using(run_after=run_after)
-    try:
-        task.enqueue(email_id)
-    except Exception:
-        log.exception("Could not enqueue email %s; it stays pending", email_id)
+@task
+def deliver_email(email_id):
+    return deliver(email_id)
 
 
 def deliver(email_id):
@@ -172,10 +148,9 @@ def deliver(email_id):
             return "not due"  # a deferred retry and the cron job must not both spend a try
         # Links are minted in a savepoint: if the send fails they are dropped with it.
         minted = transaction.savepoint_create()
-        message = EmailMessage(
+        message = transport.message(
             subject=email.subject,
             body=with_links(email),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
             # Customers answer by email (it lands on the ticket); staff answer in the admin.
             reply_to=[mailthread.reply_address(email.ticket)]
@@ -185,21 +160,17 @@ def deliver(email_id):
         )
         email.attempts += 1
         try:
-            message.send(using="default")
+            transport.send(message)
         except Exception as error:
             transaction.savepoint_rollback(minted)
-            email.last_error = f"{type(error).__name__}: {error}"[:1000]
-            if email.attempts > len(RETRY_MINUTES):
-                email.state = OutboundEmail.State.GAVE_UP
-            else:
-                email.state = OutboundEmail.State.FAILED
-                delay = timedelta(minutes=RETRY_MINUTES[email.attempts - 1])
-                email.next_attempt_at = timezone.now() + delay
+            retry_at = email.schedule_retry(f"{type(error).__name__}: {error}")
+            email.state = OutboundEmail.State.FAILED if retry_at else OutboundEmail.State.GAVE_UP
             email.save()
             log.warning("Email %s (%s) failed: %s", email.pk, email.kind, email.last_error)
-            if email.state == OutboundEmail.State.FAILED:
-                run_after = email.next_attempt_at
-                transaction.on_commit(lambda: enqueue(email.pk, run_after=run_after))
+            if retry_at:
+                transaction.on_commit(
+                    lambda: outbox.enqueue(deliver_email, email.pk, run_after=retry_at)
+                )
             return "failed"
         transaction.savepoint_commit(minted)
         email.state = OutboundEmail.State.SENT
@@ -207,6 +178,12 @@ def deliver(email_id):
         email.last_error = ""
         email.save()
         return "sent"
+
+
+def bounced(message_ids, *, permanent, why):
+    """Ticket emails that bounced are marked (mail.bounces routes our prefix here)."""
+    emails = OutboundEmail.objects.filter(message_id__in=message_ids).exclude(message_id="")
+    return emails.update(state=OutboundEmail.State.BOUNCED, last_error=f"Bounced: {why}"[:1000])
 
 
 def due_for_retry(now=None):

@@ -3,12 +3,12 @@ reply address that leads back to the ticket. The outbox writes these headers; in
 is matched against them."""
 
 import re
-import secrets
 from email.utils import parseaddr
 
 from django.conf import settings
 
 from core.addresses import address_key_or_raw
+from mail import headers
 from tickets.models import TO_CUSTOMER, EmailKind, InboundEmail, OutboundEmail, Ticket
 
 MAX_REFERENCES = 10
@@ -26,19 +26,18 @@ AUTOMATIC = {
 }
 
 
-def mail_domain():
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+MESSAGE_ID_PREFIX = "tickets"  # registered with mail.bounces (tickets.apps)
 
 
 def new_message_id():
-    """A Message-ID nobody can guess (128 bits from `secrets`): naming one in In-Reply-To or
+    """A Message-ID nobody can guess (mail.headers): naming one in In-Reply-To or
     References is how a reply proves it answers an email we sent."""
-    return f"<{secrets.token_hex(16)}.hc@{mail_domain()}>"
+    return headers.new_message_id(MESSAGE_ID_PREFIX)
 
 
 def is_ours(message_id):
-    """A Message-ID we made (our own email, come back to us)."""
-    return message_id.endswith(f".hc@{mail_domain()}>")
+    """A ticket email's Message-ID (ours, come back to us)."""
+    return headers.prefix_of(message_id) == MESSAGE_ID_PREFIX
 
 
 def message_ids(header):
@@ -75,14 +74,13 @@ def reply_address(ticket):
 
 def headers_for(email):
     """The threading and loop-prevention headers of one stored email."""
-    headers = {"Message-ID": email.message_id}
+    found = {"Message-ID": email.message_id}
     if email.in_reply_to:
-        headers["In-Reply-To"] = email.in_reply_to
-        headers["References"] = email.references
+        found["In-Reply-To"] = email.in_reply_to
+        found["References"] = email.references
     if email.kind in AUTOMATIC:
-        headers["Auto-Submitted"] = "auto-generated"
-        headers["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office answers
-    return headers
+        found.update(headers.automatic())
+    return found
 
 
 def ticket_from_headers(in_reply_to, references):

@@ -7,10 +7,12 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mail import headers as mail_headers
+from mail import transport
 from status import subscriptions
 from status.delivery import records
 from status.models import Delivery
@@ -34,26 +36,21 @@ def message_id(delivery):
 
 def headers(delivery, unsubscribe):
     notification = delivery.notification
-    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
-    headers = {
+    found = {
         # The same Message-ID on every try: a message sent twice is recognisably one.
         "Message-ID": message_id(delivery),
-        "Auto-Submitted": "auto-generated",
+        **mail_headers.automatic(),
     }
     if notification is not None:
-        headers.update(
-            {
-                "List-Id": f"{settings.STATUS_PAGE_NAME} status <status.{domain}>",
-                # RFC 8058: the mail client unsubscribes by one POST, without a login.
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Precedence": "bulk",
-            }
+        # RFC 8058: the mail client unsubscribes by one POST, without a login.
+        name = f"{settings.STATUS_PAGE_NAME} status"
+        found.update(
+            mail_headers.mailing_list(name=name, list_key="status", unsubscribe_url=unsubscribe)
         )
         if notification.incident_id:  # updates of one incident thread together
-            thread = f"<status.incident.{notification.incident.code}@{domain}>"
-            headers.update({"References": thread, "In-Reply-To": thread})
-    return headers
+            thread = f"<status.incident.{notification.incident.code}@{mail_headers.mail_domain()}>"
+            found.update({"References": thread, "In-Reply-To": thread})
+    return found
 
 
 def message_for(delivery):
@@ -75,10 +72,9 @@ def message_for(delivery):
             f"status/email/{delivery.purpose}_subject.txt", context, using="text"
         )
     body = render_to_string(f"status/email/{delivery.purpose}.txt", context, using="text")
-    return EmailMessage(
-        subject=" ".join(subject.split()),
+    return transport.message(
+        subject=subject,
         body=body.strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
         headers=headers(delivery, unsubscribe),
     )
@@ -101,7 +97,7 @@ def send_all(deliveries, outcome):
             local.mailer = mailers["default"]
             local.mailer.open()
             opened.append(local.mailer)
-        local.mailer.send_messages([message])
+        transport.send(message, connection=local.mailer)
 
     def settle(futures):
         nonlocal broken

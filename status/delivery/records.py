@@ -6,7 +6,7 @@ import logging
 from django.db.models import F
 from django.utils import timezone
 
-from core import retry
+from mail import outbox
 from status import subscriptions
 from status.models import Channel, Delivery
 
@@ -16,20 +16,12 @@ SENDABLE = [State.PENDING, State.FAILED]
 
 
 def enqueue(what, *args, run_after=None):
-    """Hand work to the task backend. If the backend is down, the rows stay pending and the
-    tick (`manage.py status tick`) sends them; so does a retry when the backend cannot defer
-    work (the immediate backend of `make run`)."""
+    """Hand work to the task backend (mail.outbox.enqueue: if the backend is down, the rows
+    stay due and the status tick sends them)."""
     from status import tasks
 
     task = {"fan_out": tasks.fan_out_notification, "send": tasks.send_deliveries}[what]
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return
-        task = task.using(run_after=run_after)
-    try:
-        task.enqueue(*args)
-    except Exception:
-        log.exception("Could not enqueue %s%s; the tick will pick it up", what, args)
+    outbox.enqueue(task, *args, run_after=run_after)
 
 
 def claim(delivery, now):
@@ -61,7 +53,7 @@ def sent(delivery, response_status=None):
 
 def failed(delivery, error, response_status=None):
     now = timezone.now()
-    retry_at = retry.next_attempt_at(delivery.attempts, now=now)
+    retry_at = outbox.next_attempt_at(delivery.attempts, now=now)
     Delivery.objects.filter(pk=delivery.pk).update(
         state=State.FAILED if retry_at else State.GAVE_UP,
         next_attempt_at=retry_at or now,
@@ -78,7 +70,7 @@ def failed(delivery, error, response_status=None):
 
 
 def postpone(deliveries, reason):
-    retry_at = retry.next_attempt_at(1, now=timezone.now())
+    retry_at = outbox.next_attempt_at(1, now=timezone.now())
     Delivery.objects.filter(pk__in=[d.pk for d in deliveries], state=State.PENDING).update(
         state=State.FAILED, next_attempt_at=retry_at, last_error=reason[:1000]
     )

@@ -2,7 +2,7 @@
 with HMAC-SHA256, a few at a time, never to a private address (core.safehttp).
 
 A JSON webhook is signed twice with the subscriber's secret: the Standard Webhooks headers
-(core.webhooks: webhook-id, webhook-timestamp, webhook-signature; the timestamp is signed,
+(mail.webhooks: webhook-id, webhook-timestamp, webhook-signature; the timestamp is signed,
 so a request replayed later is refused), and X-Status-Signature-256 (the body alone), kept
 for receivers written before. The secret is 64 hex characters; its ASCII bytes are the
 HMAC key of both, which Standard Webhooks libraries take as `whsec_` + base64 of those
@@ -19,7 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import safehttp
-from core.webhooks import signature_headers, standard_secret
+from mail.links import absolute
+from mail.webhooks import signature_headers, standard_secret
 from status import subscriptions
 from status.delivery import records
 from status.models import Channel
@@ -54,7 +55,7 @@ def webhook_body(delivery):
         return json.dumps({"text": notification.chat_text}).encode()
     meta = {
         "unsubscribe": subscriptions.link(subscriber, "unsubscribe"),
-        "documentation": settings.SITE_URL.rstrip("/") + DOCUMENTATION,
+        "documentation": absolute(DOCUMENTATION),
         "event": notification.event,
         "delivery_id": f"{notification.code}.{subscriber.code}",
     }

@@ -9,16 +9,14 @@ notification, claimed by a state change before sending, retried with backoff, vi
 admin.
 """
 
-import secrets
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core import safehttp
+from mail import headers
 from status.models.components import Component, new_code
 from status.models.incidents import Incident, IncidentUpdate
 
@@ -178,11 +176,13 @@ class Notification(models.Model):
         return text
 
 
+MESSAGE_ID_PREFIX = "status"  # registered with mail.bounces (status.apps)
+
+
 def new_message_id():
-    """A status email's Message-ID: 128 bits from `secrets`, so a delivery report that names
-    it proves it saw the email (status.subscriptions.bounced)."""
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<status.{secrets.token_hex(16)}@{host}>"
+    """A status email's Message-ID (mail.headers: 128 random bits), so a delivery report
+    that names it proves it saw the email (status.subscriptions.bounced)."""
+    return headers.new_message_id(MESSAGE_ID_PREFIX)
 
 
 class DeliveryQuerySet(models.QuerySet):

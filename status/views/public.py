@@ -18,9 +18,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from kb.models import Guide
+from mail.links import absolute
 from runbooks.models import Runbook
 from status import api, state, uptime
-from status.formatting import site_url
 from status.models import Component, Incident
 
 API_MAX_AGE = 30
@@ -84,7 +84,7 @@ def status_page(request):
         "upcoming_maintenances": Incident.objects.upcoming().with_details(),
         "past_incidents": incidents.resolved().with_details()[:10],
         "uptime_days": uptime.UPTIME_DAYS,
-        "embed_script_url": site_url(reverse("status:embed-script")),
+        "embed_script_url": absolute(reverse("status:embed-script")),
     }
     return TemplateResponse(request, "status/status_page.html", context)
 

@@ -21,7 +21,7 @@ from search.models import SearchDocument
 from status import subscriptions
 from status.importer import import_status
 from status.models import Component, Incident, Subscriber
-from tests.status.conftest import STATUS_CONTENT
+from tests.factories import STATUS_CONTENT
 from tests.tickets.links import emailed_link
 from tickets import attachments, satisfaction, services
 from tickets.models import RequestsLink, Ticket, TicketLink, TicketMessage

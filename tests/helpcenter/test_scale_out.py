@@ -28,7 +28,7 @@ from django.test import Client
 from benchmarks.load import stop
 from status.importer import import_status
 from status.models import Component
-from tests.status.conftest import STATUS_CONTENT
+from tests.factories import STATUS_CONTENT
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from core import retry
+from mail import outbox as retry
 from status import api, delivery, services
 from status.models import Channel, Delivery, Incident, Notification
 

@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from core import webhooks
+from mail import webhooks
 from status import delivery
 from status.models import Component, Delivery, Notification, Subscriber
 

@@ -8,7 +8,7 @@ from tickets import emails
 
 PRIVATE_LINK = re.compile(r"/support/tickets/[A-Za-z0-9_-]{20,}/")
 
-# Links already delivered in this test, by email id (tests/tickets/conftest.py clears it).
+# Links already delivered in this test, by email id (tests/conftest.py clears it).
 delivered = {}
 
 

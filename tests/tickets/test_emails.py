@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from mail import outbox
 from tickets import emails
 from tickets.models import OutboundEmail, Ticket
 
@@ -49,17 +50,17 @@ def test_after_the_last_retry_an_email_is_given_up_and_stays_visible(make_ticket
     with override_settings(MAILERS=BROKEN_MAILER):
         ticket = make_ticket()
         email = ticket.emails.first()
-        for _ in range(len(emails.RETRY_MINUTES) + 1):
+        for _ in range(len(outbox.RETRY_MINUTES) + 1):
             OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
             emails.deliver(email.pk)
     email.refresh_from_db()
-    assert email.state == "gave_up" and email.attempts == len(emails.RETRY_MINUTES) + 1
+    assert email.state == "gave_up" and email.attempts == len(outbox.RETRY_MINUTES) + 1
 
 
 def test_an_unavailable_task_backend_leaves_the_email_pending(
     client, content, ticket_data, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from tickets.tasks import deliver_email
+    from tickets.emails import deliver_email
 
     def down(*args, **kwargs):
         raise ConnectionError("task broker down")

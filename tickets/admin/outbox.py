@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from core.redaction import redact_private_links
 from tickets import emails
 from tickets.admin.forms import moment_column
 from tickets.models import (
@@ -38,7 +39,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.display(description="body")
     def body_redacted(self, obj):
         """Staff never see a customer's private link: it would let them act as the customer."""
-        return emails.redact_links(obj.body)
+        return redact_private_links(obj.body)
 
     @admin.action(description="Retry sending now", permissions=["change"])
     def retry_now(self, request, queryset):

@@ -33,11 +33,11 @@ from core.addresses import address_key, address_key_or_raw, mailbox_key
 from core.categories import SupportCategory
 from core.redaction import redact_private_links
 from core.text import plural
-from status import subscriptions as status_subscriptions
+from mail import bounces, headers
 from tickets import attachments, mailthread, services
 from tickets.inbound import auth
 from tickets.inbound.parse import clean, headers_only, parse, redacted_raw
-from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketStatus
+from tickets.models import InboundEmail, Ticket, TicketStatus
 
 log = logging.getLogger(__name__)
 Outcome = InboundEmail.Outcome
@@ -190,7 +190,7 @@ def _why_drop(inbound, parsed):
         if _too_many(inbound, [Outcome.BOUNCE]):
             return Outcome.TOO_MANY, _too_many_detail()
         return Outcome.BOUNCE, _mark_bounced(parsed.bounce)
-    if _ours(parsed.sender) or mailthread.is_ours(parsed.message_id):
+    if _ours(parsed.sender) or headers.is_ours(parsed.message_id):
         return Outcome.OWN, "sent by this help center"
     if parsed.automatic:
         return (Outcome.BULK if parsed.bulk else Outcome.AUTO_REPLY), parsed.automatic
@@ -220,21 +220,15 @@ def _too_many_detail():
 
 
 def _mark_bounced(bounce):
-    """Ticket emails that bounced are marked; status subscriptions whose emails bounce for
-    good stop (status.subscriptions.bounced). Only a well-formed delivery report naming the
-    whole Message-ID of an email we sent marks anything."""
+    """The emails that bounced are marked by the app that sent them (mail.bounces). Only a
+    well-formed delivery report naming the whole Message-ID of an email we sent marks
+    anything."""
     if not bounce["report"]:
         return "looks like a bounce but is no delivery report: nothing marked"
     ids = [message_id for message_id in bounce["message_ids"] if message_id]
-    emails = OutboundEmail.objects.filter(message_id__in=ids).exclude(message_id="")
     why = " ".join(filter(None, [bounce["status"], bounce["diagnostic"]])) or "bounced"
-    count = emails.update(state=OutboundEmail.State.BOUNCED, last_error=f"Bounced: {why}"[:1000])
-    permanent = bounce["status"].startswith("5")
-    stopped = status_subscriptions.bounced(ids, permanent=permanent, why=why)
-    detail = f"marked {count} ticket email{'s' if count != 1 else ''} as bounced"
-    if stopped:
-        detail += f", stopped {stopped} status subscription{'s' if stopped != 1 else ''}"
-    return f"{detail}: {why}"[:1000]
+    done = bounces.route(ids, permanent=bounce["status"].startswith("5"), why=why)
+    return f"{done}: {why}"[:1000]
 
 
 def _files(parsed, ticket):

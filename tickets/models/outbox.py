@@ -1,7 +1,10 @@
-"""Emails waiting to be sent, sent, or failed: the outbox behind every ticket email."""
+"""Ticket emails waiting to be sent, sent, or failed: the tickets' table of the outbox
+(mail.outbox keeps the sending: tries, retries, errors)."""
 
 from django.db import models
 from django.utils import timezone
+
+from mail.outbox import Attempts
 
 
 class EmailKind(models.TextChoices):
@@ -26,7 +29,7 @@ TO_CUSTOMER = {
 }
 
 
-class OutboundEmail(models.Model):
+class OutboundEmail(Attempts):
     """An email waiting to be sent, sent, or failed. Stored before any send is tried, so a
     failing mail server loses nothing; failed ones are retried and shown to staff."""
 
@@ -49,11 +52,7 @@ class OutboundEmail(models.Model):
     body = models.TextField()
     link_tickets = models.JSONField(default=list, blank=True, editable=False)
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
     # Threading: this email's Message-ID, and what it answers (so mail clients thread the
     # conversation, and a reply to it finds its ticket).
     message_id = models.CharField(max_length=500, blank=True, db_index=True)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class MailConfig(AppConfig):
+    """The mail gateway: every email in and out, and outgoing webhooks (docs/developers/
+    ARCHITECTURE.md). Apps keep what their emails say and what a reply belongs to."""
+
+    name = "mail"
+    verbose_name = "Mail"
+
+    def ready(self):
+        from core.text import plural
+        from mail import bounces, emails
+
+        bounces.register(
+            emails.MESSAGE_ID_PREFIX,
+            emails.bounced,
+            describe=lambda n: f"marked {plural(n, 'email')} as bounced" if n else "",
+        )
