@@ -17,7 +17,7 @@ SUPPORT_AGENTS = {
     "tickets.ticketmessage": ("view", "add"),
     "tickets.ticketevent": ("view",),
     "tickets.outboundemail": ("view", "change"),
-    "tickets.inboundemail": ("view",),
+    "mail.inboundemail": ("view",),
     "tickets.attachment": ("view", "add"),
     "tickets.suggestionopen": ("view",),
     "tickets.satisfactionrating": ("view",),

@@ -128,8 +128,8 @@ def main():
         from django.conf import settings
         from django.db import connection
 
-        from tickets import inbound
-        from tickets.models import InboundEmail
+        from mail import inbound
+        from mail.models import InboundEmail
 
         settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-inbound-")
         threads = conversations()

@@ -66,7 +66,7 @@ def check_site_url(app_configs, **kwargs):
 @register(Tags.security, deploy=True)
 def check_inbound_webhooks(app_configs, **kwargs):
     """An inbound webhook anyone may post to lets anyone write as any customer."""
-    from tickets import webhooks
+    from mail import providers as webhooks
 
     problems = []
     for name in settings.INBOUND_PROVIDERS:

@@ -19,6 +19,6 @@ urlpatterns = [
     path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
     # Inbound email webhooks: only the providers configured with their authentication
     # answer (INBOUND_PROVIDERS); any other is a 404.
-    path("inbound/", include("tickets.webhooks")),
+    path("inbound/", include("mail.providers")),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,5 @@
+import warnings
+
 from django.apps import AppConfig
 
 
@@ -9,6 +11,14 @@ class MailConfig(AppConfig):
     verbose_name = "Mail"
 
     def ready(self):
+        from anymail.exceptions import AnymailInsecureWebhookWarning
+        from django.conf import settings
+
+        if not settings.DEBUG:
+            # A webhook open to anyone is a configuration error in production, never a
+            # warning in a log nobody reads (mail.providers does not serve one anyway).
+            warnings.simplefilter("error", AnymailInsecureWebhookWarning)
+
         from core.text import plural
         from mail import bounces, emails
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mail.links import absolute
-from status import api, state
+from status import api, delivery, state
 from status.formatting import format_timestamp
 from status.models import (
     ComponentStatus,
@@ -156,8 +156,6 @@ def _announce(notification):
 
 
 def enqueue_fan_out(notification_id):
-    from status import delivery
-
     delivery.enqueue("fan_out", notification_id)
 
 

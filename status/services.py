@@ -12,8 +12,10 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
+from mail import outbox
 from status import delivery, notify, subscriptions
 from status.models import (
     CLOSED_STATUSES,
@@ -189,14 +191,9 @@ def maintenance_saved(maintenance):
 
 
 def enqueue_tick(run_after):
-    from status.tasks import tick as tick_task
-
-    if not tick_task.get_backend().supports_defer:
-        return  # `status tick` from cron (or make run's ticker) does it
-    try:
-        tick_task.using(run_after=run_after).enqueue()
-    except Exception:
-        log.exception("Could not enqueue a status tick; cron's tick will do it")
+    """A tick when the next maintenance starts or ends (the clock's status.tick does it
+    anyway, within 30 s, when the backend cannot wait)."""
+    outbox.enqueue(tick_task, run_after=run_after)
 
 
 MAINTENANCE_BODIES = {
@@ -307,3 +304,8 @@ def tick(*, now=None):
     outcome = delivery.send_due()
     done.update(sent=outcome["sent"], failed=outcome["failed"])
     return done
+
+
+@task
+def tick_task():
+    return tick()

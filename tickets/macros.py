@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from core.people import staff_name
 from tickets.models import IllegalTransition, Macro, Priority, Ticket, TicketMessage, TicketStatus
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -23,10 +24,6 @@ def _first_name(name):
     return parts[0] if parts else ""
 
 
-def _staff_name(user):
-    return user.get_full_name() or user.get_username()
-
-
 # name -> how to get it from (ticket, agent). Each returns a plain string.
 VARIABLES = {
     "customer.first_name": lambda t, a: _first_name(t.name) or "there",
@@ -34,8 +31,8 @@ VARIABLES = {
     "customer.email": lambda t, a: t.email,
     "ticket.reference": lambda t, a: t.reference or "",
     "ticket.subject": lambda t, a: t.subject,
-    "agent.name": lambda t, a: _staff_name(a),
-    "agent.first_name": lambda t, a: a.first_name or _staff_name(a),
+    "agent.name": lambda t, a: staff_name(a),
+    "agent.first_name": lambda t, a: a.first_name or staff_name(a),
 }
 
 
@@ -94,7 +91,7 @@ def describe(macro):
     if macro.set_category:
         words.append(f"category {macro.get_set_category_display()}")
     if macro.set_assignee_id:
-        words.append(f"assignee {_staff_name(macro.set_assignee)}")
+        words.append(f"assignee {staff_name(macro.set_assignee)}")
     if macro.internal_note:
         words.append("adds an internal note")
     return words

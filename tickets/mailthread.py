@@ -6,10 +6,12 @@ import re
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from core.addresses import address_key_or_raw
 from mail import headers
-from tickets.models import TO_CUSTOMER, EmailKind, InboundEmail, OutboundEmail, Ticket
+from mail.models import InboundEmail
+from tickets.models import TO_CUSTOMER, EmailKind, OutboundEmail, Ticket
 
 MAX_REFERENCES = 10
 MESSAGE_ID = re.compile(r"<[^<>\s]{1,498}>")
@@ -90,12 +92,12 @@ def ticket_from_headers(in_reply_to, references):
     ids = list(reversed(message_ids(in_reply_to) + message_ids(references)))
     if not ids:
         return None, False
-    for model, ours in ((OutboundEmail, True), (InboundEmail, False)):
-        by_id = dict(
-            model.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-                "message_id", "ticket_id"
-            )
-        )
+    received = InboundEmail.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Ticket), owner_id__isnull=False
+    )
+    sent = OutboundEmail.objects.filter(ticket__isnull=False)
+    for found, ticket_field, ours in ((sent, "ticket_id", True), (received, "owner_id", False)):
+        by_id = dict(found.filter(message_id__in=ids).values_list("message_id", ticket_field))
         for message_id in ids:
             if message_id in by_id:
                 return Ticket.objects.get(pk=by_id[message_id]), ours

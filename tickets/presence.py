@@ -7,6 +7,8 @@ other; a small index per ticket lists who might be there, and marks that expired
 
 from django.core.cache import cache
 
+from core.people import staff_name
+
 TTL = 30  # seconds a mark lasts; the page refreshes it every 10 s
 VIEWING, REPLYING = "viewing", "replying"
 
@@ -17,7 +19,7 @@ def _key(ticket_pk, user_pk=None):
 
 
 def mark(ticket_pk, user, state=VIEWING):
-    name = user.get_full_name() or user.get_username()
+    name = staff_name(user)
     cache.set(_key(ticket_pk, user.pk), {"name": name, "state": state}, TTL)
     index = _key(ticket_pk)
     people = set(cache.get(index) or ())

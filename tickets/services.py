@@ -3,15 +3,16 @@ the emails are the same whether a change comes from the customer page or the adm
 
 from django.conf import settings
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from core.addresses import address_key_or_raw
+from mail.models import InboundEmail
 from status.services import active_incidents
 from tickets import emails, macros
 from tickets.models import (
     AgentPreference,
     EmailKind,
-    InboundEmail,
     SuggestionOpen,
     Ticket,
     TicketMessage,
@@ -31,8 +32,8 @@ def _received(inbound, ticket, outcome):
     """Mark the email a ticket change came from, before any email answers it (the answer
     threads to it)."""
     if inbound is not None:
-        inbound.ticket, inbound.outcome = ticket, outcome
-        inbound.save(update_fields=["ticket", "outcome"])
+        inbound.owner, inbound.outcome = ticket, outcome
+        inbound.save(update_fields=["owner_type", "owner_id", "outcome"])
 
 
 @transaction.atomic
@@ -217,6 +218,11 @@ def customer_solved(ticket):
     )
     emails.queue(ticket, EmailKind.STAFF_SOLVED, _staff_address(ticket))
     return ticket
+
+
+@task
+def send_ticket_links(email):
+    return send_links(email)
 
 
 def send_links(address):

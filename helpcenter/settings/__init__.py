@@ -311,6 +311,7 @@ LOGGING = {
 }
 
 from helpcenter.settings.answers import *  # noqa: E402, F403
+from helpcenter.settings.mail import *  # noqa: E402, F403
 from helpcenter.settings.pages import *  # noqa: E402, F403
 from helpcenter.settings.signin import *  # noqa: E402, F403
 from helpcenter.settings.status import *  # noqa: E402, F403

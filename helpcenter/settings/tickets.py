@@ -3,7 +3,7 @@ automations."""
 
 import os
 
-from helpcenter.settings.env import env_bool, env_list
+from helpcenter.settings.env import env_list
 
 # Support tickets.
 TICKET_LINK_DAYS = 30  # a private link expires after this many days without activity
@@ -34,36 +34,6 @@ TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK = int(
     os.environ.get("TICKET_PENDING_UPLOAD_BYTES_PER_NETWORK", 100 * 2**20)
 )
 TICKET_PENDING_UPLOAD_BYTES = int(os.environ.get("TICKET_PENDING_UPLOAD_BYTES", 2**30))
-
-# Inbound email (tickets/inbound): the pipe command, provider webhooks, IMAP.
-INBOUND_MAX_BYTES = int(os.environ.get("INBOUND_MAX_BYTES", 25 * 2**20))
-INBOUND_MAX_PARTS = int(os.environ.get("INBOUND_MAX_PARTS", "200"))
-# Parsing one message (tickets/inbound/mime.py) stops reading after this many seconds.
-INBOUND_PARSE_SECONDS = float(os.environ.get("INBOUND_PARSE_SECONDS", "10"))
-# Per sender (plus tags folded: ada+1@ and ada+2@ are one), messages that act in an hour.
-INBOUND_PER_SENDER_PER_HOUR = int(os.environ.get("INBOUND_PER_SENDER_PER_HOUR", "20"))
-# Acknowledgements of new tickets by email, per network (the connecting /24 or /48 where
-# known, else the sending domain) and overall: past them a ticket is opened unacknowledged.
-INBOUND_ACKS_PER_NETWORK_PER_HOUR = int(os.environ.get("INBOUND_ACKS_PER_NETWORK_PER_HOUR", "30"))
-INBOUND_ACKS_PER_HOUR = int(os.environ.get("INBOUND_ACKS_PER_HOUR", "300"))
-# The authserv-id our own receiving mail server (or provider) writes in the
-# Authentication-Results headers it adds on top of each message, e.g. mx.example.com. Only
-# those count as SPF/DKIM/DMARC verdicts; unset, none do (docs/running/email-security.md).
-INBOUND_AUTHSERV_ID = os.environ.get("INBOUND_AUTHSERV_ID", "").strip().lower()
-# Reply-To support+<ticket token>@... (the mail provider must deliver plus addresses).
-INBOUND_PLUS_ADDRESSING = env_bool("INBOUND_PLUS_ADDRESSING")
-# Provider webhooks (tickets/webhooks.py, docs/running/email-security.md): the providers
-# whose /inbound/<provider>/inbound/ is served, e.g. INBOUND_PROVIDERS=postmark. One is served
-# only with its authentication configured, through django-anymail's settings (every ANYMAIL_*
-# variable): ANYMAIL_WEBHOOK_SECRET ("user:password", basic auth) for Postmark, SendGrid and
-# SparkPost; ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY or ANYMAIL_MAILERSEND_INBOUND_SECRET for the
-# providers that sign their posts. `check --deploy` refuses a listed provider without it.
-INBOUND_PROVIDERS = [name.lower() for name in env_list("INBOUND_PROVIDERS")]
-ANYMAIL = {
-    name.removeprefix("ANYMAIL_"): value
-    for name, value in os.environ.items()
-    if name.startswith("ANYMAIL_") and value
-}
 
 # Service levels (tickets/sla.py): targets per priority in business hours, counted on a
 # schedule (TICKET_BUSINESS_HOURS=24x7 for round the clock) minus holidays (ISO dates).

@@ -19,19 +19,22 @@ from datetime import timedelta
 from itertools import batched
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.tasks import task
 from django.utils import timezone
 
+from mail import outbox
 from status.delivery import email, records, webhooks
-from status.delivery.records import enqueue
 from status.delivery.webhooks import signature, webhook_body
 from status.models import Channel, Delivery, Notification, Subscriber
 
 State = Delivery.State
 
 __all__ = [
+    "disable_webhook",
     "enqueue",
     "fan_out",
+    "queue_email",
     "relaxed_commits",
     "retry_now",
     "send",
@@ -39,6 +42,47 @@ __all__ = [
     "signature",
     "webhook_body",
 ]
+
+
+@task
+def fan_out_notification(notification_id):
+    return fan_out(notification_id)
+
+
+@task
+def send_deliveries(delivery_ids):
+    return send(delivery_ids)
+
+
+TASKS = {"fan_out": fan_out_notification, "send": send_deliveries}
+
+
+def enqueue(what, *args, run_after=None):
+    """Hand work to the task worker (mail.outbox.enqueue: if the backend is down, the rows
+    stay due and the status tick sends them)."""
+    outbox.enqueue(TASKS[what], *args, run_after=run_after)
+
+
+def queue_email(subscriber, purpose):
+    """Store one email to the subscriber (confirmation, manage link, notice); it is sent by
+    the worker after the commit, with the outbox's retries."""
+    queued = Delivery.objects.create(subscriber=subscriber, purpose=purpose)
+    transaction.on_commit(lambda: enqueue("send", [queued.pk]))
+    return queued
+
+
+def disable_webhook(subscriber, *, reason):
+    """After repeated failures: stop sending, and tell whoever registered it (once)."""
+    if subscriber is None or subscriber.disabled_at is not None:
+        return
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        disabled_at=timezone.now(), disabled_reason=reason[:300]
+    )
+    subscriber.deliveries.filter(
+        purpose=Delivery.Purpose.NOTIFICATION,
+        state__in=[Delivery.State.PENDING, Delivery.State.FAILED],
+    ).update(state=Delivery.State.CANCELLED)
+    queue_email(subscriber, Delivery.Purpose.DISABLED_NOTICE)
 
 
 def fan_out(notification_id):
@@ -77,12 +121,16 @@ def send(delivery_ids):
         .select_related("subscriber", "notification__incident")
         .order_by("pk")
     )
-    outcome = {"sent": 0, "failed": 0}
+    outcome, later = {"sent": 0, "failed": 0}, records.Later()
     emails = [d for d in deliveries if d.channel == Channel.EMAIL]
     hooks = [d for d in deliveries if d.channel != Channel.EMAIL]
     with relaxed_commits():
-        email.send_all(emails, outcome)
-        webhooks.send_all(hooks, outcome)
+        email.send_all(emails, outcome, later)
+        webhooks.send_all(hooks, outcome, later)
+    for delivery_ids, run_after in later.retries:
+        enqueue("send", delivery_ids, run_after=run_after)
+    for subscriber, reason in later.disabled:
+        disable_webhook(subscriber, reason=reason)
     return outcome
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mail import headers as mail_headers
 from mail import transport
-from status import subscriptions
+from status import links
 from status.delivery import records
 from status.models import Delivery
 from status.models.subscriptions import new_message_id
@@ -55,16 +55,16 @@ def headers(delivery, unsubscribe):
 
 def message_for(delivery):
     subscriber = delivery.subscriber
-    unsubscribe = subscriptions.link(subscriber, "unsubscribe")
+    unsubscribe = links.link(subscriber, "unsubscribe")
     context = {
         "subscriber": subscriber,
         "page_name": settings.STATUS_PAGE_NAME,
-        "manage_url": subscriptions.link(subscriber, "manage"),
+        "manage_url": links.link(subscriber, "manage"),
         "unsubscribe_url": unsubscribe,
         "notification": delivery.notification,
     }
     if delivery.purpose == Delivery.Purpose.CONFIRMATION:
-        context["confirm_url"] = subscriptions.link(subscriber, "confirm")
+        context["confirm_url"] = links.link(subscriber, "confirm")
     if delivery.purpose == Delivery.Purpose.NOTIFICATION:
         subject = delivery.notification.subject
     else:
@@ -84,7 +84,7 @@ def message_for(delivery):
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException, ValueError)
 
 
-def send_all(deliveries, outcome):
+def send_all(deliveries, outcome, later):
     """Over STATUS_SMTP_CONNECTIONS connections at once, each kept open for the batch. Rows
     are claimed, rendered and marked here; only the SMTP conversations run in threads."""
     if not deliveries:
@@ -107,7 +107,7 @@ def send_all(deliveries, outcome):
                 records.sent(delivery)
                 outcome["sent"] += 1
                 continue
-            records.failed(delivery, f"{type(error).__name__}: {error}")
+            records.failed(delivery, f"{type(error).__name__}: {error}", later)
             outcome["failed"] += 1
             if not isinstance(error, MESSAGE_ERRORS):
                 broken = error  # the server is down or the connection broke
@@ -121,14 +121,14 @@ def send_all(deliveries, outcome):
                 if broken is not None:
                     # The rest waits for the first retry instead of each timing out in turn.
                     reason = f"Not tried: {type(broken).__name__}: {broken}"
-                    records.postpone(deliveries[n:], reason)
+                    records.postpone(deliveries[n:], reason, later)
                     break
                 if not records.claim(delivery, timezone.now()):
                     continue
                 try:
                     message = message_for(delivery)
                 except Exception as error:
-                    records.failed(delivery, f"{type(error).__name__}: {error}")
+                    records.failed(delivery, f"{type(error).__name__}: {error}", later)
                     outcome["failed"] += 1
                     continue
                 in_flight[pool.submit(send_one, message)] = delivery

@@ -7,21 +7,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from mail import outbox
-from status import subscriptions
 from status.models import Channel, Delivery
 
 log = logging.getLogger("status.delivery")
 State = Delivery.State
 SENDABLE = [State.PENDING, State.FAILED]
-
-
-def enqueue(what, *args, run_after=None):
-    """Hand work to the task backend (mail.outbox.enqueue: if the backend is down, the rows
-    stay due and the status tick sends them)."""
-    from status import tasks
-
-    task = {"fan_out": tasks.fan_out_notification, "send": tasks.send_deliveries}[what]
-    outbox.enqueue(task, *args, run_after=run_after)
 
 
 def claim(delivery, now):
@@ -51,7 +41,10 @@ def sent(delivery, response_status=None):
     )
 
 
-def failed(delivery, error, response_status=None):
+def failed(delivery, error, later, response_status=None):
+    """A failed try: due again on the outbox's schedule, or given up. What follows (the retry
+    handed to the worker, a webhook given up disabled) is added to `later`, for the batch to
+    do once it is sent (status.delivery.send)."""
     now = timezone.now()
     retry_at = outbox.next_attempt_at(delivery.attempts, now=now)
     Delivery.objects.filter(pk=delivery.pk).update(
@@ -62,16 +55,28 @@ def failed(delivery, error, response_status=None):
     )
     log.warning("Status delivery %s failed (try %s): %s", delivery.pk, delivery.attempts, error)
     if retry_at:
-        enqueue("send", [delivery.pk], run_after=retry_at)
+        later.retry([delivery.pk], retry_at)
     elif delivery.channel != Channel.EMAIL:
-        subscriptions.disable_webhook(
-            delivery.subscriber, reason=f"Gave up after {delivery.attempts} tries: {error}"
-        )
+        later.disable(delivery.subscriber, f"Gave up after {delivery.attempts} tries: {error}")
 
 
-def postpone(deliveries, reason):
+def postpone(deliveries, reason, later):
     retry_at = outbox.next_attempt_at(1, now=timezone.now())
     Delivery.objects.filter(pk__in=[d.pk for d in deliveries], state=State.PENDING).update(
         state=State.FAILED, next_attempt_at=retry_at, last_error=reason[:1000]
     )
-    enqueue("send", [d.pk for d in deliveries], run_after=retry_at)
+    later.retry([d.pk for d in deliveries], retry_at)
+
+
+class Later:
+    """What a batch leaves to do once its sends are over: retries to hand to the worker,
+    webhooks to disable."""
+
+    def __init__(self):
+        self.retries, self.disabled = [], []
+
+    def retry(self, delivery_ids, run_after):
+        self.retries.append((list(delivery_ids), run_after))
+
+    def disable(self, subscriber, reason):
+        self.disabled.append((subscriber, reason))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from core import safehttp
 from mail.links import absolute
 from mail.webhooks import signature_headers, standard_secret
-from status import subscriptions
+from status import links
 from status.delivery import records
 from status.models import Channel
 
@@ -54,7 +54,7 @@ def webhook_body(delivery):
     if subscriber.channel == Channel.CHAT:
         return json.dumps({"text": notification.chat_text}).encode()
     meta = {
-        "unsubscribe": subscriptions.link(subscriber, "unsubscribe"),
+        "unsubscribe": links.link(subscriber, "unsubscribe"),
         "documentation": absolute(DOCUMENTATION),
         "event": notification.event,
         "delivery_id": f"{notification.code}.{subscriber.code}",
@@ -99,7 +99,7 @@ def post(delivery):
     return status, f"HTTP {status}"
 
 
-def send_all(deliveries, outcome):
+def send_all(deliveries, outcome, later):
     if not deliveries:
         return
     with ThreadPoolExecutor(max_workers=settings.STATUS_WEBHOOK_CONCURRENCY) as pool:
@@ -109,7 +109,7 @@ def send_all(deliveries, outcome):
             claimed = [d for d in chunk if records.claim(d, timezone.now())]
             for delivery, (status, error) in zip(claimed, pool.map(post, claimed), strict=True):
                 if error:
-                    records.failed(delivery, error, response_status=status)
+                    records.failed(delivery, error, later, response_status=status)
                     outcome["failed"] += 1
                 else:
                     records.sent(delivery, response_status=status)

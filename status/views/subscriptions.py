@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.addresses import address_key_or_raw
 from core.web.ratelimits import minutes, rate_limited
-from status import subscriptions
+from status import links, subscriptions
 from status.delivery.webhooks import secret_for_libraries
 from status.forms import EmailSubscribeForm, PreferencesForm, WebhookSubscribeForm
 from status.models import Channel
@@ -91,15 +91,15 @@ def subscription_create(request):
 @require_GET
 def subscription_sent(request):
     return TemplateResponse(
-        request, "status/subscription_sent.html", {"confirm_days": subscriptions.CONFIRM_DAYS}
+        request, "status/subscription_sent.html", {"confirm_days": links.CONFIRM_DAYS}
     )
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscription_confirm(request, token):
-    subscriber = subscriptions.subscriber_for(token, "confirm")
-    context = {"subscriber": subscriber, "confirm_days": subscriptions.CONFIRM_DAYS}
+    subscriber = links.subscriber_for(token, "confirm")
+    context = {"subscriber": subscriber, "confirm_days": links.CONFIRM_DAYS}
     if subscriber is None:
         return TemplateResponse(request, "status/subscription_confirm.html", context, status=404)
     # A GET only asks: mail scanners open links, and a scanner is not a person confirming.
@@ -107,9 +107,7 @@ def subscription_confirm(request, token):
         subscriptions.confirm(subscriber)
     context.update(
         confirmed=subscriber.confirmed_at is not None,
-        manage_url=reverse(
-            "status:subscription-manage", args=[subscriptions.token(subscriber, "manage")]
-        ),
+        manage_url=reverse("status:subscription-manage", args=[links.token(subscriber, "manage")]),
     )
     return TemplateResponse(request, "status/subscription_confirm.html", context)
 
@@ -117,7 +115,7 @@ def subscription_confirm(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscription_manage(request, token):
-    subscriber = subscriptions.subscriber_for(token, "manage")
+    subscriber = links.subscriber_for(token, "manage")
     if subscriber is None:
         return TemplateResponse(
             request, "status/subscription_delete.html", {"subscriber": None}, status=404
@@ -142,7 +140,7 @@ def subscription_manage(request, token):
         "form": form,
         "saved": request.GET.get("saved") == "1",
         "unsubscribe_path": reverse(
-            "status:subscription-delete", args=[subscriptions.token(subscriber, "unsubscribe")]
+            "status:subscription-delete", args=[links.token(subscriber, "unsubscribe")]
         ),
     }
     return TemplateResponse(request, "status/subscription_manage.html", context)
@@ -154,7 +152,7 @@ def subscription_manage(request, token):
 def subscription_delete(request, token):
     """GET asks (link scanners open links); POST, from our page or from the mail client's
     one-click unsubscribe (List-Unsubscribe-Post), unsubscribes."""
-    subscriber = subscriptions.subscriber_for(token, "unsubscribe")
+    subscriber = links.subscriber_for(token, "unsubscribe")
     context = {"subscriber": subscriber, "done": False}
     if request.method == "POST" and subscriber is not None:
         context["address"] = subscriber.email if subscriber.channel == Channel.EMAIL else ""

@@ -30,7 +30,7 @@ def test_every_app_registers_its_jobs():
         "editorial.review_digest",
         "tickets.automations",
         "tickets.email_retries",
-        "tickets.inbound_waiting",
+        "mail.inbound_waiting",
         "insights.prune",
     } <= names
 

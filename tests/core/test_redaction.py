@@ -16,7 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.redaction import MARK, redact_private_links
-from status import subscriptions
+from status import links
 from status.models import Subscriber
 from tickets import satisfaction, services
 from tickets.models import RequestsLink, Ticket, TicketLink
@@ -109,8 +109,8 @@ def private_paths(db, client, content):
     )
     add("/support/tickets/an-expired-or-wrong-token-0123/", "an-expired-or-wrong-token-0123")
     for purpose in ("confirm", "manage", "unsubscribe"):
-        token = subscriptions.token(subscriber, purpose)
-        add(reverse(subscriptions.LINKS[purpose], args=[token]), token)
+        token = links.token(subscriber, purpose)
+        add(reverse(links.LINKS[purpose], args=[token]), token)
     return pairs
 
 

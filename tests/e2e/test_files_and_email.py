@@ -6,11 +6,12 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from mail import inbound
 from tests.e2e.conftest import assert_accessible, screenshot
 from tests.e2e.test_tickets import log_in, private_link
 from tests.tickets.inbound import fixture
 from tests.tickets.test_attachments import PNG
-from tickets import inbound, services
+from tickets import services
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -19,7 +19,7 @@ from django.test import Client
 
 from kb.models import Guide
 from runbooks.models import Runbook
-from status import subscriptions
+from status import links
 from status.importer import import_status
 from status.models import Incident, Subscriber
 from tickets import satisfaction, services
@@ -53,9 +53,9 @@ def test_pages_have_no_html_errors(site, tmp_path):
     paths += ["/status/", "/embed/frame"] + [i.get_absolute_url() for i in Incident.objects.all()]
     subscriber = Subscriber.objects.create(email="a@example.com", address_key="a@example.com")
     paths += ["/history/", "/status/subscribe/", "/status/subscribe/sent/",
-              f"/status/subscribe/confirm/{subscriptions.token(subscriber, 'confirm')}/",
-              f"/status/subscription/{subscriptions.token(subscriber, 'manage')}/",
-              f"/status/unsubscribe/{subscriptions.token(subscriber, 'unsubscribe')}/"]  # fmt: skip
+              f"/status/subscribe/confirm/{links.token(subscriber, 'confirm')}/",
+              f"/status/subscription/{links.token(subscriber, 'manage')}/",
+              f"/status/unsubscribe/{links.token(subscriber, 'unsubscribe')}/"]  # fmt: skip
     paths += [g.get_absolute_url() for g in Guide.objects.all()]
     # The feedback page (this visitor's widget): after a vote, and before one is sent.
     paths += [g.get_absolute_url() + "feedback/?voted=1" for g in Guide.objects.all()[:1]]

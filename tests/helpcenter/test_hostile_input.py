@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from kb.models import FAQEntry, Feedback, Guide
 from runbooks.models import Runbook
 from search.models import SearchDocument
-from status import subscriptions
+from status import links
 from status.importer import import_status
 from status.models import Component, Incident, Subscriber
 from tests.factories import STATUS_CONTENT
@@ -191,8 +191,8 @@ def world(client, content, settings):
     )
     return {
         "component": Component.objects.first().code,
-        "confirm_token": subscriptions.token(subscriber, "confirm"),
-        "manage_token": subscriptions.token(subscriber, "manage"),
+        "confirm_token": links.token(subscriber, "confirm"),
+        "manage_token": links.token(subscriber, "manage"),
         "guide": Guide.objects.published().first().slug,
         "runbook": Runbook.objects.published().first().slug,
         "document": SearchDocument.objects.first().pk,

@@ -7,11 +7,14 @@ import tomllib
 from pathlib import Path
 
 import grimp
+from importlinter.configuration import configure
+from importlinter.contracts.acyclic_siblings import AcyclicSiblingsContract
 from importlinter.contracts.layers import LayersContract
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-KINDS = {"layers": LayersContract}
+configure()  # import-linter's settings (its timer), as lint-imports sets them
+KINDS = {"layers": LayersContract, "acyclic_siblings": AcyclicSiblingsContract}
 
 
 def contract(kind):
@@ -48,3 +51,12 @@ def test_the_kernel_names_no_app():
     imports = graph()
     imports.add_import(importer="core.markup", imported="search")
     assert not contract("layers").check(imports, verbose=False).kept
+
+
+def test_a_cycle_inside_tickets_breaks_the_acyclic_contract():
+    imports = graph()
+    assert contract("acyclic_siblings").check(imports, verbose=False).kept
+    # The cycle tasks.py used to make: emails -> tasks -> emails.
+    imports.add_import(importer="tickets.emails", imported="tickets.services")
+    imports.add_import(importer="tickets.services", imported="tickets.emails")
+    assert not contract("acyclic_siblings").check(imports, verbose=False).kept

@@ -132,7 +132,9 @@ def test_the_shared_page_has_the_report_button(client, make_guide):
     assert '<button type="submit" name="outdated" value="1" id="feedback-outdated"' in html
 
 
-def test_owners_get_one_digest_of_what_needs_review(owner, make_guide, make_runbook, settings):
+def test_owners_get_one_digest_of_what_needs_review(
+    owner, make_guide, make_runbook, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://help.example.com"
     due = timezone.localdate() - timedelta(days=1)
     guide = make_guide("Rotate keys", owner=owner, review_by=due)
@@ -142,7 +144,8 @@ def test_owners_get_one_digest_of_what_needs_review(owner, make_guide, make_runb
     make_guide("Up to date", owner=owner)
 
     out = StringIO()
-    call_command("review_digest", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # sent once it is stored
+        call_command("review_digest", stdout=out)
     assert "1 review digest sent." in out.getvalue()
     [message] = mail.outbox
     assert message.to == ["olga@example.com"]

@@ -5,10 +5,10 @@ limit. Anyone can write "Undelivered" and <status.N...> in an email."""
 import pytest
 from django.core import mail
 
+from mail.models import InboundEmail
 from status import delivery
 from status.models import Delivery
 from tests.tickets.inbound import deliver, fixture
-from tickets.models import InboundEmail
 
 pytestmark = pytest.mark.django_db
 Outcome = InboundEmail.Outcome

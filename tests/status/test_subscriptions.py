@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from core import safehttp
-from status import subscriptions
+from status import links, subscriptions
 from status.models import Delivery, Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_manage_choices_and_unsubscribe_without_a_login(client, make_subscriber,
     from status.models import Component
 
     subscriber = make_subscriber("ada@example.com")
-    manage = subscriptions.link(subscriber, "manage").removeprefix("https://help.example.com")
+    manage = links.link(subscriber, "manage").removeprefix("https://help.example.com")
     billing = Component.objects.get(slug="billing")
     response = client.post(manage, {"components": [billing.code], "component_updates": "on"})
     assert response.status_code == 302 and response["Location"].endswith("?saved=1")
@@ -109,7 +109,7 @@ def test_manage_choices_and_unsubscribe_without_a_login(client, make_subscriber,
 
 def test_forged_and_expired_links_do_nothing(client, make_subscriber, settings):
     subscriber = make_subscriber(confirmed=False)
-    other = subscriptions.token(subscriber, "manage")  # another purpose's token
+    other = links.token(subscriber, "manage")  # another purpose's token
     for path in [f"/status/subscribe/confirm/{other}/", "/status/subscribe/confirm/x:y:z/"]:
         assert client.post(path).status_code == 404
     subscriber.refresh_from_db()

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from tickets import inbound
-from tickets.models import InboundEmail
+from mail import inbound
+from mail.models import InboundEmail
 
 MAIL = Path(__file__).resolve().parent / "mail"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.db import connection
 
-from tickets.inbound.parse import headers_only
-from tickets.models import InboundEmail
+from mail.inbound.parse import headers_only
+from mail.models import InboundEmail
 
 CORPUS = Path(__file__).resolve().parents[1] / "mail_corpus"
 EXPECTATIONS = CORPUS / "expectations.json"
@@ -52,9 +52,9 @@ def reading(stored):
         "state": stored.state,
         "outcome": stored.outcome,
         "detail": "" if message else stored.detail,
-        "sender": stored.ticket.email if stored.ticket else stored.sender,
-        "name": stored.ticket.name if stored.ticket else "",
-        "subject": stored.ticket.subject if stored.ticket else stored.subject,
+        "sender": stored.owner.email if stored.owner else stored.sender,
+        "name": stored.owner.name if stored.owner else "",
+        "subject": stored.owner.subject if stored.owner else stored.subject,
         "text": text[:TEXT_START],
         "text_chars": len(text),
         "text_sha256": hashlib.sha256(text.encode()).hexdigest()[:16],

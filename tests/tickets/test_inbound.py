@@ -6,9 +6,11 @@ import time
 import pytest
 from django.core import mail
 
+from mail import inbound
+from mail.models import InboundEmail
 from tests.tickets.inbound import deliver, fixture
-from tickets import inbound, services
-from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketMessage
+from tickets import services
+from tickets.models import OutboundEmail, Ticket, TicketMessage
 
 Outcome = InboundEmail.Outcome
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def test_a_new_email_opens_a_ticket_and_is_acknowledged_in_its_thread(
     mail.outbox.clear()
     stored = deliver(fixture("apple_mail_new.eml"), django_capture_on_commit_callbacks)
     ticket = Ticket.objects.get()
-    assert (stored.state, stored.outcome, stored.ticket) == (
+    assert (stored.state, stored.outcome, stored.owner) == (
         "processed",
         Outcome.NEW_TICKET,
         ticket,
@@ -71,7 +73,7 @@ def test_a_reply_threads_by_its_headers_without_the_quoted_history(
     assert ticket.status == "pending"
     mail.outbox.clear()
     stored = deliver(_reply("gmail_reply.eml", sent), django_capture_on_commit_callbacks)
-    assert (stored.outcome, stored.ticket) == (Outcome.REPLY, ticket)
+    assert (stored.outcome, stored.owner) == (Outcome.REPLY, ticket)
     message = ticket.messages.last()
     assert message.author_kind == "customer" and message.via == "email" and not message.sender
     assert message.body.startswith("Thanks! Setting stream=true with the new SDK fixed it —")
@@ -94,7 +96,7 @@ def test_a_reply_is_found_by_the_reference_in_its_subject_from_the_requester(
     # test_inbound_senders.py).
     raw = b"Authentication-Results: mx.example.com; dmarc=pass header.from=outlook.com\n" + raw
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert (stored.outcome, stored.ticket) == (Outcome.REPLY, ticket)
+    assert (stored.outcome, stored.owner) == (Outcome.REPLY, ticket)
     body = ticket.messages.last().body
     assert body.startswith("Hallo, es läuft wieder. Grüße aus München!")
     assert "Gesendet:" not in body and "Which SDK" not in body
@@ -107,7 +109,7 @@ def test_a_reference_in_the_subject_from_a_stranger_opens_their_own_ticket(
     raw = fixture("outlook_reply.eml", IN_REPLY_TO="", REFERENCES="")
     raw = raw.replace(b"HC-000001", ticket.reference.encode())  # from grace, not ada
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert stored.outcome == Outcome.NEW_TICKET and stored.ticket != ticket
+    assert stored.outcome == Outcome.NEW_TICKET and stored.owner != ticket
     assert not ticket.messages.filter(via="email").exists()
 
 
@@ -119,7 +121,7 @@ def test_a_reply_from_someone_else_becomes_an_internal_note(
         b"From: Ada Lovelace <ada.lovelace@gmail.com>", b"From: Eve <eve@example.com>"
     )
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert (stored.outcome, stored.ticket) == (Outcome.NOTE, ticket)
+    assert (stored.outcome, stored.owner) == (Outcome.NOTE, ticket)
     note = ticket.messages.last()
     assert note.is_internal and note.sender == "eve@example.com"
     assert note.body.startswith("Email from eve@example.com (not the customer")
@@ -279,7 +281,7 @@ def test_parts_nested_thousands_deep_are_cut_and_the_rest_read(
 
 
 def test_parsing_stops_at_its_time_budget(settings):
-    from tickets.inbound.parse import parse
+    from mail.inbound.parse import parse
 
     settings.INBOUND_PARSE_SECONDS = 0
     raw = b"From: slow@example.com\nSubject: Slow\n\n" + b"a line of text\n" * 100_000
@@ -322,7 +324,7 @@ def test_a_reply_to_a_closed_ticket_opens_a_follow_up(
     ticket, sent = conversation()
     Ticket.objects.filter(pk=ticket.pk).update(status="closed")
     stored = deliver(_reply("gmail_reply.eml", sent), django_capture_on_commit_callbacks)
-    follow_up = stored.ticket
+    follow_up = stored.owner
     assert stored.outcome == Outcome.NEW_TICKET and follow_up != ticket
     assert follow_up.description.startswith(f"(Follow-up to {ticket.reference}, which is closed.)")
 
@@ -339,7 +341,7 @@ def test_the_tickets_own_reply_address_finds_it(
         f"To: support+{ticket.reply_token}@example.com".encode(),
     )
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert (stored.outcome, stored.ticket) == (Outcome.REPLY, ticket)
+    assert (stored.outcome, stored.owner) == (Outcome.REPLY, ticket)
 
 
 def test_a_failure_keeps_the_message_and_spares_the_next_one(
@@ -383,19 +385,19 @@ def test_staff_see_every_email_and_what_became_of_it(
     reply = deliver(_reply("gmail_reply.eml", sent), django_capture_on_commit_callbacks)
     dropped = deliver(fixture("list_mail.eml"), django_capture_on_commit_callbacks)
     client.force_login(agent)
-    listing = client.get("/admin/tickets/inboundemail/").content.decode()
+    listing = client.get("/admin/mail/inboundemail/").content.decode()
     assert "Customer reply" in listing and "Bulk or list mail (ignored)" in listing
     page = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
     assert "By email" in page and "DKIM pass" in page
     assert "Which SDK version do you use?" in page  # the whole email, folded
     # The raw message: superusers only (test_inbound_redaction.py).
-    assert client.get(f"/admin/tickets/inboundemail/{reply.pk}/raw/").status_code == 403
+    assert client.get(f"/admin/mail/inboundemail/{reply.pk}/raw/").status_code == 403
     agent.is_superuser = True
     agent.save()
-    raw = client.get(f"/admin/tickets/inboundemail/{reply.pk}/raw/")
+    raw = client.get(f"/admin/mail/inboundemail/{reply.pk}/raw/")
     assert raw["Content-Disposition"].startswith("attachment;")
     assert raw.content.startswith(b"Delivered-To: support@example.com")
-    detail = client.get(f"/admin/tickets/inboundemail/{dropped.pk}/change/").content.decode()
+    detail = client.get(f"/admin/mail/inboundemail/{dropped.pk}/change/").content.decode()
     assert "List-Id" in detail or "Precedence: bulk" in detail
 
 

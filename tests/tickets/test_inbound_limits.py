@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from mail.models import InboundEmail
 from tests.tickets.inbound import deliver
-from tickets.models import InboundEmail, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 Outcome = InboundEmail.Outcome

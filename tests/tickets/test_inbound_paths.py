@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from mail.models import InboundEmail
 from tests.tickets.inbound import fixture
-from tickets.models import InboundEmail, Ticket
+from tickets.models import Ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ import sys
 import pytest
 from django.core.management import call_command
 
+from mail import inbound
+from mail.models import InboundEmail
 from tests.tickets.inbound import deliver
-from tickets import inbound
-from tickets.models import InboundEmail, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,8 @@ def test_a_raw_nul_in_a_header_is_stored_and_processed(
     assert stored.state == "processed" and stored.outcome == "new_ticket", stored.detail
     assert "\x00" not in stored.subject + stored.message_id + stored.sender
     client.force_login(agent)
-    assert client.get("/admin/tickets/inboundemail/").status_code == 200
-    page = client.get(f"/admin/tickets/inboundemail/{stored.pk}/change/")
+    assert client.get("/admin/mail/inboundemail/").status_code == 200
+    page = client.get(f"/admin/mail/inboundemail/{stored.pk}/change/")
     assert page.status_code == 200
 
 

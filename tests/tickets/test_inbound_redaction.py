@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
+from mail.models import InboundEmail
 from tests.tickets.inbound import deliver
 from tests.tickets.links import emailed_link
-from tickets.models import Attachment, InboundEmail
+from tickets.models import Attachment
 
 pytestmark = pytest.mark.django_db
 SURVEY = "/support/rate/.eJwzNDQxMDEwNTQ2NgIADQwCHQ:1vQxyz:AbCdEfGhIjKlMnOpQrStUvWxYz012345/"
@@ -85,14 +86,14 @@ def test_the_stored_email_and_all_its_displays_hold_no_private_link(
     client.force_login(agent)
     page = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
     assert "The whole email" in page and clean(page)
-    detail = client.get(f"/admin/tickets/inboundemail/{stored.pk}/change/").content.decode()
+    detail = client.get(f"/admin/mail/inboundemail/{stored.pk}/change/").content.decode()
     assert "[private link]" in detail and clean(detail) and "/raw/" not in detail
-    assert client.get(f"/admin/tickets/inboundemail/{stored.pk}/raw/").status_code == 403
+    assert client.get(f"/admin/mail/inboundemail/{stored.pk}/raw/").status_code == 403
 
     client.force_login(superuser)
-    detail = client.get(f"/admin/tickets/inboundemail/{stored.pk}/change/").content.decode()
-    assert f"/admin/tickets/inboundemail/{stored.pk}/raw/" in detail
-    response = client.get(f"/admin/tickets/inboundemail/{stored.pk}/raw/")
+    detail = client.get(f"/admin/mail/inboundemail/{stored.pk}/change/").content.decode()
+    assert f"/admin/mail/inboundemail/{stored.pk}/raw/" in detail
+    response = client.get(f"/admin/mail/inboundemail/{stored.pk}/raw/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     download = response.content
@@ -124,5 +125,5 @@ def test_a_message_beyond_the_parsing_limits_is_not_offered_raw(
     ).encode()
     stored = deliver(raw, django_capture_on_commit_callbacks)
     client.force_login(superuser)
-    response = client.get(f"/admin/tickets/inboundemail/{stored.pk}/raw/")
+    response = client.get(f"/admin/mail/inboundemail/{stored.pk}/raw/")
     assert response.status_code == 409 and b"not offered" in response.content

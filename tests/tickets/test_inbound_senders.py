@@ -8,9 +8,10 @@ import time
 import pytest
 from django.core import mail
 
+from mail.models import InboundEmail
 from tests.tickets.inbound import deliver
 from tickets import mailthread, services
-from tickets.models import InboundEmail, TicketEvent
+from tickets.models import TicketEvent
 
 Outcome = InboundEmail.Outcome
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_a_reference_in_the_subject_needs_a_verified_sender(
 ):
     raw = _email(top=top, subject=f"Re: {victim.reference} change of bank details")
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert (stored.outcome, stored.ticket) == (Outcome.NOTE, victim)
+    assert (stored.outcome, stored.owner) == (Outcome.NOTE, victim)
     note = _note_of(victim, stored)
     assert note.is_internal
     assert note.body.startswith("Unverified email claiming to be from victim@example.com")
@@ -118,7 +119,7 @@ def test_a_verified_requester_may_answer_by_reference(
 ):
     raw = _email(top=top, subject=f"Re: {victim.reference} thanks")
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert (stored.outcome, stored.ticket) == (Outcome.REPLY, victim)
+    assert (stored.outcome, stored.owner) == (Outcome.REPLY, victim)
     assert not _note_of(victim, stored).is_internal
 
 
@@ -142,8 +143,8 @@ def test_a_display_name_that_looks_like_an_address_is_never_the_sender(
         subject=f"Re: {victim.reference}",
     )
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert stored.outcome == Outcome.NEW_TICKET and stored.ticket != victim
-    assert (stored.ticket.email, stored.ticket.name) == ("attacker@evil.example", "")
+    assert stored.outcome == Outcome.NEW_TICKET and stored.owner != victim
+    assert (stored.owner.email, stored.owner.name) == ("attacker@evil.example", "")
 
 
 def test_the_reply_address_respects_a_dmarc_fail(
@@ -154,7 +155,7 @@ def test_the_reply_address_respects_a_dmarc_fail(
         b"To: support@example.com", f"To: support+{victim.reply_token}@example.com".encode()
     )
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert (stored.outcome, stored.ticket) == (Outcome.NOTE, victim)
+    assert (stored.outcome, stored.owner) == (Outcome.NOTE, victim)
     assert "DMARC fail for example.com" in _note_of(victim, stored).body
     # Without a verdict, the ticket's own address still counts as the customer's.
     raw = _email().replace(
@@ -184,7 +185,7 @@ def test_the_customers_own_message_id_is_not_proof(victim, django_capture_on_com
         _email(In_Reply_To=first.message_id, References=first.message_id),
         django_capture_on_commit_callbacks,
     )
-    assert (stored.outcome, stored.ticket) == (Outcome.NOTE, victim)
+    assert (stored.outcome, stored.owner) == (Outcome.NOTE, victim)
     verified = _email(
         top=f"{OURS} dmarc=pass header.from=example.com", In_Reply_To=first.message_id
     )

@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import clear_url_caches
 
-from tickets.models import InboundEmail, Ticket
+from mail.models import InboundEmail
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +244,7 @@ def test_anymails_insecure_webhook_warning_is_an_error_in_production(settings):
         warnings.resetwarnings()
         from django.apps import apps
 
-        apps.get_app_config("tickets").ready()
+        apps.get_app_config("mail").ready()
         with pytest.raises(AnymailInsecureWebhookWarning):
             PostmarkInboundWebhookView()
 

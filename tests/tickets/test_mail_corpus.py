@@ -19,9 +19,10 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from mail import inbound
+from mail.models import InboundEmail
 from tests.tickets import mail_corpus as corpus
-from tickets import inbound
-from tickets.models import InboundEmail, OutboundEmail, Ticket, TicketMessage
+from tickets.models import OutboundEmail, Ticket, TicketMessage
 
 MESSAGES = corpus.messages()
 EXPECTED = corpus.expected()
@@ -100,9 +101,9 @@ def test_a_real_message_is_stored_and_read_as_expected(
     assert stored.raw.read() == corpus.raw(name)  # kept byte for byte
     # Only this message's rows: its stored email, and at most its own ticket and emails.
     assert InboundEmail.objects.count() == 1
-    assert set(Ticket.objects.all()) <= {stored.ticket}
-    assert set(TicketMessage.objects.values_list("ticket", flat=True)) <= {stored.ticket_id}
-    assert set(OutboundEmail.objects.values_list("ticket", flat=True)) <= {stored.ticket_id}
+    assert set(Ticket.objects.all()) <= {stored.owner}
+    assert set(TicketMessage.objects.values_list("ticket", flat=True)) <= {stored.owner_id}
+    assert set(OutboundEmail.objects.values_list("ticket", flat=True)) <= {stored.owner_id}
     if stored.state == InboundEmail.State.DROPPED:
         # Answering a bounce or an auto-reply is how mail loops start.
         assert mail.outbox == [] and not OutboundEmail.objects.exists()

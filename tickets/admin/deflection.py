@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tickets.admin.forms import moment_column
+from core.web.admin_columns import moment_column
 from tickets.models import SuggestionOpen
 
 

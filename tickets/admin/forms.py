@@ -6,10 +6,10 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms.utils import flatatt
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.people import staff_name
 from tickets import queueviews
 from tickets.forms import files_field
 from tickets.models import (
@@ -36,22 +36,6 @@ def short_duration(delta):
     return f"{minutes // (60 * 24)} d"
 
 
-def when(value):
-    """The one way the ticket admin writes a moment: local time, year first, to the minute."""
-    if value is None:
-        return "—"
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
-
-
-def moment_column(field, description):
-    """A list column showing a datetime field the one way the ticket admin writes moments."""
-
-    def column(self, obj):
-        return when(getattr(obj, field))
-
-    return admin.display(description=description, ordering=field)(column)
-
-
 SLA_BADGES = {
     SLAState.BREACHED: ("sla sla--breached", "⚠"),
     SLAState.AT_RISK: ("sla sla--at-risk", "◔"),
@@ -68,10 +52,6 @@ def staff_users():
     can_work |= Q(user_permissions__codename="change_ticket")
     users = get_user_model().objects.filter(can_work, is_staff=True, is_active=True)
     return users.distinct().order_by("first_name", "last_name", "username")
-
-
-def staff_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 class QuickSelect(forms.Select):

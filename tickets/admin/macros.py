@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib import admin
 
-from tickets.admin.forms import StaffChoiceField, staff_name, staff_users, when
+from core.people import staff_name
+from core.web.admin_columns import when
+from tickets.admin.forms import StaffChoiceField, staff_users
 from tickets.macros import describe
 from tickets.models import Macro
 

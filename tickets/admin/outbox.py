@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from core.redaction import redact_private_links
+from core.web.admin_columns import moment_column
 from tickets import emails
-from tickets.admin.forms import moment_column
 from tickets.models import (
     OutboundEmail,
 )

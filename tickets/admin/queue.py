@@ -19,7 +19,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 
+from core.people import staff_name
 from core.text import plural
+from core.web.admin_columns import when
 from tickets import attachments, bulk, merging, queueviews, services
 from tickets.admin.forms import (
     SLA_BADGES,
@@ -29,8 +31,6 @@ from tickets.admin.forms import (
     TicketActionForm,
     TicketAdminForm,
     short_duration,
-    staff_name,
-    when,
 )
 from tickets.admin.ticket_page import TicketPageViews
 from tickets.models import (
@@ -331,7 +331,9 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        self._bulk(request, queryset, f"assigned to {_name(request.user)}", assignee=request.user)
+        self._bulk(
+            request, queryset, f"assigned to {staff_name(request.user)}", assignee=request.user
+        )
 
     @admin.action(description="Assign to the chosen assignee", permissions=["change"])
     def assign_to_chosen(self, request, queryset):
@@ -339,7 +341,7 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
         if not person:
             self.message_user(request, "Choose an assignee beside the action.", messages.ERROR)
             return
-        self._bulk(request, queryset, f"assigned to {_name(person)}", assignee=person)
+        self._bulk(request, queryset, f"assigned to {staff_name(person)}", assignee=person)
 
     @admin.action(description="Set the chosen priority", permissions=["change"])
     def set_priority(self, request, queryset):
@@ -381,7 +383,3 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/tickets/ticket/merge_confirm.html", context)
-
-
-def _name(user):
-    return user.get_full_name() or user.get_username()

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from tickets.admin.forms import moment_column, staff_name
+from core.people import staff_name
+from core.web.admin_columns import moment_column
 from tickets.models import SatisfactionRating, Ticket
 
 PERIODS = (30, 90)

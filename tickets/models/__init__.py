@@ -4,7 +4,6 @@ audit trail staff leave while triaging it."""
 from tickets.models.agents import AgentPreference, Macro, ReplyKind, SavedView
 from tickets.models.attachments import Attachment
 from tickets.models.deflection import SuggestionOpen
-from tickets.models.inbound import InboundEmail
 from tickets.models.links import RequestsLink, TicketLink, hash_token, new_access_token
 from tickets.models.outbox import TO_CUSTOMER, EmailKind, OutboundEmail
 from tickets.models.satisfaction import Rating, SatisfactionRating
@@ -33,7 +32,6 @@ __all__ = [
     "ReplyKind",
     "SavedView",
     "Attachment",
-    "InboundEmail",
     "FINISHED",
     "TRANSITIONS",
     "UNFINISHED",

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.people import staff_name
+
 
 class Rating(models.TextChoices):
     GOOD = "good", "Good"
@@ -47,10 +49,7 @@ class SatisfactionQuerySet(models.QuerySet):
         good = self.filter(rating=Rating.GOOD).count()
         by_agent = self.summary_by("agent")
         ids = {row["agent"] for row in by_agent if row["agent"]}
-        names = {
-            user.pk: user.get_full_name() or user.get_username()
-            for user in get_user_model().objects.filter(pk__in=ids)
-        }
+        names = {user.pk: staff_name(user) for user in get_user_model().objects.filter(pk__in=ids)}
         return {
             "overall": {
                 "good": good,

@@ -5,12 +5,14 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
+from core.people import staff_name
 from tickets.models.workflow import (
     FINISHED,
     UNFINISHED,
@@ -67,7 +69,7 @@ class TicketQuerySet(models.QuerySet):
         )
         ids = {row["assignee"] for row in rows if row["assignee"]}
         users = get_user_model().objects.filter(pk__in=ids)
-        names = {u.pk: u.get_full_name() or u.get_username() for u in users}
+        names = {u.pk: staff_name(u) for u in users}
         report = [
             {
                 "name": names.get(row["assignee"], "Unassigned"),
@@ -89,6 +91,10 @@ class TicketQuerySet(models.QuerySet):
 
 
 class Ticket(TicketWorkflow, models.Model):
+    # The emails it came from and that answered it (mail.InboundEmail.owner).
+    inbound_emails = GenericRelation(
+        "mail.InboundEmail", content_type_field="owner_type", object_id_field="owner_id"
+    )
     # NULL only between the insert and the update that derives it from the primary key.
     reference = models.CharField(  # noqa: DJ001
         max_length=20, unique=True, null=True, editable=False
@@ -247,7 +253,7 @@ class TicketMessage(models.Model):
     # An email's sender when it is not the requester (someone they copied, or a stranger).
     sender = models.CharField(max_length=254, blank=True)
     inbound = models.ForeignKey(
-        "tickets.InboundEmail",
+        "mail.InboundEmail",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -281,7 +287,7 @@ class TicketMessage(models.Model):
         """Who wrote it, as staff see it: which colleague, by name or login."""
         if self.author_kind == self.Author.STAFF or (self.author and self.is_internal):
             if self.author:
-                return self.author.get_full_name() or self.author.get_username()
+                return staff_name(self.author)
             return "Staff (account deleted)"
         return self.author_name
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import models
 from django.utils import timezone
 
+from core.people import staff_name
 from tickets import sla
 
 
@@ -179,7 +180,7 @@ class TicketWorkflow:
         if field == "assignee":
             if self.assignee is None:
                 return ""
-            return self.assignee.get_full_name() or self.assignee.get_username()
+            return staff_name(self.assignee)
         if field == "priority":
             return Priority(self.priority).label
         return getattr(self, f"get_{field}_display")()

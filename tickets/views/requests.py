@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.web.afterresponse import after_response
 from tickets.forms import LostLinkForm
 from tickets.models import RequestsLink, Ticket, TicketLink
-from tickets.tasks import send_ticket_links
+from tickets.services import send_ticket_links
 from tickets.views.common import email_key, minutes, rate_limited
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from inscriptis import get_text
 from mailparser_reply import EmailReplyParser
 
 from core.redaction import redact_private_links
-from tickets.inbound import auth, mime
+from mail.inbound import auth, mime
 
 # Languages whose "On ... wrote:" lines and signatures the reply parser knows.
 REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pl", "sv", "pt", "ja", "cs"]
@@ -72,7 +72,7 @@ class Parsed:
     automatic: str = ""  # why no person wrote it (auto-reply, list, bulk), or ""
     bulk: bool = False
     bounce: dict | None = None  # {"message_ids": [...], "status": ..., "diagnostic": ...}
-    bad_from: str = ""  # why the From header names no single sender (tickets.inbound.auth)
+    bad_from: str = ""  # why the From header names no single sender (mail.inbound.auth)
     results: list = field(default_factory=list)  # our receiving side's SPF/DKIM/DMARC
     verdicts: dict = field(default_factory=dict)  # the same, as staff see them
     notes: list = field(default_factory=list)  # what could not be read
@@ -321,7 +321,7 @@ def _sender(message, parsed):
 
 def parse(raw):
     """A Parsed view of one raw message. Never raises for a message's content; reads no
-    more of it than the bounds allow (tickets.inbound.mime)."""
+    more of it than the bounds allow (mail.inbound.mime)."""
     parsed = Parsed()
     try:
         read = mime.read(raw, policy=mime.SAFE)

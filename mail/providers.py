@@ -32,7 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.web.middleware import reads_own_body
-from tickets import inbound
+from mail import inbound
 
 log = logging.getLogger(__name__)
 

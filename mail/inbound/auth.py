@@ -110,7 +110,7 @@ def trusted_results(raw_items, authserv_id=None):
 
 
 def provider_results(verdicts):
-    """Results a webhook provider reported in its own fields (tickets.webhooks)."""
+    """Results a webhook provider reported in its own fields (mail.providers)."""
     found = []
     spf = str(verdicts.get("spf", "")).strip().lower()
     if spf in RESULTS:

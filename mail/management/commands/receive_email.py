@@ -13,7 +13,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import InterfaceError, OperationalError
 
-from tickets import inbound
+from mail import inbound
 
 EX_DATAERR = 65
 EX_SOFTWARE = 70

@@ -49,7 +49,7 @@ class SafeHeaders(HeaderRegistry):
             return type("_AsWrittenHeader", (_AsWritten, BaseHeader), {})(name, value)
 
 
-# The policy messages are read with (tickets.inbound.parse).
+# The policy messages are read with (mail.inbound.parse).
 SAFE = policy.default.clone(header_factory=SafeHeaders())
 
 

@@ -12,10 +12,10 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.views.decorators.csp import csp_override
 
-from tickets import inbound
-from tickets.admin.forms import moment_column
-from tickets.inbound.parse import redacted_raw
-from tickets.models import InboundEmail
+from core.web.admin_columns import moment_column
+from mail import inbound
+from mail.inbound.parse import redacted_raw
+from mail.models import InboundEmail
 
 
 @admin.register(InboundEmail)
@@ -27,12 +27,11 @@ class InboundEmailAdmin(admin.ModelAdmin):
         "source",
         "state",
         "outcome",
-        "ticket",
+        "owner_link",
     ]
     received_at_shown = moment_column("received_at", "received")
     list_filter = ["state", "outcome", "source"]
-    search_fields = ["sender", "subject", "ticket__reference"]
-    list_select_related = ["ticket"]
+    search_fields = ["sender", "subject"]
     date_hierarchy = "received_at"
     readonly_fields = [
         "received_at",
@@ -43,7 +42,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
         "state",
         "outcome",
         "detail",
-        "ticket",
+        "owner_link",
         "verdicts",
         "provider_verdicts",
         "network",
@@ -70,16 +69,26 @@ class InboundEmailAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
+    @admin.display(description="part of")
+    def owner_link(self, obj):
+        """What the email became part of (a ticket), linked to its admin page."""
+        owner = obj.owner
+        if owner is None:
+            return "—"
+        opts = owner._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[owner.pk])
+        return format_html('<a href="{}">{}</a>', url, owner)
+
     @admin.display(description="raw message")
     def raw_download(self, obj):
-        url = reverse("admin:tickets_inboundemail_raw", args=[obj.pk])
+        url = reverse("admin:mail_inboundemail_raw", args=[obj.pk])
         return format_html(
             '<a href="{}" download>message-{}.eml</a> ({} bytes)', url, obj.pk, obj.size
         )
 
     def get_urls(self):
         raw = self.admin_site.admin_view(self.raw_view)
-        return [path("<int:pk>/raw/", raw, name="tickets_inboundemail_raw"), *super().get_urls()]
+        return [path("<int:pk>/raw/", raw, name="mail_inboundemail_raw"), *super().get_urls()]
 
     @method_decorator(csp_override({"default-src": [CSP.NONE], "sandbox": True}))
     def raw_view(self, request, pk):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from tickets.jobs import process_waiting_inbound
+from mail.jobs import process_waiting_inbound
 
 
 class Command(BaseCommand):

@@ -1,8 +1,10 @@
-"""Email into tickets. Every path (the `receive_email` pipe, provider webhooks through
-django-anymail, IMAP) calls `receive()`, which stores the raw message and nothing else; a
-task then calls `process()`, which decides what the message is and acts on it.
+"""Email in. Every path (the `receive_email` pipe, provider webhooks: mail.providers) calls
+`receive()`, which stores the raw message and nothing else; a task then calls `process()`,
+which reads it (mail.inbound.parse), decides whether a person wrote it, routes a bounce to
+the app whose email bounced (mail.bounces) and hands everything else to the conversation
+handler an app registered (tickets: tickets.email_in).
 
-What a message does (README, "Email conversations"; how sure each match is of the sender:
+What a message does (docs/running/email.md; how sure each match is of the sender:
 docs/running/email-security.md):
 - a reply to one of our emails (In-Reply-To/References naming a Message-ID we made), or one
   to the ticket's own reply address, from the customer (or someone they copied) becomes a
@@ -24,20 +26,17 @@ from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from core.addresses import address_key, address_key_or_raw, mailbox_key
-from core.categories import SupportCategory
 from core.redaction import redact_private_links
-from core.text import plural
-from mail import bounces, headers
-from tickets import attachments, mailthread, services
-from tickets.inbound import auth
-from tickets.inbound.parse import clean, headers_only, parse, redacted_raw
-from tickets.models import InboundEmail, Ticket, TicketStatus
+from mail import bounces, headers, outbox
+from mail.inbound import auth
+from mail.inbound.parse import clean, headers_only, parse, redacted_raw
+from mail.models import InboundEmail
 
 log = logging.getLogger(__name__)
 Outcome = InboundEmail.Outcome
@@ -103,17 +102,30 @@ def network_of(client_address, sender):
 
 
 def _enqueue(inbound_id, *, in_web_request=False):
+    """To the worker; it stays "received" (the clock's mail.inbound_waiting, or `manage.py
+    process_inbound`, picks it up) when the backend is down, or when it would run here in a
+    web request (the immediate backend)."""
     from django.tasks.backends.immediate import ImmediateBackend
-
-    from tickets.tasks import process_inbound_email
 
     if in_web_request and isinstance(process_inbound_email.get_backend(), ImmediateBackend):
         log.info("Inbound email %s waits for manage.py process_inbound", inbound_id)
         return
-    try:
-        process_inbound_email.enqueue(inbound_id)
-    except Exception:  # stays "received": `manage.py process_inbound` picks it up
-        log.exception("Could not enqueue inbound email %s", inbound_id)
+    outbox.enqueue(process_inbound_email, inbound_id)
+
+
+@task
+def process_inbound_email(inbound_id):
+    return process(inbound_id)
+
+
+# The one handler of conversations (tickets.email_in.handle): called with the stored email
+# and its reading for every message a person wrote; it sets the email's outcome and detail.
+_conversation_handler = None
+
+
+def handle_conversations_with(handler):
+    global _conversation_handler
+    _conversation_handler = handler
 
 
 def process(inbound_id):
@@ -139,7 +151,9 @@ def process(inbound_id):
             if drop:
                 inbound.state, (inbound.outcome, inbound.detail) = "dropped", drop
             else:
-                _act(inbound, parsed)
+                if _conversation_handler is None:
+                    raise RuntimeError("No app handles conversations (tickets registers one).")
+                _conversation_handler(inbound, parsed)
                 inbound.state = InboundEmail.State.PROCESSED
             inbound.processed_at = timezone.now()
             inbound.save()
@@ -176,7 +190,7 @@ def _redact(parsed):
         file.size = len(file.content)
 
 
-def _ours(address):
+def is_our_address(address):
     """One of our own addresses (a plus address of one included)."""
     ours = {settings.SUPPORT_EMAIL, settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL}
     keys = {address_key_or_raw(parseaddr(a)[1]) for a in ours}
@@ -190,7 +204,7 @@ def _why_drop(inbound, parsed):
         if _too_many(inbound, [Outcome.BOUNCE]):
             return Outcome.TOO_MANY, _too_many_detail()
         return Outcome.BOUNCE, _mark_bounced(parsed.bounce)
-    if _ours(parsed.sender) or headers.is_ours(parsed.message_id):
+    if is_our_address(parsed.sender) or headers.is_ours(parsed.message_id):
         return Outcome.OWN, "sent by this help center"
     if parsed.automatic:
         return (Outcome.BULK if parsed.bulk else Outcome.AUTO_REPLY), parsed.automatic
@@ -229,157 +243,3 @@ def _mark_bounced(bounce):
     why = " ".join(filter(None, [bounce["status"], bounce["diagnostic"]])) or "bounced"
     done = bounces.route(ids, permanent=bounce["status"].startswith("5"), why=why)
     return f"{done}: {why}"[:1000]
-
-
-def _files(parsed, ticket):
-    """Store the files an email brought; (stored, notes on those not kept)."""
-    stored, notes = [], []
-    room = attachments.room_left(ticket)
-    for file in parsed.files[: settings.TICKET_ATTACHMENTS_PER_MESSAGE]:
-        try:
-            kind, content_type = attachments.check(
-                file.name, file.content[:65536], len(file.content)
-            )
-            if len(file.content) > room:
-                raise ValidationError(f"{file.name}: the ticket has no room for more files.")
-        except ValidationError as error:
-            notes.append(error.messages[0])
-            continue
-        room -= file.size
-        stored.append(
-            attachments.store(file.name, file.content, kind=kind, content_type=content_type)
-        )
-    extra = len(parsed.files) - settings.TICKET_ATTACHMENTS_PER_MESSAGE
-    if extra > 0:
-        notes.append(
-            f"{plural(extra, 'more file')} {'was' if extra == 1 else 'were'} not kept (at most "
-            f"{settings.TICKET_ATTACHMENTS_PER_MESSAGE} per email)."
-        )
-    return stored, notes + parsed.notes
-
-
-def _text(parsed, notes, limit):
-    text = parsed.reply or "(The email had no text.)"
-    if len(text) > limit:
-        text = text[: limit - 80].rstrip() + "\n\n(Shortened: staff can read the whole email.)"
-    if notes:
-        text += "\n\n" + "\n".join(f"Not kept: {note}" for note in notes)
-    return text[:limit]
-
-
-# How a message was matched to a ticket (docs/running/email-security.md).
-STRONG = "a Message-ID we made"  # unguessable, only in emails we sent
-MEDIUM = "the ticket's reply address"  # in every email of the ticket, and its Reply-To
-WEAK = "a reference anyone can write"  # HC-000123, or the customer's own Message-ID
-
-
-def _match(parsed):
-    """(ticket or None, how it was found)."""
-    ticket, ours = mailthread.ticket_from_headers(parsed.in_reply_to, parsed.references)
-    if ticket is not None and ours:
-        return ticket, STRONG
-    by_address = mailthread.ticket_from_address(parsed.to + parsed.cc)
-    if by_address is not None:
-        return by_address, MEDIUM
-    if ticket is not None:
-        return ticket, WEAK
-    return mailthread.ticket_from_subject(parsed.subject, parsed.sender), WEAK
-
-
-def _unverified_why(strength, verdict, parsed):
-    """Why a match from the customer's address is not taken as theirs, or ""."""
-    domain = parsed.sender.rpartition("@")[2]
-    if verdict == auth.FAILED:
-        return f"our mail server saw DMARC fail for {domain}"
-    if strength == WEAK and verdict != auth.VERIFIED:
-        return f"found by {strength}, and nothing verified that it came from {domain}"
-    return ""
-
-
-def _act(inbound, parsed):
-    ticket, strength = _match(parsed)
-    if ticket is not None:
-        ticket = ticket.kept()
-    if ticket is None or ticket.status == TicketStatus.CLOSED:
-        return _new_ticket(inbound, parsed, follows=ticket)
-    results = parsed.results + auth.provider_results(inbound.provider_verdicts)
-    verdict = auth.judge(results, parsed.sender)
-    files, notes = _files(parsed, ticket)
-    why = _unverified_why(strength, verdict, parsed)
-    if ticket.speaks_for_customer(parsed.sender) and not why:
-        _remember_copied(ticket, parsed)
-        sender = "" if address_key(parsed.sender) == ticket.email_key else parsed.sender
-        body = _text(parsed, notes, 10_000)
-        services.customer_reply(ticket, body, files=files, inbound=inbound, sender=sender)
-    else:
-        if why:
-            body = (
-                f"Unverified email claiming to be from {parsed.sender} (not shown to the "
-                f"customer: {why}; accept it if it is theirs):\n\n"
-            )
-        else:
-            body = f"Email from {parsed.sender} (not the customer; not shown to them):\n\n"
-        body += _text(parsed, notes, 9_000)
-        services.email_note(ticket, body, inbound=inbound, sender=parsed.sender, files=files)
-    inbound.detail = f"on {ticket.reference}" + (f" (unverified: {why})" if why else "")
-
-
-def _copied(addresses, known=()):
-    """The people copied on an email, less us and those already `known` (address keys)."""
-    seen, people = set(known), []
-    for address in addresses:
-        key = address_key_or_raw(address)
-        if key not in seen and not _ours(address):
-            seen.add(key)
-            people.append(address)
-    return people
-
-
-def _remember_copied(ticket, parsed):
-    """People the requester copies on an email to us may answer for them."""
-    if address_key(parsed.sender) != ticket.email_key:
-        return
-    new = _copied(parsed.cc, {ticket.email_key, *map(address_key_or_raw, ticket.cc)})
-    if new:
-        ticket.cc = (ticket.cc + new)[:20]
-        Ticket.objects.filter(pk=ticket.pk).update(cc=ticket.cc)
-
-
-def _new_ticket(inbound, parsed, *, follows=None):
-    subject = parsed.subject or "(no subject)"
-    description = _text(parsed, [], 4_900)
-    if follows is not None:
-        description = f"(Follow-up to {follows.reference}, which is closed.)\n\n{description}"
-    ticket = Ticket(
-        name=parsed.sender_name,
-        email=parsed.sender,
-        subject=subject[:200],
-        description=description[:5000],
-        category=SupportCategory.OTHER,
-    )
-    files, notes = _files(parsed, None)
-    if notes:
-        ticket.description = _text(parsed, notes, 5000)
-    ticket.cc = _copied(parsed.cc, {address_key_or_raw(parsed.sender)})[:20]
-    why_not = _why_not_acknowledge(inbound)
-    inbound.acknowledged = not why_not
-    services.create_ticket(ticket, files=files, inbound=inbound, acknowledge=not why_not)
-    inbound.detail = f"created {ticket.reference}" + (
-        f"; not acknowledged: {why_not}" if why_not else ""
-    )
-
-
-def _why_not_acknowledge(inbound):
-    """Acknowledgements go to whatever address a message claims: capped per network and
-    overall, so forged mail cannot turn us into a mail cannon (the ticket is opened all the
-    same; staff see why it was not acknowledged)."""
-    since = timezone.now() - timedelta(hours=1)
-    sent = InboundEmail.objects.filter(acknowledged=True, received_at__gte=since)
-    if sent.filter(network=inbound.network).count() >= settings.INBOUND_ACKS_PER_NETWORK_PER_HOUR:
-        return (
-            f"{settings.INBOUND_ACKS_PER_NETWORK_PER_HOUR} acknowledgements in the last hour "
-            f"to mail from {inbound.network.partition(':')[2]}"
-        )
-    if sent.count() >= settings.INBOUND_ACKS_PER_HOUR:
-        return f"{settings.INBOUND_ACKS_PER_HOUR} acknowledgements in the last hour"
-    return ""
