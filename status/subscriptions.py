@@ -108,9 +108,7 @@ def bounced(message_ids, *, permanent, why):
     deliveries = Delivery.objects.filter(message_id__in=ids, sent_at__isnull=False)
     stopped = 0
     for bounced_delivery in deliveries.select_related("subscriber"):
-        Delivery.objects.filter(pk=bounced_delivery.pk).update(
-            last_error=f"Bounced: {why}"[:1000]
-        )
+        Delivery.objects.filter(pk=bounced_delivery.pk).update(last_error=f"Bounced: {why}"[:1000])
         subscriber = bounced_delivery.subscriber
         if (
             permanent
