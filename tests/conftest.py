@@ -1,11 +1,17 @@
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 from editorial.importer import import_content
 from tests import snapshot
 
 pytest_plugins = ["tests.factories"]
+
+# The live server of the browser and concurrency tests queues only 5 connections by default
+# (socketserver's backlog): 40 clients at once on a loaded machine were reset before it
+# accepted them. Production runs gunicorn, whose backlog is 2048.
+ThreadedWSGIServer.request_queue_size = 256
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # What a person's browser sends (searches count in Content gaps only from one).

@@ -118,7 +118,7 @@ def test_emails_stored_before_redaction_lose_their_private_links():
     try:
         new = _latest()
         redacted = "Thanks!\n\n> Your ticket: [private link]\n"
-        assert new.get_model("tickets", "InboundEmail").objects.get().full_text == redacted
+        assert new.get_model("mail", "InboundEmail").objects.get().full_text == redacted
         stored = new.get_model("tickets", "TicketMessage").objects
         assert stored.get(pk=by_email.pk).body == redacted
         assert stored.get(pk=by_web.pk).body == quoted  # typed on the web: not an email
