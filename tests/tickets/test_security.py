@@ -177,6 +177,11 @@ def test_the_outbound_admin_still_filters_by_state_and_kind(client, agent, make_
         ("1999-12-31T23:59", "", "Enter a date from 2000 onwards."),
         ("9999-12-31T23:59", "Pacific/Pago_Pago", "This time is in the future."),
         ("9999-12-31T23:59", "", "This time is in the future."),
+        # 8. With an offset of their own (a 500 on both engines: converted to UTC first).
+        ("0001-01-01T00:00:00+14:00", "", "Enter a date from 2000 onwards."),
+        ("0001-01-01T00:00:00+14:00", "Asia/Tokyo", "Enter a date from 2000 onwards."),
+        ("9999-12-31T23:59:59-14:00", "", "This time is in the future."),
+        ("9999-12-31T23:59:59-14:00", "Pacific/Pago_Pago", "This time is in the future."),
     ],
 )
 def test_far_dates_get_a_field_error(client, content, ticket_data, when, zone, message):
