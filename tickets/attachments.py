@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 
+from core.parsing import row_id
 from tickets.models import Attachment
 
 Kind = Attachment.Kind
@@ -141,7 +142,7 @@ def for_form(intake, accepted, keep=()):
     uploads `accepted` now, stored under the form's intake id until a ticket takes them.
     Files of earlier sends no longer ticked are deleted."""
     pending = Attachment.objects.pending(intake) if intake else Attachment.objects.none()
-    wanted = {int(pk) for pk in keep if str(pk).isdigit()}
+    wanted = {row_id(pk) for pk in keep} - {None}
     for dropped in pending.exclude(pk__in=wanted):
         dropped.file.delete(save=False)
         dropped.delete()
