@@ -6,6 +6,9 @@ number over 64 bits parses in Python but SQLite cannot bind it.
 """
 
 import re
+from datetime import UTC, datetime
+
+from django.utils import timezone
 
 # The largest value of a 64-bit signed column (BigAutoField, BigIntegerField).
 BIGGEST = 2**63 - 1
@@ -24,3 +27,18 @@ def whole_number(text, *, low=-BIGGEST - 1, high=BIGGEST):
 def row_id(text):
     """A primary key as text (an id in a form or URL), or None."""
     return whole_number(text, low=1)
+
+
+def moment(text):
+    """The instant that `text` writes in ISO 8601 (without an offset, in the current time
+    zone), in UTC; None if it is none, or if it cannot be converted: year 1 at +14:00 is
+    before the first instant Python holds."""
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
