@@ -174,6 +174,10 @@ HOSTILE = [
     # Review finding 8: times Python cannot convert to UTC (a 500 in the "new tickets" notice).
     "0001-01-01T00:00:00+23:59",
     "9999-12-31T23:59:59-23:59",
+    # Review finding 8: "²".isdigit() is true, int("²") fails (a 500 for `assigned` and
+    # `macro`); "１２" is digits to int(), and no id.
+    "²",
+    "１２",
 ]
 
 

@@ -15,7 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from core.parsing import moment
+from core.parsing import moment, row_id
 from status.state import incidents_open_at
 from tickets import macros, presence, queueviews, services
 from tickets.models import Macro, SavedView, Ticket
@@ -81,10 +81,10 @@ class TicketPageViews:
         """Fill the reply box from a macro, for review; nothing is saved. With htmx, the box
         and the triage fields it sets come back; without, the page reloads with them."""
         ticket = self._ticket(request, pk, change=True)
-        chosen = request.POST.get("macro", "")
+        chosen = row_id(request.POST.get("macro"))
         macro = None
-        if chosen.isdigit() and len(chosen) <= 9:
-            macro = Macro.objects.usable_by(request.user).filter(pk=int(chosen))
+        if chosen is not None:
+            macro = Macro.objects.usable_by(request.user).filter(pk=chosen)
             macro = macro.select_related("set_assignee").first()
         draft = request.POST.get("reply", "").replace("\x00", "")[:10000]
         if macro is None:
