@@ -17,11 +17,19 @@ parameters, and it is the admin's own declaration:
 - `changelist_params`: parameters an admin's own view reads (a report's period), which are
   then never taken as filters.
 
-Anything else is refused with a 400 before the list is read.
+Anything else is refused with a 400 before the list is read. Values a declared parameter
+cannot take are refused as Django refuses any unreadable filter value (IncorrectLookupParameters:
+a redirect to the unfiltered list, `?e=1`), read with core.parsing.
 """
 
 from django.contrib.admin import widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.options import IncorrectLookupParameters
+
+from core.parsing import whole_number
+
+# The date hierarchy's parts; Django's list goes on to the next year, so 9999 is too far.
+HIERARCHY = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
 
 _checked_changelists = {}
 
@@ -33,6 +41,15 @@ def _popup_lookups(model):
         lookup = lookup() if callable(lookup) else lookup
         pairs |= set(widgets.url_params_from_lookup_dict(lookup).items())
     return pairs
+
+
+def _check_hierarchy(field, params):
+    """Django builds the hierarchy's dates from these with no check of its own (year 9999,
+    or one over 64 bits, was a 500)."""
+    for part, (low, high) in HIERARCHY.items():
+        for value in params.get(f"{field}__{part}", ()) if field else ():
+            if whole_number(value, low=low, high=high) is None:
+                raise IncorrectLookupParameters(f"{field}__{part}={value[:20]!r}")
 
 
 def declared_only(changelist_class):
@@ -48,6 +65,7 @@ def declared_only(changelist_class):
 
             def get_filters(self, request):
                 asked = self.get_filters_params()
+                _check_hierarchy(self.date_hierarchy, asked)
                 result = super().get_filters(request)
                 remaining = result[2]  # what no list filter or the date hierarchy took
                 declared = set(getattr(self.model_admin, "link_lookups", ()))

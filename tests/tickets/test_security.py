@@ -327,3 +327,35 @@ def test_every_admin_list_still_takes_its_declared_filters(
             assert response.status_code == 200, (url, query, response.status_code)
     response = client.get("/admin/tickets/satisfactionrating/?days=90&rating__exact=good")
     assert response.status_code == 200 and b"Last 90 days" in response.content
+
+
+# 8. Dates in the admin's list parameters that Python or the database cannot hold are
+# refused like any unreadable filter value (Django's `?e=1`), not a 500.
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=9999",  # the hierarchy's next year, 10000, is no date
+        "year=9999&month=12",
+        "year=99999999999999999999",
+        "year=²",
+        "year=0",
+        "year=2026&month=99999999999999999999",
+        "year=2026&month=13",
+        "year=2026&month=2&day=30",
+    ],
+)
+def test_every_date_hierarchy_refuses_dates_out_of_range(client, verified_login, admin_user, query):
+    verified_login(client, admin_user)
+    checked = 0
+    for _, model_admin, url in _admin_lists():
+        if field := model_admin.date_hierarchy:
+            response = client.get(url, _prefixed(field, query))
+            assert _refused(response), (url, query, response.status_code)
+            checked += 1
+    assert checked >= 4
+
+
+def _prefixed(field, query):
+    return {f"{field}__{key}": value for key, value in (p.split("=") for p in query.split("&"))}
