@@ -22,11 +22,14 @@ cannot take are refused as Django refuses any unreadable filter value (Incorrect
 a redirect to the unfiltered list, `?e=1`), read with core.parsing.
 """
 
+from datetime import UTC, datetime
+
 from django.contrib.admin import widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models.sql.where import WhereNode
 
-from core.parsing import whole_number
+from core.parsing import BIGGEST, whole_number
 
 # The date hierarchy's parts; Django's list goes on to the next year, so 9999 is too far.
 HIERARCHY = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
@@ -52,6 +55,39 @@ def _check_hierarchy(field, params):
                 raise IncorrectLookupParameters(f"{field}__{part}={value[:20]!r}")
 
 
+def _held(value):
+    """Whether a database column can hold the value a filter compares with: an integer of
+    at most 64 bits (SQLite cannot bind a bigger one), a time that converts to UTC (year 1
+    at +14:00 does not, and SQLite converts before comparing)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(_held(item) for item in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -BIGGEST - 1 <= value <= BIGGEST
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            return False
+    return True
+
+
+def _comparisons(where):
+    for child in where.children:
+        if isinstance(child, WhereNode):
+            yield from _comparisons(child)
+        else:
+            yield child
+
+
+def _check_values(queryset):
+    """Django parses each filter value by its field (an unreadable one is refused) but
+    compares what parses whatever its size: a 500 once the database is asked."""
+    for lookup in _comparisons(queryset.query.where):
+        value = getattr(lookup, "rhs", None)
+        if not _held(value):
+            raise IncorrectLookupParameters(f"{lookup.lhs!r}: {str(value)[:20]!r}")
+
+
 def declared_only(changelist_class):
     """The ChangeList class, refusing any filter parameter no declared filter consumed."""
     if changelist_class not in _checked_changelists:
@@ -74,6 +110,11 @@ def declared_only(changelist_class):
                     if any((name, value) not in popup for value in asked[name]):
                         raise DisallowedModelAdminLookup(f"Filtering by {name} not allowed")
                 return result
+
+            def get_queryset(self, request, exclude_parameters=None):
+                queryset = super().get_queryset(request, exclude_parameters)
+                _check_values(queryset)
+                return queryset
 
         DeclaredOnly.__name__ = DeclaredOnly.__qualname__ = changelist_class.__name__
         _checked_changelists[changelist_class] = DeclaredOnly

@@ -329,8 +329,8 @@ def test_every_admin_list_still_takes_its_declared_filters(
     assert response.status_code == 200 and b"Last 90 days" in response.content
 
 
-# 8. Dates in the admin's list parameters that Python or the database cannot hold are
-# refused like any unreadable filter value (Django's `?e=1`), not a 500.
+# 8. Dates and numbers in the admin's list parameters that Python or the database cannot
+# hold are refused like any unreadable filter value (Django's `?e=1`), not a 500.
 
 
 @pytest.mark.parametrize(
@@ -359,3 +359,22 @@ def test_every_date_hierarchy_refuses_dates_out_of_range(client, verified_login,
 
 def _prefixed(field, query):
     return {f"{field}__{key}": value for key, value in (p.split("=") for p in query.split("&"))}
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        # A time whose conversion to UTC overflows (SQLite converts before comparing).
+        ("/admin/kb/feedback/", {"updated_at__gte": "0001-01-01 00:00:00+14:00"}),
+        ("/admin/kb/feedback/", {"updated_at__lt": "9999-12-31 23:59:59-14:00"}),
+        ("/admin/otp_totp/totpdevice/", {"created_at__gte": "0001-01-01 00:00:00+14:00"}),
+        # An id over 64 bits (SQLite cannot bind it).
+        ("/admin/status/delivery/", {"notification": "99999999999999999999"}),
+    ],
+)
+def test_list_filter_values_no_database_holds_are_refused(
+    client, verified_login, admin_user, url, query
+):
+    verified_login(client, admin_user)
+    response = client.get(url, query)
+    assert _refused(response), response.status_code
