@@ -18,4 +18,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 if settings.ANYMAIL:  # inbound email webhooks, only once a secret or signing key is set
-    urlpatterns.append(path("inbound/", include("anymail.urls")))
+    urlpatterns.append(path("inbound/", include("tickets.webhooks")))

@@ -108,3 +108,27 @@ def test_a_provider_webhook_without_the_secret_stores_nothing(client, webhooks):
 
 def test_webhook_urls_do_not_exist_without_a_secret(client):
     assert client.post(POSTMARK, "{}", content_type="application/json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than Python's JSON parser goes
+        b'{"RawEmail": ' + b"9" * 5000 + b"}",  # more digits than int() reads
+        b'{"RawEmail": "\xff\xfe"}',  # not UTF-8
+        b"",
+        b'{"RawEmail": ',
+        b"null",
+        b'[1, "a"]',
+        b'{"RawEmail": 5, "Headers": "x", "Attachments": {"a": 1}}',
+    ],
+)
+def test_a_body_the_webhook_cannot_read_is_refused_not_retried(client, webhooks, body):
+    """With the secret, but a body no provider sends: a 400, the sender's error. (A 500, as
+    before, tells the provider to send it again.)"""
+    token = base64.b64encode(b"postmark:s3cret-Words").decode()
+    response = client.generic(
+        "POST", POSTMARK, body, "application/json", HTTP_AUTHORIZATION=f"Basic {token}"
+    )
+    assert response.status_code == 400
+    assert not InboundEmail.objects.exists()

@@ -4,4 +4,4 @@ from django.urls import include, path
 
 from helpcenter.urls import urlpatterns as site
 
-urlpatterns = [*site, path("inbound/", include("anymail.urls"))]
+urlpatterns = [*site, path("inbound/", include("tickets.webhooks"))]
