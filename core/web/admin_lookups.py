@@ -129,3 +129,9 @@ class DeclaredLookupsMixin:
 
     def get_changelist(self, request, **kwargs):
         return declared_only(super().get_changelist(request, **kwargs))
+
+    def get_object(self, request, object_id, from_field=None):
+        """`?_to_field=` (empty) names no field: Django checks the field a page is asked to
+        find its row by only when it is named, then looked the empty name up (a 500 on
+        every change and delete page)."""
+        return super().get_object(request, object_id, from_field or None)

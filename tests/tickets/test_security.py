@@ -378,3 +378,22 @@ def test_list_filter_values_no_database_holds_are_refused(
     verified_login(client, admin_user)
     response = client.get(url, query)
     assert _refused(response), response.status_code
+
+
+def test_an_empty_to_field_is_no_field_on_any_admin_page(
+    client, verified_login, admin_user, make_ticket
+):
+    """`?_to_field=` (empty) on a change or delete page was a 500 on every admin: Django
+    checks the field it names only when there is one, then looks the empty name up."""
+    make_ticket()
+    verified_login(client, admin_user)
+    checked = 0
+    for model, _, url in _admin_lists():
+        row = model._default_manager.order_by("pk").first()
+        if row is None or "cl" not in client.get(url).context:
+            continue
+        for page in ("change", "delete"):
+            response = client.get(f"{url}{row.pk}/{page}/", {"_to_field": ""})
+            assert response.status_code in {200, 403}, (url, page, response.status_code)
+            checked += 1
+    assert checked >= 6
