@@ -24,6 +24,7 @@ a redirect to the unfiltered list, `?e=1`), read with core.parsing.
 
 from datetime import UTC, datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
@@ -74,11 +75,33 @@ def _held(value):
 
 
 def _is_id(model, value):
-    """Whether a list's checkbox value can be an id of the model (Django filters by it)."""
+    """Whether a list's checkbox value can be one of the model's ids (Django filters the
+    list by it as it comes)."""
     try:
         return _held(model._meta.pk.to_python(value))
     except ValidationError:
         return False
+
+
+class HeldIdsMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice refuses ids no column holds with its own message (Django checks
+    each id by filtering by it, which SQLite cannot bind over 64 bits: a 500)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        field = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for item in value if isinstance(value, list | tuple) else ():
+            try:
+                held = _held(field.to_python(item))
+            except ValidationError:
+                continue  # Django's own message for a value that is no id at all
+            if not held:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
 
 
 def _comparisons(where):
@@ -139,6 +162,10 @@ class DeclaredLookupsMixin:
 
     def get_changelist(self, request, **kwargs):
         return declared_only(super().get_changelist(request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", HeldIdsMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def response_action(self, request, queryset, **kwargs):
         """The rows chosen for an action are ids of the model, or the action is refused as
