@@ -19,7 +19,10 @@ parameters, and it is the admin's own declaration:
 
 Anything else is refused with a 400 before the list is read. Values a declared parameter
 cannot take are refused as Django refuses any unreadable filter value (IncorrectLookupParameters:
-a redirect to the unfiltered list, `?e=1`), read with core.parsing.
+a redirect to the unfiltered list, `?e=1`): date hierarchy parts out of range (read with
+core.parsing), and comparisons no column holds (an integer over 64 bits, a time that does
+not convert to UTC). The other values a request names rows by get the same checks: the ids
+an action is run on, the ids chosen in a many-to-many field, and `?_to_field=` (empty).
 """
 
 from datetime import UTC, datetime
