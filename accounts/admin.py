@@ -1,3 +1,6 @@
+from axes import admin as axes_admin
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -9,6 +12,7 @@ from core.text import plural
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(AccessAttempt)
 
 
 @admin.register(User)
@@ -74,3 +78,17 @@ class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """axes' list of failed sign-ins, whose clean-up action works from an admin page."""
+
+    @admin.action(
+        description=axes_admin.AccessAttemptAdmin.cleanup_expired_attempts.short_description
+    )
+    def cleanup_expired_attempts(self, request, queryset):
+        """axes reads the time of the sign-in attempt it is handling, which an admin page is
+        not (a 500 every time): its clean-up runs as of now."""
+        AxesProxyHandler.update_request(request)
+        super().cleanup_expired_attempts(request, queryset)

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from accounts import twofactor, views
 from accounts.staff import acting_staff
-from core.web.admin_lookups import SafeLookupsMixin
+from core.web.admin_lookups import DeclaredLookupsMixin
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -21,13 +21,13 @@ class StaffAdminSite(admin.AdminSite):
     login_template = "admin/accounts/login.html"
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        """Every ModelAdmin, ours and third-party, refuses probing lookups in the URL
-        (core.web.admin_lookups)."""
+        """Every ModelAdmin, ours and third-party, filters its list only on the parameters
+        it declares (core.web.admin_lookups)."""
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, SafeLookupsMixin):
+        if not issubclass(admin_class, DeclaredLookupsMixin):
             admin_class = type(
                 admin_class.__name__,
-                (SafeLookupsMixin, admin_class),
+                (DeclaredLookupsMixin, admin_class),
                 {"__module__": admin_class.__module__},
             )
         return super().register(model_or_iterable, admin_class, **options)

@@ -43,6 +43,7 @@ class SearchEventAdmin(ReadOnlyAdmin):
     list_display = ["text", "created_at", "results", "opened", "ticket_followed"]
     # No date_hierarchy: its menus read the distinct dates of every row listed.
     list_filter = [OutcomeFilter, "day"]
+    link_lookups = ["day__lte", "text"]  # the dashboard's links (insights.links)
     search_fields = ["text"]
     show_full_result_count = False  # a year holds a million rows: one count is enough
     readonly_fields = ["text", "created_at", "day", "results", "opened", "ticket_followed"]

@@ -156,6 +156,7 @@ class FeedbackAdmin(ReaderReportAdmin):
     readonly_fields = ["content_type", "object_id", "helpful", "reason", "created_at", "updated_at"]
     exclude = ["voter"]
     date_hierarchy = "updated_at"
+    link_lookups = ["object_id", "updated_at__date__gte"]  # the dashboard's (insights.links)
 
 
 @admin.register(OutdatedReport)

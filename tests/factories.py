@@ -2,6 +2,7 @@
 (`pytest_plugins`). Each makes rows the way the product makes them (services, the importer),
 with the fewest fields a test must care about."""
 
+import importlib
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import override_settings
+from django.urls import clear_url_caches
 from django.utils import timezone
 
 from core.addresses import address_key
@@ -248,3 +251,28 @@ def make_subscriber(db):
         return subscriber
 
     return make
+
+
+# -------------------------------------------------------------------------------- mail
+
+
+def _reload_urls():
+    import helpcenter.urls
+
+    importlib.reload(helpcenter.urls)
+    clear_url_caches()
+
+
+@pytest.fixture
+def inbound_providers(settings):
+    """Set the inbound providers and ANYMAIL settings as the environment would, before the
+    URLs are read (the old code read them once, when the site's URLs were imported)."""
+
+    def configure(providers=(), **anymail):
+        settings.INBOUND_PROVIDERS = list(providers)
+        settings.ANYMAIL = anymail
+        _reload_urls()
+
+    yield configure
+    with override_settings(INBOUND_PROVIDERS=[], ANYMAIL={}):
+        _reload_urls()

@@ -18,6 +18,7 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from core.parsing import row_id
 from core.text import plural
 from tickets.models import Attachment
 from tickets.models.attachments import expiry
@@ -253,7 +254,8 @@ def gone(intake, keep, now=None):
 
 
 def _ids(values):
-    return {int(v) for v in map(str, values) if v.isascii() and v.isdigit() and len(v) < 19}
+    """The ids among `values` (what the form posted: anything), as core.parsing reads them."""
+    return {row_id(v) for v in values} - {None}
 
 
 SWEEP_BATCH = 100

@@ -222,11 +222,13 @@ class TicketForm(CountedText, FocusFirstError, forms.ModelForm):
             )
 
     def clean_occurred_at(self):
-        """Bounded before any time zone is applied: converting a far date can overflow."""
+        """Bounded on the clock time as typed, before any time zone is applied: converting a
+        far date can overflow (year 1 at +14:00, typed with an offset, is before year 1 in
+        UTC)."""
         value = self.cleaned_data["occurred_at"]
         if value is None:
             return None
-        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        naive = value.replace(tzinfo=None)
         if naive < EARLIEST_OCCURRED:
             raise forms.ValidationError(
                 f"Enter a date from {EARLIEST_OCCURRED.year} onwards.", code="too_early"

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.http import QueryDict
 
+from core.parsing import whole_number
 from tickets.models import Priority, SavedView, Ticket
 
 # The queue's search (the admin's search_fields use these too).
@@ -37,8 +38,7 @@ def _clean(value):
 
 
 def _number(value):
-    value = _clean(value)
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return whole_number(_clean(value), low=0)
 
 
 def normal_query(query):

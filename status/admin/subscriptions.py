@@ -101,6 +101,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "last_error",
     ]
     list_filter = ["state", "purpose", "notification__event"]
+    link_lookups = ["notification"]  # a notification's deliveries (NotificationAdmin.outcome)
     list_select_related = ["subscriber", "notification"]
     search_fields = ["subscriber__email", "subscriber__url", "notification__subject"]
     readonly_fields = [

@@ -153,6 +153,23 @@ def test_a_superuser_unlocks_an_address_in_access_attempts(client, staff, superu
     assert sign_in(client, ip="10.0.0.9").status_code == 302
 
 
+def test_the_clean_up_action_removes_attempts_past_the_pause(client, staff, superuser):
+    """axes' own action read the time of a sign-in attempt, which an admin page is not: a
+    500 whenever it was run (found by the staff sweep)."""
+    sign_in(client, username="long-ago", password="wrong", ip="10.0.0.8")
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(hours=1))
+    sign_in(client, username="just-now", password="wrong", ip="10.0.0.7")
+    admin = type(client)(HTTP_HOST="127.0.0.1")
+    admin.force_login(superuser)
+    chosen = AccessAttempt.objects.values_list("pk", flat=True)
+    response = admin.post(
+        "/admin/axes/accessattempt/",
+        {"action": "cleanup_expired_attempts", "_selected_action": list(chosen)},
+    )
+    assert response.status_code == 302
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["just-now"]
+
+
 def test_unlock_commands(client, staff, capsys):
     for n in range(5):
         sign_in(client, password=f"wrong-{n}", ip="10.0.0.1")

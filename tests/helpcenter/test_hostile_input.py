@@ -54,6 +54,10 @@ HOSTILE = [
     "0001-01-01T00:00",
     "9999-12-31T23:59",
     "2026-02-30T25:61",
+    "0001-01-01T00:00:00+14:00",  # before year 1 in UTC
+    "9999-12-31T23:59:59-14:00",  # after year 9999 in UTC
+    "²",  # a digit to str.isdigit, not to int()
+    "１２",  # digits to int(), and no id
     "../../etc/passwd",
     "%",
     "\\",
@@ -238,16 +242,19 @@ class _Recorder:
 
 
 class _Forms(html.parser.HTMLParser):
-    """The POST forms of a page: action and fields with their default values."""
+    """The POST forms of a page: action and fields with their default values (a select's
+    chosen option, a textarea's text)."""
 
     def __init__(self):
         super().__init__()
-        self.forms, self._select = [], None
+        self.forms, self._select, self._textarea = [], None, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and (attrs.get("method") or "").lower() == "post":
             self.forms.append({"action": attrs.get("action") or "", "fields": {}})
+        elif tag == "option" and self.forms and self._select and "selected" in attrs:
+            self.forms[-1]["fields"][self._select] = attrs.get("value") or ""
         elif not self.forms or not attrs.get("name"):
             return
         elif tag == "input" and attrs.get("type") not in {"submit", "button"}:
@@ -257,8 +264,20 @@ class _Forms(html.parser.HTMLParser):
                 self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
         elif tag in {"textarea", "select"}:
             self.forms[-1]["fields"][attrs["name"]] = ""
+            self._select = attrs["name"] if tag == "select" else None
+            self._textarea = attrs["name"] if tag == "textarea" else None
         elif tag == "button" and attrs.get("value"):
             self.forms[-1]["fields"][attrs["name"]] = attrs["value"]
+
+    def handle_endtag(self, tag):
+        if tag in {"select", "textarea"}:
+            self._select = self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            fields = self.forms[-1]["fields"]
+            text = fields[self._textarea]
+            fields[self._textarea] = text + data if text else data.removeprefix("\n")
 
 
 def _fine(response, what):

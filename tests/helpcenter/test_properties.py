@@ -1,5 +1,6 @@
 """Properties over any text a stranger can type (hypothesis), on the functions every public
-path goes through: search, address keys, and the ticket form down to the database."""
+path goes through: search, address keys, and the ticket form down to the database; and over
+any value staff can put in an admin list's parameters."""
 
 import pytest
 from django.db import transaction
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from core.addresses import address_key
 from search.services import search
-from tickets import services
+from tickets import queueviews, services
 from tickets.forms import LostLinkForm, TicketForm, signed_start
 
 # Any Unicode text, surrogates excluded (no HTTP request can carry one: the request is
@@ -91,3 +92,53 @@ def test_the_lost_link_form_validates_any_input(text):
     form = LostLinkForm({"email": text})
     if form.is_valid():
         address_key(form.cleaned_data["email"])  # a valid address always has a key
+
+
+# Staff list parameters: any value in any parameter an admin list takes (its filters', the
+# date hierarchy's, search, ordering, pages, the queue's own) is answered, never a 500
+# (the fixed corpus of values: test_hostile_staff_input).
+STAFF_VALUE = st.one_of(
+    TEXT,
+    st.integers(-(10**25), 10**25).map(str),
+    st.integers(-5, 100_000).map(str),  # years, months, days, pages
+    st.builds(lambda moment, sep: moment.isoformat(sep), st.datetimes(), st.sampled_from(" T")),
+    st.builds(
+        lambda moment, hours, minutes: f"{moment.isoformat()}{hours:+03d}:{minutes:02d}",
+        st.datetimes(),
+        st.integers(-23, 23),
+        st.integers(0, 59),
+    ),
+    st.dates().map(str),
+    st.sampled_from(["²", "１２", "1e309", "NaN", "-0", "a,b", "%", "__", "True", "None"]),
+)
+
+
+@pytest.fixture
+def staff_lists(client, verified_login, admin_user):
+    """(address, the parameters it takes) of every admin list, as a verified superuser."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    verified_login(client, admin_user)
+    lists = [("/admin/tickets/ticket/new/", {"since", *queueviews.FILTERS})]
+    for model, model_admin in admin.site._registry.items():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        cl = client.get(url).context.get("cl")
+        if cl is None:
+            continue
+        params = {"q", "o", "p", *getattr(model_admin, "link_lookups", ())}
+        params |= {p for spec in cl.filter_specs for p in spec.expected_parameters()}
+        if field := model_admin.date_hierarchy:
+            params |= {f"{field}__{part}" for part in ("year", "month", "day")}
+        lists.append((url, params))
+    return lists
+
+
+@pytest.mark.django_db
+@settings(DB_SETTINGS, max_examples=150)
+@given(data=st.data())
+def test_every_staff_list_answers_any_parameter_value(client, staff_lists, data):
+    url, params = data.draw(st.sampled_from(staff_lists))
+    query = data.draw(st.dictionaries(st.sampled_from(sorted(params)), STAFF_VALUE, max_size=3))
+    response = client.get(url, query)
+    assert response.status_code < 500, (url, query)

@@ -1,7 +1,9 @@
 """Notifications reach each subscriber exactly once: stored first, retried with backoff,
 never twice after a crash or a retry, never to someone who left."""
 
+import html
 import json
+import re
 import socket
 from datetime import timedelta
 
@@ -297,3 +299,23 @@ def test_sending_does_not_wait_for_each_wal_flush_and_restores_the_setting():
     with delivery.relaxed_commits():
         assert synchronous_commit() == "off"
     assert synchronous_commit() == before != "off"
+
+
+def test_a_notifications_page_links_to_its_deliveries(
+    client, admin_user, make_subscriber, make_component, open_incident, fan_out
+):
+    make_subscriber(email="first@example.com")
+    fan_out(lambda: open_incident("Elevated API errors"))
+    make_subscriber(email="second@example.com")
+    fan_out(
+        lambda: open_incident(
+            "Slow dashboard", components={make_component(): "degraded_performance"}
+        )
+    )
+    first = Notification.objects.get(incident__name="Elevated API errors")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/status/notification/{first.pk}/change/").content.decode()
+    url = re.search(r'<a href="(/admin/status/delivery/\?[^"]+)">Sent to 1 of 1</a>', page)[1]
+    response = client.get(html.unescape(url))
+    assert response.status_code == 200
+    assert [d.notification for d in response.context["cl"].result_list] == [first]

@@ -278,7 +278,7 @@ def test_failed_emails_are_visible_and_can_be_retried(agent_client, make_ticket,
 
     for email in ticket.emails.all():
         emails.deliver(email.pk)
-    html = agent_client.get("/admin/tickets/outboundemail/?state=failed").content.decode()
+    html = agent_client.get("/admin/tickets/outboundemail/?state__exact=failed").content.decode()
     assert "Connection refused" in html
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     ids = list(ticket.emails.values_list("pk", flat=True))

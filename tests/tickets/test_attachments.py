@@ -215,3 +215,17 @@ def test_files_are_recognised_by_their_first_bytes(head, found):
     from tickets.attachments import sniff
 
     assert sniff(head) == found
+
+
+# Review finding 8: ids no database holds, or that only look like digits ("²".isdigit() is
+# true), are no ids: a 500 before (SQLite cannot bind an integer over 64 bits; int("²")
+# fails).
+
+
+@pytest.mark.parametrize("kept", ["99999999999999999999999", "²", "１２", "-1", " 1"])
+def test_a_kept_file_that_is_no_id_is_ignored(client, content, ticket_data, kept):
+    client.post("/support/", ticket_data(files=[log()], email="not an address"))
+    [waiting] = Attachment.objects.all()
+    response = client.post("/support/", ticket_data(keep_files=[kept, str(waiting.pk)]))
+    assert response.status_code == 302
+    assert [a.name for a in Ticket.objects.get().files.all()] == ["stream.log"]

@@ -5,7 +5,6 @@ posts as the providers sign them, basic auth as they send it)."""
 import base64
 import hashlib
 import hmac
-import importlib
 import io
 import json
 import time
@@ -14,8 +13,6 @@ import warnings
 import pytest
 from django.core import checks
 from django.core.management import call_command
-from django.test import override_settings
-from django.urls import clear_url_caches
 
 from mail.models import InboundEmail
 from tickets.models import Ticket
@@ -29,28 +26,6 @@ RAW = (
     b"From: Ada Lovelace <ada@example.com>\r\nTo: support@example.com\r\n"
     b"Subject: Webhook test\r\nMessage-ID: <hook-1@example.com>\r\n\r\nHello from a webhook.\r\n"
 )
-
-
-def _reload_urls():
-    import helpcenter.urls
-
-    importlib.reload(helpcenter.urls)
-    clear_url_caches()
-
-
-@pytest.fixture
-def configure(settings):
-    """Set the inbound providers and ANYMAIL settings as the environment would, before the
-    URLs are read (the old code read them once, when the site's URLs were imported)."""
-
-    def configure(providers=(), **anymail):
-        settings.INBOUND_PROVIDERS = list(providers)
-        settings.ANYMAIL = anymail
-        _reload_urls()
-
-    yield configure
-    with override_settings(INBOUND_PROVIDERS=[], ANYMAIL={}):
-        _reload_urls()
 
 
 def _process_waiting():
@@ -88,12 +63,12 @@ def _mailgun(client, raw=RAW, key=MAILGUN_KEY, url="/inbound/mailgun/inbound_mim
 
 
 def test_an_anonymous_post_to_an_unconfigured_provider_does_not_exist(
-    client, configure, make_ticket, django_capture_on_commit_callbacks
+    client, inbound_providers, make_ticket, django_capture_on_commit_callbacks
 ):
     """The review's attack: only Mailgun's signing key set, an unsigned Postmark post
     claiming to be the customer of HC-000001."""
     ticket = make_ticket(email="victim@example.com")
-    configure(providers=["mailgun"], MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
+    inbound_providers(providers=["mailgun"], MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
     raw = (
         "From: Victim <victim@example.com>\r\nTo: support@example.com\r\n"
         f"Subject: Re: {ticket.reference} please send the invoice to me\r\n"
@@ -119,16 +94,16 @@ def test_an_anonymous_post_to_an_unconfigured_provider_does_not_exist(
         "/inbound/nosuchprovider/inbound/",
     ],
 )
-def test_no_route_exists_for_a_provider_without_authentication(client, configure, url):
+def test_no_route_exists_for_a_provider_without_authentication(client, inbound_providers, url):
     # Listed, but without their keys (and a basic-auth secret anymail cannot match).
-    configure(providers=["postmark", "mailgun", "sendgrid"], WEBHOOK_SECRET="no-colon")
+    inbound_providers(providers=["postmark", "mailgun", "sendgrid"], WEBHOOK_SECRET="no-colon")
     response = client.post(url, "{}", content_type="application/json")
     assert response.status_code == 404
     assert not InboundEmail.objects.exists()
 
 
-def test_postmark_with_basic_auth(client, configure, django_capture_on_commit_callbacks):
-    configure(providers=["postmark"], WEBHOOK_SECRET=SECRET)
+def test_postmark_with_basic_auth(client, inbound_providers, django_capture_on_commit_callbacks):
+    inbound_providers(providers=["postmark"], WEBHOOK_SECRET=SECRET)
     assert _postmark(client).status_code == 403  # no credentials
     assert _postmark(client, **_basic("hooks:guess")).status_code == 403
     assert not InboundEmail.objects.exists()
@@ -139,8 +114,10 @@ def test_postmark_with_basic_auth(client, configure, django_capture_on_commit_ca
     assert stored.source == "webhook:postmark" and stored.raw.read() == RAW
 
 
-def test_mailgun_with_a_real_signature(client, configure, django_capture_on_commit_callbacks):
-    configure(providers=["mailgun"], MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
+def test_mailgun_with_a_real_signature(
+    client, inbound_providers, django_capture_on_commit_callbacks
+):
+    inbound_providers(providers=["mailgun"], MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
     assert _mailgun(client, key="key-of-someone-else").status_code == 403
     unsigned = client.post("/inbound/mailgun/inbound_mime/", {"body-mime": RAW.decode()})
     assert unsigned.status_code == 403
@@ -154,8 +131,8 @@ def test_mailgun_with_a_real_signature(client, configure, django_capture_on_comm
     assert Ticket.objects.get().subject == "Webhook test"
 
 
-def test_mailgun_parsed_fields_are_refused_with_the_reason(client, configure):
-    configure(providers=["mailgun"], MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
+def test_mailgun_parsed_fields_are_refused_with_the_reason(client, inbound_providers):
+    inbound_providers(providers=["mailgun"], MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
     timestamp, token = "1700000000", "b" * 50
     response = client.post(
         "/inbound/mailgun/inbound/",
@@ -169,8 +146,10 @@ def test_mailgun_parsed_fields_are_refused_with_the_reason(client, configure):
     assert response.status_code == 400 and b"inbound_mime" in response.content
 
 
-def test_mailersend_with_a_real_signature(client, configure, django_capture_on_commit_callbacks):
-    configure(providers=["mailersend"], MAILERSEND_INBOUND_SECRET=MAILERSEND_SECRET)
+def test_mailersend_with_a_real_signature(
+    client, inbound_providers, django_capture_on_commit_callbacks
+):
+    inbound_providers(providers=["mailersend"], MAILERSEND_INBOUND_SECRET=MAILERSEND_SECRET)
     body = json.dumps(
         {"type": "inbound.message", "data": {"id": "ms-1", "raw": RAW.decode()}}
     ).encode()
@@ -186,9 +165,9 @@ def test_mailersend_with_a_real_signature(client, configure, django_capture_on_c
 
 
 def test_sendgrid_and_sparkpost_with_basic_auth(
-    client, configure, django_capture_on_commit_callbacks
+    client, inbound_providers, django_capture_on_commit_callbacks
 ):
-    configure(providers=["sendgrid", "sparkpost"], WEBHOOK_SECRET=SECRET)
+    inbound_providers(providers=["sendgrid", "sparkpost"], WEBHOOK_SECRET=SECRET)
     sendgrid = {
         "email": RAW.decode(),
         "envelope": '{"from": "ada@example.com"}',
@@ -250,11 +229,11 @@ def test_anymails_insecure_webhook_warning_is_an_error_in_production(settings):
 
 
 def test_a_providers_own_dkim_and_spf_fields_verify_the_sender(
-    client, configure, make_ticket, django_capture_on_commit_callbacks
+    client, inbound_providers, make_ticket, django_capture_on_commit_callbacks
 ):
     """SendGrid reports SPF and DKIM in fields of its own post, which the sender cannot
     write; a claim inside the message is the sender's word."""
-    configure(providers=["sendgrid"], WEBHOOK_SECRET=SECRET)
+    inbound_providers(providers=["sendgrid"], WEBHOOK_SECRET=SECRET)
     ticket = make_ticket(email="ada@example.com")
 
     def post(n, **fields):
@@ -284,10 +263,10 @@ def _many_parts(count):
 
 
 def test_a_hostile_message_is_stored_and_answered_at_once_and_parsed_by_the_worker(
-    client, configure, django_capture_on_commit_callbacks
+    client, inbound_providers, django_capture_on_commit_callbacks
 ):
     """The review's post: 2.4 MB of parts held the only web worker for 22.8 s."""
-    configure(providers=["postmark"], WEBHOOK_SECRET=SECRET)
+    inbound_providers(providers=["postmark"], WEBHOOK_SECRET=SECRET)
     raw = _many_parts(65_000)
     assert 2_000_000 < len(raw) < 3_000_000
     started = time.perf_counter()
@@ -306,10 +285,12 @@ def test_a_hostile_message_is_stored_and_answered_at_once_and_parsed_by_the_work
 
 @pytest.mark.parametrize("provider", ["postmark", "mailgun"])
 def test_a_message_up_to_the_size_limit_is_taken_and_a_bigger_post_refused(
-    client, configure, settings, provider
+    client, inbound_providers, settings, provider
 ):
     """Django's 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE refused (400) a 3 MB message: lost."""
-    configure(providers=[provider], WEBHOOK_SECRET=SECRET, MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
+    inbound_providers(
+        providers=[provider], WEBHOOK_SECRET=SECRET, MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY
+    )
     raw = RAW + b"x" * 3_000_000 + b"\r\n"
     post = _postmark if provider == "postmark" else _mailgun
     headers = _basic(SECRET)
@@ -336,8 +317,10 @@ def test_a_message_up_to_the_size_limit_is_taken_and_a_bigger_post_refused(
         ("mailgun", "[" * 100_000),
     ],
 )
-def test_a_post_of_another_shape_is_a_400_never_a_500(client, configure, provider, body):
-    configure(providers=[provider], WEBHOOK_SECRET=SECRET, MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY)
+def test_a_post_of_another_shape_is_a_400_never_a_500(client, inbound_providers, provider, body):
+    inbound_providers(
+        providers=[provider], WEBHOOK_SECRET=SECRET, MAILGUN_WEBHOOK_SIGNING_KEY=MAILGUN_KEY
+    )
     response = client.post(
         f"/inbound/{provider}/inbound/", body, content_type="application/json", **_basic(SECRET)
     )

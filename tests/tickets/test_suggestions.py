@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from search.models import SearchDocument
@@ -101,3 +102,11 @@ def test_the_runbook_the_customer_came_from_is_not_suggested_again(client, conte
         "Streaming response fails" in t.split(" (opens in a new tab)")[0]
         for t in texts(page.content.decode(), "suggestion")
     )
+
+
+@pytest.mark.parametrize("passage", ["²", "１２", "99999999999999999999999", "-1", "x"])
+def test_a_citation_that_names_no_passage_goes_to_the_document(client, content, passage):
+    # "²".isdigit() is True, and int("²") raised: a 500 the hostile-input sweep found.
+    document = SearchDocument.objects.get(title="Model not available")
+    response = client.get(f"/support/suggestions/{document.pk}/", {"passage": passage})
+    assert response.status_code == 302 and response["Location"] == document.url

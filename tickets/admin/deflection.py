@@ -13,6 +13,7 @@ class SuggestionOpenAdmin(admin.ModelAdmin):
     search_fields = ["title", "url"]
     readonly_fields = ["intake", "url", "title", "ticket", "created_at"]
     date_hierarchy = "created_at"
+    link_lookups = ["created_at__date__gte"]  # the dashboard's link (insights.links)
 
     def has_add_permission(self, request):
         return False

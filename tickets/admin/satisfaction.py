@@ -32,6 +32,7 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     date_hierarchy = "updated_at"
+    changelist_params = ["days"]  # the report's period, no filter on the list
 
     def has_add_permission(self, request):
         return False
@@ -48,9 +49,3 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
             "sla_by_agent": Ticket.objects.sla_by_agent(days),
         }
         return super().changelist_view(request, {**(extra_context or {}), "report": report})
-
-    def get_changelist(self, request, **kwargs):
-        # `days` chooses the report's period; it is no filter on the list.
-        request.GET = request.GET.copy()
-        request.GET.pop("days", None)
-        return super().get_changelist(request, **kwargs)

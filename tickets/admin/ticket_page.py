@@ -3,8 +3,6 @@ else is on the ticket, and the queue's saved views and "N new tickets" notice. E
 checks permissions, calls a service (tickets.macros, tickets.presence, tickets.queueviews)
 and renders; TicketAdmin (tickets.admin.queue) mixes these in."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
@@ -17,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from core.parsing import moment, row_id
 from status.state import incidents_open_at
 from tickets import macros, presence, queueviews, services
 from tickets.models import Macro, SavedView, Ticket
@@ -100,10 +99,10 @@ class TicketPageViews:
         """Fill the reply box from a macro, for review; nothing is saved. With htmx, the box
         and the triage fields it sets come back; without, the page reloads with them."""
         ticket = self._ticket(request, pk, change=True)
-        chosen = request.POST.get("macro", "")
+        chosen = row_id(request.POST.get("macro"))
         macro = None
-        if chosen.isdigit() and len(chosen) <= 9:
-            macro = Macro.objects.usable_by(request.user).filter(pk=int(chosen))
+        if chosen is not None:
+            macro = Macro.objects.usable_by(request.user).filter(pk=chosen)
             macro = macro.select_related("set_assignee").first()
         draft = request.POST.get("reply", "").replace("\x00", "")[:10000]
         if macro is None:
@@ -173,12 +172,7 @@ class TicketPageViews:
     def new_count_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            since = datetime.fromisoformat(request.GET.get("since", ""))
-        except ValueError:
-            since = timezone.now()
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since)
+        since = moment(request.GET.get("since")) or timezone.now()
         params = request.GET.copy()
         params.pop("since", None)
         query = params.urlencode()

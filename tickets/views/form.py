@@ -17,6 +17,7 @@ from django_ratelimit.core import get_usage
 
 from answers.models import Passage
 from answers.services import Reply, answer
+from core.parsing import row_id
 from core.text import plural
 from core.web.ip import network
 from kb.models import PageBlock
@@ -256,9 +257,9 @@ def suggestion_open(request, pk):
     if intake and not (counted and counted["should_limit"]):
         SuggestionOpen.objects.create(intake=intake, url=document.url, title=document.title[:300])
     # An answer's citation: the passage's own place on the page (a passage of this document).
-    passage = request.GET.get("passage", "")
-    if passage.isdigit() and len(passage) < 19:
-        cited = Passage.objects.filter(pk=int(passage), document=document).first()
+    passage = row_id(request.GET.get("passage", ""))
+    if passage is not None:
+        cited = Passage.objects.filter(pk=passage, document=document).first()
         if cited is not None:
             return redirect(cited.url)
     return redirect(document.url)
