@@ -23,6 +23,36 @@ SUPPORT_AGENTS = {
     "tickets.satisfactionrating": ("view",),
     "tickets.macro": ("view", "add", "change", "delete"),
     "tickets.savedview": ("view", "add", "change", "delete"),
+    # Tags are typed on tickets (adding one makes it); custom fields are set on tickets.
+    "tickets.tag": ("view", "add"),
+    "tickets.customfield": ("view",),
+    "tickets.customfieldvalue": ("view",),
+    # Organizations: their staff notes, and which people belong (named one by one).
+    "tickets.organization": ("view", "change"),
+    "tickets.organizationdomain": ("view",),
+    "tickets.organizationmember": ("view", "add", "change", "delete"),
+    "tickets.supportplan": ("view",),
+    "tickets.slatarget": ("view",),
+    "tickets.agentgroup": ("view",),
+    # Rules: agents read them (and their dry runs) to know why a ticket changed.
+    "tickets.trigger": ("view",),
+    "tickets.triggercondition": ("view",),
+    "tickets.triggeraction": ("view",),
+    "tickets.triggerfiring": ("view",),
+}
+# What support leads set up for the whole desk: tags (rename, delete), custom fields,
+# organizations and their domains, support plans, agent groups, triggers.
+SUPPORT_SETUP = {
+    "tickets.tag": ALL,
+    "tickets.customfield": ALL,
+    "tickets.organization": ALL,
+    "tickets.organizationdomain": ALL,
+    "tickets.supportplan": ALL,
+    "tickets.slatarget": ALL,
+    "tickets.agentgroup": ALL,
+    "tickets.trigger": ALL,
+    "tickets.triggercondition": ALL,
+    "tickets.triggeraction": ALL,
 }
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
@@ -33,9 +63,11 @@ def roles():
     return {
         # Triage tickets; never delete one (no ticket is ever lost), never touch content.
         "Support agents": SUPPORT_AGENTS,
-        # Agents who also read the dashboard and what it links to (feedback, content gaps).
+        # Agents who also set up the desk (tags, custom fields) and read the dashboard and
+        # what it links to (feedback, content gaps).
         "Support leads": {
             **SUPPORT_AGENTS,
+            **SUPPORT_SETUP,
             **INSIGHTS,
             "kb.feedback": ("view",),
             "insights.searchquery": ("view",),

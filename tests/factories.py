@@ -178,6 +178,11 @@ def editor(db):
     return _staff("editor", "Content editors")
 
 
+@pytest.fixture
+def lead(db):
+    return _staff("lead", "Support leads")
+
+
 # -------------------------------------------------------------------------------- status
 
 

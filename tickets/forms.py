@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from core.addresses import validate_address_key
 from core.categories import SupportCategory
-from tickets import attachments
-from tickets.models import Ticket
+from tickets import attachments, customfields
+from tickets.models import CustomField, Ticket
 
 STARTED_SALT = "tickets.form-started"
 # The earliest "approximate time" taken: older is a typing slip (and year 1 in a zone east
@@ -205,6 +205,8 @@ class TicketForm(CountedText, FocusFirstError, forms.ModelForm):
         for name, field in self.fields.items():
             if name in HINTS:
                 field.help_text = HINTS[name]
+        # The custom fields admins show on the form (after the checklist's own).
+        customfields.add_fields(self, CustomField.objects.for_customers(), for_customers=True)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["subject"].widget.attrs["autocomplete"] = "off"
         # While the subject or error is typed, refresh "These may solve it".
@@ -220,6 +222,12 @@ class TicketForm(CountedText, FocusFirstError, forms.ModelForm):
                     "data-hx-sync": "closest form:replace",
                 }
             )
+
+    def custom_fields(self):
+        return customfields.bound_fields(self)
+
+    def field_values(self):
+        return customfields.values_from(self)
 
     def clean_occurred_at(self):
         """Bounded on the clock time as typed, before any time zone is applied: converting a

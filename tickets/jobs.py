@@ -1,11 +1,31 @@
 """Tickets' periodic work, run by the clock (core.clock); the management commands of the same
 work (ticket_automations, send_pending_emails) call these functions."""
 
-from core import clock
-from tickets import automations, emails
-from tickets.models import OutboundEmail
+from datetime import timedelta
 
-clock.every("tickets.automations", minutes=15)(automations.run)
+from django.conf import settings
+from django.utils import timezone
+
+from core import clock
+from tickets import attachments, emails, triggers
+from tickets.models import OutboundEmail, RequestsLink, TicketLink
+
+# The admins' rules on time (Support › Triggers): reminders, resolving and closing after a
+# while are three of them, shipped as defaults.
+clock.every("tickets.time_rules", minutes=15)(triggers.run_time_rules)
+
+
+@clock.every("tickets.sweep", minutes=15)
+def sweep_expired(now=None):
+    """Files of forms never sent (after TICKET_PENDING_UPLOAD_MINUTES), and links dead for
+    twice their lifetime or more."""
+    now = now or timezone.now()
+    count = attachments.sweep_expired(now)
+    dead = now - timedelta(days=2 * settings.TICKET_LINK_DAYS)
+    for model in (TicketLink, RequestsLink):
+        gone, _ = model.objects.filter(created_at__lt=dead).exclude(last_used_at__gte=dead).delete()
+        count += gone
+    return {"swept": count}
 
 
 @clock.every("tickets.email_retries", minutes=1)

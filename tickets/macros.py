@@ -14,7 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.people import staff_name
-from tickets.models import IllegalTransition, Macro, Priority, Ticket, TicketMessage, TicketStatus
+from tickets.models import (
+    IllegalTransition,
+    Macro,
+    Priority,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+    parse_tags,
+)
+from tickets.models.groups import assignment_problem
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -31,8 +40,8 @@ VARIABLES = {
     "customer.email": lambda t, a: t.email,
     "ticket.reference": lambda t, a: t.reference or "",
     "ticket.subject": lambda t, a: t.subject,
-    "agent.name": lambda t, a: staff_name(a),
-    "agent.first_name": lambda t, a: a.first_name or staff_name(a),
+    "agent.name": lambda t, a: staff_name(a) if a else "The support team",
+    "agent.first_name": lambda t, a: (a.first_name or staff_name(a)) if a else "The support team",
 }
 
 
@@ -64,7 +73,7 @@ class Preview:
     macro: Macro
     text: str
     unknown: list
-    changes: dict  # form field -> value: status, priority, category, assignee
+    changes: dict  # form field -> value: status, priority, category, assignee, tags
     problems: list
 
 
@@ -78,6 +87,8 @@ def changes_of(macro):
         changes["category"] = macro.set_category
     if macro.set_assignee_id:
         changes["assignee"] = macro.set_assignee_id
+    if parse_tags(macro.add_tags):
+        changes["add_tags"] = " ".join(parse_tags(macro.add_tags))
     return changes
 
 
@@ -92,6 +103,10 @@ def describe(macro):
         words.append(f"category {macro.get_set_category_display()}")
     if macro.set_assignee_id:
         words.append(f"assignee {staff_name(macro.set_assignee)}")
+    if parse_tags(macro.add_tags):
+        words.append(f"adds tags {' '.join(parse_tags(macro.add_tags))}")
+    if parse_tags(macro.remove_tags):
+        words.append(f"removes tags {' '.join(parse_tags(macro.remove_tags))}")
     if macro.internal_note:
         words.append("adds an internal note")
     return words
@@ -102,6 +117,11 @@ def preview(macro, *, ticket, agent, draft=""):
     filled = fill(macro.body, ticket=ticket, agent=agent)
     text = f"{draft.rstrip()}\n\n{filled.text}" if draft.strip() else filled.text
     problems = []
+    changes = changes_of(macro)
+    removed = set(parse_tags(macro.remove_tags))
+    if removed:
+        # The ticket's tag boxes, those the macro removes unticked.
+        changes["current_tags"] = [name for name in ticket.tag_names() if name not in removed]
     if macro.set_status and not ticket.can_move_to(macro.set_status):
         problems.append(
             f"This {TicketStatus(ticket.status).label.lower()} ticket cannot become "
@@ -111,7 +131,9 @@ def preview(macro, *, ticket, agent, draft=""):
         macro.set_assignee and macro.set_assignee.is_active and macro.set_assignee.is_staff
     ):
         problems.append("The macro's assignee can no longer work tickets.")
-    return Preview(macro, text, filled.unknown, changes_of(macro), problems)
+    elif macro.set_assignee_id and assignment_problem(ticket.group, macro.set_assignee):
+        problems.append(assignment_problem(ticket.group, macro.set_assignee))
+    return Preview(macro, text, filled.unknown, changes, problems)
 
 
 def record_use(macro, *, ticket, by, now=None):
@@ -141,7 +163,11 @@ def apply_actions(macro, *, ticket, by, now=None):
     triage = {k: v for k, v in changes_of(macro).items() if k != "status"}
     if "assignee" in triage:
         triage["assignee"] = macro.set_assignee
+    triage.pop("add_tags", None)
     ticket.change_triage(by=by, reason=f"macro: {macro.title}", **triage)
+    ticket.change_tags(
+        add=macro.add_tags, remove=macro.remove_tags, by=by, reason=f"macro: {macro.title}"
+    )
     if macro.set_status:
         ticket.transition(macro.set_status, by=by, reason=f"macro: {macro.title}", now=now)
     record_use(macro, ticket=ticket, by=by, now=now)

@@ -25,6 +25,7 @@ AUTOMATIC = {
     EmailKind.STAFF_NEW_TICKET,
     EmailKind.STAFF_CUSTOMER_REPLY,
     EmailKind.STAFF_SOLVED,
+    EmailKind.TRIGGER_EMAIL,  # a rule's email (the reminder after days waiting, ...)
 }
 
 

@@ -5,20 +5,33 @@ tickets" notice, and the next ticket after the one just answered."""
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 
 from core.parsing import whole_number
-from tickets.models import Priority, SavedView, Ticket
+from tickets import customfields
+from tickets.models import AgentGroup, Priority, SavedView, Ticket, normalize_tag
 
-# The queue's search (the admin's search_fields use these too).
+# The queue's search: these fields, a tag's name and custom field values (the admin's
+# search box uses search_q too).
 SEARCH_FIELDS = ("reference", "email", "name", "request_id", "error_message", "subject")
-# Parameters of the queue list that choose tickets (others, like `o` or `p`, only arrange).
-FILTERS = ("status__exact", "assigned", "priority__exact", "category__exact", "q")
+# Parameters of the queue list that choose tickets (others, like `o` or `p`, only arrange),
+# and those of the custom fields (cf_<key>).
+FILTERS = (
+    "status__exact",
+    "assigned",
+    "group",
+    "priority__exact",
+    "category__exact",
+    "tag",
+    "organization",
+    "q",
+)
 
 BUILT_IN = (
     ("Waiting on support", "status__exact=waiting"),
     ("Mine, waiting", "assigned=mine&status__exact=waiting"),
+    ("My groups, waiting", "group=mine&status__exact=waiting"),
     ("Unassigned, urgent", f"assigned=unassigned&priority__exact={Priority.URGENT}"),
 )
 
@@ -41,10 +54,17 @@ def _number(value):
     return whole_number(_clean(value), low=0)
 
 
+def _field_params(params):
+    """The custom-field filters of a query (cf_<key>), sorted by key."""
+    keys = sorted(k for k in params if k.startswith(customfields.PREFIX) and len(k) <= 50)
+    return [(k, _clean(params[k])) for k in keys[:10] if _clean(params.get(k))]
+
+
 def normal_query(query):
     """Only the filter parameters, in a fixed order: two spellings of a view are one view."""
     params = QueryDict(query or "")
-    return urlencode([(k, _clean(params[k])) for k in FILTERS if _clean(params.get(k))])
+    fixed = [(k, _clean(params[k])) for k in FILTERS if _clean(params.get(k))]
+    return urlencode(fixed + _field_params(params))
 
 
 def status_q(value):
@@ -69,12 +89,36 @@ def assigned_q(value, user):
     return Q()
 
 
+def group_q(value, user):
+    if value == "mine":
+        return Q(group__in=AgentGroup.objects.of(user).values("pk"))
+    if value == "none":
+        return Q(group__isnull=True)
+    if _number(value) is not None:
+        return Q(group_id=_number(value))
+    return Q()
+
+
+def tag_q(value):
+    name = normalize_tag(_clean(value))
+    if not name:
+        return Q()
+    return Q(Exists(Ticket.tags.through.objects.filter(ticket=OuterRef("pk"), tag__name=name)))
+
+
+def organization_q(value):
+    number = _number(value)
+    return Q(organization_id=number) if number is not None else Q()
+
+
 def search_q(text):
     condition = Q()
     for term in _clean(text).split()[:10]:
         any_field = Q()
         for name in SEARCH_FIELDS:
             any_field |= Q(**{f"{name}__icontains": term})
+        any_field |= Q(organization__name__icontains=term)
+        any_field |= customfields.search_q(term) | tag_q(term)
         condition &= any_field
     return condition
 
@@ -83,16 +127,25 @@ def view_q(query, user):
     """The Q of a queue query string, as the admin's list filters read it."""
     params = QueryDict(query or "")
     condition = status_q(params.get("status__exact")) & assigned_q(params.get("assigned"), user)
+    condition &= group_q(params.get("group"), user)
     if _number(params.get("priority__exact")) is not None:
         condition &= Q(priority=_number(params["priority__exact"]))
     if _clean(params.get("category__exact")):
         condition &= Q(category=_clean(params["category__exact"]))
+    condition &= tag_q(params.get("tag")) & organization_q(params.get("organization"))
+    for key, value in _field_params(params):
+        condition &= customfields.value_q(key.removeprefix(customfields.PREFIX), value)
     return condition & search_q(params.get("q"))
 
 
 def views_for(user, current_query=""):
-    """The built-in views and the agent's own, each with its count (one query for all)."""
+    """The built-in views, one per group of the agent's, and the agent's own, each with its
+    count (one query for all)."""
     views = [View(name, query) for name, query in BUILT_IN]
+    views += [
+        View(group.name, urlencode({"group": group.pk, "status__exact": "waiting"}))
+        for group in AgentGroup.objects.of(user)
+    ]
     views += [View(v.name, v.query, v.pk) for v in SavedView.objects.filter(owner=user)]
     counts = Ticket.objects.aggregate(
         **{f"v{i}": Count("pk", filter=view_q(v.query, user)) for i, v in enumerate(views)}

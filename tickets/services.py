@@ -9,10 +9,13 @@ from django.utils import timezone
 from core.addresses import address_key_or_raw
 from mail.models import InboundEmail
 from status.services import active_incidents
-from tickets import emails, macros
+from tickets import emails, macros, organizations, routing, triggers
 from tickets.models import (
     AgentPreference,
+    Channel,
+    CustomFieldValue,
     EmailKind,
+    Event,
     SuggestionOpen,
     Ticket,
     TicketMessage,
@@ -37,18 +40,37 @@ def _received(inbound, ticket, outcome):
 
 
 @transaction.atomic
-def create_ticket(ticket, *, intake="", files=(), inbound=None, acknowledge=True):
+def create_ticket(
+    ticket,
+    *,
+    intake="",
+    files=(),
+    inbound=None,
+    acknowledge=True,
+    field_values=None,
+    channel=None,
+):
     """Store a new ticket with its reference; emails go out once it is committed. From the
     form, or from an email (`inbound`; `acknowledge=False` when the acknowledgements to
-    its network are capped: tickets.inbound)."""
+    its network are capped: tickets.inbound). `field_values`: {CustomField: value} the
+    customer gave on the form. `channel`: how it came in (by default email with `inbound`,
+    else the web form). The rules on creation run, then the group's assignment."""
     now = timezone.now()
+    ticket.channel = channel or (Channel.EMAIL if inbound else Channel.WEB)
     ticket.intake = intake
     ticket.created_at = ticket.last_activity_at = ticket.waiting_since = now
+    ticket.status_changed_at = ticket.customer_message_at = now
     ticket.open_incidents = [incident["name"] for incident in active_incidents()]
+    organizations.join(ticket)
     ticket.recompute_sla()
     ticket.save()
     ticket.reference = Ticket.reference_for(ticket.pk)
     ticket.save(update_fields=["reference"])
+    CustomFieldValue.objects.bulk_create(
+        CustomFieldValue(ticket=ticket, field=field, value=value)
+        for field, value in (field_values or {}).items()
+        if value
+    )
     message = TicketMessage.objects.create(
         ticket=ticket,
         author_kind=TicketMessage.Author.CUSTOMER,
@@ -61,6 +83,11 @@ def create_ticket(ticket, *, intake="", files=(), inbound=None, acknowledge=True
     _received(inbound, ticket, InboundEmail.Outcome.NEW_TICKET)
     if intake:
         SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
+    by_agent = ticket.channel == Channel.AGENT
+    triggers.run(
+        ticket, event=Event.CREATED, actor_kind="staff" if by_agent else "customer", message=message
+    )
+    routing.route(ticket)
     if acknowledge:
         emails.queue(ticket, "ticket_received", ticket.email)
     emails.queue(ticket, "staff_new_ticket", settings.SUPPORT_EMAIL)
@@ -78,18 +105,27 @@ def staff_update(
     files=(),
     macro=None,
     remember_audience=False,
+    add_tags=(),
+    remove_tags=(),
+    field_values=None,
     **triage,
 ):
-    """An agent's changes to a ticket: triage fields (priority, assignee, category), a status
-    and a reply or internal note. A public reply hands the ticket to the customer (Pending)
-    unless the agent chose another status; assigning a new ticket opens it. `macro`: the
-    macro whose text the reply came from (its note is added, its use counted).
-    `remember_audience`: the reply box opens on this audience next time, for this agent."""
+    """An agent's changes to a ticket: triage fields (priority, assignee, category), tags,
+    custom fields ({CustomField: value}), a status and a reply or internal note. A public
+    reply hands the ticket to the customer (Pending) unless the agent chose another status;
+    assigning a new ticket opens it. `macro`: the macro whose text the reply came from (its
+    note is added, its use counted). `remember_audience`: the reply box opens on this
+    audience next time, for this agent. Fields are saved before the status moves, so a
+    field required to resolve can be filled in the same save."""
     if remember_audience:
         AgentPreference.remember_reply_kind(actor, "internal" if internal else "public")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     status = None if status in (None, "", ticket.status) else TicketStatus(status)
-    ticket.change_triage(by=actor, **triage)
+    changed = ticket.change_triage(by=actor, **triage)
+    if "group" in changed:
+        routing.route(ticket, by=actor)
+    ticket.set_field_values(field_values or {}, by=actor)
+    ticket.change_tags(add=add_tags, remove=remove_tags, by=actor)
     public = bool(reply) and not internal
     if reply:
         message = TicketMessage.objects.create(
@@ -112,6 +148,7 @@ def staff_update(
             ticket.transition(status, by=actor, reason="assigned" if not reply else "")
             if status == TicketStatus.RESOLVED:
                 tell_customer_resolved(ticket)
+    triggers.run(ticket, event=Event.UPDATED, actor_kind="staff")
     return ticket
 
 
@@ -138,6 +175,7 @@ def customer_reply(ticket, body, *, files=(), inbound=None, sender=""):
     attach(files, message)
     _received(inbound, ticket, InboundEmail.Outcome.REPLY)
     ticket.record_customer_message(now=message.created_at)
+    triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
     emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
     return ticket
 
@@ -198,6 +236,7 @@ def accept_email_note(message, *, by):
         reason=f"from {message.sender or ticket.email}"[:200],
     )
     ticket.record_customer_message(reason="email accepted as the customer's")
+    triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
     return message
 
 
@@ -216,6 +255,7 @@ def customer_solved(ticket):
         author_kind=TicketMessage.Author.SYSTEM,
         body="Marked as solved on the ticket's page.",
     )
+    triggers.run(ticket, event=Event.UPDATED, actor_kind="customer")
     emails.queue(ticket, EmailKind.STAFF_SOLVED, _staff_address(ticket))
     return ticket
 

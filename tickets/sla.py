@@ -96,6 +96,19 @@ def between(start, end, plan=None):
     return total
 
 
-def target(kind, priority_name):
-    """Hours for one target ("first_response", "next_reply", "resolution") and priority."""
-    return settings.TICKET_SLA_HOURS[kind][priority_name]
+def within_hours(moment, plan=None):
+    """Whether `moment` falls in business hours (always, round the clock)."""
+    plan = plan or schedule()
+    if plan.zone is None:
+        return True
+    local = moment.astimezone(plan.zone)
+    window = plan.window(local.date())
+    return window is not None and window[0] <= local < window[1]
+
+
+def target(kind, priority_name, overrides=None):
+    """Hours for one target ("first_response", "next_reply", "resolution") and priority:
+    a support plan's (`overrides`, in the same shape as TICKET_SLA_HOURS: SupportPlan's
+    sla_hours) where it sets one, else the settings'."""
+    planned = (overrides or {}).get(kind, {}).get(priority_name)
+    return planned if planned is not None else settings.TICKET_SLA_HOURS[kind][priority_name]

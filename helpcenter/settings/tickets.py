@@ -53,9 +53,9 @@ TICKET_BUSINESS_HOURS = (
     }
 )
 TICKET_HOLIDAYS = env_list("TICKET_HOLIDAYS")
-# tickets/automations.py (manage.py ticket_automations, from cron): days waiting on the
-# customer before a reminder, days after the reminder before resolving, days resolved
-# before closing.
+# The three default time rules (Support › Triggers), made once by a migration from these:
+# days waiting on the customer before a reminder, days after the reminder before resolving,
+# days resolved before closing. Staff edit the rules themselves after that.
 TICKET_AUTOMATIONS = {
     "remind_after_days": int(os.environ.get("TICKET_REMIND_AFTER_DAYS", "3")),
     "resolve_after_days": int(os.environ.get("TICKET_RESOLVE_AFTER_DAYS", "4")),

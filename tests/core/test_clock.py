@@ -1,5 +1,6 @@
 """One clock runs every periodic job the apps register: `manage.py clock` (which `make run`
-and `make serve` start) publishes scheduled guides and runs ticket automations with no cron."""
+and `make serve` start) publishes scheduled guides and runs the ticket rules on time with no
+cron."""
 
 from datetime import timedelta
 from io import StringIO
@@ -28,7 +29,8 @@ def test_every_app_registers_its_jobs():
         "status.tick",
         "editorial.publish_scheduled",
         "editorial.review_digest",
-        "tickets.automations",
+        "tickets.time_rules",
+        "tickets.sweep",
         "tickets.email_retries",
         "mail.inbound_waiting",
         "insights.prune",
@@ -49,7 +51,7 @@ def test_the_clock_publishes_a_scheduled_guide(make_guide, client):
     assert client.get(guide.get_absolute_url()).status_code == 200
 
 
-def test_the_clock_runs_the_ticket_automations():
+def test_the_clock_runs_the_ticket_rules_on_time():
     from tickets import services
     from tickets.models import Ticket
 
@@ -57,9 +59,9 @@ def test_the_clock_runs_the_ticket_automations():
         Ticket(email="ada@example.com", subject="Stream stops", description="After 30 s.")
     )
     services.staff_update(ticket, actor=None, reply="Which SDK version?")  # now pending
-    Ticket.objects.filter(pk=ticket.pk).update(paused_since=timezone.now() - timedelta(days=4))
+    Ticket.objects.filter(pk=ticket.pk).update(status_changed_at=timezone.now() - timedelta(days=4))
     run_once()
-    assert ticket.emails.filter(kind=EmailKind.PENDING_REMINDER).count() == 1
+    assert ticket.emails.filter(kind=EmailKind.TRIGGER_EMAIL).count() == 1
 
 
 def test_a_job_runs_once_a_period_however_many_clocks_run():

@@ -24,7 +24,7 @@ from status.models import Component, Incident, Subscriber
 from tests.factories import STATUS_CONTENT
 from tests.tickets.links import emailed_link
 from tickets import attachments, satisfaction, services
-from tickets.models import RequestsLink, Ticket, TicketLink, TicketMessage
+from tickets.models import CustomField, RequestsLink, Ticket, TicketLink, TicketMessage
 
 LONG = "x" * 10_000
 HOSTILE = [
@@ -184,6 +184,14 @@ def world(client, content, settings):
     settings.TICKET_MIN_FILL_SECONDS = 0
     report = import_status(STATUS_CONTENT)
     assert not report.errors
+    for kind in ("text", "number", "dropdown", "checkbox", "date"):  # on the contact form
+        CustomField.objects.create(
+            label=f"Field {kind}",
+            key=f"field-{kind}",
+            kind=kind,
+            choices="One\nTwo" if kind == "dropdown" else "",
+            shown_to_customers=True,
+        )
     victim = _ticket("victim@example.com", "Victim's problem")
     emailed_link(victim)
     own = _ticket("visitor@example.com", "My problem")

@@ -28,13 +28,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from insights.models import SearchEvent, SearchQuery
 from kb.models import Feedback, Guide, OutdatedReport
+from mail import inbound
 from search.models import Synonym
 from status import services as status_services
 from status.models import Component, IncidentTemplate, Subscriber
 from tests.helpcenter import test_hostile_input as sweep
 from tests.helpcenter.test_hostile_input import LONG, _fine, _Forms, _Recorder
 from tests.tickets.inbound import fixture
-from tickets import inbound, satisfaction
+from tickets import satisfaction
 from tickets.models import Macro, SuggestionOpen, Ticket, TicketLink, TicketMessage
 
 world = sweep.world  # the fixture

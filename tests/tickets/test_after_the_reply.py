@@ -1,5 +1,5 @@
-"""After the reply: satisfaction surveys, and the automations that remind, resolve and
-close (run with a given `now`, as cron would run them later)."""
+"""After the reply: satisfaction surveys, and the default rules on time that remind,
+resolve and close (run with a given `now`, as the clock would run them later)."""
 
 import re
 from datetime import timedelta
@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tickets import automations, emails, services
+from tickets import emails, services, triggers
+from tickets.jobs import sweep_expired
 from tickets.models import (
     Attachment,
     EmailKind,
@@ -103,42 +104,68 @@ def _day(n):
     return timezone.now() + timedelta(days=n, minutes=1)
 
 
+def _run(now):
+    return triggers.run_time_rules(now=now)["fired"]
+
+
 def test_a_customer_who_does_not_answer_is_reminded_once(waiting_on_customer):
     ticket = waiting_on_customer
-    assert automations.run(now=_day(2))["reminded"] == 0
-    assert automations.run(now=_day(3))["reminded"] == 1
-    assert automations.run(now=_day(3.5))["reminded"] == 0
+    assert _run(_day(2)) == 0
+    assert _run(_day(3)) == 1
+    assert _run(_day(3.5)) == 0
     ticket.refresh_from_db()
-    assert ticket.reminded_at and ticket.status == "pending"
-    [reminder] = ticket.emails.filter(kind=EmailKind.PENDING_REMINDER)
+    assert ticket.status == "pending"
+    [reminder] = ticket.emails.filter(kind=EmailKind.TRIGGER_EMAIL)
     assert "resolved in 4 days" in reminder.body and reminder.to == "ada@example.com"
-    event = ticket.events.get(field="automation")
-    assert (event.new_value, event.actor) == ("Reminder sent", None)
+    assert reminder.subject == f"[{ticket.reference}] We are waiting for your reply"
+    assert "[private link 1]" in reminder.body and "{{" not in reminder.body
+    event = ticket.events.get(field="trigger")
+    assert event.new_value == (
+        "Trigger 'Remind after 3 days waiting on the customer' emailed the requester"
+    )
+    assert event.actor is None
 
 
 def test_still_no_answer_resolves_then_closes_the_ticket(waiting_on_customer):
     ticket = waiting_on_customer
-    automations.run(now=_day(3))
-    assert automations.run(now=_day(6))["resolved"] == 0
-    assert automations.run(now=_day(7.1))["resolved"] == 1
+    _run(_day(3))
+    assert _run(_day(6)) == 0
+    assert _run(_day(7.1)) == 1
     ticket.refresh_from_db()
     assert ticket.status == "resolved"
-    assert ticket.events.get(new_value="Resolved").reason == "no reply 4 days after the reminder"
-    email = ticket.emails.get(kind=EmailKind.TICKET_AUTO_RESOLVED)
+    resolved = ticket.events.get(new_value="Resolved")
+    assert resolved.reason == "trigger: Resolve after 7 days without an answer"
+    email = ticket.emails.filter(kind=EmailKind.TRIGGER_EMAIL).latest("pk")
+    assert email.subject == f"[{ticket.reference}] Resolved: {ticket.subject}"
     assert "[how did we do: good]" in email.body
-    assert automations.run(now=_day(14.2))["closed"] == 1
+    assert _run(_day(14.2)) == 1
     ticket.refresh_from_db()
     assert ticket.status == "closed"
-    assert ticket.events.get(new_value="Closed").reason == "resolved 7 days ago"
+    closed = ticket.events.get(new_value="Closed")
+    assert closed.reason == "trigger: Close 7 days after resolving"
 
 
-def test_an_answer_after_the_reminder_stops_the_clock(waiting_on_customer):
+def _waited(ticket, days):
+    """As if the ticket's status had changed `days` ago (and rules fired before that)."""
+    moment = timezone.now() - timedelta(days=days, minutes=1)
+    Ticket.objects.filter(pk=ticket.pk).update(status_changed_at=moment, paused_since=moment)
+    ticket.trigger_firings.update(fired_at=moment - timedelta(minutes=1))
+
+
+def test_an_answer_after_the_reminder_stops_the_clock(waiting_on_customer, agent):
     ticket = waiting_on_customer
-    automations.run(now=_day(3))
+    _waited(ticket, 3)
+    assert _run(timezone.now()) == 1
     services.customer_reply(ticket, "SDK 4.2")
-    assert automations.run(now=_day(10))["resolved"] == 0
+    assert _run(_day(10)) == 0
     ticket.refresh_from_db()
     assert ticket.status == "open"
+    # Waiting on the customer again: a new reminder, three days after the new question.
+    services.staff_update(ticket, actor=agent, reply="And the OS?")
+    assert _run(timezone.now()) == 0
+    _waited(ticket, 3)
+    assert _run(timezone.now()) == 1
+    assert ticket.emails.filter(kind=EmailKind.TRIGGER_EMAIL).count() == 2
 
 
 def test_forms_never_sent_leave_no_files_behind(make_ticket):
@@ -147,15 +174,13 @@ def test_forms_never_sent_leave_no_files_behind(make_ticket):
     old = attachments.store("old.log", b"x", kind="text", content_type="t", intake="a")
     new = attachments.store("new.log", b"y", kind="text", content_type="t", intake="b")
     Attachment.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - timedelta(days=2))
-    automations.run()
+    sweep_expired()
     assert list(Attachment.objects.all()) == [new]
 
 
 def test_the_command_runs_every_step(capsys, waiting_on_customer):
     from django.core.management import call_command
 
-    Ticket.objects.filter(pk=waiting_on_customer.pk).update(
-        paused_since=timezone.now() - timedelta(days=5)
-    )
+    _waited(waiting_on_customer, 5)
     call_command("ticket_automations")
-    assert "reminded: 1" in capsys.readouterr().out
+    assert "fired: 1" in capsys.readouterr().out

@@ -27,6 +27,8 @@ class MacroForm(forms.ModelForm):
             "set_priority",
             "set_category",
             "set_assignee",
+            "add_tags",
+            "remove_tags",
             "internal_note",
         ]
 
@@ -52,6 +54,8 @@ class MacroAdmin(admin.ModelAdmin):
                     "set_priority",
                     "set_category",
                     "set_assignee",
+                    "add_tags",
+                    "remove_tags",
                     "internal_note",
                 ],
                 "description": "The status goes through the ticket's workflow: a move it "

@@ -3,35 +3,34 @@
 import zoneinfo
 from datetime import UTC
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 
 from core.people import staff_name
-from core.text import plural
 from core.web.admin_columns import when
-from tickets import attachments, bulk, merging, queueviews, services
-from tickets.admin.forms import (
-    SLA_BADGES,
-    UTC_NAMES,
+from tickets import attachments, queueviews, services
+from tickets.admin.actions import QueueActions, TicketActionForm
+from tickets.admin.filters import (
     AssignmentFilter,
+    GroupFilter,
+    OrganizationFilter,
     StatusFilter,
-    TicketActionForm,
-    TicketAdminForm,
-    short_duration,
+    TagFilter,
+    custom_field_filters,
 )
+from tickets.admin.forms import SLA_BADGES, UTC_NAMES, short_duration
+from tickets.admin.ticket_form import TicketAdminForm
 from tickets.admin.ticket_page import TicketPageViews
 from tickets.models import (
     Attachment,
@@ -39,13 +38,12 @@ from tickets.models import (
     Priority,
     SLAState,
     Ticket,
-    TicketStatus,
     workflow,
 )
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketPageViews, admin.ModelAdmin):
+class TicketAdmin(QueueActions, TicketPageViews, admin.ModelAdmin):
     form = TicketAdminForm
     action_form = TicketActionForm
     # SLA state first; at 1280 px with the sidebar open every column fits (admin-tickets.css).
@@ -60,13 +58,19 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
         "waiting",
     ]
     list_display_links = ["reference", "subject_and_requester"]
-    list_filter = [StatusFilter, "priority", "category", AssignmentFilter]
+    list_filter = [
+        StatusFilter,
+        "priority",
+        "category",
+        GroupFilter,
+        AssignmentFilter,
+        TagFilter,
+        OrganizationFilter,
+    ]
     search_fields = list(queueviews.SEARCH_FIELDS)
-    list_select_related = ["assignee"]
     list_per_page = 50
     # The filtered count is shown; the count of every ticket ever is one more scan per page.
     show_full_result_count = False
-    actions = ["assign_to_me", "assign_to_chosen", "set_priority", "set_status", "merge"]
     readonly_fields = [
         "details",
         "opened",
@@ -80,7 +84,10 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
         (None, {"fields": ["details"]}),
         ("Conversation", {"fields": ["conversation"]}),
         # The reply box comes between these two (change_form.html, _reply_box.html).
-        ("Triage", {"fields": ["status", "priority", "assignee", "category", "seen_version"]}),
+        (
+            "Triage",
+            {"fields": ["status", "priority", "group", "assignee", "category", "seen_version"]},
+        ),
         ("Times", {"fields": ["opened", "first_response", "resolution", "sla"]}),
         ("History", {"fields": ["history"], "classes": ["collapse"]}),
     ]
@@ -91,7 +98,19 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
         js = ["js/agent.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).triage_order()
+        # list_select_related is skipped once a queryset selects related rows: all here.
+        queryset = super().get_queryset(request).triage_order()
+        queryset = queryset.select_related("assignee", "group", "organization__plan")
+        return queryset.prefetch_related("tags")
+
+    def get_list_filter(self, request):
+        # The dropdown and checkbox custom fields, as defined now.
+        return [*self.list_filter, *custom_field_filters()]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same search as saved views and their counts (tickets.queueviews.search_q):
+        # the fields, tags and custom field values.
+        return queryset.filter(queueviews.search_q(search_term)), False
 
     def get_ordering(self, request):
         # Waiting on support first, the first due by SLA first (TicketQuerySet.triage_order).
@@ -128,12 +147,18 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
         """The subject on at most two lines, the requester under it on one (the queue
         fits 1280 px with the sidebar open)."""
         who = f"{obj.name} <{obj.email}>" if obj.name else obj.email
+        if obj.organization_id:
+            who = f"{who} · {obj.organization.name}"
+        tags = format_html_join(
+            "", '<span class="queue-tag">{}</span>', ((tag.name,) for tag in obj.tags.all())
+        )
         return format_html(
             '<span class="queue-subject">{}</span><span class="queue-requester" title="{}">{}'
-            "</span>",
+            "</span>{}",
             obj.subject,
             who,
             who,
+            format_html('<span class="queue-tags">{}</span>', tags) if tags else "",
         )
 
     @admin.display(description="priority", ordering="priority")
@@ -142,7 +167,10 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
 
     @admin.display(description="assignee", ordering="assignee__first_name")
     def assignee_name(self, obj):
-        return staff_name(obj.assignee) if obj.assignee else "—"
+        name = staff_name(obj.assignee) if obj.assignee else "—"
+        if obj.group_id:
+            return format_html('{}<span class="queue-group">{}</span>', name, obj.group.name)
+        return name
 
     @admin.display(description="age", ordering="created_at")
     def age(self, obj):
@@ -234,7 +262,8 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
             if not form.is_bound:
                 context["draft_macro"] = self.apply_draft(request, ticket, form)
             context.update(
-                self.side_panel(request, ticket),
+                **self.side_panel(request, ticket),
+                **self.tag_context(),
                 form=form,
                 macros=Macro.objects.usable_by(request.user),
                 can_reply=ticket.merged_into_id is None,
@@ -251,6 +280,7 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         reply = data.get("reply", "").strip()
+        add_tags, remove_tags = form.tag_changes()
         services.staff_update(
             obj,
             actor=request.user,
@@ -260,6 +290,9 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
             files=attachments.for_form("", data.get("files") or []),
             macro=data.get("applied_macro") if reply else None,
             remember_audience=True,
+            add_tags=add_tags,
+            remove_tags=remove_tags,
+            field_values=form.field_values(),
             **{name: data[name] for name in workflow.TRIAGE_FIELDS if name in data},
         )
 
@@ -293,6 +326,7 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
             "queue_views": queueviews.views_for(request.user, query),
             "queue_query": queueviews.normal_query(query),
             "loaded_at": timezone.now().isoformat(),
+            **self.tag_context(),
             **(extra_context or {}),
         }
         return super().changelist_view(request, context)
@@ -312,74 +346,3 @@ class TicketAdmin(TicketPageViews, admin.ModelAdmin):
             raise PermissionDenied
         attachment = get_object_or_404(Attachment, pk=pk, ticket_id=ticket_pk)
         return attachments.response(attachment, inline=request.GET.get("inline") == "1")
-
-    # Bulk actions.
-    @staticmethod
-    def _chosen(request, name):
-        """The value chosen beside the action menu, or None."""
-        field = TicketActionForm().fields[name]
-        try:
-            return field.clean(request.POST.get(name, "")) or None
-        except forms.ValidationError:
-            return None
-
-    def _bulk(self, request, queryset, done, **values):
-        changed, refused = bulk.change(queryset, actor=request.user, **values)
-        self.message_user(request, f"{plural(changed, 'ticket')} {done}.", messages.SUCCESS)
-        for ticket, why in refused:
-            self.message_user(request, f"{ticket.reference}: {why}", messages.WARNING)
-
-    @admin.action(description="Assign to me", permissions=["change"])
-    def assign_to_me(self, request, queryset):
-        self._bulk(
-            request, queryset, f"assigned to {staff_name(request.user)}", assignee=request.user
-        )
-
-    @admin.action(description="Assign to the chosen assignee", permissions=["change"])
-    def assign_to_chosen(self, request, queryset):
-        person = self._chosen(request, "assignee")
-        if not person:
-            self.message_user(request, "Choose an assignee beside the action.", messages.ERROR)
-            return
-        self._bulk(request, queryset, f"assigned to {staff_name(person)}", assignee=person)
-
-    @admin.action(description="Set the chosen priority", permissions=["change"])
-    def set_priority(self, request, queryset):
-        priority = self._chosen(request, "priority")
-        if not priority:
-            self.message_user(request, "Choose a priority beside the action.", messages.ERROR)
-            return
-        self._bulk(request, queryset, f"set to {Priority(priority).label}", priority=priority)
-
-    @admin.action(description="Set the chosen status", permissions=["change"])
-    def set_status(self, request, queryset):
-        status = self._chosen(request, "status")
-        if not status:
-            self.message_user(request, "Choose a status beside the action.", messages.ERROR)
-            return
-        self._bulk(request, queryset, f"set to {TicketStatus(status).label}", status=status)
-
-    @admin.action(description="Merge duplicates…", permissions=["change"])
-    def merge(self, request, queryset):
-        """Asks first: which ticket is kept (the oldest by default), then merges."""
-        tickets = list(queryset.order_by("created_at", "pk"))
-        if request.POST.get("confirm") == "yes":
-            keep = next((t for t in tickets if str(t.pk) == request.POST.get("keep")), None)
-            try:
-                kept = merging.merge(tickets, actor=request.user, keep=keep)
-            except merging.MergeRefused as refusal:
-                self.message_user(request, str(refusal), messages.ERROR)
-                return None
-            self.message_user(
-                request, f"Merged the selected tickets into {kept.reference}.", messages.SUCCESS
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge tickets",
-            "opts": self.model._meta,
-            "tickets": tickets,
-            "problem": merging.why_not(tickets),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/tickets/ticket/merge_confirm.html", context)

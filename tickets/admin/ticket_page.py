@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.parsing import moment, row_id
 from status.state import incidents_open_at
 from tickets import macros, presence, queueviews, services
-from tickets.models import Macro, SavedView, Ticket
+from tickets.models import InvalidAssignment, Macro, SavedView, Tag, Ticket, parse_tags
 
 DRAFT_KEY = "tickets:macro-draft"
 
@@ -40,6 +40,7 @@ class TicketPageViews:
                 name="tickets_ticket_accept_email",
             ),
             path("new/", view(self.new_count_view), name="tickets_ticket_new"),
+            path("tags/", view(self.tag_suggestions_view), name="tickets_ticket_tags"),
             path("views/save/", view(self.save_view_view), name="tickets_ticket_save_view"),
             path(
                 "views/<int:pk>/delete/",
@@ -77,8 +78,12 @@ class TicketPageViews:
     @method_decorator(require_POST)
     def assign_me_view(self, request, pk):
         ticket = self._ticket(request, pk, change=True)
-        services.staff_update(ticket, actor=request.user, assignee=request.user)
-        messages.success(request, f"{ticket.reference} is assigned to you.")
+        try:
+            services.staff_update(ticket, actor=request.user, assignee=request.user)
+        except InvalidAssignment as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"{ticket.reference} is assigned to you.")
         return HttpResponseRedirect(self._back_to(request, ticket))
 
     @method_decorator(require_POST)
@@ -127,16 +132,21 @@ class TicketPageViews:
         if preview is not None:
             initial.update(preview.changes, applied_macro=preview.macro.pk)
         form = self.get_form(request, ticket)(instance=ticket, initial=initial)
+        changes = preview.changes if preview else {}
+        tag_fields = {"add_tags", "current_tags"}
         context = {
             "form": form,
             "preview": preview,
             "error": error,
             "preview_words": macros.describe(preview.macro) if preview else [],
-            # The triage fields the macro sets, swapped in place (htmx out-of-band).
+            # The triage fields the macro sets, swapped in place (htmx out-of-band); the
+            # tags as one block.
             "oob": [
                 form[name].as_widget(attrs={"hx-swap-oob": "true"})
-                for name in (preview.changes if preview else ())
+                for name in changes
+                if name not in tag_fields
             ],
+            "oob_tags": bool(tag_fields & set(changes)),
         }
         return TemplateResponse(request, "admin/tickets/ticket/_reply_fill.html", context)
 
@@ -160,12 +170,35 @@ class TicketPageViews:
 
     def side_panel(self, request, ticket):
         presence.mark(ticket.pk, request.user)  # opening the page counts as viewing it
+        organization = Ticket.objects.organization_others_of(ticket)
         return {
             "other_tickets": list(Ticket.objects.others_of(ticket)[:10]),
             "other_count": Ticket.objects.others_of(ticket).count(),
+            "organization_tickets": list(organization[:10]),
+            "organization_count": organization.count() if ticket.organization_id else 0,
             "incidents_then": incidents_open_at(ticket.created_at),
             "presence_others": presence.others(ticket.pk, request.user),
         }
+
+    # Tags: suggestions while typing (the datalist shared by the ticket page and the queue).
+    @method_decorator(require_GET)
+    def tag_suggestions_view(self, request):
+        """Options completing the last tag typed, each with the tags typed before it (a
+        datalist completes a whole input). Without JavaScript the page's datalist offers
+        the most used tags."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        typed = (request.GET.get("add_tags") or request.GET.get("tags") or "")[:300]
+        typed = typed.replace("\x00", "")
+        cut = max(typed.rfind(","), typed.rfind(" ")) + 1
+        before, last = typed[:cut], typed[cut:]
+        already = set(parse_tags(before))
+        names = [t.name for t in Tag.objects.starting_with(last) if t.name not in already]
+        context = {"options": [f"{before}{name}" for name in names]}
+        return TemplateResponse(request, "admin/tickets/ticket/_tag_options.html", context)
+
+    def tag_context(self):
+        return {"tag_suggestions": [tag.name for tag in Tag.objects.most_used(50)]}
 
     # The queue.
     @method_decorator(require_GET)

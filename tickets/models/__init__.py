@@ -4,16 +4,39 @@ audit trail staff leave while triaging it."""
 from tickets.models.agents import AgentPreference, Macro, ReplyKind, SavedView
 from tickets.models.attachments import Attachment
 from tickets.models.deflection import SuggestionOpen
+from tickets.models.fields import CustomField, CustomFieldValue, FieldKind
+from tickets.models.groups import AgentGroup, Assignment, InvalidAssignment
 from tickets.models.links import RequestsLink, TicketLink, hash_token, new_access_token
+from tickets.models.organizations import (
+    Organization,
+    OrganizationDomain,
+    OrganizationMember,
+    SLAKind,
+    SLATarget,
+    SupportPlan,
+)
 from tickets.models.outbox import TO_CUSTOMER, EmailKind, OutboundEmail
 from tickets.models.satisfaction import Rating, SatisfactionRating
+from tickets.models.tags import Tag, normalize_tag, parse_tags
 from tickets.models.ticket import (
+    Channel,
     Reproducibility,
     Ticket,
     TicketEvent,
     TicketMessage,
     TicketQuerySet,
     new_reply_token,
+)
+from tickets.models.triggers import (
+    ActionKind,
+    Event,
+    Match,
+    Operator,
+    Subject,
+    Trigger,
+    TriggerAction,
+    TriggerCondition,
+    TriggerFiring,
 )
 from tickets.models.workflow import (
     FINISHED,
@@ -31,7 +54,32 @@ __all__ = [
     "Macro",
     "ReplyKind",
     "SavedView",
+    "ActionKind",
+    "Event",
+    "Match",
+    "Operator",
+    "Subject",
+    "Trigger",
+    "TriggerAction",
+    "TriggerCondition",
+    "TriggerFiring",
+    "AgentGroup",
+    "Channel",
+    "Assignment",
+    "InvalidAssignment",
     "Attachment",
+    "CustomField",
+    "CustomFieldValue",
+    "FieldKind",
+    "Tag",
+    "Organization",
+    "OrganizationDomain",
+    "OrganizationMember",
+    "SLAKind",
+    "SLATarget",
+    "SupportPlan",
+    "normalize_tag",
+    "parse_tags",
     "FINISHED",
     "TRANSITIONS",
     "UNFINISHED",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.categories import SupportCategory
+from tickets.models.tags import parse_tags
 from tickets.models.workflow import Priority, TicketStatus
 
 
@@ -77,6 +78,12 @@ class Macro(models.Model):
     internal_note = models.TextField(
         max_length=2000, blank=True, help_text="Added as an internal note when the reply is sent."
     )
+    add_tags = models.CharField(
+        max_length=300, blank=True, help_text="Tags added on send, separated by spaces."
+    )
+    remove_tags = models.CharField(
+        max_length=300, blank=True, help_text="Tags removed on send, separated by spaces."
+    )
     usage_count = models.PositiveIntegerField(default=0, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -89,6 +96,10 @@ class Macro(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        self.add_tags = " ".join(parse_tags(self.add_tags))
+        self.remove_tags = " ".join(parse_tags(self.remove_tags))
 
     @property
     def is_shared(self):

@@ -14,6 +14,7 @@ class EmailKind(models.TextChoices):
     TICKET_LINKS = "ticket_links", "My requests link (to the customer)"
     PENDING_REMINDER = "pending_reminder", "Waiting for your reply (to the customer)"
     TICKET_AUTO_RESOLVED = "ticket_auto_resolved", "Resolved after no reply (to the customer)"
+    TRIGGER_EMAIL = "trigger_email", "Email from a rule (to the customer)"
     STAFF_NEW_TICKET = "staff_new_ticket", "New ticket (to support)"
     STAFF_CUSTOMER_REPLY = "staff_customer_reply", "Customer replied (to support)"
     STAFF_SOLVED = "staff_solved", "Customer marked solved (to support)"
@@ -26,6 +27,7 @@ TO_CUSTOMER = {
     EmailKind.TICKET_LINKS,
     EmailKind.PENDING_REMINDER,
     EmailKind.TICKET_AUTO_RESOLVED,
+    EmailKind.TRIGGER_EMAIL,
 }
 
 

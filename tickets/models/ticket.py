@@ -13,6 +13,8 @@ from django.utils import timezone
 from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
 from core.people import staff_name
+from tickets.models.fields import WithCustomFields
+from tickets.models.tags import Tagged
 from tickets.models.workflow import (
     FINISHED,
     UNFINISHED,
@@ -25,6 +27,12 @@ from tickets.models.workflow import (
 
 def new_reply_token():
     return secrets.token_hex(8)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web form"
+    EMAIL = "email", "Email"
+    AGENT = "agent", "Opened by an agent"
 
 
 class Reproducibility(models.TextChoices):
@@ -51,6 +59,13 @@ class TicketQuerySet(models.QuerySet):
     def others_of(self, ticket):
         """The same customer's other tickets (same normal form of the address), newest first."""
         return self.filter(email_key=ticket.email_key).exclude(pk=ticket.pk).order_by("-created_at")
+
+    def organization_others_of(self, ticket):
+        """The tickets of other people of the ticket's organization, newest first."""
+        if not ticket.organization_id:
+            return self.none()
+        others = self.filter(organization_id=ticket.organization_id)
+        return others.exclude(email_key=ticket.email_key).order_by("-created_at")
 
     def sla_by_agent(self, days, now=None):
         """Per assignee, of the tickets opened in the last `days`: how many, how many missed
@@ -90,7 +105,7 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
 
 
-class Ticket(TicketWorkflow, models.Model):
+class Ticket(TicketWorkflow, Tagged, WithCustomFields, models.Model):
     # The emails it came from and that answered it (mail.InboundEmail.owner).
     inbound_emails = GenericRelation(
         "mail.InboundEmail", content_type_field="owner_type", object_id_field="owner_id"
@@ -140,6 +155,9 @@ class Ticket(TicketWorkflow, models.Model):
     )
     cc = models.JSONField("copied addresses", default=list, blank=True, editable=False)
 
+    # How it came in: the contact form, an email, or an agent (rules may depend on it).
+    channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB, editable=False)
+
     # Triage.
     status = models.CharField(max_length=10, choices=TicketStatus, default=TicketStatus.NEW)
     priority = models.PositiveSmallIntegerField(choices=Priority, default=Priority.NORMAL)
@@ -151,8 +169,27 @@ class Ticket(TicketWorkflow, models.Model):
         related_name="assigned_tickets",
         limit_choices_to={"is_staff": True, "is_active": True},
     )
+    group = models.ForeignKey(
+        "tickets.AgentGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        help_text="The assignee, if any, must be one of its members.",
+    )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    tags = models.ManyToManyField("tickets.Tag", blank=True, related_name="tickets")
+    # The customer's organization (tickets.organizations): set when the ticket arrives, and
+    # again when an organization's domains or people change.
+    organization = models.ForeignKey(
+        "tickets.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        editable=False,
     )
 
     # Clocks.
@@ -167,8 +204,9 @@ class Ticket(TicketWorkflow, models.Model):
     # SLA (tickets.sla, in business hours): the resolution clock pauses while the ticket
     # waits on the customer; due times are stored so the queue sorts by them; breaches stick.
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
-    # Automations: when the customer was reminded of a question waiting on them.
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Rules (tickets.triggers) count hours since these.
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    customer_message_at = models.DateTimeField(null=True, blank=True, editable=False)
     paused_seconds = models.PositiveIntegerField(default=0, editable=False)
     response_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution_due_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.people import staff_name
 from tickets import sla
+from tickets.models.priority import Priority
 
 
 class TicketStatus(models.TextChoices):
@@ -40,13 +41,6 @@ TRANSITIONS = {
 }
 
 
-class Priority(models.IntegerChoices):
-    LOW = 1, "Low"
-    NORMAL = 2, "Normal"
-    HIGH = 3, "High"
-    URGENT = 4, "Urgent"
-
-
 class SLAState(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"
@@ -59,7 +53,7 @@ class IllegalTransition(ValueError):
     pass
 
 
-TRIAGE_FIELDS = ("priority", "assignee", "category")
+TRIAGE_FIELDS = ("priority", "assignee", "category", "group")
 CLOCK_FIELDS = [
     "status",
     "waiting_since",
@@ -68,7 +62,8 @@ CLOCK_FIELDS = [
     "last_activity_at",
     "paused_since",
     "paused_seconds",
-    "reminded_at",
+    "status_changed_at",
+    "customer_message_at",
     "response_due_at",
     "resolution_due_at",
     "sla_due_at",
@@ -101,6 +96,8 @@ class TicketWorkflow:
             raise IllegalTransition(
                 f"A {old.label.lower()} ticket cannot become {to.label.lower()}: {options}."
             )
+        if to == S.RESOLVED and by is not None:
+            self.check_resolvable()
         now = now or timezone.now()
         self._check_breaches(now)
         if old == S.PENDING and self.paused_since:
@@ -109,9 +106,9 @@ class TicketWorkflow:
             self.paused_since = None
         if old in FINISHED:
             self.resolved_at = None
-        self.status = to
+        self.status, self.status_changed_at = to, now
         if to == S.PENDING:
-            self.paused_since, self.waiting_since, self.reminded_at = now, None, None
+            self.paused_since, self.waiting_since = now, None
         elif to in WAITING_ON_SUPPORT and old not in WAITING_ON_SUPPORT:
             self.waiting_since = self.waiting_since or now
         elif to in FINISHED:
@@ -129,11 +126,18 @@ class TicketWorkflow:
             self.save(update_fields=CLOCK_FIELDS)
         return True
 
+    def check_resolvable(self, pending=None):
+        """Staff resolve a ticket only with the custom fields required to resolve filled in
+        (`pending`: values about to be saved with the move)."""
+        missing = self.missing_to_resolve(pending)
+        if missing:
+            raise IllegalTransition(missing_message(missing))
+
     def record_customer_message(self, *, now=None, reason="customer replied"):
         """The customer wrote: the ticket waits on support (it opens again if it waited on
         them or was resolved)."""
         now = now or timezone.now()
-        self.last_activity_at = now
+        self.last_activity_at = self.customer_message_at = now
         self.waiting_since = self.waiting_since or now
         if self.status in (S.PENDING, S.RESOLVED):
             self.transition(S.OPEN, reason=reason, now=now, save=False)
@@ -156,12 +160,21 @@ class TicketWorkflow:
         self.save(update_fields=CLOCK_FIELDS)
 
     def change_triage(self, *, by, reason="", save=True, **changes):
-        """Set priority, assignee or category; each change is logged. Returns the names of
+        """Set priority, assignee, category or group; each change is logged. An assignee
+        must be a member of the ticket's group (InvalidAssignment). Returns the names of
         the fields that changed."""
-        changed = []
-        for name, value in changes.items():
+        for name in changes:
             if name not in TRIAGE_FIELDS:
                 raise TypeError(f"{name} is not a triage field")
+        if "group" in changes or "assignee" in changes:
+            from tickets.models.groups import InvalidAssignment, assignment_problem
+
+            group = changes.get("group", self.group)
+            problem = assignment_problem(group, changes.get("assignee", self.assignee))
+            if problem:
+                raise InvalidAssignment(problem)
+        changed = []
+        for name, value in changes.items():
             old = self._display(name)
             setattr(self, name, value)
             new = self._display(name)
@@ -183,11 +196,21 @@ class TicketWorkflow:
             return staff_name(self.assignee)
         if field == "priority":
             return Priority(self.priority).label
+        if field == "group":
+            return self.group.name if self.group else ""
         return getattr(self, f"get_{field}_display")()
 
     # SLA.
     def _priority_name(self):
         return Priority(self.priority).name.lower()
+
+    def _target(self, kind):
+        """Business hours for a target: the organization's support plan's, or the
+        settings' (the plan's hours are read once per ticket and organization)."""
+        cached = getattr(self, "_plan_hours", None)
+        if cached is None or cached[0] != self.organization_id:
+            cached = self._plan_hours = (self.organization_id, plan_hours(self.organization_id))
+        return sla.target(kind, self._priority_name(), cached[1])
 
     def recompute_sla(self):
         """Due times from the clocks: a response (first, or next after a customer's reply)
@@ -195,16 +218,14 @@ class TicketWorkflow:
         if self.status in WAITING_ON_SUPPORT:
             kind = "next_reply" if self.first_response_at else "first_response"
             self.response_due_at = (
-                sla.add(self.waiting_since, sla.target(kind, self._priority_name()))
-                if self.waiting_since
-                else None
+                sla.add(self.waiting_since, self._target(kind)) if self.waiting_since else None
             )
         else:
             self.response_due_at = None
         if self.status in FINISHED:
             self.resolution_due_at = None
         else:
-            hours = sla.target("resolution", self._priority_name()) + self.paused_seconds / 3600
+            hours = self._target("resolution") + self.paused_seconds / 3600
             self.resolution_due_at = sla.add(self.created_at, hours)
         if self.status in WAITING_ON_SUPPORT:
             dues = [d for d in (self.response_due_at, self.resolution_due_at) if d]
@@ -237,6 +258,26 @@ class TicketWorkflow:
         budget = max(sla.between(start, self.sla_due_at), timedelta(minutes=1))
         left = sla.between(now, self.sla_due_at)
         return SLAState.AT_RISK if left <= budget / 4 else SLAState.ON_TRACK
+
+
+def plan_hours(organization_id):
+    """The service-level hours the organization's support plan sets, in TICKET_SLA_HOURS's
+    shape ({kind: {priority: hours}}); {} without a plan."""
+    if not organization_id:
+        return {}
+    from tickets.models.organizations import SLATarget
+
+    rows = SLATarget.objects.filter(plan__organizations=organization_id)
+    hours = {}
+    for kind, priority, value in rows.values_list("kind", "priority", "hours"):
+        hours.setdefault(kind, {})[Priority(priority).name.lower()] = float(value)
+    return hours
+
+
+def missing_message(labels):
+    quoted = [f"“{label}”" for label in labels]
+    names = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    return f"{names} must be filled in before this ticket is resolved."
 
 
 def _labels(statuses):

@@ -183,7 +183,12 @@ def _send(request, form, *, runbook, checks_done, q):
     ticket.runbook, ticket.checks_done, ticket.search_query = runbook, checks_done, q
     with transaction.atomic():
         files = _form_files(request, form)
-        services.create_ticket(ticket, intake=form.cleaned_data["intake"], files=files)
+        services.create_ticket(
+            ticket,
+            intake=form.cleaned_data["intake"],
+            files=files,
+            field_values=form.field_values(),
+        )
     rate_limited(request, *limits)
     return redirect("tickets:ticket-sent", receipt=_receipt(ticket))
 
