@@ -254,5 +254,21 @@ def test_ticket_form_page_shows_the_answer_to_its_subject(client, content):
     assert "We don't have an answer" not in body(client.get("/support/", {"q": "refunds please"}))
 
 
+def test_ticket_form_never_answers_from_the_runbook_the_customer_came_from(client, content):
+    asked = {"subject": "SSE stream stops early", "intake": "form-1"}
+    html = body(client.get("/support/suggestions/", asked))
+    assert "This may answer it" in card(html)
+    assert "/runbooks/streaming-response-fails/" in card(html)
+    came_from = body(
+        client.get("/support/suggestions/", {**asked, "runbook": "streaming-response-fails"})
+    )
+    assert "streaming-response-fails" not in came_from
+    # Nor on the form page itself, sent with that subject from the runbook.
+    page = body(
+        client.get("/support/", {"runbook": "streaming-response-fails", "q": asked["subject"]})
+    )
+    assert 'class="answer' not in page or "/runbooks/streaming-response-fails/#" not in page
+
+
 def test_the_engine_is_the_one_in_use():
     assert connection.vendor in {"sqlite", "postgresql"}

@@ -105,7 +105,8 @@ def test_ticket_by_keyboard_without_javascript(page, site, settings):
 
 def test_an_faq_result_opens_its_entry_without_javascript(page, site):
     page.goto(site + "/search/?q=request+id")
-    page.get_by_role("link", name="Where do I find a request ID?").click()
+    results = page.get_by_role("list").filter(has=page.locator(".card"))
+    results.get_by_role("link", name="Where do I find a request ID?").click()
     entry = page.locator("#faq-find-request-id")
     expect(entry).to_have_attribute("open", "")
     expect(entry.get_by_text("Every API response carries").first).to_be_visible()

@@ -113,7 +113,12 @@ def test_typing_replaces_the_address_and_back_leaves_the_search(bfcache_page: Pa
 
 def test_an_faq_link_opens_its_entry(page: Page, site):
     page.goto(site + "/search/?q=request+id")
-    page.get_by_role("link", name="Where do I find a request ID?").click()
+    results = page.get_by_role("list").filter(has=page.locator(".card"))
+    results.get_by_role("link", name="Where do I find a request ID?").click()
+    expect(page.locator("#faq-find-request-id")).to_have_attribute("open", "")
+    # The direct answer's citation opens the same entry.
+    page.goto(site + "/search/?q=where+do+i+find+a+request+id")
+    page.locator(".answer").get_by_role("link", name="Where do I find a request ID?").click()
     expect(page.locator("#faq-find-request-id")).to_have_attribute("open", "")
     # A link to an entry within the page opens it too.
     page.goto(site + "/#faq")
@@ -132,13 +137,14 @@ def test_results_are_in_view_while_typing(page: Page, site, size):
     box = page.get_by_role("searchbox", name="Search guides")
     box.click()
     box.press_sequentially("api key", delay=60)
-    first = page.locator("#kb-results .card").first
+    # The first thing found (the direct answer, else the first result) shows its text in the
+    # upper part of the screen (where a phone's keyboard leaves room), below the box.
+    first = page.locator("#kb-results :is(.answer, .card)").first
     expect(first).to_contain_text("API")
-    # Its title and summary show, in the upper part of the screen (where a phone's keyboard
-    # leaves room), below the box.
     try:
         page.wait_for_function(
-            "() => document.querySelector('#kb-results .card').getBoundingClientRect().top"
+            "() => document.querySelector('#kb-results :is(.answer, .card)')"
+            ".getBoundingClientRect().top"
             f" < {height * 0.6}",
             timeout=3000,
         )

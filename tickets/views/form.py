@@ -66,10 +66,19 @@ def suggestions_for(*texts, besides=None):
     return results
 
 
-def answer_for(subject):
+def answer_for(subject, besides=None):
     """ "This may answer it": a direct answer to the subject (answers), beside the
-    suggestions; opening its citation counts toward deflection like a suggestion."""
-    return answer(subject[:200]) if subject and subject.strip() else Reply(query="")
+    suggestions; opening its citation counts toward deflection like a suggestion. Like the
+    suggestions, never an answer quoted from the runbook the customer came from (`besides`):
+    they have read it, and it did not solve their problem."""
+    if not subject or not subject.strip():
+        return Reply(query="")
+    reply = answer(subject[:200])
+    if besides is not None and reply.answer is not None:
+        read = besides.get_absolute_url()
+        if any(c.url.split("#")[0] == read for c in reply.answer.citations):
+            reply.answer = None
+    return reply
 
 
 @never_cache
@@ -122,7 +131,7 @@ def ticket_create(request):
         "checked": source.get("checked", "")[:500],
         "search_query": search_query,
         "suggestions": suggestions_for(subject or "", error, besides=runbook),
-        "reply": answer_for(subject or ""),
+        "reply": answer_for(subject or "", besides=runbook),
         "intake": form["intake"].value() or "",
         "blocks": PageBlock.as_dict(),
         "support_email": settings.SUPPORT_EMAIL,
@@ -244,7 +253,7 @@ def ticket_suggestions(request):
     )
     context = {
         "suggestions": results,
-        "reply": answer_for(request.GET.get("subject", "")),
+        "reply": answer_for(request.GET.get("subject", ""), besides=runbook),
         "intake": request.GET.get("intake", "")[:40],
     }
     return TemplateResponse(request, "tickets/ticket_create.html#suggestions", context)
