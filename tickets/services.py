@@ -142,14 +142,24 @@ def staff_update(
         ticket.record_staff_reply(by=actor, status=status)
         emails.queue(ticket, "staff_reply", ticket.email)
     else:
-        if status is None and ticket.status == TicketStatus.NEW and ticket.assignee_id:
-            status = TicketStatus.OPEN
-        if status is not None:
-            ticket.transition(status, by=actor, reason="assigned" if not reply else "")
-            if status == TicketStatus.RESOLVED:
-                tell_customer_resolved(ticket)
+        move_after_change(ticket, status, by=actor, reason="assigned" if not reply else "")
     triggers.run(ticket, event=Event.UPDATED, actor_kind="staff")
     return ticket
+
+
+def move_after_change(ticket, status, *, by, reason=""):
+    """The status move that follows a staff change without a public reply (one ticket or
+    many): `status` as chosen (None: none), else assigning a new ticket opens it; a
+    resolution is told to the customer. Returns whether the ticket moved; an illegal move
+    raises IllegalTransition."""
+    if status is None and ticket.status == TicketStatus.NEW and ticket.assignee_id:
+        status, reason = TicketStatus.OPEN, reason or "assigned"
+    if status is None:
+        return False
+    moved = ticket.transition(status, by=by, reason=reason)
+    if moved and status == TicketStatus.RESOLVED:
+        tell_customer_resolved(ticket)
+    return moved
 
 
 def tell_customer_resolved(ticket):

@@ -18,9 +18,10 @@ from tickets.models import (
     parse_tags,
 )
 from tickets.models.groups import assignment_problem
-from tickets.models.workflow import missing_message
+from tickets.models.workflow import TRIAGE_FIELDS, missing_message
 
-TRIAGE_FIELDS = ("status", "priority", "group", "assignee", "category")
+# The side panel's fields: the status, then what triage sets beside it.
+PANEL_FIELDS = ("status", *TRIAGE_FIELDS)
 
 
 # The buttons that send what is in the reply box; "Save" alone only saves the triage fields.
@@ -76,7 +77,7 @@ class TicketAdminForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = list(TRIAGE_FIELDS)
+        fields = list(PANEL_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +159,7 @@ class TicketAdminForm(forms.ModelForm):
         if self.instance.pk:
             stored = (
                 Ticket.objects.filter(pk=self.instance.pk)
-                .values("updated_at", *TRIAGE_FIELDS)
+                .values("updated_at", *PANEL_FIELDS)
                 .first()
             )
             if stored and cleaned.get("seen_version") != stored["updated_at"].isoformat():
@@ -167,7 +168,7 @@ class TicketAdminForm(forms.ModelForm):
                 # again, after reading what changed, can undo nothing unseen.
                 self.data = self.data.copy()
                 self.data[self.add_prefix("seen_version")] = stored["updated_at"].isoformat()
-                for name in TRIAGE_FIELDS:
+                for name in PANEL_FIELDS:
                     value = stored[name]
                     self.data[self.add_prefix(name)] = "" if value is None else str(value)
                 raise forms.ValidationError(

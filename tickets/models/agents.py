@@ -101,10 +101,6 @@ class Macro(models.Model):
         self.add_tags = " ".join(parse_tags(self.add_tags))
         self.remove_tags = " ".join(parse_tags(self.remove_tags))
 
-    @property
-    def is_shared(self):
-        return self.owner_id is None
-
     def count_use(self, now):
         Macro.objects.filter(pk=self.pk).update(usage_count=F("usage_count") + 1, last_used_at=now)
 

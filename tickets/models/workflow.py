@@ -53,7 +53,8 @@ class IllegalTransition(ValueError):
     pass
 
 
-TRIAGE_FIELDS = ("priority", "assignee", "category", "group")
+# What triage sets beside the status (the status moves only through the transition table).
+TRIAGE_FIELDS = ("priority", "group", "assignee", "category")
 CLOCK_FIELDS = [
     "status",
     "waiting_since",
