@@ -164,6 +164,8 @@ def texts(part, used, depth=0):
 
 def forwarded_texts(message, depth=0):
     """The texts of the emails a message forwards whole (message/rfc822, digests)."""
+    if _type(message) == "message/rfc822":
+        return [text for text in map(_forwarded, _children(message)) if text]
     found = []
     for part in _children(message) if message.is_multipart() else []:
         if depth > 5:
