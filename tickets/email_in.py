@@ -50,8 +50,13 @@ def _files(parsed, ticket):
     return stored, notes + parsed.notes
 
 
+UNSURE = "(Quoted lines kept: no quote header showed where the new text ends.)"
+
+
 def _text(parsed, notes, limit):
     text = parsed.reply or "(The email had no text.)"
+    if parsed.reply_unsure:
+        text += "\n\n" + UNSURE
     if len(text) > limit:
         text = text[: limit - 80].rstrip() + "\n\n(Shortened: staff can read the whole email.)"
     if notes:
@@ -81,6 +86,8 @@ def _match(parsed):
 def _unverified_why(strength, verdict, parsed):
     """Why a match from the customer's address is not taken as theirs, or ""."""
     domain = parsed.sender.rpartition("@")[2]
+    if parsed.sender_from != "From":
+        return f"the From header names no address; {parsed.sender} is the {parsed.sender_from}"
     if verdict == auth.FAILED:
         return f"our mail server saw DMARC fail for {domain}"
     if strength == WEAK and verdict != auth.VERIFIED:

@@ -126,3 +126,37 @@ def read(raw, *, policy, max_parts=None, seconds=None):
             break
         parser.feed(raw[start : start + CHUNK])
     return Read(parser.close(), notes, deadline=started + seconds)
+
+
+BOM = b"\xef\xbb\xbf"
+HEADER_LINE = re.compile(rb"^([!-9;-~]+)[ \t]*:")  # a field name, then its colon (RFC 5322)
+BLANK = re.compile(rb"\r?\n\r?\n")
+MAX_HEADER_BLOCK = 256 * 1024
+
+
+def repair_headers(raw):
+    """The header block as mature mail readers take it, for reading only (the stored message
+    stays as it came): no byte-order mark before the first header, no junk line before the
+    first header, `From  :` (obsolete RFC 2822 syntax) read as `From:`, and a line that is no
+    header but is followed by more headers taken as the continuation it was meant to be
+    (unindented, it would end the header block and turn the rest of the headers into text)."""
+    raw = raw.removeprefix(BOM)
+    found = BLANK.search(raw, 0, MAX_HEADER_BLOCK)
+    end = found.start() if found else min(len(raw), MAX_HEADER_BLOCK)
+    lines = raw[:end].split(b"\n")
+    if lines and lines[0].startswith(b"From ") and not HEADER_LINE.match(lines[0]):
+        unixfrom, lines = [lines[0]], lines[1:]  # the mbox separator line
+    else:
+        unixfrom = []
+    heads = [bool(HEADER_LINE.match(line)) for line in lines]
+    if len(lines) > 1 and not heads[0] and heads[1] and lines[0][:1] not in b" \t":
+        lines, heads = lines[1:], heads[1:]  # junk before the first header
+    last_header = max((i for i, is_header in enumerate(heads) if is_header), default=-1)
+    mended = []
+    for i, line in enumerate(lines):
+        if heads[i]:
+            line = HEADER_LINE.sub(lambda m: m[1] + b":", line, count=1)
+        elif i and i < last_header and line.strip() and line[:1] not in b" \t":
+            line = b" " + line
+        mended.append(line)
+    return b"\n".join(unixfrom + mended) + raw[end:]
