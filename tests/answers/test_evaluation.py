@@ -28,3 +28,12 @@ def test_evaluation(content):
     assert report.refused_rate >= REACHED_REFUSED, figures
     assert report.correct_rate >= REACHED_ANSWERED, figures
     assert report.recall3 / len(report.answerable) >= 0.85, figures
+
+
+def test_a_third_is_held_out_and_a_question_keeps_its_side():
+    answerable, unanswerable = evaluation.load()
+    tuning, held_out = evaluation.split([e.question for e in answerable])
+    assert 0.25 <= len(held_out) / len(answerable) <= 0.4
+    assert not set(tuning) & set(held_out)
+    assert evaluation.split(held_out) == ([], held_out)
+    assert evaluation.split(unanswerable)[1]  # refusals are held out too
