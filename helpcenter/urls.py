@@ -15,6 +15,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("support/", include("tickets.urls")),
     path("answers/", include("answers.urls")),
+    path("api/v1/", include("api.urls")),
     path("api/answers/", answer_views.answer_api, name="answers-api"),
     path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
     # Inbound email webhooks: only the providers configured with their authentication
