@@ -178,8 +178,12 @@ def api_paths(world):
     """Each operation's name and a concrete path, from the OpenAPI document."""
     from api.main import api
 
-    found = {"reference": "docs/", "openapi-json": "openapi.json", "api-root": "",
-             "not-found": "{hostile}"}
+    found = {
+        "reference": "docs/",
+        "openapi-json": "openapi.json",
+        "api-root": "",
+        "not-found": "{hostile}",
+    }
     for route in api.get_openapi_schema(path_prefix="")["paths"]:
         concrete = route.lstrip("/").replace("{ticket_id}", str(world["victim"].pk))
         for name in _operation_names(route):
