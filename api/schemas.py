@@ -137,3 +137,105 @@ class MessageIn(Schema):
     status: TicketStatusName | None = Field(
         None, description="The status after a reply (by default a reply waits on the customer)."
     )
+
+
+# Content.
+
+
+class ContentOut(Schema):
+    slug: str
+    title: str
+    url: str
+    markdown_url: str = Field(description="The same page as Markdown.")
+    updated_at: datetime
+
+
+class GuideOut(ContentOut):
+    summary: str
+    tags: list[str]
+
+
+class GuideDetail(GuideOut):
+    body_markdown: str
+    body_html: str = Field(description="Sanitised HTML, as the page shows it.")
+
+
+class RunbookOut(ContentOut):
+    summary: str
+    tags: list[str]
+    error_codes: list[str]
+    category: str
+
+
+class RunbookDetail(RunbookOut):
+    body_markdown: str = Field(description="The whole runbook as Markdown.")
+    body_html: str
+    checks: list[str]
+    fix_steps: list[str]
+    escalation: str
+
+
+class FAQOut(ContentOut):
+    pass
+
+
+class FAQDetail(FAQOut):
+    body_markdown: str
+    body_html: str
+
+
+class SearchHit(Schema):
+    kind: str
+    title: str
+    section: str
+    url: str
+    codes: list[str]
+
+
+class SearchOut(Schema):
+    query: str
+    corrected: str | None = Field(description="The words searched for instead, if corrected.")
+    total: int
+    results: list[SearchHit]
+
+
+class AnswerSentence(Schema):
+    text: str
+    citation: int | None
+
+
+class AnswerCitation(Schema):
+    url: str
+    title: str
+    section: str
+
+
+class AnswerBody(Schema):
+    text: str
+    mode: str
+    sentences: list[AnswerSentence]
+    citations: list[AnswerCitation]
+
+
+class AnswerIncident(Schema):
+    name: str
+    status: str
+    status_label: str
+    impact: str
+    url: str
+    updated_at: str | None
+    last_update: str
+
+
+class AnswerResult(Schema):
+    title: str
+    section: str
+    url: str
+    kind: str
+
+
+class AnswerOut(Schema):
+    query: str
+    answer: AnswerBody | None
+    incident: AnswerIncident | None
+    results: list[AnswerResult]

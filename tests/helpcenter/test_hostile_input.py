@@ -168,6 +168,11 @@ def _paths(world):
         # Without a token every operation is a 401 (test_hostile_api sweeps them with one).
         **{f"api:{name}": [f"/api/v1/{route}"] for name, route in api_paths(world).items()},
         "robots-txt": ["/robots.txt"],
+        "llms-txt": ["/llms.txt"],
+        "llms-full-txt": ["/llms-full.txt"],
+        "guide-markdown": [f"/kb/{world['guide']}.md", "/kb/{hostile}.md"],
+        "runbook-markdown": [f"/runbooks/{world['runbook']}.md", "/runbooks/{hostile}.md"],
+        "faq-markdown": ["/faq/{hostile}.md"],
         "healthz": ["/healthz"],
         "readyz": ["/readyz"],
         "form-token": ["/forms/token/"],
@@ -186,6 +191,7 @@ def api_paths(world):
     }
     for route in api.get_openapi_schema(path_prefix="")["paths"]:
         concrete = route.lstrip("/").replace("{ticket_id}", str(world["victim"].pk))
+        concrete = concrete.replace("{slug}", world["guide"])
         for name in _operation_names(route):
             found[name] = concrete
     return found
