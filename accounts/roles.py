@@ -11,8 +11,12 @@ addresses of people who are not staff."""
 from core.content import editorial_models
 
 ALL = ("add", "change", "delete", "view")
+# Every role makes and revokes its own API tokens (the admin shows each person only theirs;
+# a token can do only what its user's role allows: api/scopes.py).
+API_TOKENS = {"api.apitoken": ALL}
 
 SUPPORT_AGENTS = {
+    **API_TOKENS,
     "tickets.ticket": ("view", "change"),
     "tickets.ticketmessage": ("view", "add"),
     "tickets.ticketevent": ("view",),
@@ -75,6 +79,7 @@ def roles():
         # Guides, runbooks, FAQ, page text, platform status; search synonyms and the
         # content-gaps report.
         "Content editors": {
+            **API_TOKENS,
             **{model._meta.label_lower: ALL for model in editorial_models()},
             "kb.feedback": ("view",),
             "kb.outdatedreport": ("view", "delete"),

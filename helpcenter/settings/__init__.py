@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "answers",
     "editorial",
     "insights",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,7 @@ LOGGING = {
 }
 
 from helpcenter.settings.answers import *  # noqa: E402, F403
+from helpcenter.settings.api import *  # noqa: E402, F403
 from helpcenter.settings.mail import *  # noqa: E402, F403
 from helpcenter.settings.pages import *  # noqa: E402, F403
 from helpcenter.settings.signin import *  # noqa: E402, F403

@@ -33,6 +33,7 @@ class Channel(models.TextChoices):
     WEB = "web", "Web form"
     EMAIL = "email", "Email"
     AGENT = "agent", "Opened by an agent"
+    API = "api", "API"
 
 
 class Reproducibility(models.TextChoices):

@@ -1,0 +1,6 @@
+"""The API's periodic work, run by the clock (core.clock)."""
+
+from api import idempotency
+from core import clock
+
+clock.every("api.forget_idempotency_keys", hours=1)(idempotency.forget_old)
