@@ -88,6 +88,7 @@ def create_ticket(
         ticket, event=Event.CREATED, actor_kind="staff" if by_agent else "customer", message=message
     )
     routing.route(ticket)
+    ticket.refresh_search_text()
     if acknowledge:
         emails.queue(ticket, "ticket_received", ticket.email)
     emails.queue(ticket, "staff_new_ticket", settings.SUPPORT_EMAIL)
@@ -144,6 +145,7 @@ def staff_update(
     else:
         move_after_change(ticket, status, by=actor, reason="assigned" if not reply else "")
     triggers.run(ticket, event=Event.UPDATED, actor_kind="staff")
+    ticket.refresh_search_text()
     return ticket
 
 
@@ -186,6 +188,7 @@ def customer_reply(ticket, body, *, files=(), inbound=None, sender=""):
     _received(inbound, ticket, InboundEmail.Outcome.REPLY)
     ticket.record_customer_message(now=message.created_at)
     triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
+    ticket.refresh_search_text()
     emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
     return ticket
 
@@ -212,6 +215,7 @@ def email_note(ticket, body, *, inbound, sender, files=()):
     )
     attach(files, message)
     _received(inbound, ticket, InboundEmail.Outcome.NOTE)
+    ticket.refresh_search_text()
     emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
     return message
 
@@ -247,6 +251,7 @@ def accept_email_note(message, *, by):
     )
     ticket.record_customer_message(reason="email accepted as the customer's")
     triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
+    ticket.refresh_search_text()
     return message
 
 

@@ -5,7 +5,6 @@ from datetime import UTC
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.views.decorators.csp import csp_override
 
 from core.people import staff_name
 from core.web.admin_columns import when
-from tickets import attachments, queueviews, services
+from tickets import attachments, fulltext, queueviews, services
 from tickets.admin.actions import QueueActions, TicketActionForm
 from tickets.admin.filters import (
     AssignmentFilter,
@@ -30,6 +29,7 @@ from tickets.admin.filters import (
     custom_field_filters,
 )
 from tickets.admin.forms import SLA_BADGES, UTC_NAMES, short_duration
+from tickets.admin.search import QueueSearch
 from tickets.admin.ticket_form import TicketAdminForm
 from tickets.admin.ticket_page import TicketPageViews
 from tickets.models import (
@@ -43,7 +43,7 @@ from tickets.models import (
 
 
 @admin.register(Ticket)
-class TicketAdmin(QueueActions, TicketPageViews, admin.ModelAdmin):
+class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, admin.ModelAdmin):
     form = TicketAdminForm
     action_form = TicketActionForm
     # SLA state first; at 1280 px with the sidebar open every column fits (admin-tickets.css).
@@ -107,15 +107,6 @@ class TicketAdmin(QueueActions, TicketPageViews, admin.ModelAdmin):
         # The dropdown and checkbox custom fields, as defined now.
         return [*self.list_filter, *custom_field_filters()]
 
-    def get_search_results(self, request, queryset, search_term):
-        # The same search as saved views and their counts (tickets.queueviews.search_q):
-        # the fields, tags and custom field values.
-        return queryset.filter(queueviews.search_q(search_term)), False
-
-    def get_ordering(self, request):
-        # Waiting on support first, the first due by SLA first (TicketQuerySet.triage_order).
-        return [F("stage").asc(), F("sla_due_at").asc(nulls_last=True), "-priority", "pk"]
-
     def has_add_permission(self, request):
         return False  # tickets come from customers, through the form
 
@@ -154,11 +145,12 @@ class TicketAdmin(QueueActions, TicketPageViews, admin.ModelAdmin):
         )
         return format_html(
             '<span class="queue-subject">{}</span><span class="queue-requester" title="{}">{}'
-            "</span>{}",
+            "</span>{}{}",
             obj.subject,
             who,
             who,
             format_html('<span class="queue-tags">{}</span>', tags) if tags else "",
+            fulltext.snippet_html(getattr(obj, "search_snippet", None)),
         )
 
     @admin.display(description="priority", ordering="priority")

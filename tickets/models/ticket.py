@@ -14,6 +14,7 @@ from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
 from core.people import staff_name
 from tickets.models.fields import WithCustomFields
+from tickets.models.fulltext import TicketSearchText
 from tickets.models.tags import Tagged
 from tickets.models.workflow import (
     FINISHED,
@@ -266,6 +267,10 @@ class Ticket(TicketWorkflow, Tagged, WithCustomFields, models.Model):
 
     def public_messages(self):
         return self.messages.filter(is_internal=False)
+
+    def refresh_search_text(self):
+        """Keep what the queue's search reads in step (tickets.models.fulltext)."""
+        TicketSearchText.refresh(self)
 
 
 class TicketMessage(models.Model):
