@@ -11,6 +11,7 @@ from mail.models import InboundEmail
 from status.services import active_incidents
 from tickets import emails, macros, organizations, routing, triggers
 from tickets.models import (
+    FINISHED,
     AgentPreference,
     Channel,
     CustomFieldValue,
@@ -127,6 +128,8 @@ def staff_update(
     ticket.set_field_values(field_values or {}, by=actor)
     ticket.change_tags(add=add_tags, remove=remove_tags, by=actor)
     public = bool(reply) and not internal
+    if public:
+        reply = AgentPreference.signed(reply, actor)
     if reply:
         message = TicketMessage.objects.create(
             ticket=ticket,
@@ -140,7 +143,9 @@ def staff_update(
             macros.record_use(macro, ticket=ticket, by=actor)
     if public:
         ticket.record_staff_reply(by=actor, status=status)
-        emails.queue(ticket, "staff_reply", ticket.email)
+        # A reply that resolves the ticket is the resolution email (it says how to reopen).
+        kind = "ticket_resolved" if status in FINISHED else "staff_reply"
+        emails.queue(ticket, kind, ticket.email, message=message)
     else:
         if status is None and ticket.status == TicketStatus.NEW and ticket.assignee_id:
             status = TicketStatus.OPEN
