@@ -27,6 +27,8 @@ SUPPORT_AGENTS = {
     "tickets.satisfactionrating": ("view",),
     "tickets.macro": ("view", "add", "change", "delete"),
     "tickets.savedview": ("view", "add", "change", "delete"),
+    # Their own reply signature (the admin shows each agent only their own row).
+    "tickets.agentpreference": ("view", "add", "change"),
     # Tags are typed on tickets (adding one makes it); custom fields are set on tickets.
     "tickets.tag": ("view", "add"),
     "tickets.customfield": ("view",),

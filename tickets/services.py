@@ -11,6 +11,7 @@ from mail.models import InboundEmail
 from status.services import active_incidents
 from tickets import emails, macros, organizations, routing, triggers
 from tickets.models import (
+    FINISHED,
     AgentPreference,
     Channel,
     CustomFieldValue,
@@ -128,6 +129,8 @@ def staff_update(
     ticket.set_field_values(field_values or {}, by=actor)
     ticket.change_tags(add=add_tags, remove=remove_tags, by=actor)
     public = bool(reply) and not internal
+    if public:
+        reply = AgentPreference.signed(reply, actor)
     if reply:
         message = TicketMessage.objects.create(
             ticket=ticket,
@@ -141,7 +144,9 @@ def staff_update(
             macros.record_use(macro, ticket=ticket, by=actor)
     if public:
         ticket.record_staff_reply(by=actor, status=status)
-        emails.queue(ticket, "staff_reply", ticket.email)
+        # A reply that resolves the ticket is the resolution email (it says how to reopen).
+        kind = "ticket_resolved" if status in FINISHED else "staff_reply"
+        emails.queue(ticket, kind, ticket.email, message=message)
     else:
         move_after_change(ticket, status, by=actor, reason="assigned" if not reply else "")
     triggers.run(ticket, event=Event.UPDATED, actor_kind="staff")

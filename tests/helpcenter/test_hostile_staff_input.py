@@ -36,7 +36,7 @@ from tests.helpcenter import test_hostile_input as sweep
 from tests.helpcenter.test_hostile_input import LONG, _fine, _Forms, _Recorder
 from tests.tickets.inbound import fixture
 from tickets import satisfaction
-from tickets.models import Macro, SuggestionOpen, Ticket, TicketLink, TicketMessage
+from tickets.models import AgentPreference, Macro, SuggestionOpen, Ticket, TicketLink, TicketMessage
 
 world = sweep.world  # the fixture
 
@@ -86,6 +86,7 @@ def staff_world(world, client, verified_login, admin_user, django_capture_on_com
     SearchQuery.objects.create(text="api key", searches=1, zero_results=1)
     Synonym.objects.create(terms="key, token")
     Macro.objects.create(title="Ask for the request id", body="Which request id?")
+    AgentPreference.objects.create(user=kim, signature="Kim\nThe support team")
     IncidentTemplate.objects.create(name="API down", slug="api-down", title="API", body="We know.")
     inbound.receive(fixture("apple_mail_new.eml"), source="pipe")
     Subscriber.objects.create(

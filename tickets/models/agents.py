@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.categories import SupportCategory
+from core.people import staff_name
 from tickets.models.tags import parse_tags
 from tickets.models.workflow import Priority, TicketStatus
 
@@ -16,12 +17,19 @@ class ReplyKind(models.TextChoices):
 
 
 class AgentPreference(models.Model):
-    """One row per agent: what the reply box opens on (their last choice, kept across saves)."""
+    """One row per agent: what the reply box opens on (their last choice, kept across saves)
+    and the signature under their replies (empty: the team's, TICKET_SIGNATURE)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_preference"
     )
     reply_kind = models.CharField(max_length=10, choices=ReplyKind, default=ReplyKind.PUBLIC)
+    signature = models.TextField(
+        max_length=1000,
+        blank=True,
+        help_text="Added under each of your replies to customers. Empty: the team's "
+        "signature. {name} is your name.",
+    )
 
     def __str__(self):
         return f"{self.user}: {self.get_reply_kind_display()}"
@@ -34,6 +42,24 @@ class AgentPreference(models.Model):
     @classmethod
     def remember_reply_kind(cls, user, kind):
         cls.objects.update_or_create(user=user, defaults={"reply_kind": ReplyKind(kind)})
+
+    @classmethod
+    def signature_for(cls, user):
+        """The agent's signature as customers read it: their own, else the team's, with
+        {name} filled in (their first name, else their full name or login)."""
+        own = cls.objects.filter(user=user).values_list("signature", flat=True).first()
+        text = (own or settings.TICKET_SIGNATURE).strip()
+        name = user.first_name or staff_name(user)
+        return text.replace("{name}", name).strip()
+
+    @classmethod
+    def signed(cls, body, user):
+        """A reply with the agent's signature under it, unless it already ends with it."""
+        signature = cls.signature_for(user)
+        body = body.rstrip()
+        if not signature or body.endswith(signature):
+            return body
+        return f"{body}\n\n{signature}"
 
 
 class MacroQuerySet(models.QuerySet):

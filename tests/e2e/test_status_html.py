@@ -1,0 +1,68 @@
+"""The status pages validate in the states people see them in, not only the demo's calm one:
+an incident opened and updated from the command line (times with microseconds), a
+maintenance, a postmortem and a long history (issue 25, item 15)."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from status import services
+from status.models import Incident
+from tests.e2e.test_html_checker import fetch
+from tests.e2e.vnu import html_errors
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def lived_in_status():
+    """What a few months of a status page leave behind. Returns the pages to check."""
+    call_command("status", "import", "content/status", stdout=StringIO())
+    call_command(
+        "status", "incident", "open", "Slow uploads", "--body", "We are looking into it.",
+        "--impact", "major", "--component", "api=partial_outage", stdout=StringIO(),
+    )  # fmt: skip
+    live = Incident.objects.get(name="Slow uploads")
+    call_command(
+        "status", "incident", "update", live.code, "--status", "identified",
+        "--body", "A full disk.", stdout=StringIO(),
+    )  # fmt: skip
+    start = timezone.now() + timedelta(days=2, microseconds=123456)
+    call_command(
+        "status", "maintenance", "schedule", "Database upgrade", "--start", start.isoformat(),
+        "--end", (start + timedelta(hours=2)).isoformat(), "--body", "Read-only for a while.",
+        stdout=StringIO(),
+    )  # fmt: skip
+    now = timezone.now()
+    for n in range(30):  # about one incident every ten days, going back ten months
+        at = now - timedelta(days=10 * n + 3, microseconds=n * 1111)
+        incident = services.open_incident(
+            name=f"Past incident {n}", body="Errors.", at=at, notify_subscribers=False
+        )
+        services.resolve_incident(
+            incident=incident, body="Fixed.", at=at + timedelta(hours=1), notify_subscribers=False
+        )
+    services.publish_postmortem(
+        incident=incident, body="## What happened\n\nA disk filled.", notify_subscribers=False
+    )
+    return (
+        ["/status/", "/history/", "/embed/frame", "/"]
+        + [
+            i.get_absolute_url()
+            for i in Incident.objects.filter(name__in=["Slow uploads", "Database upgrade"])
+        ]
+        + [incident.get_absolute_url()]
+    )
+
+
+def test_status_pages_in_use_have_no_html_errors(site, tmp_path):
+    paths = lived_in_status()
+    for i, path in enumerate(paths):
+        (tmp_path / f"page-{i:02d}.html").write_text(fetch(site + path))
+    status_page = (tmp_path / "page-00.html").read_text()
+    assert "Slow uploads" in status_page and "Database upgrade" in status_page
+    names = {f"page-{i:02d}.html": path for i, path in enumerate(paths)}
+    errors = [f"{names.get(e.split(':')[0])}: {e}" for e in html_errors(tmp_path)]
+    assert errors == [], "\n".join(errors)

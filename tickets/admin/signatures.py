@@ -1,0 +1,40 @@
+"""Each agent's reply signature, edited by that agent (superusers see everyone's)."""
+
+from django.conf import settings
+from django.contrib import admin
+
+from core.people import staff_name
+from tickets.models import AgentPreference
+
+
+@admin.register(AgentPreference)
+class AgentPreferenceAdmin(admin.ModelAdmin):
+    fields = ["signature"]
+    list_display = ["agent", "signature_shown"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request).select_related("user")
+        return rows if request.user.is_superuser else rows.filter(user=request.user)
+
+    def has_add_permission(self, request):
+        own = AgentPreference.objects.filter(user=request.user).exists()
+        return super().has_add_permission(request) and not own
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        team = settings.TICKET_SIGNATURE.replace("\n", " / ")
+        form.base_fields["signature"].help_text += f' The team\'s: "{team}".'
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not obj.user_id:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="agent")
+    def agent(self, obj):
+        return staff_name(obj.user)
+
+    @admin.display(description="signature under replies")
+    def signature_shown(self, obj):
+        return AgentPreference.signature_for(obj.user)
