@@ -60,6 +60,10 @@ SUPPORT_SETUP = {
     "tickets.triggercondition": ALL,
     "tickets.triggeraction": ALL,
 }
+# The support reports (insights.support) and CSV exports of ticket lists: leads only (agents
+# see their queue; numbers over the whole desk, and bulk copies of customers' details, are
+# the leads' and admins').
+SUPPORT_REPORTS = {"insights.supportreport": ("view",)}
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
 
@@ -75,6 +79,8 @@ def roles():
             **SUPPORT_AGENTS,
             **SUPPORT_SETUP,
             **INSIGHTS,
+            **SUPPORT_REPORTS,
+            "tickets.ticket": ("view", "change", "export"),
             "kb.feedback": ("view",),
             "insights.searchquery": ("view",),
         },

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 
-from insights.models import Dashboard, SearchEvent, SearchQuery
+from insights.models import Dashboard, SearchEvent, SearchQuery, SupportReport
+from insights.support.views import support_report_view
 from insights.views import dashboard_view
 
 
@@ -64,6 +65,23 @@ class DashboardAdmin(ReadOnlyAdmin):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         context = {**self.admin_site.each_context(request), "opts": self.opts}
         return dashboard_view(request, context)
+
+
+@admin.register(SupportReport)
+class SupportReportAdmin(ReadOnlyAdmin):
+    """The support reports in the admin's menu, behind `insights.view_supportreport` (support
+    leads and superusers; agents have their queue)."""
+
+    def get_urls(self):
+        return [url for url in super().get_urls() if (url.name or "").endswith("_changelist")]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        context = {**self.admin_site.each_context(request), "opts": self.opts}
+        return support_report_view(request, context)
 
 
 class GapFilter(admin.SimpleListFilter):

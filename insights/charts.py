@@ -147,3 +147,60 @@ def describe_rates(days, totals):
             f"to {high[0]} % ({_day(high[1])})."
         )
     return " ".join(parts)
+
+
+def paired_bars(days, first, second):
+    """Two bars per day side by side (the support reports: tickets created and solved),
+    `first` and `second` the attributes of each day they show."""
+    top = nice_ceiling(max((max(getattr(d, first), getattr(d, second)) for d in days), default=0))
+    slot = PLOT_W / max(len(days), 1)
+    width = max(slot * 0.4, 0.5)
+    chart = Chart(grid=_grid(top), labels=_x_labels(days, slot))
+    for i, d in enumerate(days):
+        x = LEFT + slot * i + (slot - 2 * width) / 2
+        bars = {
+            "label": f"{_day(d)}: {getattr(d, first):,} {first}, {getattr(d, second):,} {second}"
+        }
+        for n, attr in enumerate((first, second)):
+            height = PLOT_H * getattr(d, attr) / top
+            bars[attr] = {
+                "x": round(x + n * width, 1),
+                "y": round(TOP + PLOT_H - height, 1),
+                "h": round(height, 1),
+            }
+        bars["width"] = round(width, 1)
+        chart.bars.append(bars)
+    return chart
+
+
+def line_chart(days, attr, name):
+    """One line per day from zero to the highest value (the backlog at each day's end)."""
+    top = nice_ceiling(max((getattr(d, attr) for d in days), default=0))
+    slot = PLOT_W / max(len(days), 1)
+    chart = Chart(grid=_grid(top), labels=_x_labels(days, slot))
+    points = []
+    for i, d in enumerate(days):
+        x = round(LEFT + slot * (i + 0.5), 1)
+        y = round(TOP + PLOT_H - PLOT_H * getattr(d, attr) / top, 1)
+        points.append({"x": x, "y": y})
+    chart.lines.append(
+        {
+            "name": name,
+            "segments": [" ".join(f"{p['x']},{p['y']}" for p in points)] if points else [],
+            "points": points if len(days) <= 31 else [],
+        }
+    )
+    return chart
+
+
+def describe_days(days, attr, what):
+    """A daily series in words (a chart's <desc>): total, busiest and quietest day."""
+    if not days:
+        return f"No {what} in this period."
+    busiest = max(days, key=lambda d: getattr(d, attr))
+    quietest = min(days, key=lambda d: getattr(d, attr))
+    return (
+        f"{sum(getattr(d, attr) for d in days):,} {what} in {len(days)} days. Most on "
+        f"{_day(busiest)} ({getattr(busiest, attr):,}), fewest on {_day(quietest)} "
+        f"({getattr(quietest, attr):,})."
+    )

@@ -131,6 +131,18 @@ class Dashboard(SearchDay):
         verbose_name_plural = "dashboard"
 
 
+class SupportReport(SearchDay):
+    """The support leads' reports page (insights.admin.SupportReportAdmin, insights.support);
+    exists for its menu entry and its permission, `insights.view_supportreport`. A proxy
+    of the daily table, as the dashboard is: no table of its own."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ("view",)
+        verbose_name = "support reports"
+        verbose_name_plural = "support reports"
+
+
 class SearchQueryQuerySet(models.QuerySet):
     def found_nothing(self):
         return self.filter(zero_results__gt=0)

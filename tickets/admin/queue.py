@@ -20,6 +20,7 @@ from core.people import staff_name
 from core.web.admin_columns import when
 from tickets import attachments, fulltext, queueviews, services
 from tickets.admin.actions import QueueActions, TicketActionForm
+from tickets.admin.export import CsvExport
 from tickets.admin.filters import (
     AssignmentFilter,
     GroupFilter,
@@ -43,7 +44,7 @@ from tickets.models import (
 
 
 @admin.register(Ticket)
-class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, admin.ModelAdmin):
+class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
     form = TicketAdminForm
     action_form = TicketActionForm
     # SLA state first; at 1280 px with the sidebar open every column fits (admin-tickets.css).
@@ -68,6 +69,12 @@ class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, admin.ModelAdmin):
         OrganizationFilter,
     ]
     search_fields = list(queueviews.SEARCH_FIELDS)
+    # The support reports' links (insights.support.links): periods, channel, missed targets.
+    link_lookups = [
+        f"{column}__date__{bound}"
+        for column in ("created_at", "resolved_at", "first_response_at")
+        for bound in ("gte", "lte")
+    ] + ["channel", "response_breached", "resolution_breached"]
     list_per_page = 50
     # The filtered count is shown; the count of every ticket ever is one more scan per page.
     show_full_result_count = False

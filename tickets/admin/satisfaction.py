@@ -32,6 +32,7 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     date_hierarchy = "updated_at"
+    link_lookups = ["updated_at__date__gte", "updated_at__date__lte"]  # insights.support.links
     changelist_params = ["days"]  # the report's period, no filter on the list
 
     def has_add_permission(self, request):

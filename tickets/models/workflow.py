@@ -79,6 +79,8 @@ CLOCK_FIELDS = [
     "sla_due_at",
     "response_breached",
     "resolution_breached",
+    "first_response_seconds",
+    "resolution_seconds",
     "updated_at",
 ]
 
@@ -119,7 +121,7 @@ class TicketWorkflow:
             self.paused_seconds += int(paused.total_seconds())
             self.paused_since = None
         if old in FINISHED:
-            self.resolved_at = None
+            self.resolved_at = self.resolution_seconds = None
         self.status, self.status_changed_at = to, now
         if to == S.PENDING:
             self.paused_since, self.waiting_since = now, None
@@ -127,6 +129,7 @@ class TicketWorkflow:
             self.waiting_since = self.waiting_since or now
         elif to in FINISHED:
             self.resolved_at, self.waiting_since = self.resolved_at or now, None
+            self.resolution_seconds = _business_seconds(self.created_at, self.resolved_at)
         self.recompute_sla()
         self.events.create(
             actor=by,
@@ -163,7 +166,9 @@ class TicketWorkflow:
         ticket waits on the customer unless staff chose another status."""
         now = now or timezone.now()
         self._check_breaches(now)
-        self.first_response_at = self.first_response_at or now
+        if self.first_response_at is None:
+            self.first_response_at = now
+            self.first_response_seconds = _business_seconds(self.created_at, now)
         self.last_activity_at = now
         self.waiting_since = None
         if status is None and self.status in WAITING_ON_SUPPORT:
@@ -286,6 +291,11 @@ def plan_hours(organization_id):
     for kind, priority, value in rows.values_list("kind", "priority", "hours"):
         hours.setdefault(kind, {})[Priority(priority).name.lower()] = float(value)
     return hours
+
+
+def _business_seconds(start, end):
+    """Whole business seconds from `start` to `end` (tickets.sla's schedule)."""
+    return int(sla.between(start, end).total_seconds())
 
 
 def missing_message(labels):

@@ -1,0 +1,156 @@
+"""The support reports of one period and one dimension, as the page and its CSV files show
+them: figures (insights.support.figures) with names, labels and links."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from core.categories import SupportCategory
+from core.people import staff_name
+from insights.support import figures
+from insights.support.links import Links
+from insights.support.period import DIMENSIONS
+from tickets.models import AgentGroup, Channel, Organization, Priority
+
+BREAKDOWN_ROWS = 50  # on the page; the CSV file has every row
+
+
+@dataclass
+class SupportReport:
+    period: object
+    by: str
+    totals: figures.Figures
+    breakdown: list
+    days: list
+    ages: list
+    oldest: object
+    service_levels: list
+    workload: list
+    more_rows: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def by_label(self):
+        return DIMENSIONS[self.by]
+
+
+def _names(by, keys):
+    """{key: label} for the values of a dimension."""
+    keys = [k for k in keys if k is not None]
+    if by == "channel":
+        return dict(Channel.choices)
+    if by == "category":
+        return dict(SupportCategory.choices)
+    if by == "group":
+        return dict(AgentGroup.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "organization":
+        return dict(Organization.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "agent":
+        users = get_user_model().objects.filter(pk__in=keys)
+        return {user.pk: staff_name(user) for user in users}
+    return {k: k for k in keys}
+
+
+NONE_LABELS = {
+    "group": "No group",
+    "organization": "No organization",
+    "tag": "No tag",
+    "agent": "Unassigned",
+    "category": "(none)",
+    "channel": "(none)",
+}
+
+
+def _label(by, key, names):
+    if key is None or key == "":
+        return NONE_LABELS[by]
+    return str(names.get(key, f"{DIMENSIONS[by]} {key} (deleted)"))
+
+
+def _order(row):
+    return (-row.created, -row.backlog, -row.solved, row.label.casefold())
+
+
+def breakdown(period, by, links=None):
+    """The rows of the breakdown by `by`, busiest first."""
+    rows = figures.measures(period, figures.TICKET_KEYS[by], figures.RATING_KEYS[by])
+    names = _names(by, rows)
+    for row in rows.values():
+        row.label = _label(by, row.key, names)
+        if links:
+            links.figures(row, by)
+    return sorted(rows.values(), key=_order)
+
+
+def workload(period, links=None, rows=None):
+    """Per agent (and Unassigned): the backlog assigned now, what waits on support, solved
+    and replies sent in the period, satisfaction (`rows`: the breakdown by agent, when it
+    was counted already)."""
+    rows = list(rows) if rows is not None else breakdown(period, "agent", links)
+    replies = figures.replies_by_agent(period)
+    for row in rows:
+        row.replies = replies.pop(row.key, 0) if row.key is not None else 0
+    if replies:  # agents who replied to tickets that are no longer theirs
+        names = _names("agent", replies)
+        for key, count in replies.items():
+            extra = figures.Figures(key=key, label=_label("agent", key, names), replies=count)
+            if links:
+                links.figures(extra, "agent")
+            rows.append(extra)
+    return sorted(rows, key=lambda r: (-r.backlog, -r.solved, -r.replies, r.label.casefold()))
+
+
+def service_levels(period, links=None):
+    """Per target and priority: solved tickets, how many met it, the rate."""
+    counts = figures.service_levels(period)
+    result = []
+    for target, met, missed in (
+        ("First response and replies", "response_met", "response_breached"),
+        ("Resolution", "resolution_met", "resolution_breached"),
+    ):
+        for priority in sorted(Priority, reverse=True):
+            found = counts.get(priority.value)
+            if not found:
+                continue
+            row = {
+                "target": target,
+                "priority": priority.label,
+                "solved": found["solved"],
+                "met": found[met],
+                "missed": found["solved"] - found[met],
+                "rate": figures.rate(found[met], found["solved"]),
+            }
+            if links:
+                row["solved_url"] = links.service_level(priority.value, None)
+                row["missed_url"] = links.service_level(priority.value, missed)
+            result.append(row)
+    return result
+
+
+def build(period, by, *, with_links=True):
+    links = Links(period) if with_links else None
+    totals = figures.measures(period)[figures.ALL]
+    if links:
+        links.figures(totals)
+    days = figures.days(period, totals.backlog)
+    ages, oldest = figures.backlog_ages()
+    if links:
+        today = timezone.localdate()
+        for day in days:
+            links.day(day)
+        for age in ages:
+            links.age(age, today)
+    rows = breakdown(period, by, links)
+    return SupportReport(
+        period=period,
+        by=by,
+        totals=totals,
+        breakdown=rows[:BREAKDOWN_ROWS],
+        more_rows=max(len(rows) - BREAKDOWN_ROWS, 0),
+        days=days,
+        ages=ages,
+        oldest=oldest,
+        service_levels=service_levels(period, links),
+        workload=workload(period, links, rows if by == "agent" else None),
+    )
