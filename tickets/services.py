@@ -129,7 +129,7 @@ def staff_update(
     ticket.set_field_values(field_values or {}, by=actor)
     ticket.change_tags(add=add_tags, remove=remove_tags, by=actor)
     public = bool(reply) and not internal
-    if public:
+    if public and actor is not None:  # a rule's reply (no agent) is not signed by anyone
         reply = AgentPreference.signed(reply, actor)
     if reply:
         message = TicketMessage.objects.create(

@@ -192,11 +192,12 @@ TOKENS = [
 
 def _token_routes(resolver=None, namespace=""):
     """(name, parameter) of every public route taking a free-form string: the token routes
-    (the admin's <id> routes need a staff login, not a token)."""
+    (the admin's <id> routes need a staff login, not a token; the REST API's take their
+    token in a header, and their strings are references and slugs)."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace == "admin":
+            if entry.namespace in ("admin", "api"):
                 continue
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _token_routes(entry, inner)

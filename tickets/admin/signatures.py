@@ -17,8 +17,11 @@ class AgentPreferenceAdmin(admin.ModelAdmin):
         return rows if request.user.is_superuser else rows.filter(user=request.user)
 
     def has_add_permission(self, request):
-        own = AgentPreference.objects.filter(user=request.user).exists()
-        return super().has_add_permission(request) and not own
+        # One signature each: "Add" only while the agent has none.
+        return (
+            super().has_add_permission(request)
+            and not AgentPreference.objects.filter(user=request.user).exists()
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
