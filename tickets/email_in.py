@@ -8,10 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
-from core.text import plural
 from mail.inbound import auth, is_our_address
 from mail.models import InboundEmail
 from tickets import attachments, mailthread, services
@@ -44,8 +44,12 @@ def _files(parsed, ticket):
     extra = len(parsed.files) - settings.TICKET_ATTACHMENTS_PER_MESSAGE
     if extra > 0:
         notes.append(
-            f"{plural(extra, 'more file')} {'was' if extra == 1 else 'were'} not kept (at most "
-            f"{settings.TICKET_ATTACHMENTS_PER_MESSAGE} per email)."
+            ngettext(
+                "%(n)d more file was not kept (at most %(most)d per email).",
+                "%(n)d more files were not kept (at most %(most)d per email).",
+                extra,
+            )
+            % {"n": extra, "most": settings.TICKET_ATTACHMENTS_PER_MESSAGE}
         )
     return stored, notes + parsed.notes
 

@@ -3,6 +3,7 @@ every request of one client against one limit (the REST API's, per token)."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import ngettext
 from django_ratelimit import ALL
 from django_ratelimit.core import _split_rate, get_usage
 
@@ -26,7 +27,7 @@ def rate_limited(request, *limits, increment=True):
 def minutes(seconds):
     """A wait, as people read it."""
     count = max(1, round(seconds / 60))
-    return f"{count} minute{'s' if count != 1 else ''}"
+    return ngettext("%(n)d minute", "%(n)d minutes", count) % {"n": count}
 
 
 @dataclass(frozen=True)
