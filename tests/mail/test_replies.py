@@ -127,6 +127,22 @@ REPLIES = [
         "Hello",
     ),
     (
+        "GMX, Web.de",
+        'Danke!\n\nGesendet: Montag, 07. Dezember 2026 um 09:14 Uhr\nVon: "Ada" '
+        "<a@example.com>\nAn: max@web.de\nBetreff: Frage\n\nWelche Version?\n",
+        "Danke!",
+    ),
+    (
+        "Thunderbird",
+        "Thanks.\n\nOn 07.12.26 09:14, Ada wrote:\n" + QUOTE,
+        "Thanks.",
+    ),
+    (
+        "Apple Mail, attribution inside the quote",
+        "Hello\n> On 22 Aug 2015, at 19:21, Ada <a@example.com> wrote:\n>\n> Hi there!\n",
+        "Hello",
+    ),
+    (
         "Yahoo",
         "Hello\n\n--- On Wed, 4/4/12, Ada <a@example.com> wrote:\n\nFrom: Ada\n\nHi\n",
         "Hello",
