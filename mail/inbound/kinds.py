@@ -12,10 +12,17 @@ from anyone else only when the subject starts with one of those phrases (a custo
 
 import re
 
+# Out-of-office subjects, at the start (after "Re:"/"AW:"...), in the languages of the
+# mail clients that send them without an Auto-Submitted header.
 AUTO_SUBJECT = re.compile(
-    r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|auto:|"
-    r"abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática|"
-    r"risposta automatica|afwezig)",
+    r"^\s*((re|aw|sv|vs|odp|ynt|r|antw)\s*:\s*)*"
+    r"(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|auto:|"
+    r"abwesenheitsnotiz|automatische antwort|réponse automatique|absence|"
+    r"respuesta automática|fuera de la oficina|resposta automática|ausente|"
+    r"risposta automatica|fuori sede|afwezig|automatisch antwoord|niet aanwezig|"
+    r"automatyczna odpowiedź|poza biurem|autosvar|automatiskt svar|automatisk svar|"
+    r"frånvaro|fravær|automaattinen vastaus|poissa|автоответ|автоматический ответ|"
+    r"вне офиса|[āa]rpus biroja|automātiska atbilde|automatiska atbilde|atvaļinājum)",
     re.IGNORECASE,
 )
 DAEMON = re.compile(r"^(mailer[-_.]?daemon|mail[-_. ]?delivery[-_. ]?(system|subsystem))\b", re.I)

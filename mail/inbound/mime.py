@@ -160,3 +160,26 @@ def repair_headers(raw):
             line = b" " + line
         mended.append(line)
     return b"\n".join(unixfrom + mended) + raw[end:]
+
+
+USED_DELIMITER = re.compile(rb"^--([^\s\"]{1,200})[ \t]*\r?\n[!-9;-~]+[ \t]*:", re.M)
+TOP_MULTIPART = re.compile(
+    rb"^Content-Type:[ \t]*multipart/([A-Za-z0-9.+-]+)[^\n]*(?:\n[ \t][^\n]*)*", re.I | re.M
+)
+
+
+def rebound(raw):
+    """The raw message with its top-level boundary declared as its parts use it, or None:
+    for a multipart whose declared boundary is missing, differs from the one its parts use
+    (`BOUNDARY_` declared, `--BOUNDARY` used) or is cut short by the parser (`=` unquoted).
+    Mail clients find the parts by their delimiter lines; so does this."""
+    blank = BLANK.search(raw, 0, MAX_HEADER_BLOCK)
+    if blank is None:
+        return None
+    head, rest = raw[: blank.start()], raw[blank.start() :]
+    top = TOP_MULTIPART.search(head)
+    used = USED_DELIMITER.search(rest)
+    if top is None or used is None or used[1].endswith(b"--"):
+        return None
+    declared = b"Content-Type: multipart/" + top[1] + b'; boundary="' + used[1] + b'"'
+    return head[: top.start()] + declared + head[top.end() :].lstrip(b"\r") + rest

@@ -134,7 +134,8 @@ def parse(raw):
     try:
         read = mime.read(raw, policy=mime.SAFE)
         if body.lost_parts(read.message):
-            read = mime.read(raw, policy=policy.compat32)
+            # Parts the modern parser lost: found by their delimiter lines, read with compat32.
+            read = mime.read(mime.rebound(raw) or raw, policy=policy.compat32)
     except Exception as error:  # pragma: no cover - the parser is very forgiving
         parsed.notes.append(f"The email could not be read: {type(error).__name__}")
         return parsed

@@ -325,3 +325,43 @@ def test_headers_in_a_superset_charset_or_raw_8bit_are_read():
         + "Текст".encode("cp1251")
     )
     assert parse(raw).subject == "Узнай как зарабатывать"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        'multipart/mixed; boundary="BOUNDARY_"',  # declared, but the parts use another
+        "multipart/mixed;",  # no boundary at all
+    ],
+)
+def test_parts_are_found_by_the_delimiters_they_use(content_type):
+    raw = message(
+        f"From: Ada <ada@example.org>\n{PERSON}\nMIME-Version: 1.0\nContent-Type: {content_type}",
+        "--BOUNDARY\nContent-Type: text/plain\n\nThe export fails.\n"
+        "--BOUNDARY\nContent-Type: text/plain\n\nSince Monday.\n--BOUNDARY--\n",
+    )
+    assert parse(raw).reply == "The export fails.\n\nSince Monday."
+
+
+def test_a_multipart_without_any_part_is_read_as_its_text():
+    raw = message(
+        f"From: Ada <ada@example.org>\n{PERSON}\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative;",
+        "The export fails.\n",
+    )
+    assert parse(raw).reply == "The export fails."
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Arpus biroja atrasanas automatiska atbilde",
+        "AW: Abwesenheitsnotiz",
+        "Automatisch antwoord: Export broken",
+        "Automatyczna odpowiedź: Export broken",
+        "Автоответ: Export broken",
+    ],
+)
+def test_out_of_office_replies_are_known_in_many_languages(subject):
+    raw = message(f"From: Ada <ada@example.org>\nTo: support@example.com\nSubject: {subject}")
+    assert parse(raw).automatic == "out-of-office subject"
