@@ -28,7 +28,7 @@ AUTO_SUBJECT = re.compile(
 DAEMON = re.compile(r"^(mailer[-_.]?daemon|mail[-_. ]?delivery[-_. ]?(system|subsystem))\b", re.I)
 SYSTEM = re.compile(
     r"^(postmaster|mdaemon|ndr|mail[-_.]?admin|mailer|smtp|e500_smtp|symantec|inetgw|imss|"
-    r"system[-_. ]?administrator|bounce[sd]?|mail\.delivery)(?![a-z0-9])",
+    r"system[-_. ]?administrator|bounce[sd]?|mail\.delivery)(?![a-z])",
     re.I,
 )
 FAILURE = (

@@ -98,6 +98,7 @@ FAILURE = (
         "From: postmaster@example.net\nSubject: Undeliverable Mail",
         "From: Postmaster <>\nSubject: Returned",
         "From: E500_SMTP_Mail_Service@example.org\nSubject: Returned Mail - Error During Delivery",
+        "From: inetgw1@example.com\nSubject: Mail could not be delivered",
     ],
 )
 def test_a_plain_failure_notice_is_a_bounce(headers):
