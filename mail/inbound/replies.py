@@ -48,7 +48,7 @@ OPENING = {
     "nl": r"Op",
     "pl": r"W dniu|Dnia",
     "sv": r"Den|P[åa]|Tor|Ons|M[åa]n|Tis|Fre|L[öo]r|S[öo]n",
-    "fi": r"\w+na",
+    "fi": r"(?:maanan|tiis|keskiviikko|tors|perjan|lauan|sunnun)taina|keskiviikkona",
     "cs": r"Dne",
 }
 # "Original message" separators: everything below is the quoted email.
@@ -71,15 +71,19 @@ FORWARDED = re.compile(
 SEPARATOR = re.compile(rf"^\s*[-_=*]{{2,}}\s*({ORIGINAL})\s*[-_=*]{{2,}}\s*$", re.I)
 # Header fields of an Outlook-style block, per language: From first, then the others.
 FROM_FIELDS = r"From|Von|De|Van|Od|Från|Fra|Lähettäjä|От|Da|Afzender|Feladó|Kimden|Avsändare|Emisor"
-OTHER_FIELDS = (
+SENT_FIELDS = (
     r"Sent|Gesendet|Envoyé(?: le)?|Enviado(?: el)?|Enviada|Verzonden|Wysłano|Wysłane|Skickat|"
-    r"Sendt|Lähetetty|Отправлено|Inviato|Odesláno|Date|Datum|Fecha|Data|Päivämäärä|Дата|"
-    r"To|An|À|A|Para|Aan|Do|Till|Til|Vastaanottaja|Кому|Komu|Subject|Betreff|Objet|Asunto|"
-    r"Assunto|Onderwerp|Temat|Ämne|Emne|Aihe|Тема|Oggetto|Předmět|Cc|Kopie|Kopia|Копия"
+    r"Sendt|Lähetetty|Отправлено|Inviato|Odesláno|Date|Datum|Fecha|Data|Päivämäärä|Дата"
+)
+OTHER_FIELDS = (
+    SENT_FIELDS + r"|To|An|À|A|Para|Aan|Do|Till|Til|Vastaanottaja|Кому|Komu|Subject|Betreff|"
+    r"Objet|Asunto|Assunto|Onderwerp|Temat|Ämne|Emne|Aihe|Тема|Oggetto|Předmět|Cc|Kopie|Kopia|"
+    r"Копия"
 )
 FIELD = r"^[>\s]*[*_]*(?:{})[*_]*\s*:"
 FROM_LINE = re.compile(FIELD.format(FROM_FIELDS), re.I)
 OTHER_LINE = re.compile(FIELD.format(OTHER_FIELDS), re.I)
+SENT_LINE = re.compile(FIELD.format(SENT_FIELDS) + r".*\d", re.I)
 ADDRESS = r"[^\s<>()\[\]@]{1,64}@[^\s<>()\[\]@]{1,255}"
 WROTE_ANY = "|".join(WROTE.values())
 OPENING_ANY = "|".join(OPENING.values())
@@ -148,9 +152,9 @@ def _bare(line):
 
 
 def _plausible(joined, after):
-    """An attribution says when or names an address; "Ada wrote:" alone only above a quote
-    (it could be the customer's own sentence)."""
-    if re.search(r"\d|@", joined):
+    """An attribution names an address or a time of day ("On 3 December I wrote to you
+    about this:" is the customer's own sentence); else it must stand above a quote."""
+    if re.search(r"@|\d{1,2}[:.]\d{2}", joined):
         return True
     following = next((line for line in after if line.strip()), "")
     return bool(QUOTED.match(following))
@@ -158,21 +162,26 @@ def _plausible(joined, after):
 
 def _header_block(lines, i):
     """Whether line i opens a block of header fields: a From field and another (Sent, Date,
-    To, Subject...) among its lines, a value wrapped onto a line of its own allowed."""
-    froms, fields, loose = 0, 0, 0
+    To, Subject...) among its lines, a value wrapped onto a line of its own allowed, and
+    something only a header says: an address in From, or a date in Sent/Date ("From: the
+    dashboard / To: the settings page" is a customer's sentence)."""
+    froms, fields, loose, evidence = 0, 0, 0, False
     for line in lines[i : i + 10]:
         if FROM_LINE.match(line):
             froms += 1
+            evidence |= "@" in line
         elif OTHER_LINE.match(line):
             fields += 1
+            evidence |= bool(SENT_LINE.match(line))
         elif not line.strip() or re.fullmatch(r"\s*>\s*", line):
             if froms + fields:
                 break
         else:
             loose += 1
+            evidence |= bool(froms and not fields and "@" in line)  # the address wrapped
             if loose > 2:
                 break
-    return froms >= 1 and fields >= 1 and (froms + fields >= 3 or loose <= 1)
+    return evidence and froms >= 1 and fields >= 1 and (froms + fields >= 3 or loose <= 1)
 
 
 def _library_headers(text):

@@ -209,3 +209,15 @@ def test_a_long_line_of_spaces_takes_no_time():
     started = time.perf_counter()
     extract(("x" + " " * 480 + "\n") * 200 + ("1" * 400 + "@\n") * 200)
     assert time.perf_counter() - started < 2  # a guard against runaway patterns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, I wrote to you on 3 December about the export bug:\nit still fails with 500.",
+        "From: the dashboard\nTo: the settings page\n\nthe link is broken.",
+        "Ana and I tried again:\nno luck.",
+    ],
+)
+def test_the_customers_own_sentences_are_no_quote_headers(text):
+    assert extract(text).text == text
