@@ -36,6 +36,8 @@ WROTE = {
     "ru": r"написал(?:\(а\)|а)?|пишет",
     "cs": r"napsal(?:\(a\)|a)?",
     "tr": r"yazd[ıi]",
+    "zh": r"写道|寫道",
+    "ko": r"작성하였습니다|작성했습니다",
 }
 # The words that open an attribution ("On <date>, <name> wrote:") per language.
 OPENING = {
@@ -90,19 +92,19 @@ OPENING_ANY = "|".join(OPENING.values())
 # One to three lines joined; each matches a whole attribution.
 ATTRIBUTIONS = [
     # "On <date>, <name> wrote:" in each language; "--- On ... wrote:" (Yahoo) too.
-    re.compile(rf"^-*\s*(?:{OPENING_ANY})\b.{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}:\s*$"),
+    re.compile(rf"^-*\s*(?:{OPENING_ANY})\b.{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}[:：]\s*$"),
     # Name first: "Name <a@b> schrieb am 7. Dezember 2026 09:14:09 MEZ:", "... kirjoitti:".
-    re.compile(rf"^[^\n]{{1,200}}?\s(?:{WROTE_ANY})\b[^\n]{{0,120}}:\s*$"),
+    re.compile(rf"^[^\n]{{1,200}}?\s(?:{WROTE_ANY})\b[^\n]{{0,120}}[:：]\s*$"),
     # Date-only: "2017-11-24 16:32 GMT+01:00 Name <a@b>:", "24.11.2017 16:32, Name (a@b):".
     re.compile(
-        rf"^[>\s]*\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}.{{0,200}}[<(]?{ADDRESS}[>)]?\s*:\s*$"
+        rf"^[>\s]*\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}.{{0,200}}[<(]?{ADDRESS}[>)]?\s*[:：]\s*$"
     ),
     # Android, Zoho: "---- On Mon, 7 Dec 2026 Name <a@b> wrote ----".
     re.compile(rf"^-{{2,}}\s*.{{0,200}}\b(?:{WROTE_ANY})\b.{{0,40}}-{{2,}}\s*$"),
 ]
 # An attribution after the reply on the same line: split there.
 SAME_LINE = re.compile(
-    rf"(?<=[^\s\->*_=])\s+(?=(?:{OPENING_ANY})\s[^\n]{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}:\s*$)"
+    rf"(?<=[^\s\->*_=])\s+(?=(?:{OPENING_ANY})\s[^\n]{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}[:：]\s*$)"
 )
 QUOTED = re.compile(r"^\s*>")
 BARE = re.compile(r"^[\s>]+")
@@ -139,7 +141,7 @@ def _attribution(lines, i):
             break
         if len(joined) > 400:
             break
-        if not joined.rstrip().endswith((":", "-")):
+        if not joined.rstrip().endswith((":", "：", "-")):
             continue  # every attribution ends so: the patterns need not be tried
         if any(pattern.match(joined) for pattern in ATTRIBUTIONS):
             return size if _plausible(joined, lines[i + size :]) else 0

@@ -127,6 +127,22 @@ REPLIES = [
         "Hello",
     ),
     (
+        "cs",
+        "Díky, funguje to.\n\nDne 7. 12. 2026 v 9:14 Ada <a@example.com> napsal(a):\n" + QUOTE,
+        "Díky, funguje to.",
+    ),
+    (
+        "zh",
+        "谢谢，可以了。\n\n2026年12月7日 09:14，Ada <a@example.com> 写道：\n> 哪个版本？\n",
+        "谢谢，可以了。",
+    ),
+    (
+        "ko",
+        "감사합니다.\n\n2026년 12월 7일 (월) 오전 9:14, Ada <a@example.com>님이 작성하였습니다:\n"
+        + QUOTE,
+        "감사합니다.",
+    ),
+    (
         "GMX, Web.de",
         'Danke!\n\nGesendet: Montag, 07. Dezember 2026 um 09:14 Uhr\nVon: "Ada" '
         "<a@example.com>\nAn: max@web.de\nBetreff: Frage\n\nWelche Version?\n",
