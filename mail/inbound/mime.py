@@ -140,7 +140,8 @@ def repair_headers(raw):
     first header, `From  :` (obsolete RFC 2822 syntax) read as `From:`, and a line that is no
     header but is followed by more headers taken as the continuation it was meant to be
     (unindented, it would end the header block and turn the rest of the headers into text)."""
-    raw = raw.removeprefix(BOM)
+    if raw.startswith(BOM):
+        raw = raw[len(BOM) :]
     found = BLANK.search(raw, 0, MAX_HEADER_BLOCK)
     end = found.start() if found else min(len(raw), MAX_HEADER_BLOCK)
     lines = raw[:end].split(b"\n")
@@ -159,7 +160,10 @@ def repair_headers(raw):
         elif i and i < last_header and line.strip() and line[:1] not in b" \t":
             line = b" " + line
         mended.append(line)
-    return b"\n".join(unixfrom + mended) + raw[end:]
+    head = b"\n".join(unixfrom + mended)
+    if head == raw[:end]:
+        return raw  # as it came (no copy of a 25 MB message for nothing)
+    return head + raw[end:]
 
 
 USED_DELIMITER = re.compile(rb"^--([^\s\"]{1,200})[ \t]*\r?\n[!-9;-~]+[ \t]*:", re.M)
