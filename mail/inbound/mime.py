@@ -7,6 +7,10 @@ expressions over the bytes, no objects built), and the message is cut where it g
 INBOUND_MAX_PARTS parts or MAX_NESTING levels; what is left is fed to the parser in chunks
 within INBOUND_PARSE_SECONDS. The result is a message as far as it could be read, and notes
 saying what was not.
+
+Two repairs for reading only (the stored message stays as it came): the header block as
+mail readers take it (repair_headers), and a multipart's boundary as its parts use it
+(rebound).
 """
 
 import heapq
