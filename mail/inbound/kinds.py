@@ -99,7 +99,7 @@ def _status_text(part):
     return str(payload or "")
 
 
-def _report(message, decoded):
+def _report(message, decoded, header):
     """(kind, status, diagnostic, Message-IDs of the returned email) of a delivery report."""
     ids, status, diagnostic, actions = [], "", "", []
     for part in _parts(message):
@@ -113,7 +113,8 @@ def _report(message, decoded):
         elif kind in {"message/rfc822", "text/rfc822-headers"}:
             # The returned message (or its headers): its own Message-ID, nothing else.
             inner = _parts(part) if kind == "message/rfc822" else []
-            text = str(inner[0]) if inner else decoded(part)
+            # Its header as read (flattening a message with broken headers can raise).
+            text = f"Message-ID: {header(inner[0], 'Message-ID')}" if inner else decoded(part)
             head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
             ids += re.findall(r"^Message-ID:\s*(<[^>\s]+>)", head, re.M | re.I)[:1]
     # RFC 3464: failed, delayed, delivered, relayed, expanded; anything else reads as failed.
@@ -140,7 +141,7 @@ def classify(message, parsed, decoded, header):
     if report_type == "delivery-status" and any(
         part.get_content_type() == "message/delivery-status" for part in _parts(message)
     ):
-        kind, status, diagnostic, ids = _report(message, decoded)
+        kind, status, diagnostic, ids = _report(message, decoded, header)
         if kind:
             parsed.report = kind
             return

@@ -366,3 +366,21 @@ def test_a_multipart_without_any_part_is_read_as_its_text():
 def test_out_of_office_replies_are_known_in_many_languages(subject):
     raw = message(f"From: Ada <ada@example.org>\nTo: support@example.com\nSubject: {subject}")
     assert parse(raw).automatic == "out-of-office subject"
+
+
+def test_a_returned_message_with_raw_8bit_headers_still_names_its_message_id():
+    """Flattening it to text raised (an address header with bytes that are not UTF-8 cannot
+    be folded again), and the report was a processing failure."""
+    returned = (
+        b"Message-ID: <ours@help.example.com>\r\n"
+        b"To: 'Ada' <ada@ex|\x8fm(\x9d\x01\xc9W\xde\xcc\xc5ample.org>, A list\r\n"
+        b"\t <list@example.org>\r\n\r\nThe body.\r\n"
+    )
+    raw = _report(
+        "delivery-status",
+        "message/delivery-status",
+        "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n",
+    ).replace(b"--b--", b"--b\r\nContent-Type: message/rfc822\r\n\r\n" + returned + b"--b--")
+    parsed = parse(raw)
+    assert parsed.bounce["message_ids"] == ["<ours@help.example.com>"]
+    assert parsed.bounce["status"] == "5.1.1"
