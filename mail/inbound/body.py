@@ -69,15 +69,17 @@ def html_to_text(html):
         return re.sub(r"<[^>]*>", " ", html)
 
 
+LOST = {
+    "StartBoundaryNotFoundDefect",
+    "MultipartInvariantViolationDefect",
+    "NoBoundaryInMultipartDefect",
+}
+
+
 def lost_parts(message):
-    """Whether the modern parser lost the parts of a multipart (a boundary with `=` in it,
-    unquoted, is cut there): the message is then re-read with compat32."""
-    return any(
-        type(defect).__name__
-        in {"StartBoundaryNotFoundDefect", "MultipartInvariantViolationDefect"}
-        for part in message.walk()
-        for defect in part.defects
-    )
+    """Whether the parser lost the parts of a multipart: a boundary missing, not the one the
+    parts use, or with `=` in it unquoted (the modern policy cuts it there)."""
+    return any(type(defect).__name__ in LOST for part in message.walk() for defect in part.defects)
 
 
 def filename(part):
@@ -154,6 +156,11 @@ def texts(part, used, depth=0):
         return texts(children[0], used, depth + 1)
     if part.is_multipart():
         return [text for child in children for text in texts(child, used, depth + 1)]
+    if kind.startswith("multipart/"):  # no part found at all: the body is its text
+        text = part.get_payload()
+        text = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else b""
+        text = clean(charsets.text(text, None)).replace("\r\n", "\n").strip()
+        return [text] if text else []
     if not is_text(part):
         return []
     text = _part_text(part)

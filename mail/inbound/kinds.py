@@ -12,16 +12,23 @@ from anyone else only when the subject starts with one of those phrases (a custo
 
 import re
 
+# Out-of-office subjects, at the start (after "Re:"/"AW:"...), in the languages of the
+# mail clients that send them without an Auto-Submitted header.
 AUTO_SUBJECT = re.compile(
-    r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|auto:|"
-    r"abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática|"
-    r"risposta automatica|afwezig)",
+    r"^\s*((re|aw|sv|vs|odp|ynt|r|antw)\s*:\s*)*"
+    r"(out of (the )?office|automatic reply|auto(matic)?[- ]?(reply|response)|auto:|"
+    r"abwesenheitsnotiz|automatische antwort|réponse automatique|absence|"
+    r"respuesta automática|fuera de la oficina|resposta automática|ausente|"
+    r"risposta automatica|fuori sede|afwezig|automatisch antwoord|niet aanwezig|"
+    r"automatyczna odpowiedź|poza biurem|autosvar|automatiskt svar|automatisk svar|"
+    r"frånvaro|fravær|automaattinen vastaus|poissa|автоответ|автоматический ответ|"
+    r"вне офиса|[āa]rpus biroja|automātiska atbilde|automatiska atbilde|atvaļinājum)",
     re.IGNORECASE,
 )
 DAEMON = re.compile(r"^(mailer[-_.]?daemon|mail[-_. ]?delivery[-_. ]?(system|subsystem))\b", re.I)
 SYSTEM = re.compile(
     r"^(postmaster|mdaemon|ndr|mail[-_.]?admin|mailer|smtp|e500_smtp|symantec|inetgw|imss|"
-    r"system[-_. ]?administrator|bounce[sd]?|mail\.delivery)(?![a-z0-9])",
+    r"system[-_. ]?administrator|bounce[sd]?|mail\.delivery)(?![a-z])",
     re.I,
 )
 FAILURE = (
@@ -92,7 +99,7 @@ def _status_text(part):
     return str(payload or "")
 
 
-def _report(message, decoded):
+def _report(message, decoded, header):
     """(kind, status, diagnostic, Message-IDs of the returned email) of a delivery report."""
     ids, status, diagnostic, actions = [], "", "", []
     for part in _parts(message):
@@ -106,7 +113,8 @@ def _report(message, decoded):
         elif kind in {"message/rfc822", "text/rfc822-headers"}:
             # The returned message (or its headers): its own Message-ID, nothing else.
             inner = _parts(part) if kind == "message/rfc822" else []
-            text = str(inner[0]) if inner else decoded(part)
+            # Its header as read (flattening a message with broken headers can raise).
+            text = f"Message-ID: {header(inner[0], 'Message-ID')}" if inner else decoded(part)
             head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
             ids += re.findall(r"^Message-ID:\s*(<[^>\s]+>)", head, re.M | re.I)[:1]
     # RFC 3464: failed, delayed, delivered, relayed, expanded; anything else reads as failed.
@@ -133,7 +141,7 @@ def classify(message, parsed, decoded, header):
     if report_type == "delivery-status" and any(
         part.get_content_type() == "message/delivery-status" for part in _parts(message)
     ):
-        kind, status, diagnostic, ids = _report(message, decoded)
+        kind, status, diagnostic, ids = _report(message, decoded, header)
         if kind:
             parsed.report = kind
             return

@@ -7,6 +7,10 @@ expressions over the bytes, no objects built), and the message is cut where it g
 INBOUND_MAX_PARTS parts or MAX_NESTING levels; what is left is fed to the parser in chunks
 within INBOUND_PARSE_SECONDS. The result is a message as far as it could be read, and notes
 saying what was not.
+
+Two repairs for reading only (the stored message stays as it came): the header block as
+mail readers take it (repair_headers), and a multipart's boundary as its parts use it
+(rebound).
 """
 
 import heapq
@@ -140,7 +144,8 @@ def repair_headers(raw):
     first header, `From  :` (obsolete RFC 2822 syntax) read as `From:`, and a line that is no
     header but is followed by more headers taken as the continuation it was meant to be
     (unindented, it would end the header block and turn the rest of the headers into text)."""
-    raw = raw.removeprefix(BOM)
+    if raw.startswith(BOM):
+        raw = raw[len(BOM) :]
     found = BLANK.search(raw, 0, MAX_HEADER_BLOCK)
     end = found.start() if found else min(len(raw), MAX_HEADER_BLOCK)
     lines = raw[:end].split(b"\n")
@@ -159,4 +164,30 @@ def repair_headers(raw):
         elif i and i < last_header and line.strip() and line[:1] not in b" \t":
             line = b" " + line
         mended.append(line)
-    return b"\n".join(unixfrom + mended) + raw[end:]
+    head = b"\n".join(unixfrom + mended)
+    if head == raw[:end]:
+        return raw  # as it came (no copy of a 25 MB message for nothing)
+    return head + raw[end:]
+
+
+USED_DELIMITER = re.compile(rb"^--([^\s\"]{1,200})[ \t]*\r?\n[!-9;-~]+[ \t]*:", re.M)
+TOP_MULTIPART = re.compile(
+    rb"^Content-Type:[ \t]*multipart/([A-Za-z0-9.+-]+)[^\n]*(?:\n[ \t][^\n]*)*", re.I | re.M
+)
+
+
+def rebound(raw):
+    """The raw message with its top-level boundary declared as its parts use it, or None:
+    for a multipart whose declared boundary is missing, differs from the one its parts use
+    (`BOUNDARY_` declared, `--BOUNDARY` used) or is cut short by the parser (`=` unquoted).
+    Mail clients find the parts by their delimiter lines; so does this."""
+    blank = BLANK.search(raw, 0, MAX_HEADER_BLOCK)
+    if blank is None:
+        return None
+    head, rest = raw[: blank.start()], raw[blank.start() :]
+    top = TOP_MULTIPART.search(head)
+    used = USED_DELIMITER.search(rest)
+    if top is None or used is None or used[1].endswith(b"--"):
+        return None
+    declared = b"Content-Type: multipart/" + top[1] + b'; boundary="' + used[1] + b'"'
+    return head[: top.start()] + declared + head[top.end() :].lstrip(b"\r") + rest

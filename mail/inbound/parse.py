@@ -1,5 +1,7 @@
 """Reading one raw email: who sent it, what it answers, its new text without quotes or
-signature, its files, and whether a person wrote it at all.
+signature, its files, and whether a person wrote it at all. The parts of the reading live
+beside it: mime (the message within bounds, its header block mended), charsets (bytes into
+text), body (text and files), kinds (mail no person wrote), replies (where the new text ends).
 
 Everything here copes with broken input: a malformed header, an unknown charset, a truncated
 base64 part or a message of thousands of parts gives a partial result and a note, never an
@@ -17,7 +19,7 @@ from email.utils import getaddresses
 
 from core.redaction import redact_private_links
 from mail.inbound import auth, body, charsets, kinds, mime, replies
-from mail.inbound.body import MAX_TEXT, File, clean, decoded, html_to_text  # noqa: F401
+from mail.inbound.body import clean
 
 CHARSET = re.compile(rb'charset\s*=\s*"?([A-Za-z0-9_.:-]{1,40})', re.I)
 
@@ -134,7 +136,8 @@ def parse(raw):
     try:
         read = mime.read(raw, policy=mime.SAFE)
         if body.lost_parts(read.message):
-            read = mime.read(raw, policy=policy.compat32)
+            # Parts the modern parser lost: found by their delimiter lines, read with compat32.
+            read = mime.read(mime.rebound(raw) or raw, policy=policy.compat32)
     except Exception as error:  # pragma: no cover - the parser is very forgiving
         parsed.notes.append(f"The email could not be read: {type(error).__name__}")
         return parsed

@@ -36,6 +36,8 @@ WROTE = {
     "ru": r"написал(?:\(а\)|а)?|пишет",
     "cs": r"napsal(?:\(a\)|a)?",
     "tr": r"yazd[ıi]",
+    "zh": r"写道|寫道",
+    "ko": r"작성하였습니다|작성했습니다",
 }
 # The words that open an attribution ("On <date>, <name> wrote:") per language.
 OPENING = {
@@ -48,7 +50,7 @@ OPENING = {
     "nl": r"Op",
     "pl": r"W dniu|Dnia",
     "sv": r"Den|P[åa]|Tor|Ons|M[åa]n|Tis|Fre|L[öo]r|S[öo]n",
-    "fi": r"\w+na",
+    "fi": r"(?:maanan|tiis|keskiviikko|tors|perjan|lauan|sunnun)taina|keskiviikkona",
     "cs": r"Dne",
 }
 # "Original message" separators: everything below is the quoted email.
@@ -71,34 +73,38 @@ FORWARDED = re.compile(
 SEPARATOR = re.compile(rf"^\s*[-_=*]{{2,}}\s*({ORIGINAL})\s*[-_=*]{{2,}}\s*$", re.I)
 # Header fields of an Outlook-style block, per language: From first, then the others.
 FROM_FIELDS = r"From|Von|De|Van|Od|Från|Fra|Lähettäjä|От|Da|Afzender|Feladó|Kimden|Avsändare|Emisor"
-OTHER_FIELDS = (
+SENT_FIELDS = (
     r"Sent|Gesendet|Envoyé(?: le)?|Enviado(?: el)?|Enviada|Verzonden|Wysłano|Wysłane|Skickat|"
-    r"Sendt|Lähetetty|Отправлено|Inviato|Odesláno|Date|Datum|Fecha|Data|Päivämäärä|Дата|"
-    r"To|An|À|A|Para|Aan|Do|Till|Til|Vastaanottaja|Кому|Komu|Subject|Betreff|Objet|Asunto|"
-    r"Assunto|Onderwerp|Temat|Ämne|Emne|Aihe|Тема|Oggetto|Předmět|Cc|Kopie|Kopia|Копия"
+    r"Sendt|Lähetetty|Отправлено|Inviato|Odesláno|Date|Datum|Fecha|Data|Päivämäärä|Дата"
+)
+OTHER_FIELDS = (
+    SENT_FIELDS + r"|To|An|À|A|Para|Aan|Do|Till|Til|Vastaanottaja|Кому|Komu|Subject|Betreff|"
+    r"Objet|Asunto|Assunto|Onderwerp|Temat|Ämne|Emne|Aihe|Тема|Oggetto|Předmět|Cc|Kopie|Kopia|"
+    r"Копия"
 )
 FIELD = r"^[>\s]*[*_]*(?:{})[*_]*\s*:"
 FROM_LINE = re.compile(FIELD.format(FROM_FIELDS), re.I)
 OTHER_LINE = re.compile(FIELD.format(OTHER_FIELDS), re.I)
+SENT_LINE = re.compile(FIELD.format(SENT_FIELDS) + r".*\d", re.I)
 ADDRESS = r"[^\s<>()\[\]@]{1,64}@[^\s<>()\[\]@]{1,255}"
 WROTE_ANY = "|".join(WROTE.values())
 OPENING_ANY = "|".join(OPENING.values())
 # One to three lines joined; each matches a whole attribution.
 ATTRIBUTIONS = [
     # "On <date>, <name> wrote:" in each language; "--- On ... wrote:" (Yahoo) too.
-    re.compile(rf"^-*\s*(?:{OPENING_ANY})\b.{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}:\s*$"),
+    re.compile(rf"^-*\s*(?:{OPENING_ANY})\b.{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}[:：]\s*$"),
     # Name first: "Name <a@b> schrieb am 7. Dezember 2026 09:14:09 MEZ:", "... kirjoitti:".
-    re.compile(rf"^[^\n]{{1,200}}?\s(?:{WROTE_ANY})\b[^\n]{{0,120}}:\s*$"),
+    re.compile(rf"^[^\n]{{1,200}}?\s(?:{WROTE_ANY})\b[^\n]{{0,120}}[:：]\s*$"),
     # Date-only: "2017-11-24 16:32 GMT+01:00 Name <a@b>:", "24.11.2017 16:32, Name (a@b):".
     re.compile(
-        rf"^[>\s]*\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}.{{0,200}}[<(]?{ADDRESS}[>)]?\s*:\s*$"
+        rf"^[>\s]*\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}.{{0,200}}[<(]?{ADDRESS}[>)]?\s*[:：]\s*$"
     ),
     # Android, Zoho: "---- On Mon, 7 Dec 2026 Name <a@b> wrote ----".
     re.compile(rf"^-{{2,}}\s*.{{0,200}}\b(?:{WROTE_ANY})\b.{{0,40}}-{{2,}}\s*$"),
 ]
 # An attribution after the reply on the same line: split there.
 SAME_LINE = re.compile(
-    rf"(?<=[^\s\->*_=])\s+(?=(?:{OPENING_ANY})\s[^\n]{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}:\s*$)"
+    rf"(?<=[^\s\->*_=])\s+(?=(?:{OPENING_ANY})\s[^\n]{{4,300}}?\s(?:{WROTE_ANY})\b[^\n]{{0,60}}[:：]\s*$)"
 )
 QUOTED = re.compile(r"^\s*>")
 BARE = re.compile(r"^[\s>]+")
@@ -135,7 +141,7 @@ def _attribution(lines, i):
             break
         if len(joined) > 400:
             break
-        if not joined.rstrip().endswith((":", "-")):
+        if not joined.rstrip().endswith((":", "：", "-")):
             continue  # every attribution ends so: the patterns need not be tried
         if any(pattern.match(joined) for pattern in ATTRIBUTIONS):
             return size if _plausible(joined, lines[i + size :]) else 0
@@ -148,9 +154,9 @@ def _bare(line):
 
 
 def _plausible(joined, after):
-    """An attribution says when or names an address; "Ada wrote:" alone only above a quote
-    (it could be the customer's own sentence)."""
-    if re.search(r"\d|@", joined):
+    """An attribution names an address or a time of day ("On 3 December I wrote to you
+    about this:" is the customer's own sentence); else it must stand above a quote."""
+    if re.search(r"@|\d{1,2}[:.]\d{2}", joined):
         return True
     following = next((line for line in after if line.strip()), "")
     return bool(QUOTED.match(following))
@@ -158,21 +164,26 @@ def _plausible(joined, after):
 
 def _header_block(lines, i):
     """Whether line i opens a block of header fields: a From field and another (Sent, Date,
-    To, Subject...) among its lines, a value wrapped onto a line of its own allowed."""
-    froms, fields, loose = 0, 0, 0
+    To, Subject...) among its lines, a value wrapped onto a line of its own allowed, and
+    something only a header says: an address in From, or a date in Sent/Date ("From: the
+    dashboard / To: the settings page" is a customer's sentence)."""
+    froms, fields, loose, evidence = 0, 0, 0, False
     for line in lines[i : i + 10]:
         if FROM_LINE.match(line):
             froms += 1
+            evidence |= "@" in line
         elif OTHER_LINE.match(line):
             fields += 1
+            evidence |= bool(SENT_LINE.match(line))
         elif not line.strip() or re.fullmatch(r"\s*>\s*", line):
             if froms + fields:
                 break
         else:
             loose += 1
+            evidence |= bool(froms and not fields and "@" in line)  # the address wrapped
             if loose > 2:
                 break
-    return froms >= 1 and fields >= 1 and (froms + fields >= 3 or loose <= 1)
+    return evidence and froms >= 1 and fields >= 1 and (froms + fields >= 3 or loose <= 1)
 
 
 def _library_headers(text):

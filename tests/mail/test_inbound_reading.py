@@ -98,6 +98,7 @@ FAILURE = (
         "From: postmaster@example.net\nSubject: Undeliverable Mail",
         "From: Postmaster <>\nSubject: Returned",
         "From: E500_SMTP_Mail_Service@example.org\nSubject: Returned Mail - Error During Delivery",
+        "From: inetgw1@example.com\nSubject: Mail could not be delivered",
     ],
 )
 def test_a_plain_failure_notice_is_a_bounce(headers):
@@ -325,3 +326,61 @@ def test_headers_in_a_superset_charset_or_raw_8bit_are_read():
         + "Текст".encode("cp1251")
     )
     assert parse(raw).subject == "Узнай как зарабатывать"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        'multipart/mixed; boundary="BOUNDARY_"',  # declared, but the parts use another
+        "multipart/mixed;",  # no boundary at all
+    ],
+)
+def test_parts_are_found_by_the_delimiters_they_use(content_type):
+    raw = message(
+        f"From: Ada <ada@example.org>\n{PERSON}\nMIME-Version: 1.0\nContent-Type: {content_type}",
+        "--BOUNDARY\nContent-Type: text/plain\n\nThe export fails.\n"
+        "--BOUNDARY\nContent-Type: text/plain\n\nSince Monday.\n--BOUNDARY--\n",
+    )
+    assert parse(raw).reply == "The export fails.\n\nSince Monday."
+
+
+def test_a_multipart_without_any_part_is_read_as_its_text():
+    raw = message(
+        f"From: Ada <ada@example.org>\n{PERSON}\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/alternative;",
+        "The export fails.\n",
+    )
+    assert parse(raw).reply == "The export fails."
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Arpus biroja atrasanas automatiska atbilde",
+        "AW: Abwesenheitsnotiz",
+        "Automatisch antwoord: Export broken",
+        "Automatyczna odpowiedź: Export broken",
+        "Автоответ: Export broken",
+    ],
+)
+def test_out_of_office_replies_are_known_in_many_languages(subject):
+    raw = message(f"From: Ada <ada@example.org>\nTo: support@example.com\nSubject: {subject}")
+    assert parse(raw).automatic == "out-of-office subject"
+
+
+def test_a_returned_message_with_raw_8bit_headers_still_names_its_message_id():
+    """Flattening it to text raised (an address header with bytes that are not UTF-8 cannot
+    be folded again), and the report was a processing failure."""
+    returned = (
+        b"Message-ID: <ours@help.example.com>\r\n"
+        b"To: 'Ada' <ada@ex|\x8fm(\x9d\x01\xc9W\xde\xcc\xc5ample.org>, A list\r\n"
+        b"\t <list@example.org>\r\n\r\nThe body.\r\n"
+    )
+    raw = _report(
+        "delivery-status",
+        "message/delivery-status",
+        "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n",
+    ).replace(b"--b--", b"--b\r\nContent-Type: message/rfc822\r\n\r\n" + returned + b"--b--")
+    parsed = parse(raw)
+    assert parsed.bounce["message_ids"] == ["<ours@help.example.com>"]
+    assert parsed.bounce["status"] == "5.1.1"

@@ -127,6 +127,38 @@ REPLIES = [
         "Hello",
     ),
     (
+        "cs",
+        "Díky, funguje to.\n\nDne 7. 12. 2026 v 9:14 Ada <a@example.com> napsal(a):\n" + QUOTE,
+        "Díky, funguje to.",
+    ),
+    (
+        "zh",
+        "谢谢，可以了。\n\n2026年12月7日 09:14，Ada <a@example.com> 写道：\n> 哪个版本？\n",
+        "谢谢，可以了。",
+    ),
+    (
+        "ko",
+        "감사합니다.\n\n2026년 12월 7일 (월) 오전 9:14, Ada <a@example.com>님이 작성하였습니다:\n"
+        + QUOTE,
+        "감사합니다.",
+    ),
+    (
+        "GMX, Web.de",
+        'Danke!\n\nGesendet: Montag, 07. Dezember 2026 um 09:14 Uhr\nVon: "Ada" '
+        "<a@example.com>\nAn: max@web.de\nBetreff: Frage\n\nWelche Version?\n",
+        "Danke!",
+    ),
+    (
+        "Thunderbird",
+        "Thanks.\n\nOn 07.12.26 09:14, Ada wrote:\n" + QUOTE,
+        "Thanks.",
+    ),
+    (
+        "Apple Mail, attribution inside the quote",
+        "Hello\n> On 22 Aug 2015, at 19:21, Ada <a@example.com> wrote:\n>\n> Hi there!\n",
+        "Hello",
+    ),
+    (
         "Yahoo",
         "Hello\n\n--- On Wed, 4/4/12, Ada <a@example.com> wrote:\n\nFrom: Ada\n\nHi\n",
         "Hello",
@@ -193,3 +225,15 @@ def test_a_long_line_of_spaces_takes_no_time():
     started = time.perf_counter()
     extract(("x" + " " * 480 + "\n") * 200 + ("1" * 400 + "@\n") * 200)
     assert time.perf_counter() - started < 2  # a guard against runaway patterns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, I wrote to you on 3 December about the export bug:\nit still fails with 500.",
+        "From: the dashboard\nTo: the settings page\n\nthe link is broken.",
+        "Ana and I tried again:\nno luck.",
+    ],
+)
+def test_the_customers_own_sentences_are_no_quote_headers(text):
+    assert extract(text).text == text

@@ -104,8 +104,7 @@ def test_only_a_well_formed_delivery_report_counts(
     else:
         raw = raw.replace(b"report-type=delivery-status", b"report-type=disposition-notification")
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    if shape == "report of another type":
-        # A read receipt (disposition notification) is labelled for what it is.
+    if shape == "report of another type":  # a read receipt's shape: labelled so, marks nothing
         assert (stored.state, stored.outcome) == ("dropped", Outcome.RECEIPT)
     else:
         assert (stored.state, stored.outcome) == ("dropped", Outcome.BOUNCE)
