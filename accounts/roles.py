@@ -58,6 +58,12 @@ SUPPORT_SETUP = {
     "tickets.triggercondition": ALL,
     "tickets.triggeraction": ALL,
 }
+# Outgoing webhooks (the API's): what leads connect the desk to.
+WEBHOOKS = {
+    "api.webhookendpoint": ALL,
+    "api.webhookevent": ("view",),
+    "api.webhookdelivery": ("view", "change"),
+}
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
 
@@ -72,6 +78,7 @@ def roles():
         "Support leads": {
             **SUPPORT_AGENTS,
             **SUPPORT_SETUP,
+            **WEBHOOKS,
             **INSIGHTS,
             "kb.feedback": ("view",),
             "insights.searchquery": ("view",),

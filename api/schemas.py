@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from api.models import EVENTS
 from core.categories import SupportCategory
 from tickets.models import TicketStatus
 
@@ -239,3 +240,32 @@ class AnswerOut(Schema):
     answer: AnswerBody | None
     incident: AnswerIncident | None
     results: list[AnswerResult]
+
+
+# Webhooks.
+
+EventName = Literal[tuple(EVENTS)]
+
+
+class WebhookIn(Schema):
+    url: Annotated[Text, Field(min_length=1, max_length=500)]
+    events: Annotated[list[EventName], Field(min_length=1, max_length=len(EVENTS))]
+    description: Annotated[Text, Field(max_length=200)] = ""
+    include_internal: bool = Field(
+        False, description="ticket.message_added for internal notes too."
+    )
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    description: str
+    events: list[str]
+    include_internal: bool
+    created_at: datetime
+    disabled_at: datetime | None
+    disabled_reason: str
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="The signing secret (whsec_...), shown this once.")
