@@ -2,13 +2,12 @@
 
 from django.conf import settings
 from ninja import Router, Status
-from ninja.responses import codes_4xx
 
 from api.auth import require
-from api.main import ProblemOut
+from api.main import ERRORS, ProblemOut
 from api.models import WebhookEndpoint
 from api.problems import Problem
-from api.schemas import WebhookCreated, WebhookIn, WebhookOut
+from api.schemas import PathSlug, WebhookCreated, WebhookIn, WebhookOut
 from core import safehttp
 from core.parsing import row_id
 
@@ -31,7 +30,7 @@ def endpoint_json(endpoint):
 
 @router.get(
     "",
-    response={200: list[WebhookOut], codes_4xx: ProblemOut},
+    response={200: list[WebhookOut], ERRORS: ProblemOut},
     url_name="webhook-list",
     summary="List webhook endpoints",
     openapi_extra=SCOPE,
@@ -43,7 +42,7 @@ def webhook_list(request):
 
 @router.post(
     "",
-    response={201: WebhookCreated, codes_4xx: ProblemOut},
+    response={201: WebhookCreated, ERRORS: ProblemOut},
     url_name="webhook-create",
     summary="Register a webhook endpoint",
     openapi_extra=SCOPE,
@@ -67,13 +66,13 @@ def webhook_create(request, data: WebhookIn):
 
 
 @router.delete(
-    "{endpoint_id}",
-    response={204: None, codes_4xx: ProblemOut},
+    "{slug:endpoint_id}",
+    response={204: None, ERRORS: ProblemOut},
     url_name="webhook-delete",
     summary="Remove a webhook endpoint",
     openapi_extra=SCOPE,
 )
-def webhook_delete(request, endpoint_id: str):
+def webhook_delete(request, endpoint_id: PathSlug):
     require(request, "webhooks:manage")
     pk = row_id(endpoint_id)
     deleted = WebhookEndpoint.objects.filter(pk=pk).delete()[0] if pk else 0
