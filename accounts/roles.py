@@ -64,6 +64,12 @@ SUPPORT_SETUP = {
 # see their queue; numbers over the whole desk, and bulk copies of customers' details, are
 # the leads' and admins').
 SUPPORT_REPORTS = {"insights.supportreport": ("view",)}
+# Outgoing webhooks (the API's): what leads connect the desk to.
+WEBHOOKS = {
+    "api.webhookendpoint": ALL,
+    "api.webhookevent": ("view",),
+    "api.webhookdelivery": ("view", "change"),
+}
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
 
@@ -78,6 +84,7 @@ def roles():
         "Support leads": {
             **SUPPORT_AGENTS,
             **SUPPORT_SETUP,
+            **WEBHOOKS,
             **INSIGHTS,
             **SUPPORT_REPORTS,
             "tickets.ticket": ("view", "change", "export"),

@@ -67,3 +67,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             token.revoke()
         self.message_user(request, f"Revoked {queryset.count()} tokens.")
+
+
+from api import admin_webhooks  # noqa: E402, F401

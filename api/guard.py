@@ -8,7 +8,8 @@ found here, and the OpenAPI document shows the bearer scheme.
 """
 
 import hashlib
-from functools import wraps
+import re
+from functools import cache, wraps
 
 from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -16,6 +17,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from api import idempotency, problems
 from api.models import ApiToken
 from core.web import ratelimits
+from core.web.middleware import refuses_nul_with
 
 READS = ("GET", "HEAD")
 
@@ -55,7 +57,39 @@ def etag(request, answer):
     return get_conditional_response(request, etag=answer["ETag"], response=answer) or answer
 
 
+@cache
+def query_names():
+    """{(path, method): the query parameters the operation takes}, from the document."""
+    from api.main import api
+
+    names = {}
+    for path, item in api.get_openapi_schema(path_prefix="/api/v1/")["paths"].items():
+        for method, operation in item.items():
+            params = operation.get("parameters", [])
+            names[path, method.upper()] = {p["name"] for p in params if p["in"] == "query"}
+    return names
+
+
+def unknown_parameters(request):
+    """Query parameters the operation does not take (refused, as Stripe's API does: a
+    misspelt filter must not silently list everything)."""
+    match = request.resolver_match
+    if match is None or not request.GET:
+        return []
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", match.route)
+    method = "GET" if request.method == "HEAD" else request.method
+    allowed = query_names().get((path, method))
+    return [] if allowed is None else sorted(set(request.GET) - allowed)
+
+
+def refuse_nul(request):
+    return problems.response(
+        request, 400, "The request holds a NUL character, which no field accepts.", kind="malformed"
+    )
+
+
 def guarded(view):
+    @refuses_nul_with(refuse_nul)
     @wraps(view)
     def answer(request, *args, **kwargs):
         token = request.api_token = bearer(request)
@@ -70,6 +104,13 @@ def guarded(view):
                 f"This token may make {usage.limit} requests in {usage.window} seconds.",
                 kind="rate-limited",
                 headers={"Retry-After": str(max(usage.reset, 1))},
+            )
+        elif unknown := unknown_parameters(request):
+            response = problems.response(
+                request,
+                422,
+                f"Unknown query parameter: {', '.join(repr(n[:50]) for n in unknown[:5])}.",
+                kind="validation",
             )
         elif (
             token is not None

@@ -24,6 +24,10 @@ class ProblemOut(Schema):
     instance: str
 
 
+# The errors every operation may answer (documented, so a client knows their shape).
+ERRORS = frozenset({400, 401, 403, 404, 405, 409, 422, 429})
+
+
 class HelpCenterAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation):
         return operation.view_func.__name__

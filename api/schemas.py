@@ -1,15 +1,18 @@
 """What the API's operations take and give, as typed schemas (the OpenAPI document is made
 from them)."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictBool
 
+from api.models import EVENTS
 from core.categories import SupportCategory
+from core.parsing import moment
 from tickets.models import TicketStatus
 
 
@@ -32,12 +35,31 @@ def _email(text):
     return text
 
 
+def _iso_time(value):
+    """An ISO 8601 time, as an instant Python and both databases hold (core.parsing.moment:
+    pydantic would also read a number as a Unix time, and keep year 1 at +14:00, which
+    cannot be converted to UTC)."""
+    found = moment(value) if isinstance(value, str) and ISO_DATE.match(value) else None
+    if found is None:
+        raise ValueError("must be an ISO 8601 time, e.g. 2026-12-01T09:30:00Z")
+    return found
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 Text = Annotated[str, AfterValidator(_storable)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_storable), AfterValidator(_email)]
+IsoTime = Annotated[datetime, BeforeValidator(_iso_time)]
+Email = Annotated[
+    str,
+    Field(max_length=254, json_schema_extra={"format": "email"}),
+    AfterValidator(_storable),
+    AfterValidator(_email),
+]
 TicketStatusName = Literal[tuple(TicketStatus.values)]
 PriorityName = Literal["low", "normal", "high", "urgent"]
 Category = Literal[tuple(SupportCategory.values)]
 TagName = Annotated[Text, Field(min_length=1, max_length=50)]
+# What Django's slug converter takes: an id (123), a reference (HC-000123), a slug.
+PathSlug = Annotated[str, Field(max_length=200, pattern=r"^[-a-zA-Z0-9_]+$")]
 
 
 class Person(Schema):
@@ -98,7 +120,13 @@ class TicketPage(Schema):
     )
 
 
-class TicketIn(Schema):
+class Input(Schema):
+    """A body: a field this API does not know is refused (a typo must not be ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketIn(Input):
     """A ticket opened on behalf of a customer (its channel is `api`)."""
 
     email: Email
@@ -108,12 +136,12 @@ class TicketIn(Schema):
     category: Category = "other"
     priority: PriorityName = "normal"
     tags: Annotated[list[TagName], Field(max_length=20)] = []
-    notify_customer: bool = Field(
+    notify_customer: StrictBool = Field(
         True, description="Email the customer that their request was received."
     )
 
 
-class TicketPatch(Schema):
+class TicketPatch(Input):
     """Only the fields given change. `status` moves through the ticket's workflow."""
 
     status: TicketStatusName | None = None
@@ -129,11 +157,13 @@ class TicketPatch(Schema):
     remove_tags: Annotated[list[TagName], Field(max_length=20)] = []
 
 
-class MessageIn(Schema):
+class MessageIn(Input):
     """A public reply (emailed to the customer) or an internal note."""
 
     body: Annotated[Text, Field(min_length=1, max_length=10000)]
-    internal: bool = Field(False, description="An internal note, never shown to the customer.")
+    internal: StrictBool = Field(
+        False, description="An internal note, never shown to the customer."
+    )
     status: TicketStatusName | None = Field(
         None, description="The status after a reply (by default a reply waits on the customer)."
     )
@@ -239,3 +269,32 @@ class AnswerOut(Schema):
     answer: AnswerBody | None
     incident: AnswerIncident | None
     results: list[AnswerResult]
+
+
+# Webhooks.
+
+EventName = Literal[tuple(EVENTS)]
+
+
+class WebhookIn(Input):
+    url: Annotated[Text, Field(min_length=1, max_length=500)]
+    events: Annotated[list[EventName], Field(min_length=1, max_length=len(EVENTS))]
+    description: Annotated[Text, Field(max_length=200)] = ""
+    include_internal: StrictBool = Field(
+        False, description="ticket.message_added for internal notes too."
+    )
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    description: str
+    events: list[str]
+    include_internal: bool
+    created_at: datetime
+    disabled_at: datetime | None
+    disabled_reason: str
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="The signing secret (whsec_...), shown this once.")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.addresses import address_key_or_raw
 from mail.models import InboundEmail
 from status.services import active_incidents
-from tickets import emails, macros, organizations, routing, triggers
+from tickets import emails, events, macros, organizations, routing, triggers
 from tickets.models import (
     FINISHED,
     AgentPreference,
@@ -82,6 +82,7 @@ def create_ticket(
     )
     attach(files, message)
     _received(inbound, ticket, InboundEmail.Outcome.NEW_TICKET)
+    events.ticket_created.send(sender=Ticket, ticket=ticket)
     if intake:
         SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
     by_agent = ticket.channel == Channel.AGENT

@@ -3,20 +3,20 @@
 from typing import Annotated
 
 from ninja import Query, Router, Schema
-from ninja.responses import codes_4xx
 from pydantic import Field
 
 from answers.serializers import reply_json
 from answers.services import answer
 from api import content, twins
 from api.auth import require
-from api.main import ProblemOut
+from api.main import ERRORS, ProblemOut
 from api.schemas import (
     AnswerOut,
     FAQDetail,
     FAQOut,
     GuideDetail,
     GuideOut,
+    PathSlug,
     RunbookDetail,
     RunbookOut,
     SearchOut,
@@ -27,7 +27,6 @@ from search.services import search
 
 router = Router()
 SCOPE = {"x-scope": "content:read"}
-Slug = Annotated[str, Field(max_length=200)]
 
 
 class SearchQuery(Schema):
@@ -46,7 +45,7 @@ def _read(request):
 
 @router.get(
     "guides/",
-    response={200: list[GuideOut], codes_4xx: ProblemOut},
+    response={200: list[GuideOut], ERRORS: ProblemOut},
     url_name="guide-list",
     summary="List published guides",
     openapi_extra=SCOPE,
@@ -57,20 +56,20 @@ def guide_list(request):
 
 
 @router.get(
-    "guides/{slug}",
-    response={200: GuideDetail, codes_4xx: ProblemOut},
+    "guides/{slug:slug}",
+    response={200: GuideDetail, ERRORS: ProblemOut},
     url_name="guide-detail",
     summary="Read a published guide",
     openapi_extra=SCOPE,
 )
-def guide_detail(request, slug: Slug):
+def guide_detail(request, slug: PathSlug):
     _read(request)
     return content.guide_json(content.one(twins.guides(), slug, "guide"), whole=True)
 
 
 @router.get(
     "runbooks/",
-    response={200: list[RunbookOut], codes_4xx: ProblemOut},
+    response={200: list[RunbookOut], ERRORS: ProblemOut},
     url_name="runbook-list",
     summary="List published runbooks",
     openapi_extra=SCOPE,
@@ -81,20 +80,20 @@ def runbook_list(request):
 
 
 @router.get(
-    "runbooks/{slug}",
-    response={200: RunbookDetail, codes_4xx: ProblemOut},
+    "runbooks/{slug:slug}",
+    response={200: RunbookDetail, ERRORS: ProblemOut},
     url_name="runbook-detail",
     summary="Read a published runbook",
     openapi_extra=SCOPE,
 )
-def runbook_detail(request, slug: Slug):
+def runbook_detail(request, slug: PathSlug):
     _read(request)
     return content.runbook_json(content.one(twins.runbooks(), slug, "runbook"), whole=True)
 
 
 @router.get(
     "faq/",
-    response={200: list[FAQOut], codes_4xx: ProblemOut},
+    response={200: list[FAQOut], ERRORS: ProblemOut},
     url_name="faq-list",
     summary="List the FAQ",
     openapi_extra=SCOPE,
@@ -105,20 +104,20 @@ def faq_list(request):
 
 
 @router.get(
-    "faq/{slug}",
-    response={200: FAQDetail, codes_4xx: ProblemOut},
+    "faq/{slug:slug}",
+    response={200: FAQDetail, ERRORS: ProblemOut},
     url_name="faq-detail",
     summary="Read an FAQ entry",
     openapi_extra=SCOPE,
 )
-def faq_detail(request, slug: Slug):
+def faq_detail(request, slug: PathSlug):
     _read(request)
     return content.faq_json(content.one(twins.faq(), slug, "FAQ entry"), whole=True)
 
 
 @router.get(
     "search",
-    response={200: SearchOut, codes_4xx: ProblemOut},
+    response={200: SearchOut, ERRORS: ProblemOut},
     url_name="search",
     summary="Search guides, runbooks and the FAQ",
     openapi_extra=SCOPE,
@@ -146,7 +145,7 @@ def content_search(request, params: Query[SearchQuery]):
 
 @router.get(
     "answers",
-    response={200: AnswerOut, codes_4xx: ProblemOut},
+    response={200: AnswerOut, ERRORS: ProblemOut},
     url_name="answer",
     summary="A direct answer quoted from the content",
     openapi_extra=SCOPE,

@@ -1,19 +1,19 @@
 """/api/v1/tickets/: list, open, read, change, reply and note."""
 
-from datetime import datetime
 from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
-from ninja.responses import codes_4xx
 from pydantic import Field
 
 from api import tickets
 from api.auth import require
-from api.main import ProblemOut
+from api.main import ERRORS, ProblemOut
 from api.schemas import (
     Email,
+    IsoTime,
     MessageIn,
     MessageOut,
+    PathSlug,
     PriorityName,
     TagName,
     Text,
@@ -39,15 +39,15 @@ class TicketFilters(Schema):
     )
     tag: TagName | None = None
     email: Email | None = Field(None, description="The customer's address (any spelling).")
-    updated_since: datetime | None = None
-    created_since: datetime | None = None
+    updated_since: IsoTime | None = None
+    created_since: IsoTime | None = None
     cursor: Annotated[Text, Field(max_length=100)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25
 
 
 @router.get(
     "",
-    response={200: TicketPage, codes_4xx: ProblemOut},
+    response={200: TicketPage, ERRORS: ProblemOut},
     url_name="ticket-list",
     summary="List tickets",
     openapi_extra=scope("tickets:read"),
@@ -62,7 +62,7 @@ def ticket_list(request, filters: Query[TicketFilters]):
 
 @router.post(
     "",
-    response={201: TicketDetail, codes_4xx: ProblemOut},
+    response={201: TicketDetail, ERRORS: ProblemOut},
     url_name="ticket-create",
     summary="Open a ticket for a customer",
     openapi_extra=scope("tickets:write"),
@@ -76,26 +76,26 @@ def ticket_create(request, data: TicketIn):
 
 
 @router.get(
-    "{ticket_id}",
-    response={200: TicketDetail, codes_4xx: ProblemOut},
+    "{slug:ticket_id}",
+    response={200: TicketDetail, ERRORS: ProblemOut},
     url_name="ticket-detail",
     summary="Read a ticket and its conversation",
     openapi_extra=scope("tickets:read"),
 )
-def ticket_detail(request, ticket_id: str):
+def ticket_detail(request, ticket_id: PathSlug):
     """`ticket_id` is the id (123) or the reference (HC-000123)."""
     require(request, "tickets:read")
     return tickets.detail_json(tickets.find(ticket_id))
 
 
 @router.patch(
-    "{ticket_id}",
-    response={200: TicketDetail, codes_4xx: ProblemOut},
+    "{slug:ticket_id}",
+    response={200: TicketDetail, ERRORS: ProblemOut},
     url_name="ticket-update",
     summary="Change status, priority, category, assignee, group or tags",
     openapi_extra=scope("tickets:write"),
 )
-def ticket_update(request, ticket_id: str, data: TicketPatch):
+def ticket_update(request, ticket_id: PathSlug, data: TicketPatch):
     """A status the ticket cannot move to from its own is a 409 whose `allowed` lists the
     statuses it can move to."""
     require(request, "tickets:write")
@@ -104,13 +104,13 @@ def ticket_update(request, ticket_id: str, data: TicketPatch):
 
 
 @router.post(
-    "{ticket_id}/messages",
-    response={201: MessageOut, codes_4xx: ProblemOut},
+    "{slug:ticket_id}/messages",
+    response={201: MessageOut, ERRORS: ProblemOut},
     url_name="ticket-message-create",
     summary="Reply to the customer, or add an internal note",
     openapi_extra=scope("tickets:write"),
 )
-def ticket_message_create(request, ticket_id: str, data: MessageIn):
+def ticket_message_create(request, ticket_id: PathSlug, data: MessageIn):
     """A reply is emailed to the customer and, unless `status` says otherwise, the ticket
     then waits on them (pending); a note changes no status."""
     require(request, "tickets:write")

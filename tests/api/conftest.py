@@ -1,4 +1,6 @@
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -60,3 +62,38 @@ def agent_api(api_as, agent):
 @pytest.fixture
 def anonymous_api(client):
     return ApiClient(client, None)
+
+
+class Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.received.append({"headers": dict(self.headers), "body": body})
+        status, text = self.server.answer
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver(settings):
+    """A real HTTP server on 127.0.0.1 that records each webhook; `receiver.answer =
+    (status, body bytes)` changes its reply."""
+    settings.STATUS_WEBHOOK_ALLOW_PRIVATE = True  # it listens on loopback
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.received, server.answer = [], (200, b"ok")
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def endpoint(receiver, lead):
+    from api.models import EVENTS, WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(url=receiver.url, events=list(EVENTS), created_by=lead)

@@ -76,3 +76,27 @@ def test_the_reference_page_is_readable_without_scripts(client):
     assert page.status_code == 200
     assert "<script>" not in html and "cdn" not in html.lower() and " style=" not in html
     assert "GET /api/v1/tickets/" in html and 'id="problem-illegal-transition"' in html
+
+
+def test_times_are_iso_8601_that_can_be_converted(agent_api, make_ticket):
+    make_ticket()
+    for bad in ("0.5", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "yesterday"):
+        _problem(agent_api.get("/api/v1/tickets/", {"updated_since": bad}), 422)
+    found = agent_api.get("/api/v1/tickets/", {"updated_since": "2000-01-01T00:00:00+01:00"})
+    assert len(found.json()["data"]) == 1
+
+
+def test_unknown_query_parameters_and_body_fields_are_refused(agent_api, make_ticket):
+    ticket = make_ticket()
+    assert (
+        "priorty" in _problem(agent_api.get("/api/v1/tickets/", {"priorty": "high"}), 422)["detail"]
+    )
+    _problem(agent_api.patch(f"/api/v1/tickets/{ticket.pk}", {"priorty": "high"}), 422)
+    _problem(
+        agent_api.post(f"/api/v1/tickets/{ticket.pk}/messages", {"body": "x", "internal": 1}), 422
+    )
+
+
+def test_a_nul_anywhere_is_a_problem_not_the_html_page(agent_api):
+    _problem(agent_api.get("/api/v1/tickets/", {"tag": "a\x00b"}), 400)
+    _problem(agent_api.get("/api/v1/no-such\x00thing"), 400)

@@ -8,6 +8,7 @@ the pages' HTML), plus bodies of the wrong content type. CI runs it on SQLite an
 
 import html.parser
 import json
+import re
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
@@ -203,7 +204,7 @@ def _operation_names(route):
     return [
         pattern.name
         for pattern in api.urls[0]
-        if str(pattern.pattern).replace("<", "{").replace(">", "}") == route.lstrip("/")
+        if re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern)) == route.lstrip("/")
     ]
 
 
