@@ -13,7 +13,8 @@ from core.content import editorial_models
 ALL = ("add", "change", "delete", "view")
 
 SUPPORT_AGENTS = {
-    "tickets.ticket": ("view", "change"),
+    # Add: agents open tickets for customers (a phone call, a chat).
+    "tickets.ticket": ("view", "add", "change"),
     "tickets.ticketmessage": ("view", "add"),
     "tickets.ticketevent": ("view",),
     "tickets.outboundemail": ("view", "change"),

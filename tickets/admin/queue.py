@@ -30,6 +30,7 @@ from tickets.admin.filters import (
 )
 from tickets.admin.forms import SLA_BADGES, UTC_NAMES, short_duration
 from tickets.admin.search import QueueSearch
+from tickets.admin.ticket_create import TicketCreate
 from tickets.admin.ticket_form import TicketAdminForm
 from tickets.admin.ticket_page import TicketPageViews
 from tickets.models import (
@@ -43,7 +44,7 @@ from tickets.models import (
 
 
 @admin.register(Ticket)
-class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, admin.ModelAdmin):
+class TicketAdmin(QueueSearch, TicketCreate, QueueActions, TicketPageViews, admin.ModelAdmin):
     form = TicketAdminForm
     action_form = TicketActionForm
     # SLA state first; at 1280 px with the sidebar open every column fits (admin-tickets.css).
@@ -106,9 +107,6 @@ class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, admin.ModelAdmin):
     def get_list_filter(self, request):
         # The dropdown and checkbox custom fields, as defined now.
         return [*self.list_filter, *custom_field_filters()]
-
-    def has_add_permission(self, request):
-        return False  # tickets come from customers, through the form
 
     # Columns.
     def action_checkbox(self, obj):
@@ -270,6 +268,8 @@ class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            return self.open_ticket(request, obj, form)  # "New ticket" (TicketCreate)
         data = form.cleaned_data
         reply = data.get("reply", "").strip()
         add_tags, remove_tags = form.tag_changes()
