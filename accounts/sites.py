@@ -122,7 +122,7 @@ class StaffAdminSite(admin.AdminSite):
         accept = invitations.InvitationAccept.as_view(admin_site=self)
         return [
             # The invitation's link: for someone not signed in yet (accounts.invitations).
-            path("invitation/<uidb64>/<token>/", accept, name="invitation"),
+            path("invitation/<token>/<uidb64>/", accept, name="invitation"),
             path("two-factor/", page(views.twofactor_status), site, name="two-factor"),
             path("two-factor/code/", step(views.twofactor_verify), site, name=twofactor.VERIFY),
             path("two-factor/set-up/", step(views.twofactor_setup), site, name=twofactor.SET_UP),

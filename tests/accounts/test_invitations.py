@@ -59,7 +59,7 @@ def test_adding_an_agent_sends_an_invitation_and_the_link_sets_a_password(
     path = link.removeprefix(settings.SITE_URL.rstrip("/"))
     # The token leaves the address at once; the form sets the password.
     form_url = client.get(path)["Location"]
-    assert form_url.endswith("/set-password/")
+    assert "/set-password/" in form_url
     page = client.get(form_url).content.decode()
     assert "Choose your password" in page and "<strong>sam</strong>" in page
     password = "a-long-enough-Passphrase-42"
