@@ -63,7 +63,7 @@ class TicketCreate:
     add_fieldsets = [
         ("Customer", {"fields": ["email", "name", "channel"]}),
         ("Request", {"fields": ["subject", "category", "priority"]}),
-        ("First message", {"fields": ["first_message_is", "first_message", "acknowledge"]}),
+        ("Conversation", {"fields": ["first_message_is", "first_message", "acknowledge"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
