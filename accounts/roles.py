@@ -17,7 +17,8 @@ API_TOKENS = {"api.apitoken": ALL}
 
 SUPPORT_AGENTS = {
     **API_TOKENS,
-    "tickets.ticket": ("view", "change"),
+    # Add: agents open tickets for customers (a phone call, a chat).
+    "tickets.ticket": ("view", "add", "change"),
     "tickets.ticketmessage": ("view", "add"),
     "tickets.ticketevent": ("view",),
     "tickets.outboundemail": ("view", "change"),
@@ -143,3 +144,37 @@ def sync_roles(apps, schema_editor=None):
                 perms = perms.filter(content_type__model=model)
             wanted += [p for p in perms if p.codename.split("_", 1)[0] in actions]
         group.permissions.set(wanted)
+
+
+# Where each role works: staff land there after signing in (the admin index for the others).
+# URL names, so accounts imports no app above it.
+LANDINGS = {
+    "Support agents": "admin:tickets_ticket_changelist",
+    "Support leads": "admin:tickets_ticket_changelist",
+}
+# Apps only superusers see in the admin index, whatever permissions someone was given: the
+# machinery of sign-in and of background work. And the names the index shows for apps that
+# have none of their own (their labels in capitals otherwise).
+INTERNAL_APPS = {"axes", "otp_static", "otp_totp", "django_tasks_database", "reversion"}
+APP_NAMES = {
+    "auth": "Staff and roles",
+    "axes": "Sign-in attempts",
+    "otp_static": "Two-factor: old recovery codes",
+    "otp_totp": "Two-factor: authenticator apps",
+    "django_tasks_database": "Background tasks",
+}
+
+
+def landing_for(user):
+    """The URL name of the page `user` starts on: the queue for agents and leads."""
+    if user.is_superuser:
+        return "admin:index"
+    names = set(user.groups.values_list("name", flat=True))
+    return next((url for role, url in LANDINGS.items() if role in names), "admin:index")
+
+
+def role_groups():
+    """The groups of the roles (what inviting a colleague offers)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(name__in=roles()).order_by("name")

@@ -50,12 +50,15 @@ def create_ticket(
     acknowledge=True,
     field_values=None,
     channel=None,
+    first_note=False,
 ):
     """Store a new ticket with its reference; emails go out once it is committed. From the
     form, or from an email (`inbound`; `acknowledge=False` when the acknowledgements to
-    its network are capped: tickets.inbound). `field_values`: {CustomField: value} the
-    customer gave on the form. `channel`: how it came in (by default email with `inbound`,
-    else the web form). The rules on creation run, then the group's assignment."""
+    its network are capped: tickets.inbound), or by an agent (`ticket.created_by`:
+    open_for_customer). `field_values`: {CustomField: value} the customer gave on the
+    form. `channel`: how it came in (by default email with `inbound`, else the web form).
+    `first_note`: the description is the agent's internal note, not the customer's words.
+    The rules on creation run, then the group's assignment."""
     now = timezone.now()
     ticket.channel = channel or (Channel.EMAIL if inbound else Channel.WEB)
     ticket.intake = intake
@@ -72,12 +75,16 @@ def create_ticket(
         for field, value in (field_values or {}).items()
         if value
     )
+    agent = ticket.created_by
+    via = TicketMessage.Via.EMAIL if inbound else TicketMessage.Via.WEB
     message = TicketMessage.objects.create(
         ticket=ticket,
-        author_kind=TicketMessage.Author.CUSTOMER,
+        author_kind=TicketMessage.Author.STAFF if first_note else TicketMessage.Author.CUSTOMER,
+        author=agent,
         body=ticket.description,
+        is_internal=first_note,
         created_at=now,
-        via=TicketMessage.Via.EMAIL if inbound else TicketMessage.Via.WEB,
+        via=TicketMessage.Via.AGENT if agent and not first_note else via,
         inbound=inbound,
     )
     attach(files, message)
@@ -85,15 +92,43 @@ def create_ticket(
     events.ticket_created.send(sender=Ticket, ticket=ticket)
     if intake:
         SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
-    by_agent = ticket.channel == Channel.AGENT
+    by_agent = agent is not None or ticket.channel == Channel.AGENT
     triggers.run(
         ticket, event=Event.CREATED, actor_kind="staff" if by_agent else "customer", message=message
     )
     routing.route(ticket)
     ticket.refresh_search_text()
     if acknowledge:
-        emails.queue(ticket, "ticket_received", ticket.email)
+        extra = {"opened_by": agent.first_name or "A support engineer"} if agent else {}
+        emails.queue(ticket, "ticket_received", ticket.email, extra=extra)
     emails.queue(ticket, "staff_new_ticket", settings.SUPPORT_EMAIL)
+    return ticket
+
+
+# How an agent heard from the customer, as they choose it on "New ticket".
+AGENT_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.EMAIL, Channel.OTHER)
+
+
+def open_for_customer(ticket, *, agent, channel, as_note=False, acknowledge=False):
+    """An agent opens a ticket for a customer (a phone call, a chat, on their behalf):
+    recorded as opened by the agent, the first message (`ticket.description`) the
+    customer's words as the agent took them down, or an internal note; the customer hears
+    of it, with their private link, only when the agent asks (`acknowledge`)."""
+    if channel not in AGENT_CHANNELS:
+        raise ValueError(f"Agents open tickets by {AGENT_CHANNELS}, not {channel!r}.")
+    ticket.created_by = agent
+    if not ticket.name:
+        ticket.name = Ticket.objects.known_name(ticket.email)
+    with transaction.atomic():
+        create_ticket(
+            ticket, acknowledge=acknowledge, channel=channel, first_note=as_note, intake=""
+        )
+        ticket.events.create(
+            actor=agent,
+            field="ticket",
+            new_value=f"Opened for the customer ({Channel(channel).label})",
+            reason="acknowledgement emailed" if acknowledge else "",
+        )
     return ticket
 
 

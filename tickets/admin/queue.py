@@ -31,6 +31,7 @@ from tickets.admin.filters import (
 )
 from tickets.admin.forms import SLA_BADGES, UTC_NAMES, short_duration
 from tickets.admin.search import QueueSearch
+from tickets.admin.ticket_create import TicketCreate
 from tickets.admin.ticket_form import TicketAdminForm
 from tickets.admin.ticket_page import TicketPageViews
 from tickets.models import (
@@ -44,7 +45,9 @@ from tickets.models import (
 
 
 @admin.register(Ticket)
-class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
+class TicketAdmin(
+    QueueSearch, TicketCreate, QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin
+):
     form = TicketAdminForm
     action_form = TicketActionForm
     # SLA state first; at 1280 px with the sidebar open every column fits (admin-tickets.css).
@@ -113,9 +116,6 @@ class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, CsvExport, admin.M
     def get_list_filter(self, request):
         # The dropdown and checkbox custom fields, as defined now.
         return [*self.list_filter, *custom_field_filters()]
-
-    def has_add_permission(self, request):
-        return False  # tickets come from customers, through the form
 
     # Columns.
     def action_checkbox(self, obj):
@@ -277,6 +277,8 @@ class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, CsvExport, admin.M
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            return self.open_ticket(request, obj, form)  # "New ticket" (TicketCreate)
         data = form.cleaned_data
         reply = data.get("reply", "").strip()
         add_tags, remove_tags = form.tag_changes()
