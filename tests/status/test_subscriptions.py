@@ -220,3 +220,11 @@ def test_the_request_goes_to_the_checked_address_with_the_host_name(receiver, mo
     # One lookup of the name; the connection only turns the checked literal into a socket.
     assert status == 200 and calls == ["hooks.customer.example", "127.0.0.1"]
     assert receiver.received[0]["headers"]["Host"] == f"hooks.customer.example:{port}"
+
+
+def test_the_confirmation_has_the_branded_html_alternative(subscribe, status_demo):
+    subscribe(email_form("ada@example.com"))
+    [confirmation] = mail.outbox
+    [(html, mimetype)] = confirmation.alternatives
+    token_path = confirmation.body.split("/status/subscribe/confirm/")[1].split()[0]
+    assert mimetype == "text/html" and f"/status/subscribe/confirm/{token_path}" in html
