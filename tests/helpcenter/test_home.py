@@ -18,7 +18,7 @@ def test_home_shows_every_section_from_the_database(client, content):
     assert "6 resources found" in html
     assert "Comprehensive troubleshooting runbooks" in html
     assert "If login is still blocked, contact support" in html
-    assert "Escalation checklist" in html
+    assert "To get an answer sooner, tell us" in html
     assert "Frequently asked questions" in html
     assert html.count('class="faq"') >= 10
 
