@@ -37,7 +37,7 @@ def test_suggestions_with_long_strings_never_widen_the_form_on_a_phone(
 
 
 def test_a_multi_line_error_keeps_its_lines_on_the_private_page(page: Page, site):
-    error = "Traceback (most recent call last):\n  File \"app.py\", line 3\nStreamError: closed"
+    error = 'Traceback (most recent call last):\n  File "app.py", line 3\nStreamError: closed'
     services.create_ticket(
         Ticket(email="ada@example.com", subject="Stream", description="It stops.",
                error_message=error)
