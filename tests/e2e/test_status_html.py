@@ -2,7 +2,7 @@
 an incident opened and updated from the command line (times with microseconds), a
 maintenance, a postmortem and a long history (issue 25, item 15)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -47,8 +47,10 @@ def lived_in_status():
     services.publish_postmortem(
         incident=incident, body="## What happened\n\nA disk filled.", notify_subscribers=False
     )
+    month = f"{now - timedelta(days=40):%Y-%m}"
     return (
-        ["/status/", "/history/", "/embed/frame", "/"]
+        ["/status/", "/history/", "/embed/frame", "/", f"/history/?month={month}"]
+        + ["/status/subscribe/"]
         + [
             i.get_absolute_url()
             for i in Incident.objects.filter(name__in=["Slow uploads", "Database upgrade"])
@@ -66,3 +68,35 @@ def test_status_pages_in_use_have_no_html_errors(site, tmp_path):
     names = {f"page-{i:02d}.html": path for i, path in enumerate(paths)}
     errors = [f"{names.get(e.split(':')[0])}: {e}" for e in html_errors(tmp_path)]
     assert errors == [], "\n".join(errors)
+
+
+def test_times_are_in_the_readers_zone_with_utc_on_hover(site, browser):
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import assert_accessible, screenshot
+
+    call_command("status", "import", "content/status", stdout=StringIO())
+    at = datetime(2026, 1, 15, 14, 5, 7, 123456, tzinfo=UTC)  # winter: New York is UTC-5
+    incident = services.open_incident(
+        name="Slow uploads", body="Looking.", at=at, notify_subscribers=False
+    )
+    utc = "15 Jan 2026, 14:05 UTC"
+    context = browser.new_context(timezone_id="America/New_York", locale="en-US")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for path in ("/status/", incident.get_absolute_url()):
+        page.goto(site + path)
+        shown = page.locator("time[data-local-time]").first
+        expect(shown).to_have_attribute("title", utc)
+        expect(shown).to_contain_text("09:05 AM")
+        expect(shown).to_contain_text("EST")
+    screenshot(page, "status-incident-local-time")
+    assert_accessible(page)
+    assert errors == []  # nothing blocked by the CSP
+    context.close()
+    quiet = browser.new_context(timezone_id="America/New_York", java_script_enabled=False)
+    page = quiet.new_page()
+    page.goto(site + incident.get_absolute_url())
+    expect(page.locator("time[data-local-time]").first).to_have_text(utc)  # without JavaScript
+    quiet.close()
