@@ -2,6 +2,7 @@
 an incident opened and updated from the command line (times with microseconds), a
 maintenance, a postmortem and a long history (issue 25, item 15)."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
@@ -100,3 +101,28 @@ def test_times_are_in_the_readers_zone_with_utc_on_hover(site, browser):
     page.goto(site + incident.get_absolute_url())
     expect(page.locator("time[data-local-time]").first).to_have_text(utc)  # without JavaScript
     quiet.close()
+
+
+def test_subscribing_and_history_by_month_read_well(site, page):
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import assert_accessible, screenshot
+
+    lived_in_status()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + "/status/subscribe/")
+    form = page.get_by_role("region", name="By email")
+    boxes = form.get_by_role("checkbox", name=re.compile(".")).all()
+    assert boxes and all(box.is_checked() for box in boxes[:-1])  # the last: status changes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "status-subscribe-390")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + "/history/")
+    page.get_by_label("Month").select_option(index=1)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator(".history-month")).to_have_count(1)
+    page.get_by_role("link", name=re.compile("→$")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Uptime history: ")
+    screenshot(page, "status-history-month")
+    assert_accessible(page)
