@@ -196,6 +196,7 @@ def deliver(email_id):
             if email.kind in TO_CUSTOMER
             else None,
             headers=mailthread.headers_for(email),
+            branded=email.kind in TO_CUSTOMER,
         )
         email.attempts += 1
         try:

@@ -2,7 +2,8 @@
 an incident opened and updated from the command line (times with microseconds), a
 maintenance, a postmortem and a long history (issue 25, item 15)."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -47,8 +48,10 @@ def lived_in_status():
     services.publish_postmortem(
         incident=incident, body="## What happened\n\nA disk filled.", notify_subscribers=False
     )
+    month = f"{now - timedelta(days=40):%Y-%m}"
     return (
-        ["/status/", "/history/", "/embed/frame", "/"]
+        ["/status/", "/history/", "/embed/frame", "/", f"/history/?month={month}"]
+        + ["/status/subscribe/"]
         + [
             i.get_absolute_url()
             for i in Incident.objects.filter(name__in=["Slow uploads", "Database upgrade"])
@@ -66,3 +69,60 @@ def test_status_pages_in_use_have_no_html_errors(site, tmp_path):
     names = {f"page-{i:02d}.html": path for i, path in enumerate(paths)}
     errors = [f"{names.get(e.split(':')[0])}: {e}" for e in html_errors(tmp_path)]
     assert errors == [], "\n".join(errors)
+
+
+def test_times_are_in_the_readers_zone_with_utc_on_hover(site, browser):
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import assert_accessible, screenshot
+
+    call_command("status", "import", "content/status", stdout=StringIO())
+    at = datetime(2026, 1, 15, 14, 5, 7, 123456, tzinfo=UTC)  # winter: New York is UTC-5
+    incident = services.open_incident(
+        name="Slow uploads", body="Looking.", at=at, notify_subscribers=False
+    )
+    utc = "15 Jan 2026, 14:05 UTC"
+    context = browser.new_context(timezone_id="America/New_York", locale="en-US")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for path in ("/status/", incident.get_absolute_url()):
+        page.goto(site + path)
+        shown = page.locator("time[data-local-time]").first
+        expect(shown).to_have_attribute("title", utc)
+        expect(shown).to_contain_text("09:05 AM")
+        expect(shown).to_contain_text("EST")
+    screenshot(page, "status-incident-local-time")
+    assert_accessible(page)
+    assert errors == []  # nothing blocked by the CSP
+    context.close()
+    quiet = browser.new_context(timezone_id="America/New_York", java_script_enabled=False)
+    page = quiet.new_page()
+    page.goto(site + incident.get_absolute_url())
+    expect(page.locator("time[data-local-time]").first).to_have_text(utc)  # without JavaScript
+    quiet.close()
+
+
+def test_subscribing_and_history_by_month_read_well(site, page):
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import assert_accessible, screenshot
+
+    lived_in_status()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + "/status/subscribe/")
+    form = page.get_by_role("region", name="By email")
+    boxes = form.get_by_role("checkbox", name=re.compile(".")).all()
+    assert boxes and all(box.is_checked() for box in boxes[:-1])  # the last: status changes
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "status-subscribe-390")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + "/history/")
+    page.get_by_label("Month").select_option(index=1)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator(".history-month")).to_have_count(1)
+    page.get_by_role("link", name=re.compile("→$")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Uptime history: ")
+    screenshot(page, "status-history-month")
+    assert_accessible(page)
