@@ -161,9 +161,14 @@ def rate(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
-def measures(period, key=None, rating_key=None):
+EVERY = frozenset({"created", "solved", "backlog", "first_response", "resolution", "csat"})
+WORKLOAD = frozenset({"created", "solved", "backlog"})
+
+
+def measures(period, key=None, rating_key=None, parts=EVERY):
     """{value: Figures} for the period, grouped by `key` (a Ticket lookup) and `rating_key`
-    (the same dimension from a SatisfactionRating), or the totals when both are None."""
+    (the same dimension from a SatisfactionRating), or the totals when both are None;
+    `parts`: the measures to count (one or two queries each)."""
     start, end = bounds(period.first, period.last)
     tickets = Ticket.objects.all()
     opened = tickets.filter(created_at__gte=start, created_at__lt=end)
@@ -175,40 +180,46 @@ def measures(period, key=None, rating_key=None):
     def row(value):
         return rows.setdefault(value, Figures(key=value))
 
-    for value, found in grouped(opened, key, created=Count("pk")).items():
-        row(value).created = found["created"]
-    solved_counts = grouped(
-        solved,
-        key,
-        solved=Count("pk"),
-        response_met=Count("pk", filter=Q(response_breached=False)),
-        resolution_met=Count("pk", filter=Q(resolution_breached=False)),
-    )
-    for value, found in solved_counts.items():
-        figures = row(value)
-        figures.solved = found["solved"]
-        figures.response_met = found["response_met"]
-        figures.resolution_met = found["resolution_met"]
-    backlog = grouped(
-        tickets.filter(status__in=UNFINISHED),
-        key,
-        backlog=Count("pk"),
-        waiting=Count("pk", filter=Q(status__in=WAITING_ON_SUPPORT)),
-    )
-    for value, found in backlog.items():
-        row(value).backlog, row(value).waiting = found["backlog"], found["waiting"]
-    for value, found in percentiles(answered, key, "first_response_seconds").items():
-        row(value).first_response = found
-    for value, found in percentiles(solved, key, "resolution_seconds").items():
-        row(value).resolution = found
-    csat = grouped(
-        ratings,
-        rating_key,
-        good=Count("pk", filter=Q(rating="good")),
-        bad=Count("pk", filter=Q(rating="bad")),
-    )
-    for value, found in csat.items():
-        row(value).good, row(value).bad = found["good"], found["bad"]
+    if "created" in parts:
+        for value, found in grouped(opened, key, created=Count("pk")).items():
+            row(value).created = found["created"]
+    if "solved" in parts:
+        solved_counts = grouped(
+            solved,
+            key,
+            solved=Count("pk"),
+            response_met=Count("pk", filter=Q(response_breached=False)),
+            resolution_met=Count("pk", filter=Q(resolution_breached=False)),
+        )
+        for value, found in solved_counts.items():
+            figures = row(value)
+            figures.solved = found["solved"]
+            figures.response_met = found["response_met"]
+            figures.resolution_met = found["resolution_met"]
+    if "backlog" in parts:
+        backlog = grouped(
+            tickets.filter(status__in=UNFINISHED),
+            key,
+            backlog=Count("pk"),
+            waiting=Count("pk", filter=Q(status__in=WAITING_ON_SUPPORT)),
+        )
+        for value, found in backlog.items():
+            row(value).backlog, row(value).waiting = found["backlog"], found["waiting"]
+    if "first_response" in parts:
+        for value, found in percentiles(answered, key, "first_response_seconds").items():
+            row(value).first_response = found
+    if "resolution" in parts:
+        for value, found in percentiles(solved, key, "resolution_seconds").items():
+            row(value).resolution = found
+    if "csat" in parts:
+        csat = grouped(
+            ratings,
+            rating_key,
+            good=Count("pk", filter=Q(rating="good")),
+            bad=Count("pk", filter=Q(rating="bad")),
+        )
+        for value, found in csat.items():
+            row(value).good, row(value).bad = found["good"], found["bad"]
     if key is None:
         rows.setdefault(ALL, Figures())
     return rows

@@ -72,9 +72,9 @@ def _order(row):
     return (-row.created, -row.backlog, -row.solved, row.label.casefold())
 
 
-def breakdown(period, by, links=None):
+def breakdown(period, by, links=None, parts=figures.EVERY):
     """The rows of the breakdown by `by`, busiest first."""
-    rows = figures.measures(period, figures.TICKET_KEYS[by], figures.RATING_KEYS[by])
+    rows = figures.measures(period, figures.TICKET_KEYS[by], figures.RATING_KEYS[by], parts)
     names = _names(by, rows)
     for row in rows.values():
         row.label = _label(by, row.key, names)
@@ -84,10 +84,12 @@ def breakdown(period, by, links=None):
 
 
 def workload(period, links=None, rows=None):
-    """Per agent (and Unassigned): the backlog assigned now, what waits on support, solved
-    and replies sent in the period, satisfaction (`rows`: the breakdown by agent, when it
-    was counted already)."""
-    rows = list(rows) if rows is not None else breakdown(period, "agent", links)
+    """Per agent (and Unassigned): the backlog assigned now, what waits on support, created,
+    solved and replies sent in the period, targets met (`rows`: the breakdown by agent,
+    when it was counted already)."""
+    if rows is None:
+        rows = breakdown(period, "agent", links, figures.WORKLOAD)
+    rows = list(rows)
     replies = figures.replies_by_agent(period)
     for row in rows:
         row.replies = replies.pop(row.key, 0) if row.key is not None else 0

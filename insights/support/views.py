@@ -76,8 +76,21 @@ def table(name, period, by):
         return _figures_header(DIMENSIONS[by]), (_figures_row(r) for r in rows)
     if name == "workload":
         rows = reports.workload(period)
-        header = [*_figures_header("Agent"), "Replies sent"]
-        return header, ([*_figures_row(r), r.replies] for r in rows)
+        header = [
+            "Agent",
+            "Created",
+            "Solved",
+            "Backlog now",
+            "Waiting on support now",
+            "Replies sent",
+            "Solved within response target",
+            "Solved within resolution target",
+        ]
+        return header, (
+            [r.label, r.created, r.solved, r.backlog, r.waiting, r.replies]
+            + [r.response_met, r.resolution_met]
+            for r in rows
+        )
     if name == "service-levels":
         rows = reports.service_levels(period)
         header = ["Target", "Priority", "Solved", "Met", "Missed", "Met (%)"]
