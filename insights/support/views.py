@@ -132,6 +132,9 @@ def support_report_view(request, context):
         "period": period,
         "periods": PERIODS,
         "custom": custom(period),
+        # What was typed stays in the boxes when it is refused, to be corrected.
+        "start_value": request.GET.get("start", "")[:20] if errors else base.get("start", ""),
+        "end_value": request.GET.get("end", "")[:20] if errors else base.get("end", ""),
         "dimensions": DIMENSIONS.items(),
         "query": urlencode(base),
         "by_query": urlencode({k: v for k, v in base.items() if k != "by"}),

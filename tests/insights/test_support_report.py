@@ -295,3 +295,9 @@ def test_the_page_links_to_its_csv_files(client, admin_user):
 def test_agents_cannot_download_the_tables(client, agent):
     client.force_login(agent)
     assert client.get(URL, {"export": "breakdown"}).status_code == 403
+
+
+def test_a_refused_range_stays_in_the_boxes_to_be_corrected(client, admin_user):
+    body = page(client, admin_user, start="2026-01-05", end="2026-01-01")
+    assert 'name="start" id="id_start" value="2026-01-05"' in body
+    assert 'name="end" id="id_end" value="2026-01-01"' in body
