@@ -5,8 +5,10 @@
     BENCH_TICKETS=20000 make bench-reports   # a smaller desk
 
 Prints the page's median and p95 (server side, through Django's test client, no network)
-and its query count for each breakdown and period, then the time and the peak memory of the
-exports (the whole ticket list, and the largest report table), read to their last byte.
+and its query count for each breakdown and period: counted at each request (the cache
+emptied before each), and as most visits find it (from the cache, kept for
+SUPPORT_REPORT_CACHE_SECONDS). Then the time and the peak Python memory of the exports (the
+whole ticket list, and the largest report table), each read to its last byte.
 A benchmark, not a test: nothing fails on a time (the target is p95 at or under 300 ms).
 """
 
@@ -137,16 +139,24 @@ def populate():
     return lead
 
 
-def measure(client, path):
+def measure(client, path, *, cold):
+    """(median, p95, queries): `cold`, the figures counted at each request (the cache
+    emptied before it); else as most visits find them, from the cache."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(path)  # warm
+    cache.clear()
+    client.get(path)  # warm the process (and the cache)
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     samples = []
     for _ in range(ROUNDS):
+        if cold:
+            cache.clear()
         start = time.perf_counter()
         client.get(path)
         samples.append((time.perf_counter() - start) * 1000)
@@ -187,7 +197,8 @@ def main():
         client.force_login(lead)
         url = "/admin/insights/supportreport/"
         print(f"engine: {connection.vendor}; {ROUNDS} requests per figure; times in ms")
-        print(f"{'page':<34}{'median':>9}{'p95':>9}{'queries':>9}")
+        heading = f"{'cold median':>12}{'p95':>7}{'queries':>8}{'cached median':>15}{'p95':>7}"
+        print(f"{'page':<34}{heading}")
         pages = [("admin index (reference)", "/admin/")]
         pages += [(f"reports, 30 days, by {by}", f"{url}?days=30&by={by}") for by in (
             "channel", "category", "group", "organization", "tag", "agent"
@@ -200,13 +211,19 @@ def main():
                 f"{url}?start={_day(119)}&end={_day(0)}&by=agent",
             ),
         ]
-        worst = 0
+        worst = worst_cached = 0
         for name, path in pages:
-            median, p95, count = measure(client, path)
+            median, p95, count = measure(client, path, cold=True)
+            cached, cached_p95, _ = measure(client, path, cold=False)
             if name.startswith("reports"):
-                worst = max(worst, p95)
-            print(f"{name:<34}{median:>9.0f}{p95:>9.0f}{count:>9}")
-        print(f"worst p95 of the reports page: {worst:.0f} ms (target {TARGET_MS} ms)")
+                worst, worst_cached = max(worst, p95), max(worst_cached, cached_p95)
+            print(
+                f"{name:<34}{median:>12.0f}{p95:>7.0f}{count:>8}{cached:>15.0f}{cached_p95:>7.0f}"
+            )
+        print(
+            f"worst p95 of the reports page: {worst:.0f} ms counted, {worst_cached:.0f} ms "
+            f"from the cache (target {TARGET_MS} ms)"
+        )
         print(f"{'CSV file':<34}{'rows':>9}{'seconds':>9}{'peak MB':>9}")
         for name, path in (
             ("ticket list, all statuses", "/admin/tickets/ticket/export.csv?status__exact=all"),

@@ -19,7 +19,8 @@ Which tickets each measure counts, for a period from its first to its last day:
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Max, Min, Q, Value, Window
+from django.db import connection
+from django.db.models import Count, DateField, F, Func, Max, Min, Q, Value, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
@@ -239,6 +240,14 @@ def replies_by_agent(period):
     }
 
 
+def day_of(column):
+    """The day (current time zone) of a time column. On SQLite in UTC, its own date() over
+    the stored UTC text: TruncDate there is a Python function called once per row."""
+    if connection.vendor == "sqlite" and timezone.get_current_timezone_name() == "UTC":
+        return Func(F(column), function="date", output_field=DateField())
+    return TruncDate(column)
+
+
 @dataclass
 class Day:
     day: date
@@ -260,14 +269,14 @@ def days(period, backlog_now):
     tickets = Ticket.objects.all()
     created = dict(
         tickets.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(_d=TruncDate("created_at"))
+        .annotate(_d=day_of("created_at"))
         .values_list("_d")
         .annotate(n=Count("pk"))
         .order_by()
     )
     solved = dict(
         tickets.filter(resolved_at__gte=start, resolved_at__lt=end)
-        .annotate(_d=TruncDate("resolved_at"))
+        .annotate(_d=day_of("resolved_at"))
         .values_list("_d")
         .annotate(n=Count("pk"))
         .order_by()

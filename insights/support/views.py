@@ -116,7 +116,7 @@ def support_report_view(request, context):
             user=request.user,
             what=what,
         )
-    report = reports.build(period, by)
+    report = reports.cached(period, by)
     base = {"by": by}
     if custom(period):
         base.update(start=period.first.isoformat(), end=period.last.isoformat())
