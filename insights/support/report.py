@@ -74,9 +74,13 @@ def _order(row):
     return (-row.created, -row.backlog, -row.solved, row.label.casefold())
 
 
-def breakdown(period, by, links=None, parts=figures.EVERY):
-    """The rows of the breakdown by `by`, busiest first."""
-    rows = figures.measures(period, figures.TICKET_KEYS[by], figures.RATING_KEYS[by], parts)
+def breakdown(period, by, links=None, parts=figures.EVERY, *, totals=None):
+    """The rows of the breakdown by `by`, busiest first. `totals`: a list that receives
+    the whole period's figures, counted in the same queries."""
+    keys = figures.TICKET_KEYS[by], figures.RATING_KEYS[by]
+    rows = figures.measures(period, *keys, parts, with_totals=totals is not None)
+    if totals is not None:
+        totals.append(rows.pop(figures.ALL))
     names = _names(by, rows)
     for row in rows.values():
         row.label = _label(by, row.key, names)
@@ -146,7 +150,10 @@ def cached(period, by):
 
 def build(period, by, *, with_links=True):
     links = Links(period) if with_links else None
-    totals = figures.measures(period)[figures.ALL]
+    found = []
+    rows = breakdown(period, by, links, totals=found)
+    totals = found[0]
+    totals.key, totals.label = figures.ALL, "All tickets"
     if links:
         links.figures(totals)
     days = figures.days(period, totals.backlog)
@@ -157,7 +164,6 @@ def build(period, by, *, with_links=True):
             links.day(day)
         for age in ages:
             links.age(age, today)
-    rows = breakdown(period, by, links)
     return SupportReport(
         period=period,
         by=by,

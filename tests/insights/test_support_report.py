@@ -315,3 +315,16 @@ def test_the_figures_are_counted_again_after_a_few_minutes_not_at_each_visit(
         assert figure(page(client, admin_user, days=7), "Created")[0] == "5"
     cache.clear()  # as if the five minutes were over
     assert figure(page(client, admin_user, days=7), "Created")[0] == "6"
+
+
+@pytest.mark.parametrize("by", ["tag", "group", "agent"])
+def test_the_summary_counts_each_ticket_once_whatever_the_breakdown(
+    client, admin_user, desk, by
+):
+    desk[0].change_tags(add="vip")  # two tags: in two rows of the breakdown by tag
+    body = page(client, admin_user, days=7, by=by)
+    assert figure(body, "Created")[0] == "5"
+    assert figure(body, "Solved")[0] == "3"
+    assert figure(body, "Backlog now")[0] == "2"
+    assert figure(body, "First response")[0] == "3.0 h"
+    assert figure(body, "Satisfaction")[0] == "50.0 %"
