@@ -318,9 +318,7 @@ def test_the_figures_are_counted_again_after_a_few_minutes_not_at_each_visit(
 
 
 @pytest.mark.parametrize("by", ["tag", "group", "agent"])
-def test_the_summary_counts_each_ticket_once_whatever_the_breakdown(
-    client, admin_user, desk, by
-):
+def test_the_summary_counts_each_ticket_once_whatever_the_breakdown(client, admin_user, desk, by):
     desk[0].change_tags(add="vip")  # two tags: in two rows of the breakdown by tag
     body = page(client, admin_user, days=7, by=by)
     assert figure(body, "Created")[0] == "5"
