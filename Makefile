@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: lock run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-load install vnu clean check-deploy
+.PHONY: lock run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-reports bench-load install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -130,6 +130,11 @@ bench-dashboard: install
 # The support queue and ticket page with 10,000 tickets and 100 agents (PostgreSQL with DATABASE_URL).
 bench-queue: install
 	$(PY) -m benchmarks.queue
+
+# The support reports and CSV exports with 100,000 tickets (BENCH_TICKETS=20000 for fewer);
+# SQLite, or PostgreSQL with DATABASE_URL.
+bench-reports: install
+	$(PY) -m benchmarks.reports
 
 # Needs wrk (apt-get install wrk). SQLite; PostgreSQL too with DATABASE_URL and REDIS_URL.
 bench-load: install

@@ -270,6 +270,8 @@ TASKS = {
 
 # Search events the dashboard keeps (its daily totals are kept for good); the clock prunes.
 INSIGHTS_KEEP_DAYS = int(os.environ.get("INSIGHTS_KEEP_DAYS", "400"))
+# How long the support reports' figures are kept before they are counted again (0: never kept).
+SUPPORT_REPORT_CACHE_SECONDS = int(os.environ.get("SUPPORT_REPORT_CACHE_SECONDS", "300"))
 
 # Uploaded files and stored emails. Never served as such: only through views that check the
 # ticket's private link or staff permission (S3-compatible storage: django-storages, README).

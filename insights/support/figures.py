@@ -19,7 +19,8 @@ Which tickets each measure counts, for a period from its first to its last day:
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Max, Min, Q, Value, Window
+from django.db import connection
+from django.db.models import Count, DateField, F, Func, Max, Min, Q, Value, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
@@ -75,26 +76,37 @@ def grouped(queryset, key, **aggregates):
     return {row.pop("_k"): row for row in rows}
 
 
-def percentiles(queryset, key, column, points=POINTS):
-    """{value of `key`: {50: seconds, 90: seconds}} over the rows where `column` is set:
-    nearest-rank percentiles (the smallest value at or above p % of the rows)."""
+def percentiles(queryset, key, column, points=POINTS, *, with_totals=False):
+    """{value of `key`: {50: seconds, 90: seconds, "count": n}} over the rows where `column`
+    is set: nearest-rank percentiles (the smallest value at or above p % of the rows).
+    `with_totals`: the whole set's too, under ALL, from the same scan."""
     partition = [F(key)] if key else None
+    order = [F(column).asc(), F("pk")]
+    windows = {
+        "_rank": Window(RowNumber(), partition_by=partition, order_by=order),
+        "_n": Window(Count("pk"), partition_by=partition),
+    }
+    totals = bool(key and with_totals)
+    if totals:
+        windows["_all_rank"] = Window(RowNumber(), order_by=order)
+        windows["_all_n"] = Window(Count("pk"))
     ranked = queryset.filter(**{f"{column}__isnull": False}).annotate(
-        _k=F(key) if key else Value(ALL),
-        _rank=Window(RowNumber(), partition_by=partition, order_by=[F(column).asc(), F("pk")]),
-        _n=Window(Count("pk"), partition_by=partition),
+        _k=F(key) if key else Value(ALL), **windows
     )
     wanted = Q()
     for point in points:
         # ceil(n * p / 100) in whole numbers, the same on both engines
         wanted |= Q(_rank=(F("_n") * point + 99) / 100)
+        if totals:
+            wanted |= Q(_all_rank=(F("_all_n") * point + 99) / 100)
+    names = ["_k", "_rank", "_n", column, *(["_all_rank", "_all_n"] if totals else [])]
     found = {}
-    for value, rank, count, seconds in ranked.filter(wanted).values_list(
-        "_k", "_rank", "_n", column
-    ):
+    for value, rank, count, seconds, *overall in ranked.filter(wanted).values_list(*names):
         for point in points:
             if rank == (count * point + 99) // 100:
                 found.setdefault(value, {"count": count})[point] = seconds
+            if overall and overall[0] == (overall[1] * point + 99) // 100:
+                found.setdefault(ALL, {"count": overall[1]})[point] = seconds
     return found
 
 
@@ -161,9 +173,19 @@ def rate(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
-def measures(period, key=None, rating_key=None):
+EVERY = frozenset({"created", "solved", "backlog", "first_response", "resolution", "csat"})
+WORKLOAD = frozenset({"created", "solved", "backlog"})
+
+
+COUNTED = ("created", "solved", "response_met", "resolution_met", "backlog", "waiting")
+
+
+def measures(period, key=None, rating_key=None, parts=EVERY, *, with_totals=False):
     """{value: Figures} for the period, grouped by `key` (a Ticket lookup) and `rating_key`
-    (the same dimension from a SatisfactionRating), or the totals when both are None."""
+    (the same dimension from a SatisfactionRating), or the totals when both are None;
+    `parts`: the measures to count (one or two queries each). `with_totals`: the totals
+    too, under ALL: the sums of the rows when each ticket is in one row (every dimension
+    but tags), the percentiles from the same scans."""
     start, end = bounds(period.first, period.last)
     tickets = Ticket.objects.all()
     opened = tickets.filter(created_at__gte=start, created_at__lt=end)
@@ -175,42 +197,60 @@ def measures(period, key=None, rating_key=None):
     def row(value):
         return rows.setdefault(value, Figures(key=value))
 
-    for value, found in grouped(opened, key, created=Count("pk")).items():
-        row(value).created = found["created"]
-    solved_counts = grouped(
-        solved,
-        key,
-        solved=Count("pk"),
-        response_met=Count("pk", filter=Q(response_breached=False)),
-        resolution_met=Count("pk", filter=Q(resolution_breached=False)),
-    )
-    for value, found in solved_counts.items():
-        figures = row(value)
-        figures.solved = found["solved"]
-        figures.response_met = found["response_met"]
-        figures.resolution_met = found["resolution_met"]
-    backlog = grouped(
-        tickets.filter(status__in=UNFINISHED),
-        key,
-        backlog=Count("pk"),
-        waiting=Count("pk", filter=Q(status__in=WAITING_ON_SUPPORT)),
-    )
-    for value, found in backlog.items():
-        row(value).backlog, row(value).waiting = found["backlog"], found["waiting"]
-    for value, found in percentiles(answered, key, "first_response_seconds").items():
-        row(value).first_response = found
-    for value, found in percentiles(solved, key, "resolution_seconds").items():
-        row(value).resolution = found
-    csat = grouped(
-        ratings,
-        rating_key,
-        good=Count("pk", filter=Q(rating="good")),
-        bad=Count("pk", filter=Q(rating="bad")),
-    )
-    for value, found in csat.items():
-        row(value).good, row(value).bad = found["good"], found["bad"]
+    if "created" in parts:
+        for value, found in grouped(opened, key, created=Count("pk")).items():
+            row(value).created = found["created"]
+    if "solved" in parts:
+        solved_counts = grouped(
+            solved,
+            key,
+            solved=Count("pk"),
+            response_met=Count("pk", filter=Q(response_breached=False)),
+            resolution_met=Count("pk", filter=Q(resolution_breached=False)),
+        )
+        for value, found in solved_counts.items():
+            figures = row(value)
+            figures.solved = found["solved"]
+            figures.response_met = found["response_met"]
+            figures.resolution_met = found["resolution_met"]
+    if "backlog" in parts:
+        backlog = grouped(
+            tickets.filter(status__in=UNFINISHED),
+            key,
+            backlog=Count("pk"),
+            waiting=Count("pk", filter=Q(status__in=WAITING_ON_SUPPORT)),
+        )
+        for value, found in backlog.items():
+            row(value).backlog, row(value).waiting = found["backlog"], found["waiting"]
+    # A ticket with several tags is in several rows: the whole set is counted apart.
+    several = bool(key) and "__" in key
+    ranks = {"with_totals": with_totals and not several}
+    if "first_response" in parts:
+        for value, found in percentiles(answered, key, "first_response_seconds", **ranks).items():
+            row(value).first_response = found
+    if "resolution" in parts:
+        for value, found in percentiles(solved, key, "resolution_seconds", **ranks).items():
+            row(value).resolution = found
+    if "csat" in parts:
+        csat = grouped(
+            ratings,
+            rating_key,
+            good=Count("pk", filter=Q(rating="good")),
+            bad=Count("pk", filter=Q(rating="bad")),
+        )
+        for value, found in csat.items():
+            row(value).good, row(value).bad = found["good"], found["bad"]
     if key is None:
         rows.setdefault(ALL, Figures())
+    elif with_totals:
+        if several:
+            rows[ALL] = measures(period, parts=parts)[ALL]
+        else:
+            totals = rows.pop(ALL, None) or Figures()
+            for one in rows.values():
+                for name in (*COUNTED, "good", "bad"):
+                    setattr(totals, name, getattr(totals, name) + getattr(one, name))
+            rows[ALL] = totals
     return rows
 
 
@@ -226,6 +266,14 @@ def replies_by_agent(period):
     return {
         value: found["n"] for value, found in grouped(replies, "author_id", n=Count("pk")).items()
     }
+
+
+def day_of(column):
+    """The day (current time zone) of a time column. On SQLite in UTC, its own date() over
+    the stored UTC text: TruncDate there is a Python function called once per row."""
+    if connection.vendor == "sqlite" and timezone.get_current_timezone_name() == "UTC":
+        return Func(F(column), function="date", output_field=DateField())
+    return TruncDate(column)
 
 
 @dataclass
@@ -249,14 +297,14 @@ def days(period, backlog_now):
     tickets = Ticket.objects.all()
     created = dict(
         tickets.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(_d=TruncDate("created_at"))
+        .annotate(_d=day_of("created_at"))
         .values_list("_d")
         .annotate(n=Count("pk"))
         .order_by()
     )
     solved = dict(
         tickets.filter(resolved_at__gte=start, resolved_at__lt=end)
-        .annotate(_d=TruncDate("resolved_at"))
+        .annotate(_d=day_of("resolved_at"))
         .values_list("_d")
         .annotate(n=Count("pk"))
         .order_by()

@@ -1,9 +1,11 @@
 """The support reports of one period and one dimension, as the page and its CSV files show
 them: figures (insights.support.figures) with names, labels and links."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.categories import SupportCategory
@@ -28,7 +30,7 @@ class SupportReport:
     service_levels: list
     workload: list
     more_rows: int = 0
-    extra: dict = field(default_factory=dict)
+    counted_at: object = None
 
     @property
     def by_label(self):
@@ -72,9 +74,13 @@ def _order(row):
     return (-row.created, -row.backlog, -row.solved, row.label.casefold())
 
 
-def breakdown(period, by, links=None):
-    """The rows of the breakdown by `by`, busiest first."""
-    rows = figures.measures(period, figures.TICKET_KEYS[by], figures.RATING_KEYS[by])
+def breakdown(period, by, links=None, parts=figures.EVERY, *, totals=None):
+    """The rows of the breakdown by `by`, busiest first. `totals`: a list that receives
+    the whole period's figures, counted in the same queries."""
+    keys = figures.TICKET_KEYS[by], figures.RATING_KEYS[by]
+    rows = figures.measures(period, *keys, parts, with_totals=totals is not None)
+    if totals is not None:
+        totals.append(rows.pop(figures.ALL))
     names = _names(by, rows)
     for row in rows.values():
         row.label = _label(by, row.key, names)
@@ -84,10 +90,12 @@ def breakdown(period, by, links=None):
 
 
 def workload(period, links=None, rows=None):
-    """Per agent (and Unassigned): the backlog assigned now, what waits on support, solved
-    and replies sent in the period, satisfaction (`rows`: the breakdown by agent, when it
-    was counted already)."""
-    rows = list(rows) if rows is not None else breakdown(period, "agent", links)
+    """Per agent (and Unassigned): the backlog assigned now, what waits on support, created,
+    solved and replies sent in the period, targets met (`rows`: the breakdown by agent,
+    when it was counted already)."""
+    if rows is None:
+        rows = breakdown(period, "agent", links, figures.WORKLOAD)
+    rows = list(rows)
     replies = figures.replies_by_agent(period)
     for row in rows:
         row.replies = replies.pop(row.key, 0) if row.key is not None else 0
@@ -128,9 +136,24 @@ def service_levels(period, links=None):
     return result
 
 
+def cached(period, by):
+    """The report of `period` by `by`, counted at most once every CACHE_SECONDS: reading
+    100,000 tickets takes longer than a page should, and a report a few minutes old tells
+    a lead the same. `counted_at` says when."""
+    key = f"insights:support-report:{period.first}:{period.last}:{by}"
+    found = cache.get(key)
+    if found is None:
+        found = build(period, by)
+        cache.set(key, found, settings.SUPPORT_REPORT_CACHE_SECONDS)
+    return found
+
+
 def build(period, by, *, with_links=True):
     links = Links(period) if with_links else None
-    totals = figures.measures(period)[figures.ALL]
+    found = []
+    rows = breakdown(period, by, links, totals=found)
+    totals = found[0]
+    totals.key, totals.label = figures.ALL, "All tickets"
     if links:
         links.figures(totals)
     days = figures.days(period, totals.backlog)
@@ -141,7 +164,6 @@ def build(period, by, *, with_links=True):
             links.day(day)
         for age in ages:
             links.age(age, today)
-    rows = breakdown(period, by, links)
     return SupportReport(
         period=period,
         by=by,
@@ -153,4 +175,5 @@ def build(period, by, *, with_links=True):
         oldest=oldest,
         service_levels=service_levels(period, links),
         workload=workload(period, links, rows if by == "agent" else None),
+        counted_at=timezone.now(),
     )

@@ -76,8 +76,21 @@ def table(name, period, by):
         return _figures_header(DIMENSIONS[by]), (_figures_row(r) for r in rows)
     if name == "workload":
         rows = reports.workload(period)
-        header = [*_figures_header("Agent"), "Replies sent"]
-        return header, ([*_figures_row(r), r.replies] for r in rows)
+        header = [
+            "Agent",
+            "Created",
+            "Solved",
+            "Backlog now",
+            "Waiting on support now",
+            "Replies sent",
+            "Solved within response target",
+            "Solved within resolution target",
+        ]
+        return header, (
+            [r.label, r.created, r.solved, r.backlog, r.waiting, r.replies]
+            + [r.response_met, r.resolution_met]
+            for r in rows
+        )
     if name == "service-levels":
         rows = reports.service_levels(period)
         header = ["Target", "Priority", "Solved", "Met", "Missed", "Met (%)"]
@@ -103,7 +116,7 @@ def support_report_view(request, context):
             user=request.user,
             what=what,
         )
-    report = reports.build(period, by)
+    report = reports.cached(period, by)
     base = {"by": by}
     if custom(period):
         base.update(start=period.first.isoformat(), end=period.last.isoformat())
@@ -119,6 +132,9 @@ def support_report_view(request, context):
         "period": period,
         "periods": PERIODS,
         "custom": custom(period),
+        # What was typed stays in the boxes when it is refused, to be corrected.
+        "start_value": request.GET.get("start", "")[:20] if errors else base.get("start", ""),
+        "end_value": request.GET.get("end", "")[:20] if errors else base.get("end", ""),
         "dimensions": DIMENSIONS.items(),
         "query": urlencode(base),
         "by_query": urlencode({k: v for k, v in base.items() if k != "by"}),

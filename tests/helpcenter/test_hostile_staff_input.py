@@ -371,3 +371,35 @@ def test_hostile_queue_searches_new_tickets_and_invitations_never_fail(
     for url, names in fields.items():
         for value in [*FORM_VALUES, *VALUES]:
             _post(client, victim, url, dict.fromkeys(names, value))
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_hostile_values_in_the_support_reports_and_exports_never_fail(
+    client, staff_world, admin_user
+):
+    """The reports page (insights.support) and the CSV files: every parameter alone and
+    beside valid ones (a custom range with one hostile end, a table with a hostile period),
+    each file read to its end (a streamed file fails after its 200 otherwise)."""
+    report = reverse("admin:insights_supportreport_changelist")
+    export = reverse("admin:tickets_ticket_export")
+    today = timezone.localdate().isoformat()
+    valid = {"start": today, "end": today, "days": "7", "by": "tag", "export": "breakdown"}
+    values = [*VALUES, "2026-02-30", "0000-01-01", "9999-12-31", "1999-12-31", "-0"]
+
+    def read(url, params):
+        response = client.get(url, params)
+        _fine(response, f"{url}?{urlencode(params)[:80]}")
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    for name in valid:
+        for value in values:
+            read(report, {name: value})
+            read(report, {**valid, name: value})
+            read(report, {**{k: v for k, v in valid.items() if k != "export"}, name: value})
+    for table in ("days", "breakdown", "workload", "service-levels", "backlog-age"):
+        read(report, {"export": table, "by": "organization"})
+    for value in values:
+        for name in ("status__exact", "q", "o", "created_at__date__gte", "channel", "tag"):
+            read(export, {name: value})

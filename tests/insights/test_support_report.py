@@ -295,3 +295,34 @@ def test_the_page_links_to_its_csv_files(client, admin_user):
 def test_agents_cannot_download_the_tables(client, agent):
     client.force_login(agent)
     assert client.get(URL, {"export": "breakdown"}).status_code == 403
+
+
+def test_a_refused_range_stays_in_the_boxes_to_be_corrected(client, admin_user):
+    body = page(client, admin_user, start="2026-01-05", end="2026-01-01")
+    assert 'name="start" id="id_start" value="2026-01-05"' in body
+    assert 'name="end" id="id_end" value="2026-01-01"' in body
+
+
+def test_the_figures_are_counted_again_after_a_few_minutes_not_at_each_visit(
+    client, admin_user, desk, make_ticket, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.SUPPORT_REPORT_CACHE_SECONDS = 300
+    assert figure(page(client, admin_user, days=7), "Created")[0] == "5"
+    make_ticket()
+    with django_assert_max_num_queries(12):  # signing in, the session, the user; no counting
+        assert figure(page(client, admin_user, days=7), "Created")[0] == "5"
+    cache.clear()  # as if the five minutes were over
+    assert figure(page(client, admin_user, days=7), "Created")[0] == "6"
+
+
+@pytest.mark.parametrize("by", ["tag", "group", "agent"])
+def test_the_summary_counts_each_ticket_once_whatever_the_breakdown(client, admin_user, desk, by):
+    desk[0].change_tags(add="vip")  # two tags: in two rows of the breakdown by tag
+    body = page(client, admin_user, days=7, by=by)
+    assert figure(body, "Created")[0] == "5"
+    assert figure(body, "Solved")[0] == "3"
+    assert figure(body, "Backlog now")[0] == "2"
+    assert figure(body, "First response")[0] == "3.0 h"
+    assert figure(body, "Satisfaction")[0] == "50.0 %"

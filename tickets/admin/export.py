@@ -2,10 +2,12 @@
 and order (the link beside the list's title carries its query string), every page of them,
 with the custom fields as columns.
 
-Streamed (core.csvstream): tickets are read 2,000 at a time, with their tags and custom field
-values fetched per batch, so 100,000 tickets never sit in memory. Only staff with
+Streamed (core.csvstream): tickets are read 2,000 at a time as plain values, with their tags
+and custom field values fetched per batch, so 100,000 tickets never sit in memory. Only staff with
 `tickets.export_ticket` (support leads, superusers) may export; each export is logged.
 """
+
+import itertools
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -13,8 +15,16 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 
 from core import csvstream
-from core.people import staff_name
-from tickets.models import CustomField, FieldKind, Priority
+from core.categories import SupportCategory
+from tickets.models import (
+    Channel,
+    CustomField,
+    CustomFieldValue,
+    FieldKind,
+    Priority,
+    Ticket,
+    TicketStatus,
+)
 
 BATCH = 2000
 COLUMNS = [
@@ -54,35 +64,83 @@ def _custom(definition, value):
     return value
 
 
+# What each row reads, as plain values (no model instances: a fifth of the time).
+VALUES = (
+    "pk",
+    "reference",
+    "subject",
+    "status",
+    "priority",
+    "category",
+    "channel",
+    "name",
+    "email",
+    "organization__name",
+    "group__name",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__username",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "first_response_seconds",
+    "resolution_seconds",
+    "response_breached",
+    "resolution_breached",
+)
+LABELS = {
+    "status": dict(TicketStatus.choices),
+    "priority": dict(Priority.choices),
+    "category": dict(SupportCategory.choices),
+    "channel": dict(Channel.choices),
+}
+
+
+def _extras(ids, fields):
+    """{ticket id: tag names} and {ticket id: {field id: value}} for one batch."""
+    tags, values = {}, {}
+    through = Ticket.tags.through.objects.filter(ticket_id__in=ids)
+    for ticket_id, name in through.values_list("ticket_id", "tag__name").order_by("tag__name"):
+        tags.setdefault(ticket_id, []).append(name)
+    if fields:
+        stored = CustomFieldValue.objects.filter(ticket_id__in=ids, field__in=fields)
+        for ticket_id, field_id, value in stored.values_list("ticket_id", "field_id", "value"):
+            values.setdefault(ticket_id, {})[field_id] = value
+    return tags, values
+
+
 def rows(queryset, fields):
-    """One list of cells per ticket of `queryset`, then its custom `fields`' values."""
-    tickets = queryset.select_related("assignee", "group", "organization").prefetch_related(
-        "tags", "field_values"
-    )
-    for ticket in tickets.iterator(chunk_size=BATCH):
-        values = {v.field_id: v.value for v in ticket.field_values.all()}
-        yield [
-            ticket.reference,
-            ticket.subject,
-            ticket.get_status_display(),
-            Priority(ticket.priority).label,
-            ticket.get_category_display(),
-            ticket.get_channel_display(),
-            ticket.name,
-            ticket.email,
-            ticket.organization.name if ticket.organization_id else "",
-            ticket.group.name if ticket.group_id else "",
-            staff_name(ticket.assignee) if ticket.assignee_id else "",
-            " ".join(sorted(tag.name for tag in ticket.tags.all())),
-            _moment(ticket.created_at),
-            _moment(ticket.first_response_at),
-            _moment(ticket.resolved_at),
-            _hours(ticket.first_response_seconds),
-            _hours(ticket.resolution_seconds),
-            ticket.response_breached,
-            ticket.resolution_breached,
-            *(_custom(field, values.get(field.pk, "")) for field in fields),
-        ]
+    """One list of cells per ticket of `queryset` (in its order), then its custom `fields`'
+    values: read BATCH tickets at a time, their tags and values with two queries a batch."""
+    tickets = queryset.prefetch_related(None).values_list(*VALUES)
+    for batch in itertools.batched(tickets.iterator(chunk_size=BATCH), BATCH):
+        tags, values = _extras([row[0] for row in batch], fields)
+        for row in batch:
+            t = dict(zip(VALUES, row, strict=True))
+            assignee = " ".join(filter(None, (t["assignee__first_name"], t["assignee__last_name"])))
+            mine = values.get(t["pk"], {})
+            yield [
+                t["reference"],
+                t["subject"],
+                LABELS["status"].get(t["status"], t["status"]),
+                LABELS["priority"].get(t["priority"], t["priority"]),
+                LABELS["category"].get(t["category"], t["category"]),
+                LABELS["channel"].get(t["channel"], t["channel"]),
+                t["name"],
+                t["email"],
+                t["organization__name"] or "",
+                t["group__name"] or "",
+                assignee or t["assignee__username"] or "",
+                " ".join(tags.get(t["pk"], ())),
+                _moment(t["created_at"]),
+                _moment(t["first_response_at"]),
+                _moment(t["resolved_at"]),
+                _hours(t["first_response_seconds"]),
+                _hours(t["resolution_seconds"]),
+                t["response_breached"],
+                t["resolution_breached"],
+                *(_custom(field, mine.get(field.pk, "")) for field in fields),
+            ]
 
 
 def export(request, queryset, *, what):
