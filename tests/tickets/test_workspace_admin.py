@@ -76,9 +76,7 @@ def test_an_unknown_zone_is_refused(agent_client):
 
 
 # Categories and agents by name.
-def test_satisfaction_shows_category_labels_and_agents_by_full_name(
-    agent_client, sam, make_ticket
-):
+def test_satisfaction_shows_category_labels_and_agents_by_full_name(agent_client, sam, make_ticket):
     ticket = make_ticket(category="api")
     SatisfactionRating.objects.create(ticket=ticket, rating="good", agent=sam, category="api")
     html = agent_client.get("/admin/tickets/satisfactionrating/").content.decode()
