@@ -4,7 +4,7 @@ import zoneinfo
 from datetime import UTC
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -18,7 +18,7 @@ from django.views.decorators.csp import csp_override
 
 from core.people import staff_name
 from core.web.admin_columns import when
-from tickets import attachments, fulltext, queueviews, services
+from tickets import attachments, fulltext, presence, queueviews, services
 from tickets.admin.actions import QueueActions, TicketActionForm
 from tickets.admin.export import CsvExport
 from tickets.admin.filters import (
@@ -249,6 +249,12 @@ class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, CsvExport, admin.M
             form = context["adminform"].form
             if not form.is_bound:
                 context["draft_macro"] = self.apply_draft(request, ticket, form)
+            elif form.has_error(NON_FIELD_ERRORS, "stale"):
+                # One notice naming who changed what, not "Please correct the error below."
+                context["stale_notice"] = next(
+                    e.message for e in form.non_field_errors().as_data() if e.code == "stale"
+                )
+                context["errors"] = []
             # "HC-000001 · subject", in the heading and the tab, not "Change ticket".
             context["title"] = f"{ticket.reference} · {ticket.subject}"
             context["subtitle"] = None
@@ -286,6 +292,8 @@ class TicketAdmin(QueueSearch, QueueActions, TicketPageViews, CsvExport, admin.M
             field_values=form.field_values(),
             **{name: data[name] for name in workflow.TRIAGE_FIELDS if name in data},
         )
+        if reply:
+            presence.replied(obj.pk, request.user)  # "Sam just replied", for the others here
 
     def response_change(self, request, obj):
         sent = request.POST.get("reply", "").strip()
