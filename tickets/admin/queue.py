@@ -4,7 +4,7 @@ import zoneinfo
 from datetime import UTC
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -18,7 +18,7 @@ from django.views.decorators.csp import csp_override
 
 from core.people import staff_name
 from core.web.admin_columns import when
-from tickets import attachments, fulltext, queueviews, services
+from tickets import attachments, fulltext, presence, queueviews, services
 from tickets.admin.actions import QueueActions, TicketActionForm
 from tickets.admin.export import CsvExport
 from tickets.admin.filters import (
@@ -29,7 +29,7 @@ from tickets.admin.filters import (
     TagFilter,
     custom_field_filters,
 )
-from tickets.admin.forms import SLA_BADGES, UTC_NAMES, short_duration
+from tickets.admin.forms import UTC_NAMES, short_duration, sla_badge
 from tickets.admin.search import QueueSearch
 from tickets.admin.ticket_create import TicketCreate
 from tickets.admin.ticket_form import TicketAdminForm
@@ -38,7 +38,6 @@ from tickets.models import (
     Attachment,
     Macro,
     Priority,
-    SLAState,
     Ticket,
     workflow,
 )
@@ -105,7 +104,7 @@ class TicketAdmin(
 
     class Media:
         css = {"all": ["css/admin-tickets.css"]}
-        js = ["js/agent.js"]
+        js = ["js/agent.js", "js/countdown.js"]
 
     def get_queryset(self, request):
         # list_select_related is skipped once a queryset selects related rows: all here.
@@ -183,17 +182,7 @@ class TicketAdmin(
 
     @admin.display(description="SLA")
     def sla(self, obj):
-        state = obj.sla_state()
-        css, icon = SLA_BADGES[state]
-        due = obj.sla_due_at
-        title = f"Next due {when(due)}" if due else ""
-        return format_html(
-            '<span class="{}" title="{}"><span aria-hidden="true">{}</span> {}</span>',
-            css,
-            title,
-            icon,
-            SLAState(state).label,
-        )
+        return sla_badge(obj)
 
     # Ticket page.
     @admin.display(description="approximate time")
@@ -260,6 +249,15 @@ class TicketAdmin(
             form = context["adminform"].form
             if not form.is_bound:
                 context["draft_macro"] = self.apply_draft(request, ticket, form)
+            elif form.has_error(NON_FIELD_ERRORS, "stale"):
+                # One notice naming who changed what, not "Please correct the error below."
+                context["stale_notice"] = next(
+                    e.message for e in form.non_field_errors().as_data() if e.code == "stale"
+                )
+                context["errors"] = []
+            # "HC-000001 · subject", in the heading and the tab, not "Change ticket".
+            context["title"] = f"{ticket.reference} · {ticket.subject}"
+            context["subtitle"] = None
             context.update(
                 **self.side_panel(request, ticket),
                 **self.tag_context(),
@@ -296,6 +294,8 @@ class TicketAdmin(
             field_values=form.field_values(),
             **{name: data[name] for name in workflow.TRIAGE_FIELDS if name in data},
         )
+        if reply:
+            presence.replied(obj.pk, request.user)  # "Sam just replied", for the others here
 
     def response_change(self, request, obj):
         sent = request.POST.get("reply", "").strip()
@@ -315,15 +315,19 @@ class TicketAdmin(
         if "_send_resolve" in request.POST:
             self.message_user(request, f"{what} {obj.reference}, and resolved it.")
             return HttpResponseRedirect(self._queue_url(request))
-        if "_send" in request.POST:
+        if "_send" in request.POST or sent:
+            # Back on the ticket, at the message just sent (the end of the conversation).
             self.message_user(request, f"{what} {obj.reference}.")
-            return HttpResponseRedirect(self._back_to(request, obj))
+            message = obj.messages.filter(author=request.user).order_by("-pk").first()
+            anchor = f"#message-{message.pk}" if sent and message else ""
+            return HttpResponseRedirect(self._back_to(request, obj) + anchor)
         return super().response_change(request, obj)
 
     # The queue: saved views with counts, and the "N new tickets" notice.
     def changelist_view(self, request, extra_context=None):
         query = request.GET.urlencode()
         context = {
+            "title": "Tickets",  # not "Select ticket to change"
             "queue_views": queueviews.views_for(request.user, query),
             "queue_query": queueviews.normal_query(query),
             "loaded_at": timezone.now().isoformat(),

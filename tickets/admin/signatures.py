@@ -1,16 +1,18 @@
-"""Each agent's reply signature, edited by that agent (superusers see everyone's)."""
+"""Each agent's reply signature and time zone, edited by that agent (superusers see
+everyone's)."""
 
 from django.conf import settings
 from django.contrib import admin
 
 from core.people import staff_name
+from tickets import timezones
 from tickets.models import AgentPreference
 
 
 @admin.register(AgentPreference)
 class AgentPreferenceAdmin(admin.ModelAdmin):
-    fields = ["signature"]
-    list_display = ["agent", "signature_shown"]
+    fields = ["signature", "time_zone"]
+    list_display = ["agent", "signature_shown", "time_zone_shown"]
 
     def get_queryset(self, request):
         rows = super().get_queryset(request).select_related("user")
@@ -33,10 +35,16 @@ class AgentPreferenceAdmin(admin.ModelAdmin):
         if not obj.user_id:
             obj.user = request.user
         super().save_model(request, obj, form, change)
+        if obj.user_id == request.user.pk:
+            timezones.remember(request, request.user)  # the next page is in the new zone
 
     @admin.display(description="agent")
     def agent(self, obj):
         return staff_name(obj.user)
+
+    @admin.display(description="time zone")
+    def time_zone_shown(self, obj):
+        return obj.time_zone or f"{settings.TIME_ZONE} (the team's)"
 
     @admin.display(description="signature under replies")
     def signature_shown(self, obj):

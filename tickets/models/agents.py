@@ -1,6 +1,8 @@
 """What agents keep for themselves and share: macros (canned responses), the reply box's
 last audience, and saved queue views."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,9 +18,15 @@ class ReplyKind(models.TextChoices):
     INTERNAL = "internal", "Internal note"
 
 
+def time_zone_choices():
+    zones = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return [("", "The team's (TIME_ZONE)"), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
 class AgentPreference(models.Model):
-    """One row per agent: what the reply box opens on (their last choice, kept across saves)
-    and the signature under their replies (empty: the team's, TICKET_SIGNATURE)."""
+    """One row per agent: what the reply box opens on (their last choice, kept across saves),
+    the signature under their replies (empty: the team's, TICKET_SIGNATURE) and the time zone
+    the staff pages show times in and read typed times in (empty: settings.TIME_ZONE)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_preference"
@@ -31,8 +39,21 @@ class AgentPreference(models.Model):
         "signature. {name} is your name.",
     )
 
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        choices=time_zone_choices,
+        help_text="Times on the staff pages are shown in it, and times you type are read in it.",
+    )
+
     def __str__(self):
         return f"{self.user}: {self.get_reply_kind_display()}"
+
+    @classmethod
+    def time_zone_for(cls, user):
+        """The zone's name: the agent's own, else settings.TIME_ZONE."""
+        own = cls.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        return own or settings.TIME_ZONE
 
     @classmethod
     def reply_kind_for(cls, user):
