@@ -29,10 +29,9 @@ lock: | $(PY)
 	$(PY) -c "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); \
 		print('\n'.join(d['project']['dependencies'] + d['dependency-groups']['dev']))" \
 		> $(VENV)/requirements.in
-	cd $(VENV) && ../$(PY) -m piptools compile --quiet --generate-hashes --strip-extras \
-		--allow-unsafe --no-emit-index-url --no-emit-find-links --no-annotate \
-		--custom-compile-command "make lock" \
-		--output-file ../requirements.lock requirements.in
+	cd $(VENV) && CUSTOM_COMPILE_COMMAND="make lock" ../$(PY) -m piptools compile --quiet \
+		--generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --no-annotate --output-file ../requirements.lock requirements.in
 
 # Local commands run in development mode (DEBUG on, the built-in key) unless DEBUG is given;
 # with DEBUG off the settings refuse to start without a SECRET_KEY.
