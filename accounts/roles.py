@@ -88,7 +88,7 @@ def roles():
             **WEBHOOKS,
             **INSIGHTS,
             **SUPPORT_REPORTS,
-            "tickets.ticket": ("view", "change", "export"),
+            "tickets.ticket": ("view", "add", "change", "export"),
             "kb.feedback": ("view",),
             "insights.searchquery": ("view",),
         },

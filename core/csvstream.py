@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-log = logging.getLogger("helpcenter.exports")
+log = logging.getLogger(__name__)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")

@@ -122,7 +122,7 @@ def test_the_index_shows_agents_no_internal_app_and_no_raw_names(client, agent, 
     client.force_login(agent)
     html = client.get("/admin/").content.decode()
     names = re.findall(r"<caption>\s*<a[^>]*>([^<]*)</a>", html)
-    assert names == ["Mail", "Support"]
+    assert names == ["API and webhooks", "Mail", "Support"]  # their own API tokens
     html = admin_client.get("/admin/").content.decode()
     names = re.findall(r"<caption>\s*<a[^>]*>([^<]*)</a>", html)
     assert "Background tasks" in names and "Sign-in attempts" in names

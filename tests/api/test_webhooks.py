@@ -61,7 +61,8 @@ def test_changes_replies_and_notes_are_events(
     ]
     assert events[0]["data"]["changes"] == {"priority": {"from": "Normal", "to": "Urgent"}}
     assert (events[1]["data"]["from"], events[1]["data"]["to"]) == ("new", "open")
-    assert events[2]["data"]["message"]["body"] == "Reply"
+    # The reply as the customer reads it: with the agent's signature under it.
+    assert events[2]["data"]["message"]["body"].startswith("Reply\n")
     assert (events[3]["data"]["from"], events[3]["data"]["to"]) == ("open", "pending")
 
 

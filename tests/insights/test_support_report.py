@@ -270,7 +270,7 @@ def read_csv(response):
 )
 def test_each_table_downloads_as_csv(client, admin_user, desk, table, first_cell, caplog):
     client.force_login(admin_user)
-    with caplog.at_level("INFO", logger="helpcenter.exports"):
+    with caplog.at_level("INFO", logger="core.csvstream"):
         rows = read_csv(client.get(URL, {"days": 7, "export": table}))
     assert rows[0][0] == first_cell
     assert len(rows) > 1

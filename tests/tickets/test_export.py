@@ -107,7 +107,7 @@ def test_cells_that_could_start_a_formula_get_an_apostrophe(value, cell):
 def test_each_export_is_logged_with_who_and_what(client, lead, make_ticket, caplog):
     make_ticket()
     client.force_login(lead)
-    with caplog.at_level("INFO", logger="helpcenter.exports"):
+    with caplog.at_level("INFO", logger="core.csvstream"):
         read(client.get(EXPORT, {"status__exact": "all"}))
     assert "CSV export by lead" in caplog.text
     assert "ticket list ?status__exact=all" in caplog.text
