@@ -12,6 +12,8 @@ from anyone else only when the subject starts with one of those phrases (a custo
 
 import re
 
+from mail.inbound.body import clean
+
 # Out-of-office subjects, at the start (after "Re:"/"AW:"...), in the languages of the
 # mail clients that send them without an Auto-Submitted header.
 AUTO_SUBJECT = re.compile(
@@ -94,8 +96,10 @@ def _parts(message):
 def _status_text(part):
     """A message/delivery-status part as text (its header blocks)."""
     payload = part.get_payload()
-    if isinstance(payload, list):
-        return "\n".join(str(block) for block in payload)
+    if isinstance(payload, list):  # the fields as written (flattening a block can raise)
+        return "\n\n".join(
+            "\n".join(f"{name}: {value}" for name, value in block.raw_items()) for block in payload
+        )
     return str(payload or "")
 
 
@@ -146,9 +150,9 @@ def classify(message, parsed, decoded, header):
             parsed.report = kind
             return
         parsed.bounce = {
-            "message_ids": ids[:5],
-            "status": status.strip()[:50],
-            "diagnostic": diagnostic[:500],
+            "message_ids": [clean(message_id) for message_id in ids[:5]],
+            "status": clean(status).strip()[:50],
+            "diagnostic": clean(diagnostic)[:500],
             "report": True,
         }
         return

@@ -384,3 +384,19 @@ def test_a_returned_message_with_raw_8bit_headers_still_names_its_message_id():
     parsed = parse(raw)
     assert parsed.bounce["message_ids"] == ["<ours@help.example.com>"]
     assert parsed.bounce["status"] == "5.1.1"
+
+
+def test_a_status_block_with_8bit_text_in_it_is_read():
+    """A block of the status part that has text of its own (a returned message spilt into
+    it) in a charset that cannot hold it: flattening it to text raised."""
+    raw = _report(
+        "delivery-status",
+        "message/delivery-status",
+        "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@example.com\n"
+        "Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 unknown user\n\n"
+        "Return-path: list@example.org\nContent-Type: text/plain; charset=us-ascii\n"
+        "Precedenc RAW e: bulk\n",
+    )
+    parsed = parse(raw.replace(b"RAW", b"\xff\xfe"))
+    assert parsed.bounce["status"] == "5.1.1"
+    assert parsed.bounce["diagnostic"] == "smtp; 550 unknown user"
