@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-load install vnu clean check-deploy
+.PHONY: run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-api bench-load install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -120,6 +120,10 @@ bench-dashboard: install
 # The support queue and ticket page with 10,000 tickets and 100 agents (PostgreSQL with DATABASE_URL).
 bench-queue: install
 	$(PY) -m benchmarks.queue
+
+# The REST API's list and create at 100,000 tickets (PostgreSQL with DATABASE_URL).
+bench-api: install
+	$(PY) -m benchmarks.api
 
 # Needs wrk (apt-get install wrk). SQLite; PostgreSQL too with DATABASE_URL and REDIS_URL.
 bench-load: install
