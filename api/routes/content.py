@@ -30,13 +30,13 @@ SCOPE = {"x-scope": "content:read"}
 
 
 class SearchQuery(Schema):
-    q: Annotated[Text, Field(max_length=500)] = ""
+    q: Annotated[Text, Field(min_length=1, max_length=500, description="What to look for.")]
     tag: Annotated[Text, Field(max_length=40)] | None = None
     page: Annotated[int, Field(ge=1, le=1000)] = 1
 
 
 class AnswerQuery(Schema):
-    q: Annotated[Text, Field(max_length=500)] = ""
+    q: Annotated[Text, Field(min_length=1, max_length=500, description="What to look for.")]
 
 
 def _read(request):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from api.models import ApiToken, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from insights.models import SearchEvent, SearchQuery
 from kb.models import Feedback, Guide, OutdatedReport
 from mail import inbound
@@ -99,6 +100,12 @@ def staff_world(world, client, verified_login, admin_user, django_capture_on_com
             name="Slow API", impact="minor", body="Looking.",
             components={Component.objects.first(): "degraded_performance"},
         )  # fmt: skip
+    ApiToken.objects.issue(user=kim, name="CRM sync", scopes=["tickets:read"])
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example.com/helpcenter", events=["ticket.created"], created_by=kim
+    )
+    event = WebhookEvent.objects.create(type="ticket.created", payload={"ticket": {"id": 1}})
+    WebhookDelivery.objects.create(event=event, endpoint=endpoint, state="failed")
     type(client)().post("/admin/login/", {"username": "kim", "password": "wrong"})  # axes
     verified_login(client, admin_user)
     return world
