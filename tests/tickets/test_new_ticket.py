@@ -45,6 +45,7 @@ def test_the_queue_offers_new_ticket_and_the_page_offers_known_customers(agent_c
     html = page.content.decode()
     assert '<option value="grace@example.com">Grace Hopper</option>' in html
     assert 'list="known-customers"' in html
+    assert '<li aria-current="page">New ticket</li>' in html and "Add ticket" not in html
     for label in ["Customer’s email", "How did they reach you?", "Phone", "Chat", "Other"]:
         assert label in html, label
 
