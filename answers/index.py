@@ -191,7 +191,17 @@ class VectorIndex:
             return fresh
         if fresh.matrix is None:
             fresh.matrix = np.empty((0, self.matrix.shape[1]), dtype=np.float32)
-        keep = ~np.isin(self.documents, list(documents))
+        stale = np.isin(self.documents, list(documents))
+        rows = np.flatnonzero(stale)
+        if len(rows) == len(fresh.ids):
+            # As many passages as before (an edit that keeps the sections): written over
+            # their rows, without copying the matrix. A search running meanwhile may read a
+            # row half written: it ranks one passage of a document being saved a little off.
+            self.matrix[rows] = fresh.matrix
+            self.ids[rows] = fresh.ids
+            self.documents[rows] = fresh.documents
+            return self
+        keep = ~stale
         return VectorIndex(
             np.concatenate([self.ids[keep], fresh.ids]),
             np.concatenate([self.documents[keep], fresh.documents]),
