@@ -96,7 +96,11 @@ def sentences_of(text):
 
 
 def support(q, candidate):
-    """How well a passage supports an answer to the question (0 to 1)."""
+    """How well a passage supports an answer to the question (0 to 1): how much of it the
+    passage with its title and heading covers (computed once, for the candidates read)."""
+    if candidate.support is None:
+        p = candidate.passage
+        candidate.support = coverage(q, f"{p.document.title} {p.heading} {p.text}")
     return candidate.support
 
 
@@ -115,7 +119,7 @@ def citation_for(passage):
 
 def rerank(q, candidates):
     """The first READ candidates that support an answer, best first by rank_score."""
-    read = [c for c in candidates[:READ] if c.support >= MIN_SUPPORT]
+    read = [c for c in candidates[:READ] if support(q, c) >= MIN_SUPPORT]
     if not read:
         return []
     best_rrf = max(c.rrf for c in read)

@@ -23,8 +23,11 @@ from search.models import SearchDocument
 
 VERSION_KEY = "answers:passages-version"
 EPOCH_KEY = "answers:passages-epoch"
-CHANGE_KEY = "answers:passages-change:{}:{}"  # epoch, number: the document it changed
-CHANGE_TTL = 24 * 3600
+# One key (a small cache must not be crowded out by a key per save): the last MAX_SPLICED
+# changes of the epoch, [(number, document id)]. Two saves at once may lose one of them: a
+# process then finds a number missing and loads the whole matrix.
+CHANGES_KEY = "answers:passages-changes:{}"
+CHANGES_TTL = 24 * 3600
 MAX_SPLICED = 50  # versions behind from which a whole load is cheaper
 BATCH = 512
 
@@ -128,7 +131,9 @@ def bump_version(document_id=None):
     except ValueError:  # evicted since: start again, in a new epoch
         return bump_version(document_id)
     if document_id is not None:
-        cache.set(CHANGE_KEY.format(epoch, version), document_id, CHANGE_TTL)
+        key = CHANGES_KEY.format(epoch)
+        changes = [c for c in cache.get(key, []) if c[0] > version - MAX_SPLICED]
+        cache.set(key, [*changes, (version, document_id)], CHANGES_TTL)
     return epoch, version
 
 
@@ -156,11 +161,11 @@ def changed_documents(since, until):
     loaded again)."""
     if since is None or since[0] != until[0] or not since[1] < until[1] <= since[1] + MAX_SPLICED:
         return None
-    keys = [CHANGE_KEY.format(until[0], v) for v in range(since[1] + 1, until[1] + 1)]
-    notes = cache.get_many(keys)
-    if len(notes) != len(keys):
+    changes = dict(cache.get(CHANGES_KEY.format(until[0]), []))
+    wanted = range(since[1] + 1, until[1] + 1)
+    if any(v not in changes for v in wanted):
         return None
-    return set(notes.values())
+    return {changes[v] for v in wanted}
 
 
 class VectorIndex:
@@ -191,7 +196,17 @@ class VectorIndex:
             return fresh
         if fresh.matrix is None:
             fresh.matrix = np.empty((0, self.matrix.shape[1]), dtype=np.float32)
-        keep = ~np.isin(self.documents, list(documents))
+        stale = np.isin(self.documents, list(documents))
+        rows = np.flatnonzero(stale)
+        if len(rows) == len(fresh.ids):
+            # As many passages as before (an edit that keeps the sections): written over
+            # their rows, without copying the matrix. A search running meanwhile may read a
+            # row half written: it ranks one passage of a document being saved a little off.
+            self.matrix[rows] = fresh.matrix
+            self.ids[rows] = fresh.ids
+            self.documents[rows] = fresh.documents
+            return self
+        keep = ~stale
         return VectorIndex(
             np.concatenate([self.ids[keep], fresh.ids]),
             np.concatenate([self.documents[keep], fresh.documents]),

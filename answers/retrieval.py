@@ -119,7 +119,8 @@ class Candidate:
     semantic_rank: int | None = None
     cosine: float = 0.0
     lexical: float = 0.0  # share of the question's weight its words found here
-    support: float = 0.0  # the same, words of similar meaning counting in part
+    support: float | None = None  # the same, words of similar meaning counting in part
+    # (answers.extract.support computes it for the candidates it reads: it costs the most)
     extra: dict = field(default_factory=dict)
 
 
@@ -229,7 +230,6 @@ def retrieve(q, *, limit=CANDIDATES):
                 semantic_rank=rank,
                 cosine=cosine,
                 lexical=lexical_share(q, context),
-                support=coverage(q, context),
             )
         )
     return ranked

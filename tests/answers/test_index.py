@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from answers import index
 from answers.index import VectorIndex
+from answers.models import Passage
 from answers.services import answer
 from kb.models import Guide
 
@@ -45,3 +46,22 @@ def test_a_change_not_noted_loads_the_whole_matrix(content, monkeypatch):
     index.bump_version(1)
     answer(ASKED)
     assert loads == [1, 1]
+
+
+def test_an_edit_keeping_the_sections_is_written_over_its_rows(content):
+    answer(ASKED)
+    before = VectorIndex.current()
+    guide = Guide.objects.get(slug="quickstart")
+    guide.body = guide.body.replace("Quickstart", "Quickstart", 1) + (
+        "\n\nThe quantum flux capacitor limit is 88 gigawatts.\n"
+    )  # the last section grows; no section is added
+    guide.save()
+    edited = Passage.objects.get(text__contains="88 gigawatts")
+    answer(ASKED)
+    after = VectorIndex.current()
+    assert edited.pk in after.ids.tolist()
+    assert after is before  # the same matrix, its rows written over: no copy
+    whole = VectorIndex.load()
+    order = {pk: n for n, pk in enumerate(whole.ids.tolist())}
+    assert sorted(order) == sorted(after.ids.tolist())
+    assert (after.matrix == whole.matrix[[order[pk] for pk in after.ids.tolist()]]).all()
