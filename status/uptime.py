@@ -1,6 +1,7 @@
 """Uptime from the status history: the 90-day bars (with what each day held) and the monthly
 percentages of /history/."""
 
+import calendar
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -168,6 +169,20 @@ class Month:
     first_day: date
     rows: list  # [(component, percent or None)]
     incidents: list  # incidents that started this month
+
+    def calendar(self):
+        """The month's weeks, Monday first: [[(day or None, [incidents started that day])]]."""
+        by_day = {}
+        for incident in self.incidents:
+            by_day.setdefault(timezone.localdate(incident.started_at), []).append(incident)
+        weeks = calendar.Calendar().monthdatescalendar(self.first_day.year, self.first_day.month)
+        return [
+            [
+                (d, by_day.get(d, [])) if d.month == self.first_day.month else (None, [])
+                for d in week
+            ]
+            for week in weeks
+        ]
 
 
 def months_back(today, count, skip=0):

@@ -131,6 +131,7 @@ def uptime_history(request):
         "newer_month": every_month[at - 1] if month and at > 0 else None,
         "older_month": every_month[at + 1] if month and at + 1 < len(every_month) else None,
         "components": components,
+        "weekdays": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     }
     return TemplateResponse(request, "status/uptime_history.html", context)
 

@@ -103,7 +103,7 @@ def test_a_maintenance_starting_by_the_clock_shows_on_cached_pages(client, make_
     later = now + timedelta(minutes=61)
     monkeypatch.setattr(timezone, "now", lambda: later)
     services.tick(now=later)  # the status clock (cron, or beside `make run`) moves it on
-    assert "Under Maintenance" in banner(html(client.get("/")))
+    assert "Service Under Maintenance" in banner(html(client.get("/")))
 
 
 def test_votes_and_searches_do_not_empty_the_cache(client, make_guide):

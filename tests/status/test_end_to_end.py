@@ -51,8 +51,7 @@ def test_subscribe_confirm_hear_and_leave_with_one_click(
 
     # Confirm both: the link opens a page with a button (a mail scanner's GET confirms nothing).
     for message in confirmations.values():
-        text = message.get_body(preferencelist=("plain",)).get_content()
-        link = path_of(re.search(LINK, text)[0])
+        link = path_of(re.search(LINK, message.get_body(("plain",)).get_content())[0])
         assert "Confirm subscription" in client.get(link).content.decode()
         assert "You are subscribed" in client.post(link).content.decode()
 
@@ -66,8 +65,10 @@ def test_subscribe_confirm_hear_and_leave_with_one_click(
     [message] = smtp_sink.messages
     assert message["To"] == "Ada@Example.com"
     assert message["Subject"] == "[Major impact] Elevated API errors: Investigating"
-    text = message.get_body(preferencelist=("plain",)).get_content()
+    text = message.get_body(("plain",)).get_content()
     assert "Some requests fail." in text and "Affects: API" in text
+    html = message.get_body(("html",)).get_content()  # the same, in the branded layout
+    assert "Some requests fail." in html and "<title>[Major impact] Elevated API errors" in html
     assert "https://help.example.com/status/incidents/" in text
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     [hook] = receiver.received

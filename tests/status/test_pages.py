@@ -231,6 +231,7 @@ def test_history_goes_month_by_month(client, status_demo):
     html = client.get(f"/history/?month={last:%Y-%m}").content.decode()
     assert f"<h1>Uptime history: {last:%B %Y}</h1>" in html
     assert html.count('class="history-month"') == 1
+    assert f"<caption>Incident days, {last:%B %Y}</caption>" in html
     assert f'<a href="?month={this:%Y-%m}" rel="next">{this:%B %Y} →</a>' in html
     assert f'<option value="{last:%Y-%m}" selected>{last:%B %Y}</option>' in html
     current = client.get(f"/history/?month={this:%Y-%m}").content.decode()
@@ -289,3 +290,13 @@ def test_sending_notifications_does_not_empty_the_page_cache(make_component):
     subscriber = Subscriber.objects.create(email="a@example.com", address_key="a@example.com")
     Delivery.objects.create(subscriber=subscriber)
     assert pagecache.current_generation() == before
+
+
+def test_a_months_calendar_links_each_incident_day(client, status_demo):
+    incident = Incident.objects.filter(kind="incident").order_by("started_at").first()
+    month = f"{incident.started_at:%Y-%m}"
+    html = client.get(f"/history/?month={month}").content.decode()
+    day = incident.started_at.day
+    link = f'<a href="#incident-{incident.code}">{day}<span class="visually-hidden">'
+    assert link in html and f'<li id="incident-{incident.code}">' in html
+    assert "Incident days" not in client.get("/history/").content.decode()  # 12 months: none

@@ -131,6 +131,8 @@ def test_an_agent_writes_their_own_signature_and_sees_no_one_elses(client, kim, 
     added = client.post("/admin/tickets/agentpreference/add/", {"signature": "Kim\nAPI team"})
     assert added.status_code == 302
     assert AgentPreference.signature_for(kim) == "Kim\nAPI team"
-    assert client.get("/admin/tickets/agentpreference/add/").status_code == 403  # one each
+    own = AgentPreference.objects.get(user=kim)
+    again = client.get("/admin/tickets/agentpreference/add/")  # one each: theirs opens
+    assert again.status_code == 302 and again["Location"].endswith(f"/{own.pk}/change/")
     theirs = AgentPreference.objects.get(user=lead)
     assert client.get(f"/admin/tickets/agentpreference/{theirs.pk}/change/").status_code == 302

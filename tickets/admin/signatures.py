@@ -3,6 +3,7 @@ everyone's)."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from core.people import staff_name
 from tickets import timezones
@@ -18,12 +19,13 @@ class AgentPreferenceAdmin(admin.ModelAdmin):
         rows = super().get_queryset(request).select_related("user")
         return rows if request.user.is_superuser else rows.filter(user=request.user)
 
-    def has_add_permission(self, request):
-        # One signature each: "Add" only while the agent has none.
-        return (
-            super().has_add_permission(request)
-            and not AgentPreference.objects.filter(user=request.user).exists()
-        )
+    def add_view(self, request, form_url="", extra_context=None):
+        """One row each: an agent who has one edits it (checked here, not in
+        has_add_permission, which every admin page's menu asks)."""
+        own = AgentPreference.objects.filter(user=request.user).first()
+        if own is not None:
+            return redirect("admin:tickets_agentpreference_change", own.pk)
+        return super().add_view(request, form_url, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

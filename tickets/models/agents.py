@@ -68,6 +68,8 @@ class AgentPreference(models.Model):
     def signature_for(cls, user):
         """The agent's signature as customers read it: their own, else the team's, with
         {name} filled in (their first name, else their full name or login)."""
+        if user is None:  # a change no agent made (a rule, a script): nobody to sign it
+            return ""
         own = cls.objects.filter(user=user).values_list("signature", flat=True).first()
         text = (own or settings.TICKET_SIGNATURE).strip()
         name = user.first_name or staff_name(user)
