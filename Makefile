@@ -8,21 +8,30 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-reports bench-load install vnu clean check-deploy
+.PHONY: lock run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-reports bench-load install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -c "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); \
-		print('\n'.join(d['project']['dependencies'] + d['dependency-groups']['dev']))" \
-		> $(VENV)/requirements.txt
-	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt
+# Every package, direct or not, at the version and hashes of requirements.lock (made from
+# pyproject.toml by `make lock`; a test checks that the two agree).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# After a change of pyproject.toml's dependencies: pin them and all they need, with hashes.
+lock: | $(PY)
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -c "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); \
+		print('\n'.join(d['project']['dependencies'] + d['dependency-groups']['dev']))" \
+		> $(VENV)/requirements.in
+	cd $(VENV) && CUSTOM_COMPILE_COMMAND="make lock" ../$(PY) -m piptools compile --quiet \
+		--generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --no-annotate --output-file ../requirements.lock requirements.in
 
 # Local commands run in development mode (DEBUG on, the built-in key) unless DEBUG is given;
 # with DEBUG off the settings refuse to start without a SECRET_KEY.

@@ -1,12 +1,13 @@
 from axes import admin as axes_admin
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 
-from accounts import throttling, twofactor
+from accounts import invitations, roles, throttling, twofactor
 from accounts.models import RecoveryCodeDevice
 from core.text import plural
 
@@ -15,13 +16,68 @@ admin.site.unregister(User)
 admin.site.unregister(AccessAttempt)
 
 
+class InviteForm(forms.ModelForm):
+    """Adding a colleague: who they are and their role; they choose their own password from
+    the invitation emailed to them (accounts.invitations)."""
+
+    role = forms.ModelChoiceField(queryset=roles.role_groups(), empty_label=None)
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+        help_texts = {"email": "The invitation, with a link to choose a password, goes here."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["role"].queryset = roles.role_groups()
+        agents = self.fields["role"].queryset.filter(name="Support agents").first()
+        self.fields["role"].initial = agents.pk if agents else None
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.is_staff = True
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
     """Users, plus who has two-factor sign-in, and the superuser's two fixes for a locked-out
-    colleague: unlock a paused sign-in, reset a lost authenticator."""
+    colleague: unlock a paused sign-in, reset a lost authenticator. A colleague is added
+    with an invitation, never a password typed by someone else."""
 
     list_display = (*UserAdmin.list_display, "two_factor")
-    actions = ["unlock_signin", "reset_two_factor"]
+    actions = ["unlock_signin", "reset_two_factor", "send_invitation"]
+    add_form = InviteForm
+    add_fieldsets = [(None, {"fields": ["username", "first_name", "last_name", "email", "role"]})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            obj.groups.add(form.cleaned_data["role"])
+            invitations.invite(obj, by=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            f"Invitation sent to {obj.email}: {obj.get_username()} chooses a password "
+            "from its link.",
+            messages.SUCCESS,
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(
+        description="Send a new invitation (set-password link) to the selected users",
+        permissions=["superuser"],
+    )
+    def send_invitation(self, request, queryset):
+        sent = [user for user in queryset if user.email]
+        for user in sent:
+            invitations.invite(user, by=request.user)
+        self.message_user(request, f"Invitation sent to {plural(len(sent), 'user')}.")
 
     def get_queryset(self, request):
         return twofactor.with_two_factor(super().get_queryset(request))

@@ -11,9 +11,14 @@ addresses of people who are not staff."""
 from core.content import editorial_models
 
 ALL = ("add", "change", "delete", "view")
+# Every role makes and revokes its own API tokens (the admin shows each person only theirs;
+# a token can do only what its user's role allows: api/scopes.py).
+API_TOKENS = {"api.apitoken": ALL}
 
 SUPPORT_AGENTS = {
-    "tickets.ticket": ("view", "change"),
+    **API_TOKENS,
+    # Add: agents open tickets for customers (a phone call, a chat).
+    "tickets.ticket": ("view", "add", "change"),
     "tickets.ticketmessage": ("view", "add"),
     "tickets.ticketevent": ("view",),
     "tickets.outboundemail": ("view", "change"),
@@ -23,6 +28,8 @@ SUPPORT_AGENTS = {
     "tickets.satisfactionrating": ("view",),
     "tickets.macro": ("view", "add", "change", "delete"),
     "tickets.savedview": ("view", "add", "change", "delete"),
+    # Their own reply signature (the admin shows each agent only their own row).
+    "tickets.agentpreference": ("view", "add", "change"),
     # Tags are typed on tickets (adding one makes it); custom fields are set on tickets.
     "tickets.tag": ("view", "add"),
     "tickets.customfield": ("view",),
@@ -58,6 +65,12 @@ SUPPORT_SETUP = {
 # see their queue; numbers over the whole desk, and bulk copies of customers' details, are
 # the leads' and admins').
 SUPPORT_REPORTS = {"insights.supportreport": ("view",)}
+# Outgoing webhooks (the API's): what leads connect the desk to.
+WEBHOOKS = {
+    "api.webhookendpoint": ALL,
+    "api.webhookevent": ("view",),
+    "api.webhookdelivery": ("view", "change"),
+}
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
 
@@ -72,6 +85,7 @@ def roles():
         "Support leads": {
             **SUPPORT_AGENTS,
             **SUPPORT_SETUP,
+            **WEBHOOKS,
             **INSIGHTS,
             **SUPPORT_REPORTS,
             "tickets.ticket": ("view", "change", "export"),
@@ -81,6 +95,7 @@ def roles():
         # Guides, runbooks, FAQ, page text, platform status; search synonyms and the
         # content-gaps report.
         "Content editors": {
+            **API_TOKENS,
             **{model._meta.label_lower: ALL for model in editorial_models()},
             "kb.feedback": ("view",),
             "kb.outdatedreport": ("view", "delete"),
@@ -129,3 +144,37 @@ def sync_roles(apps, schema_editor=None):
                 perms = perms.filter(content_type__model=model)
             wanted += [p for p in perms if p.codename.split("_", 1)[0] in actions]
         group.permissions.set(wanted)
+
+
+# Where each role works: staff land there after signing in (the admin index for the others).
+# URL names, so accounts imports no app above it.
+LANDINGS = {
+    "Support agents": "admin:tickets_ticket_changelist",
+    "Support leads": "admin:tickets_ticket_changelist",
+}
+# Apps only superusers see in the admin index, whatever permissions someone was given: the
+# machinery of sign-in and of background work. And the names the index shows for apps that
+# have none of their own (their labels in capitals otherwise).
+INTERNAL_APPS = {"axes", "otp_static", "otp_totp", "django_tasks_database", "reversion"}
+APP_NAMES = {
+    "auth": "Staff and roles",
+    "axes": "Sign-in attempts",
+    "otp_static": "Two-factor: old recovery codes",
+    "otp_totp": "Two-factor: authenticator apps",
+    "django_tasks_database": "Background tasks",
+}
+
+
+def landing_for(user):
+    """The URL name of the page `user` starts on: the queue for agents and leads."""
+    if user.is_superuser:
+        return "admin:index"
+    names = set(user.groups.values_list("name", flat=True))
+    return next((url for role, url in LANDINGS.items() if role in names), "admin:index")
+
+
+def role_groups():
+    """The groups of the roles (what inviting a colleague offers)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(name__in=roles()).order_by("name")

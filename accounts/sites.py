@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from accounts import twofactor, views
+from accounts import invitations, roles, twofactor, views
 from accounts.staff import acting_staff
 from core.web.admin_lookups import DeclaredLookupsMixin
 
@@ -87,7 +87,21 @@ class StaffAdminSite(admin.AdminSite):
             # code: done here, where its cookie is sent, so that wherever the login sends
             # them (a draft's public page too) the session is already verified.
             twofactor.second_step(request)
+            index = reverse("admin:index", current_app=self.name)
+            if response.status_code == 302 and response["Location"] == index:
+                # Nowhere asked for: where their role works (agents: the queue).
+                response["Location"] = reverse(roles.landing_for(request.user))
         return response
+
+    def get_app_list(self, request, app_label=None):
+        """Plain names for apps that have none; the sign-in and background machinery for
+        superusers only, whatever someone else was given."""
+        apps = super().get_app_list(request, app_label)
+        if not request.user.is_superuser:
+            apps = [app for app in apps if app["app_label"] not in roles.INTERNAL_APPS]
+        for app in apps:
+            app["name"] = roles.APP_NAMES.get(app["app_label"], app["name"])
+        return apps
 
     def step_context(self, request):
         """What the admin's base template needs on the second step's pages, without the
@@ -105,7 +119,10 @@ class StaffAdminSite(admin.AdminSite):
     def get_urls(self):
         site = {"admin_site": self}
         step, page = self.second_step_view, self.admin_view
+        accept = invitations.InvitationAccept.as_view(admin_site=self)
         return [
+            # The invitation's link: for someone not signed in yet (accounts.invitations).
+            path("invitation/<token>/<uidb64>/", accept, name="invitation"),
             path("two-factor/", page(views.twofactor_status), site, name="two-factor"),
             path("two-factor/code/", step(views.twofactor_verify), site, name=twofactor.VERIFY),
             path("two-factor/set-up/", step(views.twofactor_setup), site, name=twofactor.SET_UP),

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import newcodes, remember, twofactor
@@ -222,10 +223,11 @@ def _page_context(request, admin_site):
 def _wrong_code(check):
     if check.retry_after:
         seconds = check.retry_after
-        return (
-            f"Too many wrong codes: wait {seconds} second{'s' if seconds != 1 else ''}, "
-            "then try again."
-        )
+        return ngettext(
+            "Too many wrong codes: wait %(n)d second, then try again.",
+            "Too many wrong codes: wait %(n)d seconds, then try again.",
+            seconds,
+        ) % {"n": seconds}
     return "That code is not right. Enter the code the app shows now (it changes every 30 seconds)."
 
 

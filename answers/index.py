@@ -2,8 +2,11 @@
 process as one matrix for the nearest-neighbour search (NumPy, on both engines: the
 PostgreSQL here has no pgvector, and a dot product over 60,000 rows takes a few ms).
 
-A write bumps a version token in the cache; each process loads the matrix again when the
-token it built from is no longer current (as search's typo vocabulary does).
+A write bumps a version number in the cache and notes which document it changed under that
+number; a process whose matrix is a few versions behind fetches only those documents'
+passages and splices them in (a save costs the next answer milliseconds, not a reload of
+every vector); it loads the whole matrix again when a change is not noted (a rebuild, an
+expired or evicted note, a cleared cache).
 """
 
 import threading
@@ -19,6 +22,10 @@ from core.content import indexed_models
 from search.models import SearchDocument
 
 VERSION_KEY = "answers:passages-version"
+EPOCH_KEY = "answers:passages-epoch"
+CHANGE_KEY = "answers:passages-change:{}:{}"  # epoch, number: the document it changed
+CHANGE_TTL = 24 * 3600
+MAX_SPLICED = 50  # versions behind from which a whole load is cheaper
 BATCH = 512
 
 
@@ -54,7 +61,10 @@ def index_document(document, obj):
         model = embedder()
         vectors = model.embed([embedded_text(document.title, p) for p in passages])
         Passage.objects.bulk_create(_rows(document, passages, vectors, model.name))
-    bump_version()
+    bump_version(document.pk)
+    # Again once the save is committed: a process that read between the two saw the rows
+    # as they were before it.
+    transaction.on_commit(lambda: bump_version(document.pk))
 
 
 def rebuild():
@@ -110,12 +120,47 @@ def rebuild():
     return count
 
 
-def bump_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def bump_version(document_id=None):
+    """A new version of the passages; `document_id`: the only document it changed."""
+    epoch = _epoch()
+    try:
+        version = cache.incr(VERSION_KEY)
+    except ValueError:  # evicted since: start again, in a new epoch
+        return bump_version(document_id)
+    if document_id is not None:
+        cache.set(CHANGE_KEY.format(epoch, version), document_id, CHANGE_TTL)
+    return epoch, version
 
 
 def current_version():
-    return cache.get_or_set(VERSION_KEY, uuid.uuid4().hex, None)
+    """(epoch, number): the number counts writes; a new epoch begins whenever the counter
+    is made again (a cleared cache), so a number is never taken for an earlier one."""
+    epoch = _epoch()
+    return epoch, cache.get(VERSION_KEY, 0)
+
+
+def _epoch():
+    if cache.add(VERSION_KEY, 0, None):
+        cache.set(EPOCH_KEY, uuid.uuid4().hex, None)
+    epoch = cache.get(EPOCH_KEY)
+    if epoch is None:
+        epoch = uuid.uuid4().hex
+        cache.add(EPOCH_KEY, epoch, None)
+        epoch = cache.get(EPOCH_KEY, epoch)
+    return epoch
+
+
+def changed_documents(since, until):
+    """The documents changed after version `since` up to `until`, or None when a change in
+    between is not noted (a rebuild, another epoch, an expired note: the whole matrix is
+    loaded again)."""
+    if since is None or since[0] != until[0] or not since[1] < until[1] <= since[1] + MAX_SPLICED:
+        return None
+    keys = [CHANGE_KEY.format(until[0], v) for v in range(since[1] + 1, until[1] + 1)]
+    notes = cache.get_many(keys)
+    if len(notes) != len(keys):
+        return None
+    return set(notes.values())
 
 
 class VectorIndex:
@@ -134,15 +179,32 @@ class VectorIndex:
         with cls._lock:
             cached_version, index = cls._cached
             if cached_version != version:
-                index = cls.load()
+                changed = changed_documents(cached_version, version)
+                index = cls.load() if changed is None else index.spliced(changed)
                 cls._cached = (version, index)
         return index
 
+    def spliced(self, documents):
+        """This index with the passages of `documents` as they are now in the database."""
+        fresh = self._rows(Passage.objects.filter(document_id__in=documents))
+        if self.matrix is None:
+            return fresh
+        if fresh.matrix is None:
+            fresh.matrix = np.empty((0, self.matrix.shape[1]), dtype=np.float32)
+        keep = ~np.isin(self.documents, list(documents))
+        return VectorIndex(
+            np.concatenate([self.ids[keep], fresh.ids]),
+            np.concatenate([self.documents[keep], fresh.documents]),
+            np.concatenate([self.matrix[keep], fresh.matrix]),
+        )
+
     @classmethod
     def load(cls):
-        rows = Passage.objects.embedded_by(embedder().name).values_list(
-            "id", "document_id", "vector"
-        )
+        return cls._rows(Passage.objects.all())
+
+    @classmethod
+    def _rows(cls, passages):
+        rows = passages.embedded_by(embedder().name).values_list("id", "document_id", "vector")
         ids, documents, vectors = [], [], []
         for pk, document, vector in rows.iterator(chunk_size=2000):
             ids.append(pk)

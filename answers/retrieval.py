@@ -15,6 +15,19 @@ from search.query import ParsedQuery, Vocabulary, parse
 from search.services import Marker
 from search.words import WORD_RE
 
+# English function words the search's stop words leave in (prepositions, adverbs, pronouns,
+# auxiliaries, light verbs): rare in the content's vocabulary, they would otherwise weigh
+# as much as "paypal" ("am", "up", "about", "after").
+FUNCTION_WORDS = """about above across after against along among around before behind below beside
+    between beyond during except inside onto out outside over past since through throughout
+    toward towards under until up upon via within without again already always ever never
+    now once only just later instead maybe perhaps quite rather really very yet anyway even
+    almost enough am been being both each every few more most other others own same some
+    such any all none nor not no neither either another whatever whenever whether while
+    someone somebody anyone anybody everyone everything nothing he she him her his hers
+    himself herself itself myself ourselves yourself yourselves themselves those mine yours
+    ours theirs let lets having may might must shall ought did done getting keep keeps
+    kept give gives gave given take takes took put come comes came seem seems"""
 # Words that frame a question rather than name what it is about: they weigh little in how
 # much of a question a passage covers ("how long does the lockout last": the lockout).
 FRAMING = frozenset(
@@ -65,7 +78,7 @@ FRAMING = frozenset(
         "else",
         "exactly",
     ]
-)
+) | frozenset(FUNCTION_WORDS.split())
 FRAMING_WEIGHT = 0.25
 # A word of the question found in a passage through a word of similar meaning (cosine of
 # their static vectors): from WORD_NEAR it starts to count, fully from WORD_SAME.
@@ -175,42 +188,48 @@ def lexical_share(q, text):
 
 
 def retrieve(q, *, limit=CANDIDATES):
-    """The best `limit` passages for the question, as Candidates, best first."""
-    candidates = {}
+    """The best `limit` passages for the question, as Candidates, best first. Passages are
+    ranked from their plain columns; only the `limit` fused best become model instances."""
+    lexical = {}  # passage id: rank
     if not q.parsed.is_empty:
         found, _ = engine.run(q.parsed, limit=LEXICAL_DOCUMENTS, match_any=True)
         doc_rank = {doc.id: n for n, doc in enumerate(found)}
-        passages = Passage.objects.of_documents(doc_rank).select_related("document")
+        rows = Passage.objects.of_documents(doc_rank).values_list(
+            "pk", "document_id", "position", "document__title", "heading", "text"
+        )
         scored = []
-        for passage in passages:
-            share = lexical_share(q, f"{passage.document.title} {passage.heading} {passage.text}")
+        for pk, document, position, title, heading, text in rows:
+            share = lexical_share(q, f"{title} {heading} {text}")
             if share:
-                scored.append((-share, doc_rank[passage.document_id], passage.position, passage))
-        scored.sort(key=lambda row: row[:3])
-        for rank, (_, _, _, passage) in enumerate(scored):
-            candidates[passage.pk] = Candidate(passage, lexical_rank=rank)
+                scored.append((-share, doc_rank[document], position, pk))
+        scored.sort()
+        lexical = {row[3]: rank for rank, row in enumerate(scored)}
     nearest = VectorIndex.current().nearest(q.vector, SEMANTIC_PASSAGES)
-    missing = [pk for pk, _ in nearest if pk not in candidates]
-    fetched = Passage.objects.filter(pk__in=missing).select_related("document").in_bulk()
-    for rank, (pk, cosine) in enumerate(nearest):
-        candidate = candidates.get(pk)
-        if candidate is None:
-            if pk not in fetched:
-                continue
-            candidate = candidates[pk] = Candidate(fetched[pk])
-        candidate.semantic_rank, candidate.cosine = rank, cosine
-    for candidate in candidates.values():
-        for rank in (candidate.lexical_rank, candidate.semantic_rank):
+    semantic = {pk: (rank, cosine) for rank, (pk, cosine) in enumerate(nearest)}
+    rrf = dict.fromkeys([*lexical, *semantic], 0.0)
+    for pk in rrf:
+        for rank in (lexical.get(pk), semantic.get(pk, (None,))[0]):
             if rank is not None:
-                candidate.rrf += 1 / (RRF_K + rank + 1)
-    ranked = sorted(candidates.values(), key=lambda c: -c.rrf)[:limit]
+                rrf[pk] += 1 / (RRF_K + rank + 1)
+    best = sorted(rrf, key=lambda pk: -rrf[pk])[: 2 * limit]  # a few spare: the matrix
+    passages = Passage.objects.select_related("document").in_bulk(best)  # may be behind
     name = embedder().name
-    for candidate in ranked:
-        if candidate.semantic_rank is None and candidate.passage.embedder == name:
-            candidate.cosine = float(candidate.passage.as_array() @ q.vector)
-    for candidate in ranked:
-        p = candidate.passage
+    ranked = []
+    for pk in [pk for pk in best if pk in passages][:limit]:
+        p = passages[pk]
+        rank, cosine = semantic.get(pk, (None, None))
+        if cosine is None:
+            cosine = float(p.as_array() @ q.vector) if p.embedder == name else 0.0
         context = f"{p.document.title} {p.heading} {p.text}"
-        candidate.lexical = lexical_share(q, context)
-        candidate.support = coverage(q, context)
+        ranked.append(
+            Candidate(
+                p,
+                rrf=rrf[pk],
+                lexical_rank=lexical.get(pk),
+                semantic_rank=rank,
+                cosine=cosine,
+                lexical=lexical_share(q, context),
+                support=coverage(q, context),
+            )
+        )
     return ranked

@@ -9,7 +9,8 @@ Prints the index build (documents, passages with their vectors), the vector matr
 time and memory, the latency of answer() (retrieval, extraction, refusal) over 200
 different questions per round (p50 and p95 are medians over BENCH_REPEATS rounds), and
 the cost a save adds: writing one document's passages, and the first answer after it (each
-process loads the matrix again). A benchmark, not a test: nothing fails on a time.
+process splices that document's passages into its matrix). A benchmark, not a test:
+nothing fails on a time.
 """
 
 import os
@@ -129,7 +130,7 @@ def run_size(n, rng, words, weights):
     p95s = [f[1] for f in figures]
 
     # The cost of a save: one document's six passages written (in the save's transaction),
-    # then the first answer after it, which loads the matrix again in this process.
+    # then the first answer after it, which splices them into this process's matrix.
     document = SearchDocument.objects.order_by("pk").first()
     saved = _Saved([" ".join(qrng.sample(mid, 120)) for _ in range(PASSAGES_PER_DOCUMENT)])
     save_ms, first_ms, warm_ms = [], [], []
@@ -159,7 +160,7 @@ def run_size(n, rng, words, weights):
     )
     print(
         f"  a save: passages written in {statistics.median(save_ms):.1f} ms; the next answer "
-        f"{statistics.median(first_ms):.0f} ms (matrix loaded again) against "
+        f"{statistics.median(first_ms):.1f} ms (its passages spliced into the matrix) against "
         f"{statistics.median(warm_ms):.1f} ms warm"
     )
 

@@ -5,8 +5,9 @@ A private link is a URL whose token is the only key to what it opens: whoever ha
 its owner. PRIVATE_LINKS lists them all, in one place (tests/core/test_redaction.py reverses
 every token-bearing route of the site and checks it is here): a customer's ticket page and
 its files, "My requests", the satisfaction survey, the receipt of a ticket just sent, a status
-subscription's confirm, manage and unsubscribe links; and PRIVATE_QUERY_KEYS the query values
-that are keys too (a ticket form's id names the files waiting for it).
+subscription's confirm, manage and unsubscribe links, a staff invitation; and
+PRIVATE_QUERY_KEYS the query values that are keys too (a ticket form's id names the files
+waiting for it).
 
 One function, two ways of writing what it removes:
 - in stored text (`redact_private_links(text)`) the whole link, from its scheme and host to
@@ -35,6 +36,7 @@ PRIVATE_LINKS = (
     "status/subscribe/confirm/",  # confirming a status subscription
     "status/subscription/",  # managing it
     "status/unsubscribe/",  # leaving it (also in List-Unsubscribe headers)
+    "admin/invitation/",  # a colleague's invitation: choosing their password
 )
 PRIVATE_QUERY_KEYS = ("intake",)  # a ticket form's id (the suggestions it asks for)
 

@@ -117,16 +117,26 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(url, body, headers, *, timeout, allow_private=False):
-    """POST `body` (bytes); the response's status code. Raises UnsafeURL for a refused URL
-    and OSError (or http.client.HTTPException) when the request fails."""
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes  # at most RESPONSE_BYTES of it
+
+
+def exchange(url, body, headers, *, timeout, allow_private=False):
+    """POST `body` (bytes); the Answer (status and the start of the body). Raises UnsafeURL
+    for a refused URL and OSError (or http.client.HTTPException) when the request fails."""
     target = resolve(url, allow_private=allow_private)
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = connection_class(target.host, target.port, ip=target.ip, timeout=timeout)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
-        response.read(RESPONSE_BYTES)
-        return response.status
+        return Answer(response.status, response.read(RESPONSE_BYTES))
     finally:
         connection.close()
+
+
+def post(url, body, headers, *, timeout, allow_private=False):
+    """POST `body` (bytes); the response's status code (exchange's errors)."""
+    return exchange(url, body, headers, timeout=timeout, allow_private=allow_private).status

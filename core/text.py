@@ -1,11 +1,14 @@
-"""Counts in plain English: `plural(1, "resource")` is "1 resource", `plural(6, "resource")`
-"6 resources". One helper for Python code; templates use Django's `pluralize` filter."""
+"""Counts in plain English through Django's ngettext: `plural(1, "resource")` is
+"1 resource", `plural(6, "resource")` "6 resources". For messages written whole, call
+ngettext with both sentences; templates use Django's `pluralize` filter."""
+
+from django.utils.translation import ngettext
 
 
 def noun(count, word, plural_word=None):
     """The word alone, in the singular for exactly one, else in the plural (`plural_word`, or
     the word with an "s"): "missing required fields: a, b"."""
-    return word if count == 1 else plural_word or word + "s"
+    return ngettext(word, plural_word or word + "s", count)
 
 
 def plural(count, word, plural_word=None):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from answers import views as answer_views
+from api import views as api_views
 from helpcenter import views
 
 urlpatterns = [
@@ -10,11 +11,18 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("forms/token/", views.form_token, name="form-token"),
+    # Markdown for programs and language models (api/twins.py).
+    path("llms.txt", api_views.llms_txt, name="llms-txt"),
+    path("llms-full.txt", api_views.llms_full_txt, name="llms-full-txt"),
+    path("kb/<slug:slug>.md", api_views.guide_markdown, name="guide-markdown"),
+    path("runbooks/<slug:slug>.md", api_views.runbook_markdown, name="runbook-markdown"),
+    path("faq/<slug:slug>.md", api_views.faq_markdown, name="faq-markdown"),
     path("kb/", include("kb.urls")),
     path("runbooks/", include("runbooks.urls")),
     path("search/", include("search.urls")),
     path("support/", include("tickets.urls")),
     path("answers/", include("answers.urls")),
+    path("api/v1/", include("api.urls")),
     path("api/answers/", answer_views.answer_api, name="answers-api"),
     path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
     # Inbound email webhooks: only the providers configured with their authentication

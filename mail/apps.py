@@ -20,7 +20,7 @@ class MailConfig(AppConfig):
             warnings.simplefilter("error", AnymailInsecureWebhookWarning)
 
         from core.text import plural
-        from mail import bounces, emails
+        from mail import bounces, emails, invitations  # noqa: F401 (its receiver)
 
         bounces.register(
             emails.MESSAGE_ID_PREFIX,

@@ -12,12 +12,19 @@ Each request carries three headers:
 
 The key is a subscriber's secret, as bytes. Standard Webhooks writes secrets as `whsec_`
 and the key in base64: `standard_secret` gives that form of a key.
+
+`deliver` sends one signed webhook through the SSRF guard (core.safehttp) and says what
+came of it; the outbox rows, claims and retries stay with the app that owns the table
+(status.delivery, api.webhooks).
 """
 
 import base64
 import hashlib
 import hmac
 import time
+from dataclasses import dataclass
+
+from core import safehttp
 
 SECRET_PREFIX = "whsec_"
 
@@ -45,3 +52,40 @@ def signature_headers(*, key, msg_id, body, timestamp=None):
 def standard_secret(key):
     """A key (bytes) as Standard Webhooks libraries take it: `whsec_` and base64."""
     return SECRET_PREFIX + base64.b64encode(key).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None  # the receiver's HTTP status, None when no answer came
+    error: str  # "" when delivered (a 2xx)
+    excerpt: str  # the start of the receiver's answer, for the delivery log
+
+    @property
+    def delivered(self):
+        return not self.error
+
+
+EXCERPT_CHARS = 500
+
+
+def deliver(url, *, key, msg_id, body, headers=None, timeout, allow_private=False):
+    """POST `body` (JSON bytes) to `url`, signed with `key`; never raises. Redirects are not
+    followed; a private address is refused unless `allow_private`."""
+    sent = {
+        "Content-Type": "application/json",
+        **(headers or {}),
+        **signature_headers(key=key, msg_id=msg_id, body=body),
+    }
+    try:
+        answer = safehttp.exchange(url, body, sent, timeout=timeout, allow_private=allow_private)
+    except safehttp.UnsafeURL as error:
+        return Outcome(None, f"Refused: {error}", "")
+    except Exception as error:
+        return Outcome(None, f"{type(error).__name__}: {error}", "")
+    excerpt = answer.body[: EXCERPT_CHARS * 4].decode("utf-8", "replace")[:EXCERPT_CHARS]
+    excerpt = excerpt.replace("\x00", "")
+    if 200 <= answer.status < 300:
+        return Outcome(answer.status, "", excerpt)
+    if 300 <= answer.status < 400:
+        return Outcome(answer.status, f"HTTP {answer.status}: redirects are not followed", excerpt)
+    return Outcome(answer.status, f"HTTP {answer.status}", excerpt)

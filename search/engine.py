@@ -31,6 +31,17 @@ def run(parsed, *, tag=None, limit=10, offset=0, match_any=False, excerpt=0):
     return _sqlite(parsed, tag, limit, offset, match_any, excerpt)
 
 
+def match_expression(parsed):
+    """The full-text match of `parsed` in the syntax of the engine in use: an FTS5 MATCH
+    string (SQLite) or a to_tsquery string (PostgreSQL); None when nothing is to match.
+    For another index built the same way (the tickets' one): every word, an error code as
+    a phrase."""
+    if connection.vendor == "postgresql":
+        codes, words, prefix, _ = _postgres_parts(parsed, False)
+        return " | ".join(f"({part})" for part in (codes, words, prefix) if part) or None
+    return _sqlite_match(parsed, False) or None
+
+
 def count(parsed, *, tag=None):
     """Only the number of matches (what the home page's count line needs)."""
     return run(parsed, tag=tag, limit=0)[1]

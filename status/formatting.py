@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.urls import reverse
 
+from core.times import machine_time
 from mail.links import absolute
 
 
@@ -16,7 +17,7 @@ def format_timestamp(value):
     if value is None:
         return None
     zone = zoneinfo.ZoneInfo(settings.STATUS_PAGE_TIME_ZONE)
-    return value.astimezone(zone).isoformat(timespec="milliseconds")
+    return machine_time(value, zone=zone, timespec="milliseconds")
 
 
 def page_url():

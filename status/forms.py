@@ -17,7 +17,8 @@ class ComponentChoiceField(forms.ModelMultipleChoiceField):
             to_field_name="code",  # the public id: what a form posts is never a raw pk
             required=False,
             label="Components",
-            help_text="Tick none to hear about every component, including ones added later.",
+            help_text="Untick what you do not want to hear about. With all of them ticked "
+            "(or none), you also hear about components added later.",
             **kwargs,
         )
 
@@ -28,6 +29,28 @@ class PreferencesForm(forms.Form):
         required=False,
         label="Also tell me when a component's status changes outside an incident",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("components"):
+            # Every component ticked: the subscription hears about everything.
+            self.initial["components"] = list(Component.objects.values_list("code", flat=True))
+
+    def clean_components(self):
+        """All of them is "everything", components added later included (stored as none)."""
+        chosen = self.cleaned_data["components"]
+        if chosen and len(chosen) == Component.objects.count():
+            return Component.objects.none()
+        return chosen
+
+    def component_groups(self):
+        """The checkboxes as the status page shows the components: [(group or None,
+        [checkbox])]."""
+        boxes = {str(box.data["value"]): box for box in self["components"]}
+        return [
+            (group, [boxes[c.code] for c in components if c.code in boxes])
+            for group, components in Component.objects.order_by("position", "name").tree()
+        ]
 
 
 class EmailSubscribeForm(PreferencesForm):

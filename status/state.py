@@ -60,14 +60,6 @@ IMPACT_SIGNAL = {
     Impact.MAJOR: ("major", "Partial System Outage"),
     Impact.CRITICAL: ("critical", "Major System Outage"),
 }
-# The banner's own words: short, after "Platform status:".
-BANNER_LABELS = {
-    "none": "Operational",
-    "maintenance": "Under maintenance",
-    "minor": "Minor disruption",
-    "major": "Partial outage",
-    "critical": "Major outage",
-}
 
 
 class IncidentSummary(TypedDict):
@@ -97,7 +89,7 @@ class StatusState(TypedDict):
 
     indicator: str  # Statuspage's: "none", "maintenance", "minor", "major", "critical"
     description: str  # Statuspage's description of the whole page
-    label: str  # the banner's own words
+    label: str  # what the banner says: the description, the one name of the state everywhere
     assertive: bool  # announce it at once (major or critical)
     incidents: list[IncidentSummary]
     maintenances: list[IncidentSummary]
@@ -256,7 +248,8 @@ def compute_state(now) -> tuple[StatusState, datetime | None]:
     state: StatusState = {
         "indicator": indicator,
         "description": description,
-        "label": BANNER_LABELS[indicator],
+        # One name per state: the banner says what the page, the badge and the embed say.
+        "label": description,
         "assertive": indicator in ("major", "critical"),
         "incidents": [s for s in listed if not s["is_maintenance"]],
         "maintenances": [s for s in listed if s["is_maintenance"]],

@@ -181,6 +181,17 @@ def months_back(today, count, skip=0):
     return firsts
 
 
+def parse_month(text):
+    """The first day of the month "YYYY-MM" names, or None for anything else."""
+    text = (text or "").strip()
+    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isascii():
+        return None
+    try:
+        return date(int(text[:4]), int(text[5:]), 1)
+    except ValueError:
+        return None
+
+
 def _next_month(first):
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 

@@ -8,7 +8,7 @@ class TicketsConfig(AppConfig):
     def ready(self):
         from core.text import plural
         from mail import bounces, inbound
-        from tickets import email_in, emails, mailthread
+        from tickets import email_in, emails, mailthread, timezones  # noqa: F401 (receivers)
 
         inbound.handle_conversations_with(email_in.handle)
         bounces.register(

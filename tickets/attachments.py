@@ -17,9 +17,9 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.parsing import row_id
-from core.text import plural
 from tickets.models import Attachment
 from tickets.models.attachments import expiry
 
@@ -169,10 +169,14 @@ class SetAside:
         said = []
         if self.gone:
             said.append(
-                f"{plural(self.gone, 'file')} you attached earlier waited more than "
-                f"{settings.TICKET_PENDING_UPLOAD_MINUTES} minutes and "
-                f"{'was' if self.gone == 1 else 'were'} removed: attach "
-                f"{'it' if self.gone == 1 else 'them'} again."
+                ngettext(
+                    "%(n)d file you attached earlier waited more than %(minutes)d minutes "
+                    "and was removed: attach it again.",
+                    "%(n)d files you attached earlier waited more than %(minutes)d minutes "
+                    "and were removed: attach them again.",
+                    self.gone,
+                )
+                % {"n": self.gone, "minutes": settings.TICKET_PENDING_UPLOAD_MINUTES}
             )
         if self.refused:
             names = ", ".join(self.refused)
@@ -184,7 +188,7 @@ class SetAside:
                     "of files in all"
                 ),
             }[self.full]
-            it = "it" if len(self.refused) == 1 else "them"
+            it = ngettext("it", "them", len(self.refused))
             said.append(
                 f"We could not keep {names} while you correct the form: {why}. "
                 f"Attach {it} again when you send the form"

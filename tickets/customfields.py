@@ -94,11 +94,6 @@ def value_q(key, value):
     )
 
 
-def search_q(term):
-    """Tickets with a custom field value containing `term` (the queue's search box)."""
-    return Q(Exists(CustomFieldValue.objects.filter(ticket=OuterRef("pk"), value__icontains=term)))
-
-
 # The report.
 def _queue_query(definition, value):
     """The queue's address for the tickets with this value (a filter, or the search)."""

@@ -8,10 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
-from core.text import plural
 from mail.inbound import auth, is_our_address
 from mail.models import InboundEmail
 from tickets import attachments, mailthread, services
@@ -44,14 +44,23 @@ def _files(parsed, ticket):
     extra = len(parsed.files) - settings.TICKET_ATTACHMENTS_PER_MESSAGE
     if extra > 0:
         notes.append(
-            f"{plural(extra, 'more file')} {'was' if extra == 1 else 'were'} not kept (at most "
-            f"{settings.TICKET_ATTACHMENTS_PER_MESSAGE} per email)."
+            ngettext(
+                "%(n)d more file was not kept (at most %(most)d per email).",
+                "%(n)d more files were not kept (at most %(most)d per email).",
+                extra,
+            )
+            % {"n": extra, "most": settings.TICKET_ATTACHMENTS_PER_MESSAGE}
         )
     return stored, notes + parsed.notes
 
 
+UNSURE = "(Quoted lines kept: no quote header showed where the new text ends.)"
+
+
 def _text(parsed, notes, limit):
     text = parsed.reply or "(The email had no text.)"
+    if parsed.reply_unsure:
+        text += "\n\n" + UNSURE
     if len(text) > limit:
         text = text[: limit - 80].rstrip() + "\n\n(Shortened: staff can read the whole email.)"
     if notes:
@@ -81,6 +90,8 @@ def _match(parsed):
 def _unverified_why(strength, verdict, parsed):
     """Why a match from the customer's address is not taken as theirs, or ""."""
     domain = parsed.sender.rpartition("@")[2]
+    if parsed.sender_from != "From":
+        return f"the From header names no address; {parsed.sender} is the {parsed.sender_from}"
     if verdict == auth.FAILED:
         return f"our mail server saw DMARC fail for {domain}"
     if strength == WEAK and verdict != auth.VERIFIED:

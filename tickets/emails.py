@@ -91,7 +91,46 @@ def queue(ticket, kind, to, *, message=None, extra=None):
         context["reply"] = message
         context["files"] = list(message.attachments.all())
     link_tickets = [ticket] if kind in TO_CUSTOMER else []
+    if kind == EmailKind.TICKET_RECEIVED:
+        context["subject_shown"] = subject_for_unverified(ticket.subject)
+    elif kind in TO_CUSTOMER:
+        context["conversation"] = conversation(ticket, without=message)
     return _store(ticket, kind, to, context, link_tickets)
+
+
+# A word that may name a place: a link, an address, a domain name (a dot before a letter).
+# Full stops of other scripts count too.
+DOMAIN_LIKE_RE = re.compile(r"\S*(?:://|@|[.\u3002\uff0e\uff61][^\W\d_])\S*")
+SUBJECT_SHOWN_CHARS = 80
+
+
+def subject_for_unverified(subject):
+    """The subject the customer gave, repeated in the acknowledgement (so two requests can be
+    told apart in an inbox), but without what makes a stranger's text worth sending to
+    someone else's address through our form: links, addresses and domain names become "…",
+    and it is cut at SUBJECT_SHOWN_CHARS."""
+    words = " ".join(DOMAIN_LIKE_RE.sub("…", subject).split())
+    if len(words) > SUBJECT_SHOWN_CHARS:
+        words = words[: SUBJECT_SHOWN_CHARS - 1].rstrip() + "…"
+    return "" if words.strip("… ") == "" else words
+
+
+# How many earlier messages a customer email quotes below the new one.
+QUOTED_MESSAGES = 10
+
+
+def conversation(ticket, *, without=None):
+    """What the customer and support said before, newest first, quoted under the new
+    message as mail clients do (never an internal note, nor the help center's own lines)."""
+    messages = (
+        ticket.public_messages()
+        .exclude(author_kind=TicketMessage.Author.SYSTEM)
+        .select_related("author", "ticket")
+        .order_by("-created_at", "-pk")
+    )
+    if without is not None:
+        messages = messages.exclude(pk=without.pk)
+    return list(messages[:QUOTED_MESSAGES])
 
 
 def queue_requests_link(tickets, to):
@@ -157,6 +196,7 @@ def deliver(email_id):
             if email.kind in TO_CUSTOMER
             else None,
             headers=mailthread.headers_for(email),
+            branded=email.kind in TO_CUSTOMER,
         )
         email.attempts += 1
         try:

@@ -69,6 +69,8 @@ def merge(tickets, *, actor, keep=None):
     kept.last_activity_at = timezone.now()
     kept.recompute_sla()
     kept.save()
+    for ticket in tickets:
+        ticket.refresh_search_text()
     return kept
 
 

@@ -89,6 +89,7 @@ def _move(tickets, organization_id):
             ticket.recompute_sla()
             fields += ["response_due_at", "resolution_due_at", "sla_due_at"]
         ticket.save(update_fields=fields)
+        ticket.refresh_search_text()
         changed += 1
     return changed
 

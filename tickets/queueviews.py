@@ -9,12 +9,12 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 
 from core.parsing import whole_number
-from tickets import customfields
+from tickets import customfields, fulltext
 from tickets.models import AgentGroup, Priority, SavedView, Ticket, normalize_tag
 
-# The queue's search: these fields, a tag's name and custom field values (the admin's
-# search box uses search_q too).
-SEARCH_FIELDS = ("reference", "email", "name", "request_id", "error_message", "subject")
+# The queue's search box (the admin shows one when a model admin has search fields); what
+# it finds is tickets.fulltext's: everything a ticket holds.
+SEARCH_FIELDS = ("reference",)
 # Parameters of the queue list that choose tickets (others, like `o` or `p`, only arrange),
 # and those of the custom fields (cf_<key>).
 FILTERS = (
@@ -112,21 +112,25 @@ def organization_q(value):
 
 
 def search_q(text):
-    condition = Q()
-    for term in _clean(text).split()[:10]:
-        any_field = Q()
-        for name in SEARCH_FIELDS:
-            any_field |= Q(**{f"{name}__icontains": term})
-        any_field |= Q(organization__name__icontains=term)
-        any_field |= customfields.search_q(term) | tag_q(term)
-        condition &= any_field
-    return condition
+    return fulltext.search_q(_clean(text))
+
+
+def searches_every_status(params):
+    """A search without a status filter (in the filters or as `status:`) looks in every
+    status: the invoice number a customer wrote last year is found too."""
+    query = _clean(params.get("q"))
+    return (
+        bool(query.strip())
+        and not params.get("status__exact")
+        and not (fulltext.sets_status(query))
+    )
 
 
 def view_q(query, user):
     """The Q of a queue query string, as the admin's list filters read it."""
     params = QueryDict(query or "")
-    condition = status_q(params.get("status__exact")) & assigned_q(params.get("assigned"), user)
+    condition = Q() if searches_every_status(params) else status_q(params.get("status__exact"))
+    condition &= assigned_q(params.get("assigned"), user)
     condition &= group_q(params.get("group"), user)
     if _number(params.get("priority__exact")) is not None:
         condition &= Q(priority=_number(params["priority__exact"]))

@@ -9,8 +9,9 @@ from django.utils import timezone
 from core.addresses import address_key_or_raw
 from mail.models import InboundEmail
 from status.services import active_incidents
-from tickets import emails, macros, organizations, routing, triggers
+from tickets import emails, events, macros, organizations, routing, triggers
 from tickets.models import (
+    FINISHED,
     AgentPreference,
     Channel,
     CustomFieldValue,
@@ -49,12 +50,15 @@ def create_ticket(
     acknowledge=True,
     field_values=None,
     channel=None,
+    first_note=False,
 ):
     """Store a new ticket with its reference; emails go out once it is committed. From the
     form, or from an email (`inbound`; `acknowledge=False` when the acknowledgements to
-    its network are capped: tickets.inbound). `field_values`: {CustomField: value} the
-    customer gave on the form. `channel`: how it came in (by default email with `inbound`,
-    else the web form). The rules on creation run, then the group's assignment."""
+    its network are capped: tickets.inbound), or by an agent (`ticket.created_by`:
+    open_for_customer). `field_values`: {CustomField: value} the customer gave on the
+    form. `channel`: how it came in (by default email with `inbound`, else the web form).
+    `first_note`: the description is the agent's internal note, not the customer's words.
+    The rules on creation run, then the group's assignment."""
     now = timezone.now()
     ticket.channel = channel or (Channel.EMAIL if inbound else Channel.WEB)
     ticket.intake = intake
@@ -71,26 +75,60 @@ def create_ticket(
         for field, value in (field_values or {}).items()
         if value
     )
+    agent = ticket.created_by
+    via = TicketMessage.Via.EMAIL if inbound else TicketMessage.Via.WEB
     message = TicketMessage.objects.create(
         ticket=ticket,
-        author_kind=TicketMessage.Author.CUSTOMER,
+        author_kind=TicketMessage.Author.STAFF if first_note else TicketMessage.Author.CUSTOMER,
+        author=agent,
         body=ticket.description,
+        is_internal=first_note,
         created_at=now,
-        via=TicketMessage.Via.EMAIL if inbound else TicketMessage.Via.WEB,
+        via=TicketMessage.Via.AGENT if agent and not first_note else via,
         inbound=inbound,
     )
     attach(files, message)
     _received(inbound, ticket, InboundEmail.Outcome.NEW_TICKET)
+    events.ticket_created.send(sender=Ticket, ticket=ticket)
     if intake:
         SuggestionOpen.objects.filter(intake=intake, ticket__isnull=True).update(ticket=ticket)
-    by_agent = ticket.channel == Channel.AGENT
+    by_agent = agent is not None or ticket.channel == Channel.AGENT
     triggers.run(
         ticket, event=Event.CREATED, actor_kind="staff" if by_agent else "customer", message=message
     )
     routing.route(ticket)
+    ticket.refresh_search_text()
     if acknowledge:
-        emails.queue(ticket, "ticket_received", ticket.email)
+        extra = {"opened_by": agent.first_name or "A support engineer"} if agent else {}
+        emails.queue(ticket, "ticket_received", ticket.email, extra=extra)
     emails.queue(ticket, "staff_new_ticket", settings.SUPPORT_EMAIL)
+    return ticket
+
+
+# How an agent heard from the customer, as they choose it on "New ticket".
+AGENT_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.EMAIL, Channel.OTHER)
+
+
+def open_for_customer(ticket, *, agent, channel, as_note=False, acknowledge=False):
+    """An agent opens a ticket for a customer (a phone call, a chat, on their behalf):
+    recorded as opened by the agent, the first message (`ticket.description`) the
+    customer's words as the agent took them down, or an internal note; the customer hears
+    of it, with their private link, only when the agent asks (`acknowledge`)."""
+    if channel not in AGENT_CHANNELS:
+        raise ValueError(f"Agents open tickets by {AGENT_CHANNELS}, not {channel!r}.")
+    ticket.created_by = agent
+    if not ticket.name:
+        ticket.name = Ticket.objects.known_name(ticket.email)
+    with transaction.atomic():
+        create_ticket(
+            ticket, acknowledge=acknowledge, channel=channel, first_note=as_note, intake=""
+        )
+        ticket.events.create(
+            actor=agent,
+            field="ticket",
+            new_value=f"Opened for the customer ({Channel(channel).label})",
+            reason="acknowledgement emailed" if acknowledge else "",
+        )
     return ticket
 
 
@@ -127,6 +165,8 @@ def staff_update(
     ticket.set_field_values(field_values or {}, by=actor)
     ticket.change_tags(add=add_tags, remove=remove_tags, by=actor)
     public = bool(reply) and not internal
+    if public and actor is not None:  # a rule's reply (no agent) is not signed by anyone
+        reply = AgentPreference.signed(reply, actor)
     if reply:
         message = TicketMessage.objects.create(
             ticket=ticket,
@@ -140,16 +180,29 @@ def staff_update(
             macros.record_use(macro, ticket=ticket, by=actor)
     if public:
         ticket.record_staff_reply(by=actor, status=status)
-        emails.queue(ticket, "staff_reply", ticket.email)
+        # A reply that resolves the ticket is the resolution email (it says how to reopen).
+        kind = "ticket_resolved" if status in FINISHED else "staff_reply"
+        emails.queue(ticket, kind, ticket.email, message=message)
     else:
-        if status is None and ticket.status == TicketStatus.NEW and ticket.assignee_id:
-            status = TicketStatus.OPEN
-        if status is not None:
-            ticket.transition(status, by=actor, reason="assigned" if not reply else "")
-            if status == TicketStatus.RESOLVED:
-                tell_customer_resolved(ticket)
+        move_after_change(ticket, status, by=actor, reason="assigned" if not reply else "")
     triggers.run(ticket, event=Event.UPDATED, actor_kind="staff")
+    ticket.refresh_search_text()
     return ticket
+
+
+def move_after_change(ticket, status, *, by, reason=""):
+    """The status move that follows a staff change without a public reply (one ticket or
+    many): `status` as chosen (None: none), else assigning a new ticket opens it; a
+    resolution is told to the customer. Returns whether the ticket moved; an illegal move
+    raises IllegalTransition."""
+    if status is None and ticket.status == TicketStatus.NEW and ticket.assignee_id:
+        status, reason = TicketStatus.OPEN, reason or "assigned"
+    if status is None:
+        return False
+    moved = ticket.transition(status, by=by, reason=reason)
+    if moved and status == TicketStatus.RESOLVED:
+        tell_customer_resolved(ticket)
+    return moved
 
 
 def tell_customer_resolved(ticket):
@@ -176,6 +229,7 @@ def customer_reply(ticket, body, *, files=(), inbound=None, sender=""):
     _received(inbound, ticket, InboundEmail.Outcome.REPLY)
     ticket.record_customer_message(now=message.created_at)
     triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
+    ticket.refresh_search_text()
     emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
     return ticket
 
@@ -202,6 +256,7 @@ def email_note(ticket, body, *, inbound, sender, files=()):
     )
     attach(files, message)
     _received(inbound, ticket, InboundEmail.Outcome.NOTE)
+    ticket.refresh_search_text()
     emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
     return message
 
@@ -237,6 +292,7 @@ def accept_email_note(message, *, by):
     )
     ticket.record_customer_message(reason="email accepted as the customer's")
     triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
+    ticket.refresh_search_text()
     return message
 
 

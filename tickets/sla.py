@@ -112,3 +112,28 @@ def target(kind, priority_name, overrides=None):
     sla_hours) where it sets one, else the settings'."""
     planned = (overrides or {}).get(kind, {}).get(priority_name)
     return planned if planned is not None else settings.TICKET_SLA_HOURS[kind][priority_name]
+
+
+def short_span(delta):
+    """A span as the queue writes it: "25 min", "3 h", "2 d" (whole units, rounded down;
+    static/js/countdown.js writes the same words)."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 60 * 48:
+        return f"{minutes // 60} h"
+    return f"{minutes // (60 * 24)} d"
+
+
+def countdown(due, now):
+    """How long until `due`, or since it passed, in wall-clock time: "due in 25 min",
+    "breached 1 h ago" (the page recomputes it every half minute from the same moment)."""
+    if due is None:
+        return ""
+    if due > now:
+        left = due - now
+        return "due now" if left < timedelta(minutes=1) else f"due in {short_span(left)}"
+    late = now - due
+    if late < timedelta(minutes=1):
+        return "breached just now"
+    return f"breached {short_span(late)} ago"

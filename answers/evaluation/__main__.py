@@ -1,6 +1,7 @@
 """`make eval-answers`: the evaluation on a throwaway database with the shipped content
-(SQLite, or PostgreSQL with DATABASE_URL). `-v` lists the misses; `--passages` prints every
-passage with its address (to write questions)."""
+(SQLite, or PostgreSQL with DATABASE_URL). Prints the figures of the tuning split, the
+held-out split and the whole set. `-v` lists the tuning split's misses; `--passages` prints
+every passage with its address (to write questions)."""
 
 import sys
 import warnings
@@ -33,7 +34,16 @@ def main():
             f"{len(unanswerable)} unanswerable questions ({evaluation.QUESTIONS.name})"
         )
         result = evaluation.run(answerable, unanswerable)
-        print("\n".join(result.lines(verbose="-v" in sys.argv)))
+        tuning, held_out = result.split()
+        print(f"\ntuning split ({len(tuning.answerable)} + {len(tuning.unanswerable)}):")
+        print("\n".join(tuning.lines(verbose="-v" in sys.argv)))
+        print(
+            f"\nheld-out split ({len(held_out.answerable)} + {len(held_out.unanswerable)}, "
+            "never looked at while tuning):"
+        )
+        print("\n".join(held_out.lines()))
+        print("\nwhole set:")
+        print("\n".join(result.lines()))
     finally:
         teardown()
 

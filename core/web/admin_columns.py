@@ -5,10 +5,12 @@ from django.utils import timezone
 
 
 def when(value):
-    """A moment: local time, year first, to the minute."""
+    """A moment: in the reader's zone (the one active), year first, to the minute, with the
+    zone's abbreviation ("2026-12-07 14:03 CET")."""
     if value is None:
         return "—"
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    local = timezone.localtime(value)
+    return f"{local:%Y-%m-%d %H:%M} {local:%Z}"
 
 
 def moment_column(field, description):

@@ -75,11 +75,26 @@ def reads_own_body(view):
     return view
 
 
-def _reads_own_body(request):
+def refuses_nul_with(answer):
+    """Marks a view whose requests holding a NUL are refused with `answer(request)` rather
+    than the 400 page (the REST API answers problem details)."""
+
+    def mark(view):
+        view.nul_answer = answer
+        return view
+
+    return mark
+
+
+def _view(request):
     try:
-        return getattr(resolve(request.path_info).func, "reads_own_body", False)
+        return resolve(request.path_info).func
     except Resolver404:
-        return False
+        return None
+
+
+def _reads_own_body(request):
+    return getattr(_view(request), "reads_own_body", False)
 
 
 def _texts(request):
@@ -117,7 +132,8 @@ def reject_nul_characters(get_response):
         if contains_nul(request):
             # One line, not Django's traceback for suspicious requests: scanners send these.
             log.warning("Refused a request holding a NUL character: %r", request.path)
-            return bad_request(request, exception=None)
+            answer = getattr(_view(request), "nul_answer", None)
+            return answer(request) if answer else bad_request(request, exception=None)
         return get_response(request)
 
     return middleware

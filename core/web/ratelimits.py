@@ -1,6 +1,11 @@
-"""Counting POSTs against rate limits (django-ratelimit), several limits at once."""
+"""Counting POSTs against rate limits (django-ratelimit), several limits at once; counting
+every request of one client against one limit (the REST API's, per token)."""
 
-from django_ratelimit.core import get_usage
+from dataclasses import dataclass
+
+from django.utils.translation import ngettext
+from django_ratelimit import ALL
+from django_ratelimit.core import _split_rate, get_usage
 
 
 def rate_limited(request, *limits, increment=True):
@@ -22,4 +27,29 @@ def rate_limited(request, *limits, increment=True):
 def minutes(seconds):
     """A wait, as people read it."""
     count = max(1, round(seconds / 60))
-    return f"{count} minute{'s' if count != 1 else ''}"
+    return ngettext("%(n)d minute", "%(n)d minutes", count) % {"n": count}
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: int
+    window: int  # seconds
+    remaining: int
+    reset: int  # seconds until the window ends
+    over: bool
+
+
+def count(request, *, group, key, rate):
+    """Count this request (any method) against one limit: its Usage, or None when rate
+    limits are off (RATELIMIT_ENABLE)."""
+    usage = get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=True)
+    if usage is None:
+        return None
+    limit, window = _split_rate(rate)
+    return Usage(
+        limit=limit,
+        window=window,
+        remaining=max(0, usage["limit"] - usage["count"]),
+        reset=max(0, int(usage["time_left"])),
+        over=usage["should_limit"],
+    )

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "answers",
     "editorial",
     "insights",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tickets.timezones.staff_time_zone",  # staff pages in the agent's own time zone
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.web.middleware.reject_nul_characters",
@@ -313,6 +315,7 @@ LOGGING = {
 }
 
 from helpcenter.settings.answers import *  # noqa: E402, F403
+from helpcenter.settings.api import *  # noqa: E402, F403
 from helpcenter.settings.mail import *  # noqa: E402, F403
 from helpcenter.settings.pages import *  # noqa: E402, F403
 from helpcenter.settings.signin import *  # noqa: E402, F403

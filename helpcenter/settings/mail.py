@@ -1,6 +1,7 @@
 """The mail gateway (mail/): inbound email's limits, sender verdicts and provider webhooks."""
 
 import os
+import re
 
 from helpcenter.settings.env import env_bool, env_list
 
@@ -32,4 +33,32 @@ ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value
     for name, value in os.environ.items()
     if name.startswith("ANYMAIL_") and value
+}
+
+# Outgoing email's HTML alternative (mail/html.py): one branded layout for customer and
+# status emails. Colours are #rrggbb; the dark one is used by mail clients in dark mode (a
+# light tint of the brand colour reads on a dark background).
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _colour(name, default):
+    value = os.environ.get(name, default).strip()
+    if not _COLOUR.fullmatch(value):
+        raise ValueError(f"{name} must be a colour written #rrggbb, not {value!r}")
+    return value
+
+
+EMAIL_BRAND = {
+    "name": os.environ.get("EMAIL_BRAND_NAME", "Help center"),
+    # An https URL of a PNG or JPEG (SVG does not show in most mail clients); unset: the name.
+    "logo_url": os.environ.get("EMAIL_BRAND_LOGO_URL", ""),
+    "logo_width": int(os.environ.get("EMAIL_BRAND_LOGO_WIDTH", "160")),
+    "color": _colour("EMAIL_BRAND_COLOR", "#1f4fd1"),
+    "dark_color": _colour("EMAIL_BRAND_DARK_COLOR", "#9db8ff"),
+    # Lines under every email (the company's name and address, say); "\n" starts a line.
+    "footer_lines": os.environ.get("EMAIL_FOOTER", "Sent by our support team.")
+    .replace("\\n", "\n")
+    .splitlines(),
+    # The site's address at the foot of every email; unset: SITE_URL.
+    "url": os.environ.get("EMAIL_BRAND_URL", ""),
 }

@@ -7,6 +7,11 @@ from helpcenter.settings.env import env_list
 
 # Support tickets.
 TICKET_LINK_DAYS = 30  # a private link expires after this many days without activity
+# The team's signature under agents' replies to customers, for agents who have not written
+# their own (admin: Reply signatures). {name} is the agent's first name. "\n" starts a line.
+TICKET_SIGNATURE = os.environ.get("TICKET_SIGNATURE", "{name}\nThe support team").replace(
+    "\\n", "\n"
+)
 TICKET_MIN_FILL_SECONDS = int(os.environ.get("TICKET_MIN_FILL_SECONDS", "3"))
 # ...and at most this old (its signed start time, the anti-bot fill time): an older form is
 # shown again, everything typed kept, with a new start, so a start taken once cannot be

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 REVIEW_EVERY = timedelta(days=180)
 # Poor feedback: at least this many No answers since the last review, and more No than Yes.
@@ -91,7 +92,14 @@ class Reviewed(models.Model):
             reasons.append(f"{no} No to {yes} Yes from readers")
         reports = getattr(self, "outdated_reports", 0)
         if reports:
-            reasons.append(f"reported out of date by {reports} reader{'s' if reports > 1 else ''}")
+            reasons.append(
+                ngettext(
+                    "reported out of date by %(n)d reader",
+                    "reported out of date by %(n)d readers",
+                    reports,
+                )
+                % {"n": reports}
+            )
         return reasons
 
     def mark_reviewed(self, *, now=None):

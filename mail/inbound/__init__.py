@@ -34,7 +34,7 @@ from django.utils import timezone
 from core.addresses import address_key, address_key_or_raw, mailbox_key
 from core.redaction import redact_private_links
 from mail import bounces, headers, outbox
-from mail.inbound import auth
+from mail.inbound import auth, kinds
 from mail.inbound.parse import clean, headers_only, parse, redacted_raw
 from mail.models import InboundEmail
 
@@ -204,6 +204,8 @@ def _why_drop(inbound, parsed):
         if _too_many(inbound, [Outcome.BOUNCE]):
             return Outcome.TOO_MANY, _too_many_detail()
         return Outcome.BOUNCE, _mark_bounced(parsed.bounce)
+    if parsed.report:
+        return REPORTS[parsed.report], REPORT_DETAILS[parsed.report]
     if is_our_address(parsed.sender) or headers.is_ours(parsed.message_id):
         return Outcome.OWN, "sent by this help center"
     if parsed.automatic:
@@ -217,6 +219,18 @@ def _why_drop(inbound, parsed):
     if _too_many(inbound, [Outcome.NEW_TICKET, Outcome.REPLY, Outcome.NOTE]):
         return Outcome.TOO_MANY, _too_many_detail()
     return None
+
+
+REPORTS = {
+    kinds.DELAYED: Outcome.DELAYED,
+    kinds.RECEIPT: Outcome.RECEIPT,
+    kinds.ABUSE: Outcome.ABUSE_REPORT,
+}
+REPORT_DETAILS = {
+    kinds.DELAYED: "a delay warning: the receiving server still tries, nothing marked",
+    kinds.RECEIPT: "a read or delivery receipt",
+    kinds.ABUSE: "an abuse (ARF) report: someone marked an email of ours as spam",
+}
 
 
 def _too_many(inbound, outcomes):

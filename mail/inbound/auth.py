@@ -37,18 +37,47 @@ class BadFrom(ValueError):
     pass
 
 
-def sender(raw_from_values):
-    """(display name, address) of the one mailbox the From header(s) name; BadFrom if they
-    do not name exactly one (`raw_from_values`: the headers as written, undecoded)."""
-    if len(raw_from_values) != 1:
-        raise BadFrom(f"{len(raw_from_values)} From headers")
-    pairs = getaddresses([str(raw_from_values[0])])
-    if len(pairs) != 1 or not pairs[0][1] or "@" not in pairs[0][1]:
+def sender(raw_from_values, raw_reply_to_values=()):
+    """(display name, address, where it came from: "From" or "Reply-To") of the one mailbox
+    the From header(s) name; BadFrom if there is none or more than one. Recovered as mature
+    mail readers do: From headers naming no mailbox (garbage, `<>`, `"name" <>`) are passed
+    over, an address's trailing dot goes (`<name@yahoo.com.>`), and without any mailbox in
+    From the one mailbox of Reply-To is the sender. Never a choice between two mailboxes:
+    `victim@example.com <attacker@evil.example>` names two and is refused."""
+    found = _mailboxes(raw_from_values)
+    if not found:
+        replies = _mailboxes(raw_reply_to_values)
+        if len(replies) == 1:
+            return (*replies[0], "Reply-To")
+    if len(found) != 1:
+        if len(raw_from_values) != 1:
+            raise BadFrom(f"{len(raw_from_values)} From headers")
         raise BadFrom("the From header does not name exactly one mailbox")
-    name, address = pairs[0]
-    if "@" in name:
-        name = ""  # "victim@example.com" <attacker@...>: the name would read as an address
-    return name, address
+    return (*found[0], "From")
+
+
+def _mailboxes(raw_values):
+    """[(name, address)] of the distinct mailboxes some headers name; [] and [many] mean no
+    single one (and any header naming two makes it many)."""
+    found = {}
+    for value in raw_values:
+        pairs = [(name, _tidy(address)) for name, address in getaddresses([str(value)])]
+        pairs = [(name, address) for name, address in pairs if _is_mailbox(address)]
+        if len({address.lower() for _, address in pairs}) > 1:
+            return [*pairs, *found.values()]
+        for name, address in pairs:
+            found.setdefault(address.lower(), ("" if "@" in name else name, address))
+    return list(found.values())
+
+
+def _tidy(address):
+    local, at, domain = address.strip().rpartition("@")
+    return f"{local}{at}{domain.rstrip('.')}"
+
+
+def _is_mailbox(address):
+    local, at, domain = address.rpartition("@")
+    return bool(at and local and domain) and not any(c.isspace() for c in domain)
 
 
 def _domain(value):

@@ -7,6 +7,10 @@ expressions over the bytes, no objects built), and the message is cut where it g
 INBOUND_MAX_PARTS parts or MAX_NESTING levels; what is left is fed to the parser in chunks
 within INBOUND_PARSE_SECONDS. The result is a message as far as it could be read, and notes
 saying what was not.
+
+Two repairs for reading only (the stored message stays as it came): the header block as
+mail readers take it (repair_headers), and a multipart's boundary as its parts use it
+(rebound).
 """
 
 import heapq
@@ -126,3 +130,64 @@ def read(raw, *, policy, max_parts=None, seconds=None):
             break
         parser.feed(raw[start : start + CHUNK])
     return Read(parser.close(), notes, deadline=started + seconds)
+
+
+BOM = b"\xef\xbb\xbf"
+HEADER_LINE = re.compile(rb"^([!-9;-~]+)[ \t]*:")  # a field name, then its colon (RFC 5322)
+BLANK = re.compile(rb"\r?\n\r?\n")
+MAX_HEADER_BLOCK = 256 * 1024
+
+
+def repair_headers(raw):
+    """The header block as mature mail readers take it, for reading only (the stored message
+    stays as it came): no byte-order mark before the first header, no junk line before the
+    first header, `From  :` (obsolete RFC 2822 syntax) read as `From:`, and a line that is no
+    header but is followed by more headers taken as the continuation it was meant to be
+    (unindented, it would end the header block and turn the rest of the headers into text)."""
+    if raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+    found = BLANK.search(raw, 0, MAX_HEADER_BLOCK)
+    end = found.start() if found else min(len(raw), MAX_HEADER_BLOCK)
+    lines = raw[:end].split(b"\n")
+    if lines and lines[0].startswith(b"From ") and not HEADER_LINE.match(lines[0]):
+        unixfrom, lines = [lines[0]], lines[1:]  # the mbox separator line
+    else:
+        unixfrom = []
+    heads = [bool(HEADER_LINE.match(line)) for line in lines]
+    if len(lines) > 1 and not heads[0] and heads[1] and lines[0][:1] not in b" \t":
+        lines, heads = lines[1:], heads[1:]  # junk before the first header
+    last_header = max((i for i, is_header in enumerate(heads) if is_header), default=-1)
+    mended = []
+    for i, line in enumerate(lines):
+        if heads[i]:
+            line = HEADER_LINE.sub(lambda m: m[1] + b":", line, count=1)
+        elif i and i < last_header and line.strip() and line[:1] not in b" \t":
+            line = b" " + line
+        mended.append(line)
+    head = b"\n".join(unixfrom + mended)
+    if head == raw[:end]:
+        return raw  # as it came (no copy of a 25 MB message for nothing)
+    return head + raw[end:]
+
+
+USED_DELIMITER = re.compile(rb"^--([^\s\"]{1,200})[ \t]*\r?\n[!-9;-~]+[ \t]*:", re.M)
+TOP_MULTIPART = re.compile(
+    rb"^Content-Type:[ \t]*multipart/([A-Za-z0-9.+-]+)[^\n]*(?:\n[ \t][^\n]*)*", re.I | re.M
+)
+
+
+def rebound(raw):
+    """The raw message with its top-level boundary declared as its parts use it, or None:
+    for a multipart whose declared boundary is missing, differs from the one its parts use
+    (`BOUNDARY_` declared, `--BOUNDARY` used) or is cut short by the parser (`=` unquoted).
+    Mail clients find the parts by their delimiter lines; so does this."""
+    blank = BLANK.search(raw, 0, MAX_HEADER_BLOCK)
+    if blank is None:
+        return None
+    head, rest = raw[: blank.start()], raw[blank.start() :]
+    top = TOP_MULTIPART.search(head)
+    used = USED_DELIMITER.search(rest)
+    if top is None or used is None or used[1].endswith(b"--"):
+        return None
+    declared = b"Content-Type: multipart/" + top[1] + b'; boundary="' + used[1] + b'"'
+    return head[: top.start()] + declared + head[top.end() :].lstrip(b"\r") + rest

@@ -109,12 +109,17 @@
     if (closer) closer.closest("dialog").close();
   });
 
-  // "Sam is replying": the presence poll says whether this agent has text in the box.
+  // "Sam is replying": the presence poll says whether this agent has text in the box, and
+  // polls at once when that changes (the others' pages poll every 2 s: seen within 3 s).
   document.addEventListener("input", function (event) {
     if (event.target.id !== "id_reply") return;
     var presence = document.getElementById("presence");
+    if (!presence) return;
     var state = event.target.value.trim() ? "replying" : "viewing";
-    if (presence) presence.setAttribute("hx-vals", JSON.stringify({ state: state }));
+    var vals = JSON.stringify({ state: state });
+    if (presence.getAttribute("hx-vals") === vals) return;
+    presence.setAttribute("hx-vals", vals);
+    if (window.htmx) window.htmx.trigger(presence, "presence-change");
   });
 
   // After a macro fills the box, the agent reviews it there.

@@ -4,6 +4,7 @@ component's status on its own."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils.translation import ngettext
 
 from status.models import (
     CLOSED_STATUSES,
@@ -102,8 +103,9 @@ class PostUpdateForm(forms.ModelForm):
         )
         active = Subscriber.objects.active().count()
         self.fields["update_notify"].help_text = (
-            f"Email, webhook and chat subscribers hear of this update "
-            f"({active} active subscription{'s' if active != 1 else ''})."
+            "Email, webhook and chat subscribers hear of this update "
+            + ngettext("(%(n)d active subscription).", "(%(n)d active subscriptions).", active)
+            % {"n": active}
         )
         if self.instance.pk:
             self.fields["update_status"].initial = self.instance.status

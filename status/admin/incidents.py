@@ -102,8 +102,11 @@ class IncidentAdminBase(admin.ModelAdmin):
 @admin.register(Incident)
 class IncidentAdmin(IncidentAdminBase):
     form = IncidentForm
+    # Components are chosen once, in "Set component statuses" (each beside its status now):
+    # a component given a status there becomes an affected one.
+    readonly_fields = [*IncidentAdminBase.readonly_fields, "affected"]
     fieldsets = [
-        (None, {"fields": ["name", "impact", "components"]}),
+        (None, {"fields": ["name", "impact", "affected"]}),
         (
             "Post an update",
             {"fields": ["update_status", "update_body", "update_components", "update_notify"]},
@@ -134,10 +137,14 @@ class IncidentAdmin(IncidentAdminBase):
                 update_status=values["status"],
                 update_body=values["body"],
                 update_components={str(c.pk): s for c, s in values["components"].items()},
-                components=[c.pk for c in values["components"]],
             )
             initial.pop("template", None)
         return initial
+
+    @admin.display(description="affected components")
+    def affected(self, obj):
+        names = [c.name for c in obj.components.all()] if obj.pk else []
+        return ", ".join(names) or "None yet: set a component's status below."
 
 
 @admin.register(Maintenance)

@@ -77,6 +77,7 @@ def message_for(delivery):
         body=body.strip() + "\n",
         to=[subscriber.email],
         headers=headers(delivery, unsubscribe),
+        branded=True,
     )
 
 

@@ -95,23 +95,41 @@ HISTORY_PAGES = 10
 
 @require_safe
 def uptime_history(request):
-    """Per-component uptime, month by month (12 a page), with the incidents of each month."""
+    """Per-component uptime, month by month (12 a page, or one: ?month=2026-11), with the
+    incidents of each month."""
     try:
         page = min(max(int(request.GET.get("page", "1")), 1), HISTORY_PAGES)
     except ValueError:
         page = 1
     today = timezone.localdate()
     first_record = uptime.first_record_date() or today
-    firsts = uptime.months_back(today, HISTORY_MONTHS, skip=(page - 1) * HISTORY_MONTHS)
-    firsts = [f for f in firsts if f >= first_record.replace(day=1)]
+    # Every month there is history for (as far back as the pages go), to jump to one.
+    every_month = [
+        f
+        for f in uptime.months_back(today, HISTORY_MONTHS * HISTORY_PAGES)
+        if f >= first_record.replace(day=1)
+    ]
+    month = uptime.parse_month(request.GET.get("month"))
+    if month not in every_month:
+        month = None
+    if month:
+        firsts = [month]
+    else:
+        firsts = uptime.months_back(today, HISTORY_MONTHS, skip=(page - 1) * HISTORY_MONTHS)
+        firsts = [f for f in firsts if f >= first_record.replace(day=1)]
     components = [c for _, children in Component.objects.tree() for c in children]
     months = uptime.monthly_uptime(components, firsts)
     older = bool(firsts) and page < HISTORY_PAGES and firsts[-1] > first_record.replace(day=1)
+    at = every_month.index(month) if month else None
     context = {
         "months": months,
         "page": page,
-        "newer_page": page - 1 if page > 1 else None,
-        "older_page": page + 1 if older else None,
+        "newer_page": page - 1 if page > 1 and not month else None,
+        "older_page": page + 1 if older and not month else None,
+        "month": month,
+        "every_month": every_month,
+        "newer_month": every_month[at - 1] if month and at > 0 else None,
+        "older_month": every_month[at + 1] if month and at + 1 < len(every_month) else None,
         "components": components,
     }
     return TemplateResponse(request, "status/uptime_history.html", context)

@@ -106,6 +106,8 @@ def subscription_confirm(request, token):
     if request.method == "POST":
         subscriptions.confirm(subscriber)
     context.update(
+        # The choice repeated, so a person sees what they are confirming.
+        components=list(subscriber.components.order_by("position", "name")),
         confirmed=subscriber.confirmed_at is not None,
         manage_url=reverse("status:subscription-manage", args=[links.token(subscriber, "manage")]),
     )

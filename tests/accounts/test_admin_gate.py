@@ -17,6 +17,7 @@ OPEN = {
     "/admin/two-factor/code/",
     "/admin/two-factor/set-up/",
     "/admin/two-factor/set-up/qr.svg",
+    "/admin/invitation/1/1/",  # a colleague's invitation: choose a password (no such link here)
 }
 
 

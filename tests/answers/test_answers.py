@@ -156,8 +156,14 @@ def test_api_answers_in_the_documented_shape(client, content):
     assert set(data) == {"query", "answer", "incident", "results"}
     assert data["query"] == ASKED and data["incident"] is None
     found = data["answer"]
-    assert found["text"] == "The link is valid for 1 hour."
-    assert found["sentences"] == [{"text": "The link is valid for 1 hour.", "citation": 0}]
+    # The sentence that answers it, with its neighbours of the same step, as written.
+    quoted = [
+        "On the sign-in page, request a password reset for your account email.",
+        "The link is valid for 1 hour.",
+        "Resetting your password signs out all other sessions.",
+    ]
+    assert found["text"] == " ".join(quoted)
+    assert found["sentences"] == [{"text": text, "citation": 0} for text in quoted]
     assert found["citations"] == [
         {
             "url": "/kb/authentication-and-security/#reset-your-password",

@@ -8,9 +8,10 @@ from answers import evaluation
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Issue #23's gates are evaluation.MIN_ANSWERED (85 %) and MIN_REFUSED (90 %). The answers
-# do not reach the first yet (docs/developers/answers.md): CI holds the level reached, so
-# it can only go up, until the target replaces it.
-REACHED_ANSWERED = 0.60
+# do not reach the first yet (docs/developers/answers.md: 68.2 % on SQLite, 67.1 % on
+# PostgreSQL over the whole set): CI holds the level reached, so it can only go up, until
+# the target replaces it.
+REACHED_ANSWERED = 0.65
 REACHED_REFUSED = 0.90
 
 
@@ -28,3 +29,12 @@ def test_evaluation(content):
     assert report.refused_rate >= REACHED_REFUSED, figures
     assert report.correct_rate >= REACHED_ANSWERED, figures
     assert report.recall3 / len(report.answerable) >= 0.85, figures
+
+
+def test_a_third_is_held_out_and_a_question_keeps_its_side():
+    answerable, unanswerable = evaluation.load()
+    tuning, held_out = evaluation.split([e.question for e in answerable])
+    assert 0.25 <= len(held_out) / len(answerable) <= 0.4
+    assert not set(tuning) & set(held_out)
+    assert evaluation.split(held_out) == ([], held_out)
+    assert evaluation.split(unanswerable)[1]  # refusals are held out too

@@ -35,6 +35,7 @@ def test_every_app_registers_its_jobs():
         "mail.inbound_waiting",
         "insights.prune",
         "insights.support_reports",
+        "api.forget_idempotency_keys",
     } <= names
 
 

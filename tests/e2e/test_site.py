@@ -25,7 +25,7 @@ def test_home_shows_the_seed_page(page: Page, site, csp_violations):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Troubleshoot faster. Ship without blockers."
     )
-    expect(page.get_by_text("Platform status: Operational")).to_be_visible()
+    expect(page.get_by_text("Platform status: All Systems Operational")).to_be_visible()
     expect(page.locator("#result-count")).to_have_text("6 resources found")
     expect(cards(page)).to_have_count(6)
     expect(

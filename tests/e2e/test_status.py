@@ -77,8 +77,9 @@ def host_html(body):
 def test_status_page(page: Page, status_site, csp_violations):
     page.goto(status_site + "/status/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Platform status")
-    expect(page.get_by_role("link", name="Platform status: Operational")).to_be_visible()
-    expect(page.get_by_text("All Systems Operational")).to_be_visible()
+    banner = page.get_by_role("link", name="Platform status: All Systems Operational")
+    expect(banner).to_be_visible()
+    expect(page.locator(".status-overall")).to_have_text("All Systems Operational")
     api_bars = re.compile(r"^API, last 90 days: 99\.\d\d% uptime; 4 Nov 2026: partial outage$")
     expect(page.get_by_role("img", name=api_bars)).to_be_visible()
     expect(page.get_by_role("img", name="OpenAI models, last 90 days", exact=False)).to_be_hidden()
@@ -103,7 +104,7 @@ def test_status_page_with_an_open_incident_and_the_banner(page: Page, status_sit
         components={api: "partial_outage"},
     )  # fmt: skip
     page.goto(status_site + "/status/")
-    expect(page.get_by_role("alert")).to_contain_text("Platform status: Partial outage")
+    expect(page.get_by_role("alert")).to_contain_text("Platform status: Partial System Outage")
     expect(page.get_by_role("heading", name="Active incidents")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "status-incident-1280")

@@ -27,6 +27,7 @@ import grimp
 import pytest
 from django.apps import apps
 from django.core.management import get_commands, load_command_class
+from django.urls import Resolver404, resolve
 
 from core import clock
 
@@ -237,11 +238,27 @@ def check_command(words, where, *, strict):
         return "python -m"
     if program.startswith("python") and len(words) > 1 and words[1] == "-c":
         return "python -c"
+    if program == "curl":
+        check_curl(words, where)
+        return "curl"
     if strict:
         assert program in UNCHECKED_PROGRAMS, (
             f"{where}: `{' '.join(words)}`: check it here or add {program!r} to UNCHECKED_PROGRAMS"
         )
     return None
+
+
+def check_curl(words, where):
+    """curl examples call this site (`$HC/...`) at an address it answers."""
+    urls = [word for word in words[1:] if word.startswith("$HC/")]
+    assert urls, f"{where}: `{' '.join(words)}`: curl examples call $HC/..."
+    for url in urls:
+        path = url.removeprefix("$HC").split("?")[0]
+        try:
+            match = resolve(path)
+        except Resolver404:
+            pytest.fail(f"{where}: the site has no address {path}")
+        assert match.view_name != "api:not-found", f"{where}: the API has no operation {path}"
 
 
 def logical_lines(language, code):
@@ -408,7 +425,8 @@ def test_a_bad_command_option_or_target_fails():
         ".venv/bin/python manage.py status incident reopen CODE",  # unknown subcommand
         ".venv/bin/python manage.py no_such_command",
         "make no-such-target",
-        "curl https://help.example.com/",  # a program nobody checks
+        "curl https://help.example.com/",  # not this site
+        "curl $HC/api/v1/no-such-thing",
         ".venv/bin/python manage.py receive_email < tests/no/such.eml",
     ]:
         with pytest.raises((AssertionError, pytest.fail.Exception)):

@@ -14,11 +14,11 @@ def test_home_shows_every_section_from_the_database(client, content):
     html = client.get("/").content.decode()
     assert "Troubleshoot faster. Ship without blockers." in html
     assert "End-to-end support resources for onboarding" in html
-    assert "Platform status: <strong>Operational</strong>" in html
+    assert "Platform status: <strong>All Systems Operational</strong>" in html
     assert "6 resources found" in html
     assert "Comprehensive troubleshooting runbooks" in html
     assert "If login is still blocked, contact support" in html
-    assert "Escalation checklist" in html
+    assert "To get an answer sooner, tell us" in html
     assert "Frequently asked questions" in html
     assert html.count('class="faq"') >= 10
 

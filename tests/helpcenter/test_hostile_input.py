@@ -8,6 +8,7 @@ the pages' HTML), plus bodies of the wrong content type. CI runs it on SQLite an
 
 import html.parser
 import json
+import re
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
@@ -165,11 +166,46 @@ def _paths(world):
         "status:embed-script": ["/embed/status.js"],
         "status:embed-frame": ["/embed/frame"],
         "status:badge": ["/badge.svg"],
+        # Without a token every operation is a 401 (test_hostile_api sweeps them with one).
+        **{f"api:{name}": [f"/api/v1/{route}"] for name, route in api_paths(world).items()},
         "robots-txt": ["/robots.txt"],
+        "llms-txt": ["/llms.txt"],
+        "llms-full-txt": ["/llms-full.txt"],
+        "guide-markdown": [f"/kb/{world['guide']}.md", "/kb/{hostile}.md"],
+        "runbook-markdown": [f"/runbooks/{world['runbook']}.md", "/runbooks/{hostile}.md"],
+        "faq-markdown": ["/faq/{hostile}.md"],
         "healthz": ["/healthz"],
         "readyz": ["/readyz"],
         "form-token": ["/forms/token/"],
     }
+
+
+def api_paths(world):
+    """Each operation's name and a concrete path, from the OpenAPI document."""
+    from api.main import api
+
+    found = {
+        "reference": "docs/",
+        "openapi-json": "openapi.json",
+        "api-root": "",
+        "not-found": "{hostile}",
+    }
+    for route in api.get_openapi_schema(path_prefix="")["paths"]:
+        concrete = route.lstrip("/").replace("{ticket_id}", str(world["victim"].pk))
+        concrete = concrete.replace("{slug}", world["guide"])
+        for name in _operation_names(route):
+            found[name] = concrete
+    return found
+
+
+def _operation_names(route):
+    from api.main import api
+
+    return [
+        pattern.name
+        for pattern in api.urls[0]
+        if re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern)) == route.lstrip("/")
+    ]
 
 
 def _ticket(email, subject):

@@ -36,7 +36,7 @@ from tests.helpcenter import test_hostile_input as sweep
 from tests.helpcenter.test_hostile_input import LONG, _fine, _Forms, _Recorder
 from tests.tickets.inbound import fixture
 from tickets import satisfaction
-from tickets.models import Macro, SuggestionOpen, Ticket, TicketLink, TicketMessage
+from tickets.models import AgentPreference, Macro, SuggestionOpen, Ticket, TicketLink, TicketMessage
 
 world = sweep.world  # the fixture
 
@@ -86,6 +86,7 @@ def staff_world(world, client, verified_login, admin_user, django_capture_on_com
     SearchQuery.objects.create(text="api key", searches=1, zero_results=1)
     Synonym.objects.create(terms="key, token")
     Macro.objects.create(title="Ask for the request id", body="Which request id?")
+    AgentPreference.objects.create(user=kim, signature="Kim\nThe support team")
     IncidentTemplate.objects.create(name="API down", slug="api-down", title="API", body="We know.")
     inbound.receive(fixture("apple_mail_new.eml"), source="pipe")
     Subscriber.objects.create(
@@ -332,6 +333,44 @@ def test_every_list_action_on_ids_no_row_has_never_fails(client, staff_world, ad
                 ran += 1
     assert ran > 50
     assert _victim_rows(victim) == before
+
+
+# Issue 22: the queue's search (operators, phrases), "New ticket" and inviting a colleague.
+# Quick, so they run in `make test-fast` too, on both engines.
+QUEUE_SEARCHES = [
+    *VALUES,
+    '"',
+    'status:"',
+    "tag:" + LONG[:300],
+    "org:%_ from:\\",
+    '"a" "b" "c" "d" "e" "f" "g"',
+    "NEAR(a b) OR * ^ - {x}",
+    "proxy_read_timeout_" + "_x" * 200,
+    "status:waiting status:all tag:é org:💥",
+]
+
+
+@pytest.mark.django_db
+def test_hostile_queue_searches_new_tickets_and_invitations_never_fail(
+    client, admin_user, verified_login, make_ticket
+):
+    make_ticket(description="Proxy read timeout on * and ( parentheses.")
+    verified_login(client, admin_user)
+    for query in QUEUE_SEARCHES:
+        for extra in ({}, {"status__exact": "pending"}, {"o": "-3"}):
+            url = "/admin/tickets/ticket/"
+            _fine(client.get(url, {"q": query, **extra}), f"{url}?q={query[:40]!r}")
+    fields = {
+        "/admin/tickets/ticket/add/": [
+            "email", "name", "channel", "subject", "category", "priority",
+            "first_message_is", "first_message", "acknowledge",
+        ],
+        "/admin/auth/user/add/": ["username", "first_name", "last_name", "email", "role"],
+    }  # fmt: skip
+    victim = Ticket.objects.first()
+    for url, names in fields.items():
+        for value in [*FORM_VALUES, *VALUES]:
+            _post(client, victim, url, dict.fromkeys(names, value))
 
 
 @pytest.mark.django_db

@@ -277,8 +277,35 @@ def test_query_count_does_not_grow_with_data(
     client.force_login(lead)
     # Session, user, two-factor device, permissions (2), day totals, 2 top lists (settled
     # sums, the live days, the searches of the texts shown), deflection (3), feedback (votes,
-    # then their articles).
-    with django_assert_num_queries(20):  # direct answers: totals, votes, top refused
+    # then their articles); the sidebar asks whether the lead has a signature yet (its "Add").
+    with django_assert_num_queries(21):  # direct answers: totals, votes, top refused
         assert client.get(URL, {"days": 90}).status_code == 200
-    with django_assert_num_queries(18):  # the settled sums from the cache
+    with django_assert_num_queries(19):  # the settled sums from the cache
         assert client.get(URL, {"days": 90}).status_code == 200
+
+
+def test_direct_answers_answered_refused_helpful_tickets_and_top_refused(client, lead):
+    from answers.models import AnswerFeedback
+    from insights.models import AnswerEvent
+
+    for _ in range(3):
+        AnswerEvent.record(text="how long is the reset link valid", answered=True)
+    AnswerEvent.objects.filter(pk=AnswerEvent.objects.first().pk).update(ticket_followed=True)
+    for _ in range(2):
+        AnswerEvent.record(text="Do you offer refunds", answered=False)
+    AnswerEvent.record(text="can I pay with paypal", answered=False)
+    for helpful in (True, True, True, False):
+        AnswerFeedback.objects.create(question="how long is the reset link valid", helpful=helpful)
+
+    body = page(client, lead, days=7)
+    assert figure(body, "Questions answered")[0] == "50.0 %"
+    assert "3 answered, 3 refused, of 6 questions" in body
+    assert figure(body, "Answer helpfulness")[0] == "75.0 %"
+    assert "3 of 4 votes said the answer helped" in body
+    assert figure(body, "Tickets sent after an answer")[0] == "1"
+    refused = body[body.index('id="refused-title"') :]
+    refused = refused[: refused.index("</table>")]
+    assert re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', refused) == [
+        ("do you offer refunds", "2"),
+        ("can i pay with paypal", "1"),
+    ]

@@ -21,7 +21,7 @@ def test_open_an_incident_in_one_step(client, editor, status_demo):
     response = client.post(
         "/admin/status/incident/add/",
         {
-            "name": "Elevated API errors", "impact": "major", "components": [api.pk],
+            "name": "Elevated API errors", "impact": "major",
             "update_status": "investigating", "update_body": "We are looking into it.",
             f"update_components_{api.pk}": "partial_outage", "update_notify": "on",
             "updates-TOTAL_FORMS": "0", "updates-INITIAL_FORMS": "0",
@@ -33,12 +33,16 @@ def test_open_an_incident_in_one_step(client, editor, status_demo):
     assert incident.updates.get().body == "We are looking into it."
     api.refresh_from_db()
     assert api.status == "partial_outage"
+    assert list(incident.components.all()) == [api]  # chosen once, with its status
     assert "Elevated API errors" in client.get("/").content.decode()
+    page = client.get(f"/admin/status/incident/{incident.pk}/change/").content.decode()
+    assert 'name="components"' not in page and f'name="update_components_{api.pk}"' in page
+    assert "Affected components" in page
 
     response = client.post(
         f"/admin/status/incident/{incident.pk}/change/",
         {
-            "name": incident.name, "impact": "major", "components": [api.pk],
+            "name": incident.name, "impact": "major",
             "update_status": "resolved", "update_body": "Fixed.",
             f"update_components_{api.pk}": "operational",
             "updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "1",

@@ -17,7 +17,7 @@ def banner(html):
 def test_banner_says_operational_with_an_icon_and_links_to_the_status_page(client, make_component):
     make_component(slug="api")
     html = banner(client.get("/").content.decode())
-    assert "Platform status: <strong>Operational</strong>" in html
+    assert "Platform status: <strong>All Systems Operational</strong>" in html
     assert 'href="/status/"' in html
     assert 'class="status-icon"' in html and 'aria-hidden="true"' in html
     assert 'role="status" aria-live="polite"' in html
@@ -29,7 +29,7 @@ def test_a_status_change_shows_at_once(client, make_component):
     client.get("/")  # warm the cache
     api.set_status("degraded_performance")
     html = banner(client.get("/").content.decode())
-    assert "Platform status: <strong>Minor disruption</strong>" in html
+    assert "Platform status: <strong>Partially Degraded Service</strong>" in html
     assert "status-banner--minor" in html
     assert 'role="status"' in html and "assertive" not in html
 
@@ -37,7 +37,7 @@ def test_a_status_change_shows_at_once(client, make_component):
 def test_major_incident_is_announced_assertively_and_named(client, open_incident):
     open_incident("Elevated API errors", impact="major")
     html = banner(client.get("/").content.decode())
-    assert "Partial outage" in html and "Elevated API errors" in html
+    assert "Partial System Outage" in html and "Elevated API errors" in html
     assert 'role="alert" aria-live="assertive"' in html
     assert "status-banner--major" in html
 
@@ -45,7 +45,7 @@ def test_major_incident_is_announced_assertively_and_named(client, open_incident
 def test_maintenance_in_progress_shows_in_the_banner(client, schedule):
     schedule(-1, 30)
     html = banner(client.get("/").content.decode())
-    assert "Under maintenance" in html and "Database upgrade" in html
+    assert "Service Under Maintenance" in html and "Database upgrade" in html
     assert "status-banner--maintenance" in html
 
 

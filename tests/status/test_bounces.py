@@ -104,8 +104,11 @@ def test_only_a_well_formed_delivery_report_counts(
     else:
         raw = raw.replace(b"report-type=delivery-status", b"report-type=disposition-notification")
     stored = deliver(raw, django_capture_on_commit_callbacks)
-    assert (stored.state, stored.outcome) == ("dropped", Outcome.BOUNCE)
-    assert "nothing marked" in stored.detail
+    if shape == "report of another type":  # a read receipt's shape: labelled so, marks nothing
+        assert (stored.state, stored.outcome) == ("dropped", Outcome.RECEIPT)
+    else:
+        assert (stored.state, stored.outcome) == ("dropped", Outcome.BOUNCE)
+        assert "nothing marked" in stored.detail
     assert _active(subscriber)
 
 

@@ -157,3 +157,23 @@ def test_deploy_check_warns_when_webhooks_may_reach_private_addresses(settings):
     assert webhooks_to_private_addresses(None) == []
     settings.STATUS_WEBHOOK_ALLOW_PRIVATE = True
     assert [w.id for w in webhooks_to_private_addresses(None)] == ["status.W001"]
+
+
+def test_a_change_says_how_many_subscribers_it_notified(status_demo):
+    from django.utils import timezone
+
+    from status.models import Subscriber
+
+    for n in range(3):
+        Subscriber.objects.create(
+            email=f"s{n}@example.com", address_key=f"s{n}@example.com", confirmed_at=timezone.now()
+        )
+    Subscriber.objects.create(email="new@example.com", address_key="new@example.com")
+    out = run("incident", "open", "Slow API", "--body", "Looking.").splitlines()
+    assert out[-2] == "notified 3 subscribers"  # the unconfirmed one is not
+    assert Incident.objects.filter(code=out[-1]).exists()  # the code stays the last line
+    assert run(
+        "incident", "update", out[-1], "--status", "identified", "--body", "Found."
+    ).endswith("notified 3 subscribers\n")
+    quiet = run("incident", "open", "Quiet", "--body", "x", "--no-notify")
+    assert "notified" not in quiet

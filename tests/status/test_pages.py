@@ -2,6 +2,7 @@
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
@@ -215,11 +216,37 @@ def test_history_page_shows_monthly_uptime_and_incidents(client, status_demo):
     response = client.get("/history/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<h2 id="month-2026-11">November 2026</h2>' in html
+    assert '<h2 id="month-2026-11"><a href="?month=2026-11">November 2026</a></h2>' in html
     assert re.search(r"<th scope=\"row\">API</th><td>99\.\d\d%</td>", html)
     assert "Elevated error rates on streaming responses</a>" in html
     for page in ["0", "-1", "99", "x"]:
         assert client.get(f"/history/?page={page}").status_code == 200
+
+
+def test_history_goes_month_by_month(client, status_demo):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    this, last = today.replace(day=1), (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    html = client.get(f"/history/?month={last:%Y-%m}").content.decode()
+    assert f"<h1>Uptime history: {last:%B %Y}</h1>" in html
+    assert html.count('class="history-month"') == 1
+    assert f'<a href="?month={this:%Y-%m}" rel="next">{this:%B %Y} →</a>' in html
+    assert f'<option value="{last:%Y-%m}" selected>{last:%B %Y}</option>' in html
+    current = client.get(f"/history/?month={this:%Y-%m}").content.decode()
+    assert 'rel="next"' not in current and f'<a href="?month={last:%Y-%m}" rel="prev">' in current
+    for month in [
+        "2026-13",
+        "abcd-ef",
+        "\u0662\u0660\u0662\u0666-11",
+        "1999-01",
+        "2099-01",
+        "",
+        "x" * 500,
+    ]:
+        response = client.get("/history/", {"month": month})
+        assert response.status_code == 200
+        assert response.content.decode().count('class="history-month"') > 1  # the 12 months
 
 
 def test_a_feed_per_component(client, status_demo):

@@ -220,3 +220,58 @@ def test_the_request_goes_to_the_checked_address_with_the_host_name(receiver, mo
     # One lookup of the name; the connection only turns the checked literal into a socket.
     assert status == 200 and calls == ["hooks.customer.example", "127.0.0.1"]
     assert receiver.received[0]["headers"]["Host"] == f"hooks.customer.example:{port}"
+
+
+def test_the_confirmation_has_the_branded_html_alternative(subscribe, status_demo):
+    subscribe(email_form("ada@example.com"))
+    [confirmation] = mail.outbox
+    [(html, mimetype)] = confirmation.alternatives
+    token_path = confirmation.body.split("/status/subscribe/confirm/")[1].split()[0]
+    assert mimetype == "text/html" and f"/status/subscribe/confirm/{token_path}" in html
+
+
+def test_every_component_is_ticked_by_default_and_grouped_as_on_the_page(client, status_demo):
+    from status.models import ComponentGroup
+
+    html = client.get("/status/subscribe/").content.decode()
+    form = html.split('id="by-email"')[1].split("</form>")[0]
+    boxes = re.findall(r'<input type="checkbox" name="email-components"[^>]*>', form)
+    assert len(boxes) == 10 and all(" checked" in box for box in boxes)
+    for group in ComponentGroup.objects.filter(components__isnull=False).distinct():
+        assert f"<legend>{group.name}</legend>" in form
+
+
+def test_all_ticked_is_everything_and_the_confirmation_says_so(client, subscribe, status_demo):
+    from status.models import Component
+
+    codes = list(Component.objects.values_list("code", flat=True))
+    subscribe(email_form("ada@example.com", **{"email-components": codes}))
+    subscriber = Subscriber.objects.get()
+    assert list(subscriber.components.all()) == []  # components added later included
+    page = client.get(f"/status/subscribe/confirm/{links.token(subscriber, 'confirm')}/")
+    assert "every component, including ones added later" in page.content.decode()
+
+
+def test_the_confirmation_page_repeats_the_choice(client, subscribe, status_demo):
+    from status.models import Component
+
+    api, dashboard = Component.objects.get(slug="api"), Component.objects.get(slug="dashboard")
+    subscribe(
+        email_form(
+            "ada@example.com",
+            **{"email-components": [api.code, dashboard.code], "email-component_updates": "on"},
+        )
+    )
+    subscriber = Subscriber.objects.get()
+    url = f"/status/subscribe/confirm/{links.token(subscriber, 'confirm')}/"
+    for html in (client.get(url).content.decode(), client.post(url).content.decode()):
+        choice = html.split('class="subscription-choice"')[1].split("</div>")[0]
+        assert "Incidents and maintenance of:" in choice
+        assert api.name in choice and dashboard.name in choice
+        assert "Status changes of these components outside an incident" in choice
+    manage = client.get(f"/status/subscription/{links.token(subscriber, 'manage')}/")
+    ticked = re.findall(
+        r'<input type="checkbox" name="components" value="(\w+)"[^>]* checked',
+        (manage.content.decode()),
+    )
+    assert sorted(ticked) == sorted([api.code, dashboard.code])

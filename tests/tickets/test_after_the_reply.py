@@ -87,7 +87,7 @@ def test_a_wrong_or_old_survey_link_is_a_404(client, content, make_ticket, agent
 def test_send_and_resolve_asks_too(make_ticket, agent):
     ticket = make_ticket()
     services.staff_update(ticket, actor=agent, reply="Fixed on our side.", status="resolved")
-    assert emails.deliver(ticket.emails.get(kind="staff_reply").pk) == "sent"
+    assert emails.deliver(ticket.emails.get(kind="ticket_resolved").pk) == "sent"
     assert len(SURVEY.findall(mail.outbox[-1].body)) == 2
 
 

@@ -8,9 +8,11 @@ from tickets.admin.organizations import OrganizationAdmin, SupportPlanAdmin
 from tickets.admin.outbox import OutboundEmailAdmin
 from tickets.admin.queue import TicketAdmin
 from tickets.admin.satisfaction import SatisfactionRatingAdmin
+from tickets.admin.signatures import AgentPreferenceAdmin
 from tickets.admin.triggers import TriggerAdmin
 
 __all__ = [
+    "AgentPreferenceAdmin",
     "AgentGroupAdmin",
     "CustomFieldAdmin",
     "TagAdmin",

@@ -72,8 +72,21 @@ class QueueActions:
             return None
 
     def _bulk(self, request, queryset, done, **values):
+        selected = queryset.count()
         changed, refused = bulk.change(queryset, actor=request.user, **values)
-        self.message_user(request, f"{plural(changed, 'ticket')} {done}.", messages.SUCCESS)
+        already = selected - changed - len(refused)
+        if not changed and not refused:
+            # Green "0 tickets assigned" would read as done; nothing was.
+            selection = "selected ticket was" if selected == 1 else "selected tickets were"
+            count = "the" if selected == 1 else f"the {selected}"
+            self.message_user(
+                request, f"Nothing changed: {count} {selection} already {done}.", messages.WARNING
+            )
+        elif changed:
+            tail = f"; {already} already {'was' if already == 1 else 'were'}" if already else ""
+            self.message_user(
+                request, f"{plural(changed, 'ticket')} {done}{tail}.", messages.SUCCESS
+            )
         for ticket, why in refused:
             self.message_user(request, f"{ticket.reference}: {why}", messages.WARNING)
 

@@ -35,10 +35,13 @@ class StatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
+        if queueviews.searches_every_status(request.GET):
+            return queryset
         return queryset.filter(queueviews.status_q(self.value()))
 
     def choices(self, changelist):
-        current = self.value() or "unfinished"
+        searching = queueviews.searches_every_status(changelist.params)
+        current = self.value() or ("all" if searching else "unfinished")
         for value, label in self.lookup_choices:
             yield {
                 "selected": current == value,

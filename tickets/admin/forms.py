@@ -10,24 +10,21 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.people import staff_name
+from core.times import machine_time
+from core.web.admin_columns import when
+from tickets import sla
 from tickets.models import SLAState
 
 UTC_NAMES = {"UTC", "ETC/UTC", "GMT", "ETC/GMT", "ZULU", "UCT", "ETC/UCT", "UNIVERSAL"}
 
 
 def short_duration(delta):
-    if delta is None:
-        return "—"
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 0)} min"
-    if minutes < 60 * 48:
-        return f"{minutes // 60} h"
-    return f"{minutes // (60 * 24)} d"
+    return "—" if delta is None else sla.short_span(delta)
 
 
 SLA_BADGES = {
@@ -37,6 +34,33 @@ SLA_BADGES = {
     SLAState.PAUSED: ("sla sla--paused", "‖"),
     SLAState.DONE: ("sla sla--done", "—"),
 }
+
+
+def sla_badge(ticket, now=None):
+    """The ticket's service-level state, and while a clock runs its countdown ("due in 25
+    min", the exact moment in its title) kept current by static/js/countdown.js."""
+    now = now or timezone.now()
+    state = ticket.sla_state(now)
+    css, icon = SLA_BADGES[state]
+    badge = format_html(
+        '<span class="{}"><span aria-hidden="true">{}</span> {}</span>',
+        css,
+        icon,
+        SLAState(state).label,
+    )
+    due = ticket.sla_due_at
+    if due is None or state in (SLAState.PAUSED, SLAState.DONE):
+        return badge
+    late = " sla-countdown--late" if due <= now else ""
+    return format_html(
+        '{}<time class="sla-countdown{}" datetime="{}" title="{} {}" data-countdown>{}</time>',
+        badge,
+        late,
+        machine_time(due),
+        "Was due" if late else "Due",
+        when(due),
+        sla.countdown(due, now),
+    )
 
 
 def staff_users():

@@ -4,8 +4,7 @@ import zoneinfo
 from datetime import UTC
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.views.decorators.csp import csp_override
 
 from core.people import staff_name
 from core.web.admin_columns import when
-from tickets import attachments, queueviews, services
+from tickets import attachments, fulltext, presence, queueviews, services
 from tickets.admin.actions import QueueActions, TicketActionForm
 from tickets.admin.export import CsvExport
 from tickets.admin.filters import (
@@ -30,21 +29,24 @@ from tickets.admin.filters import (
     TagFilter,
     custom_field_filters,
 )
-from tickets.admin.forms import SLA_BADGES, UTC_NAMES, short_duration
+from tickets.admin.forms import UTC_NAMES, short_duration, sla_badge
+from tickets.admin.search import QueueSearch
+from tickets.admin.ticket_create import TicketCreate
 from tickets.admin.ticket_form import TicketAdminForm
 from tickets.admin.ticket_page import TicketPageViews
 from tickets.models import (
     Attachment,
     Macro,
     Priority,
-    SLAState,
     Ticket,
     workflow,
 )
 
 
 @admin.register(Ticket)
-class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
+class TicketAdmin(
+    QueueSearch, TicketCreate, QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin
+):
     form = TicketAdminForm
     action_form = TicketActionForm
     # SLA state first; at 1280 px with the sidebar open every column fits (admin-tickets.css).
@@ -102,7 +104,7 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin-tickets.css"]}
-        js = ["js/agent.js"]
+        js = ["js/agent.js", "js/countdown.js"]
 
     def get_queryset(self, request):
         # list_select_related is skipped once a queryset selects related rows: all here.
@@ -113,18 +115,6 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
     def get_list_filter(self, request):
         # The dropdown and checkbox custom fields, as defined now.
         return [*self.list_filter, *custom_field_filters()]
-
-    def get_search_results(self, request, queryset, search_term):
-        # The same search as saved views and their counts (tickets.queueviews.search_q):
-        # the fields, tags and custom field values.
-        return queryset.filter(queueviews.search_q(search_term)), False
-
-    def get_ordering(self, request):
-        # Waiting on support first, the first due by SLA first (TicketQuerySet.triage_order).
-        return [F("stage").asc(), F("sla_due_at").asc(nulls_last=True), "-priority", "pk"]
-
-    def has_add_permission(self, request):
-        return False  # tickets come from customers, through the form
 
     # Columns.
     def action_checkbox(self, obj):
@@ -161,11 +151,12 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
         )
         return format_html(
             '<span class="queue-subject">{}</span><span class="queue-requester" title="{}">{}'
-            "</span>{}",
+            "</span>{}{}",
             obj.subject,
             who,
             who,
             format_html('<span class="queue-tags">{}</span>', tags) if tags else "",
+            fulltext.snippet_html(getattr(obj, "search_snippet", None)),
         )
 
     @admin.display(description="priority", ordering="priority")
@@ -191,17 +182,7 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
 
     @admin.display(description="SLA")
     def sla(self, obj):
-        state = obj.sla_state()
-        css, icon = SLA_BADGES[state]
-        due = obj.sla_due_at
-        title = f"Next due {when(due)}" if due else ""
-        return format_html(
-            '<span class="{}" title="{}"><span aria-hidden="true">{}</span> {}</span>',
-            css,
-            title,
-            icon,
-            SLAState(state).label,
-        )
+        return sla_badge(obj)
 
     # Ticket page.
     @admin.display(description="approximate time")
@@ -268,6 +249,15 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
             form = context["adminform"].form
             if not form.is_bound:
                 context["draft_macro"] = self.apply_draft(request, ticket, form)
+            elif form.has_error(NON_FIELD_ERRORS, "stale"):
+                # One notice naming who changed what, not "Please correct the error below."
+                context["stale_notice"] = next(
+                    e.message for e in form.non_field_errors().as_data() if e.code == "stale"
+                )
+                context["errors"] = []
+            # "HC-000001 · subject", in the heading and the tab, not "Change ticket".
+            context["title"] = f"{ticket.reference} · {ticket.subject}"
+            context["subtitle"] = None
             context.update(
                 **self.side_panel(request, ticket),
                 **self.tag_context(),
@@ -285,6 +275,8 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            return self.open_ticket(request, obj, form)  # "New ticket" (TicketCreate)
         data = form.cleaned_data
         reply = data.get("reply", "").strip()
         add_tags, remove_tags = form.tag_changes()
@@ -302,6 +294,8 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
             field_values=form.field_values(),
             **{name: data[name] for name in workflow.TRIAGE_FIELDS if name in data},
         )
+        if reply:
+            presence.replied(obj.pk, request.user)  # "Sam just replied", for the others here
 
     def response_change(self, request, obj):
         sent = request.POST.get("reply", "").strip()
@@ -321,15 +315,19 @@ class TicketAdmin(QueueActions, TicketPageViews, CsvExport, admin.ModelAdmin):
         if "_send_resolve" in request.POST:
             self.message_user(request, f"{what} {obj.reference}, and resolved it.")
             return HttpResponseRedirect(self._queue_url(request))
-        if "_send" in request.POST:
+        if "_send" in request.POST or sent:
+            # Back on the ticket, at the message just sent (the end of the conversation).
             self.message_user(request, f"{what} {obj.reference}.")
-            return HttpResponseRedirect(self._back_to(request, obj))
+            message = obj.messages.filter(author=request.user).order_by("-pk").first()
+            anchor = f"#message-{message.pk}" if sent and message else ""
+            return HttpResponseRedirect(self._back_to(request, obj) + anchor)
         return super().response_change(request, obj)
 
     # The queue: saved views with counts, and the "N new tickets" notice.
     def changelist_view(self, request, extra_context=None):
         query = request.GET.urlencode()
         context = {
+            "title": "Tickets",  # not "Select ticket to change"
             "queue_views": queueviews.views_for(request.user, query),
             "queue_query": queueviews.normal_query(query),
             "loaded_at": timezone.now().isoformat(),

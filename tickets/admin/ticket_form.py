@@ -4,7 +4,7 @@ field required to resolve, a ticket changed while it was open)."""
 
 from django import forms
 
-from tickets import customfields
+from tickets import activity, customfields
 from tickets.admin.forms import StaffChoiceField, staff_users, suggest_tags
 from tickets.forms import files_field
 from tickets.models import (
@@ -18,9 +18,10 @@ from tickets.models import (
     parse_tags,
 )
 from tickets.models.groups import assignment_problem
-from tickets.models.workflow import missing_message
+from tickets.models.workflow import TRIAGE_FIELDS, missing_message
 
-TRIAGE_FIELDS = ("status", "priority", "group", "assignee", "category")
+# The side panel's fields: the status, then what triage sets beside it.
+PANEL_FIELDS = ("status", *TRIAGE_FIELDS)
 
 
 # The buttons that send what is in the reply box; "Save" alone only saves the triage fields.
@@ -76,7 +77,7 @@ class TicketAdminForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = list(TRIAGE_FIELDS)
+        fields = list(PANEL_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,6 +132,7 @@ class TicketAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_stale(cleaned)
         empty = not (cleaned.get("reply") or "").strip()
         if self.sending and empty and "reply" not in self.errors:
             if cleaned.get("reply_kind") == ReplyKind.INTERNAL:
@@ -155,28 +157,37 @@ class TicketAdminForm(forms.ModelForm):
         problem = assignment_problem(cleaned.get("group"), cleaned.get("assignee"))
         if problem and "assignee" not in self.errors:
             self.add_error("assignee", problem)
-        if self.instance.pk:
-            stored = (
-                Ticket.objects.filter(pk=self.instance.pk)
-                .values("updated_at", *TRIAGE_FIELDS)
-                .first()
-            )
-            if stored and cleaned.get("seen_version") != stored["updated_at"].isoformat():
-                # The page comes back with the ticket as it is now (its status, priority,
-                # assignee and category, and this version) and the agent's text, so saving
-                # again, after reading what changed, can undo nothing unseen.
-                self.data = self.data.copy()
-                self.data[self.add_prefix("seen_version")] = stored["updated_at"].isoformat()
-                for name in TRIAGE_FIELDS:
-                    value = stored[name]
-                    self.data[self.add_prefix(name)] = "" if value is None else str(value)
-                raise forms.ValidationError(
-                    "This ticket changed while you had it open (the customer may have "
-                    "written): the page now shows it as it is. Your text is kept below: read "
-                    "what changed, set the status again if needed, then save.",
-                    code="stale",
-                )
         return cleaned
+
+    def clean_stale(self, cleaned):
+        """A save from a page older than the ticket: one notice naming who changed what,
+        instead of errors about values the page no longer matches ("Select a valid
+        choice"). The page comes back with the ticket as it is now (its status, priority,
+        assignee and category, and this version) and the agent's text, so saving again,
+        after reading what changed, can undo nothing unseen."""
+        if not self.instance.pk:
+            return
+        stored = (
+            Ticket.objects.filter(pk=self.instance.pk).values("updated_at", *PANEL_FIELDS).first()
+        )
+        seen = self.data.get(self.add_prefix("seen_version"))
+        if not stored or seen == stored["updated_at"].isoformat():
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = stored["updated_at"].isoformat()
+        for name in PANEL_FIELDS:
+            value = stored[name]
+            self.data[self.add_prefix(name)] = "" if value is None else str(value)
+            self._errors.pop(name, None)  # measured against a ticket that has moved on
+        since = activity.seen_moment(seen)
+        changes = activity.changes_since(self.instance, since) if since else []
+        what = f": {'; '.join(changes)}" if changes else " (the customer may have written)"
+        raise forms.ValidationError(
+            f"This ticket changed while you had it open{what}. The page now shows it as it "
+            "is, and your text is kept below: read what changed, set the status again if "
+            "needed, then save.",
+            code="stale",
+        )
 
     def clean_required_to_resolve(self, cleaned):
         """Resolving needs the fields required to resolve: each missing one is named."""

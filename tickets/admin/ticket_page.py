@@ -165,7 +165,10 @@ class TicketPageViews:
         ticket = self._ticket(request, pk)
         state = presence.REPLYING if request.GET.get("state") == "replying" else presence.VIEWING
         presence.mark(ticket.pk, request.user, state)
-        context = {"others": presence.others(ticket.pk, request.user)}
+        context = {
+            "others": presence.others(ticket.pk, request.user),
+            "ticket_url": self._back_to(request, ticket),
+        }
         return TemplateResponse(request, "admin/tickets/ticket/_presence.html", context)
 
     def side_panel(self, request, ticket):
@@ -178,6 +181,7 @@ class TicketPageViews:
             "organization_count": organization.count() if ticket.organization_id else 0,
             "incidents_then": incidents_open_at(ticket.created_at),
             "presence_others": presence.others(ticket.pk, request.user),
+            "presence_ticket_url": self._back_to(request, ticket),
         }
 
     # Tags: suggestions while typing (the datalist shared by the ticket page and the queue).

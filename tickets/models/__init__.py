@@ -5,6 +5,7 @@ from tickets.models.agents import AgentPreference, Macro, ReplyKind, SavedView
 from tickets.models.attachments import Attachment
 from tickets.models.deflection import SuggestionOpen
 from tickets.models.fields import CustomField, CustomFieldValue, FieldKind
+from tickets.models.fulltext import TicketSearchText
 from tickets.models.groups import AgentGroup, Assignment, InvalidAssignment
 from tickets.models.links import RequestsLink, TicketLink, hash_token, new_access_token
 from tickets.models.organizations import (
@@ -100,6 +101,7 @@ __all__ = [
     "TicketLink",
     "TicketMessage",
     "TicketQuerySet",
+    "TicketSearchText",
     "TicketStatus",
     "hash_token",
     "new_access_token",

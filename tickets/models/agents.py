@@ -1,11 +1,14 @@
 """What agents keep for themselves and share: macros (canned responses), the reply box's
 last audience, and saved queue views."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from core.categories import SupportCategory
+from core.people import staff_name
 from tickets.models.tags import parse_tags
 from tickets.models.workflow import Priority, TicketStatus
 
@@ -15,16 +18,42 @@ class ReplyKind(models.TextChoices):
     INTERNAL = "internal", "Internal note"
 
 
+def time_zone_choices():
+    zones = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return [("", "The team's (TIME_ZONE)"), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
 class AgentPreference(models.Model):
-    """One row per agent: what the reply box opens on (their last choice, kept across saves)."""
+    """One row per agent: what the reply box opens on (their last choice, kept across saves),
+    the signature under their replies (empty: the team's, TICKET_SIGNATURE) and the time zone
+    the staff pages show times in and read typed times in (empty: settings.TIME_ZONE)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_preference"
     )
     reply_kind = models.CharField(max_length=10, choices=ReplyKind, default=ReplyKind.PUBLIC)
+    signature = models.TextField(
+        max_length=1000,
+        blank=True,
+        help_text="Added under each of your replies to customers. Empty: the team's "
+        "signature. {name} is your name.",
+    )
+
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        choices=time_zone_choices,
+        help_text="Times on the staff pages are shown in it, and times you type are read in it.",
+    )
 
     def __str__(self):
         return f"{self.user}: {self.get_reply_kind_display()}"
+
+    @classmethod
+    def time_zone_for(cls, user):
+        """The zone's name: the agent's own, else settings.TIME_ZONE."""
+        own = cls.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        return own or settings.TIME_ZONE
 
     @classmethod
     def reply_kind_for(cls, user):
@@ -34,6 +63,24 @@ class AgentPreference(models.Model):
     @classmethod
     def remember_reply_kind(cls, user, kind):
         cls.objects.update_or_create(user=user, defaults={"reply_kind": ReplyKind(kind)})
+
+    @classmethod
+    def signature_for(cls, user):
+        """The agent's signature as customers read it: their own, else the team's, with
+        {name} filled in (their first name, else their full name or login)."""
+        own = cls.objects.filter(user=user).values_list("signature", flat=True).first()
+        text = (own or settings.TICKET_SIGNATURE).strip()
+        name = user.first_name or staff_name(user)
+        return text.replace("{name}", name).strip()
+
+    @classmethod
+    def signed(cls, body, user):
+        """A reply with the agent's signature under it, unless it already ends with it."""
+        signature = cls.signature_for(user)
+        body = body.rstrip()
+        if not signature or body.endswith(signature):
+            return body
+        return f"{body}\n\n{signature}"
 
 
 class MacroQuerySet(models.QuerySet):
@@ -100,10 +147,6 @@ class Macro(models.Model):
     def clean(self):
         self.add_tags = " ".join(parse_tags(self.add_tags))
         self.remove_tags = " ".join(parse_tags(self.remove_tags))
-
-    @property
-    def is_shared(self):
-        return self.owner_id is None
 
     def count_use(self, now):
         Macro.objects.filter(pk=self.pk).update(usage_count=F("usage_count") + 1, last_used_at=now)

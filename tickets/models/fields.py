@@ -201,6 +201,7 @@ class WithCustomFields:
         if changed:
             self.updated_at = timezone.now()
             self.save(update_fields=["updated_at"])
+            self.refresh_search_text()
         return changed
 
     def missing_to_resolve(self, pending=None):

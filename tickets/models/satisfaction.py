@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.categories import SupportCategory
 from core.people import staff_name
 
 
@@ -60,8 +61,18 @@ class SatisfactionQuerySet(models.QuerySet):
             "by_agent": [
                 {**row, "name": names.get(row["agent"], "Unassigned")} for row in by_agent
             ],
-            "by_category": self.summary_by("category"),
+            "by_category": [
+                {**row, "label": _category_label(row["category"])}
+                for row in self.summary_by("category")
+            ],
         }
+
+
+def _category_label(code):
+    """A category as staff read it (a code no longer offered stays as it was stored)."""
+    if not code:
+        return "—"
+    return SupportCategory(code).label if code in SupportCategory.values else code
 
 
 class SatisfactionRating(models.Model):
@@ -80,7 +91,7 @@ class SatisfactionRating(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    category = models.CharField(max_length=20, blank=True)
+    category = models.CharField(max_length=20, choices=SupportCategory, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -91,4 +91,5 @@ class Tagged:
         )
         self.updated_at = timezone.now()
         self.save(update_fields=["updated_at"])
+        self.refresh_search_text()
         return wanted, gone

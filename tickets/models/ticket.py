@@ -14,6 +14,7 @@ from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
 from core.people import staff_name
 from tickets.models.fields import WithCustomFields
+from tickets.models.fulltext import TicketSearchText
 from tickets.models.tags import Tagged
 from tickets.models.workflow import (
     FINISHED,
@@ -32,7 +33,12 @@ def new_reply_token():
 class Channel(models.TextChoices):
     WEB = "web", "Web form"
     EMAIL = "email", "Email"
-    AGENT = "agent", "Opened by an agent"
+    # An agent opens a ticket for a customer (services.open_for_customer): how they talked.
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    OTHER = "other", "Other"
+    AGENT = "agent", "Opened by an agent"  # before agents said how
+    API = "api", "API"
 
 
 class Reproducibility(models.TextChoices):
@@ -96,6 +102,22 @@ class TicketQuerySet(models.QuerySet):
         ]
         return sorted(report, key=lambda r: (-r["rate"], -r["total"], r["name"]))
 
+    def known_customers(self, limit=200):
+        """(address, name) of the customers who wrote most recently, one row each: what an
+        agent opening a ticket picks from."""
+        rows = self.order_by("-created_at").values_list("email_key", "email", "name")
+        seen, found = set(), []
+        for key, email, name in rows[: limit * 5]:
+            if key not in seen:
+                seen.add(key)
+                found.append((email, name))
+        return found[:limit]
+
+    def known_name(self, address):
+        """The name a customer gave on their latest ticket that has one, or ''."""
+        named = self.for_address(address).exclude(name="").order_by("-created_at")
+        return named.values_list("name", flat=True).first() or ""
+
     def for_address(self, address):
         """The tickets of one customer, by the normal form of their address (see
         core.addresses); none for text that is no address."""
@@ -157,6 +179,17 @@ class Ticket(TicketWorkflow, Tagged, WithCustomFields, models.Model):
 
     # How it came in: the contact form, an email, or an agent (rules may depend on it).
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.WEB, editable=False)
+    # The agent who opened it for the customer (a phone call, a chat...); None when the
+    # customer wrote it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name="opened by",
+    )
 
     # Triage.
     status = models.CharField(max_length=10, choices=TicketStatus, default=TicketStatus.NEW)
@@ -277,6 +310,10 @@ class Ticket(TicketWorkflow, Tagged, WithCustomFields, models.Model):
     def public_messages(self):
         return self.messages.filter(is_internal=False)
 
+    def refresh_search_text(self):
+        """Keep what the queue's search reads in step (tickets.models.fulltext)."""
+        TicketSearchText.refresh(self)
+
 
 class TicketMessage(models.Model):
     class Author(models.TextChoices):
@@ -287,6 +324,7 @@ class TicketMessage(models.Model):
     class Via(models.TextChoices):
         WEB = "web", "Web"
         EMAIL = "email", "Email"
+        AGENT = "agent", "Taken down by an agent"  # a ticket an agent opened for them
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     author_kind = models.CharField(max_length=10, choices=Author)
@@ -330,6 +368,11 @@ class TicketMessage(models.Model):
         """An email kept as an internal note (unverified, or not from the customer): an
         agent may accept it as the customer's message (services.accept_email_note)."""
         return self.is_internal and self.via == self.Via.EMAIL and self.author_kind == "customer"
+
+    @property
+    def taken_down_by(self):
+        """The agent who wrote down the customer's words (a ticket opened for them)."""
+        return staff_name(self.author) if self.author else "an agent"
 
     @property
     def staff_author_name(self):

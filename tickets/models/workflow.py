@@ -29,6 +29,15 @@ S = TicketStatus
 WAITING_ON_SUPPORT = (S.NEW, S.OPEN)
 FINISHED = (S.RESOLVED, S.CLOSED)
 UNFINISHED = (S.NEW, S.OPEN, S.PENDING)
+# The words customers read for each status, the same on the private page, My requests and in
+# emails (staff keep TicketStatus's own labels).
+CUSTOMER_STATUS_LABELS = {
+    S.NEW: "Waiting for support",
+    S.OPEN: "Waiting for support",
+    S.PENDING: "Waiting for your reply",
+    S.RESOLVED: "Resolved",
+    S.CLOSED: "Closed",
+}
 
 # The only moves there are. A ticket is New until someone works on it; Closed is final (a
 # customer who writes again gets a new ticket that follows up the closed one).
@@ -53,7 +62,8 @@ class IllegalTransition(ValueError):
     pass
 
 
-TRIAGE_FIELDS = ("priority", "assignee", "category", "group")
+# What triage sets beside the status (the status moves only through the transition table).
+TRIAGE_FIELDS = ("priority", "group", "assignee", "category")
 CLOCK_FIELDS = [
     "status",
     "waiting_since",
@@ -77,6 +87,10 @@ CLOCK_FIELDS = [
 
 class TicketWorkflow:
     """Methods of Ticket that move it and keep its clocks (fields live on Ticket)."""
+
+    @property
+    def customer_status_label(self):
+        return CUSTOMER_STATUS_LABELS[S(self.status)]
 
     @classmethod
     def allowed_moves(cls, status):

@@ -63,6 +63,7 @@ def apply(action, ctx, reason):
             is_internal=True,
             created_at=ctx.now,
         )
+        ticket.refresh_search_text()
         return True, "added an internal note"
     if kind == A.EMAIL_REQUESTER:
         agent = ticket.assignee

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from core import clock
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
             ran = clock.run_due(only=job)
             for name, summary, ok in ran:
                 self.stdout.write(f"{name}: {summary}" if ok else f"{name} FAILED: {summary}")
-            self.stdout.write(f"{len(ran)} job{'s' if len(ran) != 1 else ''} run.")
+            self.stdout.write(
+                ngettext("%(n)d job run.", "%(n)d jobs run.", len(ran)) % {"n": len(ran)}
+            )
             return
         if every < 1:
             raise CommandError("--every must be 1 or more.")

@@ -4,6 +4,7 @@ rest: recompute them from the events, and delete old events (cron, daily)."""
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from insights import recording
 
@@ -34,9 +35,17 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "rebuild":
             days = recording.rebuild(options["since"], options["until"])
-            self.stdout.write(f"Rebuilt the totals of {days} day{'s' if days != 1 else ''}.")
+            self.stdout.write(
+                ngettext(
+                    "Rebuilt the totals of %(n)d day.", "Rebuilt the totals of %(n)d days.", days
+                )
+                % {"n": days}
+            )
         else:
             if options["keep_days"] < 1:
                 raise CommandError("--keep-days must be 1 or more.")
             deleted = recording.prune(keep_days=options["keep_days"])
-            self.stdout.write(f"Deleted {deleted} search event{'s' if deleted != 1 else ''}.")
+            self.stdout.write(
+                ngettext("Deleted %(n)d search event.", "Deleted %(n)d search events.", deleted)
+                % {"n": deleted}
+            )

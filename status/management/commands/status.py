@@ -15,7 +15,8 @@
     status import PATH
     status tick [--every SECONDS]
 
-Every change tells subscribers, unless --no-notify is given.
+Every change tells subscribers, unless --no-notify is given, and says how many
+("notified 3 subscribers", before an incident's code on the last line).
 
 Exit codes: 0 done, 1 a value was wrong (unknown component, status, incident...), 2 usage.
 """
@@ -41,6 +42,8 @@ from status.models import (
     IncidentStatus,
     IncidentTemplate,
     MaintenanceStatus,
+    Notification,
+    Subscriber,
 )
 
 
@@ -185,10 +188,24 @@ class Command(BaseCommand):
     def handle(self, *args, area, **options):
         action = options.get("action")
         handler = getattr(self, f"do_{area}_{action}" if action else f"do_{area}")
+        self._since = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+        self._reported = False
         try:
             handler(**options)
         except ValidationError as error:  # e.g. a name too long: a message, not a traceback
             raise CommandError("; ".join(error.messages)) from None
+        self.report_notified()
+
+    def report_notified(self):
+        """Say how many subscribers this change notifies (their emails and webhooks go out
+        from the worker), once, before a command's last line (an incident's code)."""
+        if self._reported:
+            return
+        self._reported = True
+        made = Notification.objects.filter(pk__gt=self._since or 0)
+        if made.exists():
+            told = sum(Subscriber.objects.for_notification(n).count() for n in made)
+            self.stdout.write(f"notified {plural(told, 'subscriber')}")
 
     # ------------------------------------------------------------------ summary
 
@@ -239,6 +256,7 @@ class Command(BaseCommand):
                 template=found, name=name, body=body, notify_subscribers=notify_subscribers
             )
             self.stdout.write(self.style.SUCCESS(f"opened {incident.code}: {incident.name}"))
+            self.report_notified()
             self.stdout.write(incident.code)
             return
         if not name or not body:
@@ -256,6 +274,7 @@ class Command(BaseCommand):
             notify_subscribers=notify_subscribers,
         )
         self.stdout.write(self.style.SUCCESS(f"opened {incident.code}: {incident.name}"))
+        self.report_notified()
         self.stdout.write(incident.code)
 
     def do_incident_update(self, *, code, status, body, **options):
@@ -306,6 +325,7 @@ class Command(BaseCommand):
             notify_subscribers=not options["no_notify"],
         )
         self.stdout.write(self.style.SUCCESS(f"scheduled {maintenance.code}: {name}"))
+        self.report_notified()
         self.stdout.write(maintenance.code)
 
     def do_maintenance_list(self, **options):

@@ -1,0 +1,225 @@
+"""Tickets as the API gives and takes them: the list's filters and cursor, the JSON of a
+ticket, and the changes, each made through tickets.services (the state machine, triggers,
+emails and the audit trail are the admin's)."""
+
+import base64
+import binascii
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+
+from api.problems import Problem
+from core.parsing import row_id
+from core.people import staff_name
+from mail.links import absolute
+from tickets import services
+from tickets.models import AgentGroup, Channel, Priority, Ticket, TicketStatus
+from tickets.models.groups import InvalidAssignment
+from tickets.models.workflow import IllegalTransition
+
+PRIORITY_NAMES = {p.value: p.name.lower() for p in Priority}
+PRIORITIES = {name: value for value, name in PRIORITY_NAMES.items()}
+CURSOR_PREFIX = "t1."
+
+
+# The list: newest first by id, so new tickets land before the first page, never inside a
+# page already read (a cursor is "ids below this one").
+
+
+def encode_cursor(pk):
+    return CURSOR_PREFIX + base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    if not cursor.startswith(CURSOR_PREFIX):
+        raise Problem(422, "This cursor was not given by this API.", kind="validation")
+    text = cursor[len(CURSOR_PREFIX) :]
+    try:
+        pk = row_id(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pk = None
+    if pk is None:
+        raise Problem(422, "This cursor was not given by this API.", kind="validation")
+    return pk
+
+
+def staff_user(username):
+    user = get_user_model().objects.filter(username=username, is_staff=True, is_active=True).first()
+    if user is None:
+        raise Problem(422, f"No active staff user is called {username[:150]!r}.", kind="validation")
+    return user
+
+
+def filtered(
+    *,
+    status=None,
+    priority=None,
+    assignee=None,
+    tag=None,
+    email=None,
+    updated_since=None,
+    created_since=None,
+):
+    tickets = Ticket.objects.all()
+    if status:
+        tickets = tickets.filter(status=status)
+    if priority:
+        tickets = tickets.filter(priority=PRIORITIES[priority])
+    if assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif assignee:
+        tickets = tickets.filter(assignee__username=assignee)
+    if tag:
+        tickets = tickets.filter(tags__name=tag)
+    if email:
+        tickets = tickets.for_address(email)
+    if updated_since:
+        tickets = tickets.filter(updated_at__gte=updated_since)
+    if created_since:
+        tickets = tickets.filter(created_at__gte=created_since)
+    return tickets
+
+
+def page(tickets, *, cursor=None, limit=25):
+    if cursor:
+        tickets = tickets.filter(pk__lt=decode_cursor(cursor))
+    rows = list(
+        tickets.select_related("assignee", "group")
+        .prefetch_related("tags")
+        .order_by("-pk")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "data": [ticket_json(t) for t in rows],
+        "has_more": more,
+        "next_cursor": encode_cursor(rows[-1].pk) if more else None,
+    }
+
+
+def find(ticket_id):
+    """A ticket by id (123) or reference (HC-000123); a 404 problem otherwise."""
+    pk = row_id(ticket_id)
+    found = Ticket.objects.filter(pk=pk) if pk else Ticket.objects.filter(reference=ticket_id)
+    ticket = found.select_related("assignee", "group").first() if ticket_id else None
+    if ticket is None:
+        raise Problem(404, "There is no ticket with this id or reference.", kind="not-found")
+    return ticket
+
+
+def ticket_json(ticket):
+    return {
+        "id": ticket.pk,
+        "reference": ticket.reference or "",
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": PRIORITY_NAMES[ticket.priority],
+        "category": ticket.category,
+        "channel": ticket.channel,
+        "requester": {"name": ticket.name, "email": ticket.email},
+        "assignee": staff_json(ticket.assignee),
+        "group": ticket.group.name if ticket.group else None,
+        "tags": sorted(tag.name for tag in ticket.tags.all()),
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "last_activity_at": ticket.last_activity_at,
+        "sla_due_at": ticket.sla_due_at,
+        "admin_url": absolute(reverse("admin:tickets_ticket_change", args=[ticket.pk])),
+    }
+
+
+def staff_json(user):
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.get_username(), "name": staff_name(user)}
+
+
+def message_json(message):
+    return {
+        "id": message.pk,
+        "author_kind": message.author_kind,
+        "author": message.staff_author_name,
+        "body": message.body,
+        "internal": message.is_internal,
+        "via": message.via,
+        "created_at": message.created_at,
+    }
+
+
+def detail_json(ticket):
+    messages = ticket.messages.select_related("author", "ticket")
+    return {
+        **ticket_json(ticket),
+        "description": ticket.description,
+        "allowed_statuses": [
+            s.value for s in TicketStatus if s in Ticket.allowed_moves(ticket.status)
+        ],
+        "messages": [message_json(m) for m in messages],
+    }
+
+
+# Changes.
+
+
+@transaction.atomic
+def create(data, *, by):
+    ticket = Ticket(
+        email=data.email,
+        name=data.name,
+        subject=data.subject,
+        description=data.description,
+        category=data.category,
+        priority=PRIORITIES[data.priority],
+    )
+    services.create_ticket(ticket, channel=Channel.API, acknowledge=data.notify_customer)
+    if data.tags:
+        ticket.change_tags(add=data.tags, by=by)
+    return ticket
+
+
+def _illegal(ticket, error):
+    allowed = [s.value for s in TicketStatus if s in Ticket.allowed_moves(ticket.status)]
+    return Problem(409, str(error), kind="illegal-transition", allowed=allowed)
+
+
+def update(ticket, data, *, by):
+    triage = {}
+    if data.priority is not None:
+        triage["priority"] = PRIORITIES[data.priority]
+    if data.category is not None:
+        triage["category"] = data.category
+    if data.assignee is not None:
+        triage["assignee"] = staff_user(data.assignee) if data.assignee else None
+    if data.group is not None:
+        triage["group"] = _group(data.group) if data.group else None
+    try:
+        return services.staff_update(
+            ticket,
+            actor=by,
+            status=data.status,
+            add_tags=data.add_tags,
+            remove_tags=data.remove_tags,
+            **triage,
+        )
+    except IllegalTransition as error:
+        raise _illegal(ticket, error) from None
+    except InvalidAssignment as error:
+        raise Problem(422, str(error), kind="validation") from None
+
+
+def _group(name):
+    group = AgentGroup.objects.filter(name=name).first()
+    if group is None:
+        raise Problem(422, f"No agent group is called {name[:60]!r}.", kind="validation")
+    return group
+
+
+def add_message(ticket, data, *, by):
+    try:
+        services.staff_update(
+            ticket, actor=by, reply=data.body, internal=data.internal, status=data.status
+        )
+    except IllegalTransition as error:
+        raise _illegal(ticket, error) from None
+    return ticket.messages.select_related("author", "ticket").order_by("-pk").first()

@@ -1,0 +1,187 @@
+"""Sending deliveries: claimed, signed, POSTed a few at a time, recorded, retried; the
+guarantees are status.delivery's (the same claim, lease and commit discipline)."""
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from itertools import batched
+
+from django.conf import settings
+from django.db.models import F
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from api.models import WebhookDelivery, WebhookEndpoint
+from mail import emails, outbox
+from mail import webhooks as signing
+from mail.links import absolute
+from status.delivery import relaxed_commits
+
+log = logging.getLogger("api.webhooks")
+State = WebhookDelivery.State
+SENDABLE = [State.PENDING, State.FAILED]
+USER_AGENT = "helpcenter-webhooks/1"
+
+
+@task
+def send_deliveries(delivery_ids):
+    return send(delivery_ids)
+
+
+def body(event):
+    """The request body: the same bytes on every try (Standard Webhooks' shape)."""
+    document = {
+        "type": event.type,
+        "timestamp": event.created_at.isoformat().replace("+00:00", "Z"),
+        "data": event.payload,
+    }
+    return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+
+
+def claim(delivery, now):
+    """Pending (or due) → sending, by one UPDATE; a disabled endpoint's is cancelled."""
+    sendable = WebhookDelivery.objects.filter(pk=delivery.pk, state__in=SENDABLE)
+    if delivery.endpoint.disabled_at is not None:
+        sendable.update(state=State.CANCELLED)
+        return False
+    claimed = sendable.filter(next_attempt_at__lte=now).update(
+        state=State.SENDING, claimed_at=now, last_attempt_at=now, attempts=F("attempts") + 1
+    )
+    delivery.attempts += 1
+    return bool(claimed)
+
+
+def post(delivery):
+    """Runs in a thread: no database access."""
+    endpoint, event = delivery.endpoint, delivery.event
+    return signing.deliver(
+        endpoint.url,
+        key=endpoint.secret.encode(),
+        msg_id=event.code,
+        body=body(event),
+        headers={"User-Agent": USER_AGENT, "X-Helpcenter-Event": event.type},
+        timeout=settings.API_WEBHOOK_TIMEOUT,
+        allow_private=settings.STATUS_WEBHOOK_ALLOW_PRIVATE,
+    )
+
+
+def sent(delivery, outcome):
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state=State.SENT,
+        sent_at=timezone.now(),
+        response_status=outcome.status,
+        response_excerpt=outcome.excerpt,
+        last_error="",
+    )
+    WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failures_in_a_row__gt=0).update(
+        failures_in_a_row=0
+    )
+
+
+def failed(delivery, outcome, later):
+    now = timezone.now()
+    retry_at = outbox.next_attempt_at(delivery.attempts, now=now)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state=State.FAILED if retry_at else State.GAVE_UP,
+        next_attempt_at=retry_at or now,
+        response_status=outcome.status,
+        response_excerpt=outcome.excerpt,
+        last_error=outcome.error[:1000],
+    )
+    endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id)
+    endpoints.update(failures_in_a_row=F("failures_in_a_row") + 1)
+    in_a_row = endpoints.values_list("failures_in_a_row", flat=True).first() or 0
+    log.warning(
+        "Webhook delivery %s failed (try %s): %s", delivery.pk, delivery.attempts, outcome.error
+    )
+    if retry_at:
+        later["retries"].append(([delivery.pk], retry_at))
+    if not retry_at or in_a_row >= settings.API_WEBHOOK_DISABLE_AFTER:
+        reason = f"{in_a_row} failed deliveries in a row; the last: {outcome.error}"
+        later["disable"].append((delivery.endpoint, reason))
+
+
+def send(delivery_ids):
+    """Send these deliveries (those still due). Returns {"sent": n, "failed": n}."""
+    deliveries = list(
+        WebhookDelivery.objects.filter(pk__in=delivery_ids, state__in=SENDABLE)
+        .select_related("event", "endpoint")
+        .order_by("pk")
+    )
+    outcome, later = {"sent": 0, "failed": 0}, {"retries": [], "disable": []}
+    width = settings.API_WEBHOOK_CONCURRENCY
+    with relaxed_commits(), ThreadPoolExecutor(max_workers=width) as pool:
+        # A few at a time, each claimed just before: a worker that dies leaves at most that
+        # few claimed (sent again after the lease, with the same webhook-id).
+        for chunk in batched(deliveries, width):
+            claimed = [d for d in chunk if claim(d, timezone.now())]
+            for delivery, result in zip(claimed, pool.map(post, claimed), strict=True):
+                if result.delivered:
+                    sent(delivery, result)
+                    outcome["sent"] += 1
+                else:
+                    failed(delivery, result, later)
+                    outcome["failed"] += 1
+    for ids, run_after in later["retries"]:
+        outbox.enqueue(send_deliveries, ids, run_after=run_after)
+    for endpoint, reason in later["disable"]:
+        disable(endpoint, reason=reason)
+    return outcome
+
+
+def disable(endpoint, *, reason):
+    """Stop sending to an endpoint that keeps failing, and tell who registered it (once)."""
+    now = timezone.now()
+    stopped = WebhookEndpoint.objects.filter(pk=endpoint.pk, disabled_at__isnull=True).update(
+        disabled_at=now, disabled_reason=reason[:300]
+    )
+    if not stopped:
+        return False
+    endpoint.deliveries.filter(state__in=SENDABLE).update(state=State.CANCELLED)
+    person = endpoint.created_by
+    if person is not None and person.email:
+        context = {
+            "endpoint": endpoint,
+            "reason": reason,
+            "admin_url": absolute(f"/admin/api/webhookendpoint/{endpoint.pk}/change/"),
+        }
+        emails.queue(
+            kind="api.webhook_disabled",
+            to=person.email,
+            subject=f"Webhook disabled: {endpoint.url}"[:300],
+            body=render_to_string("api/email/webhook_disabled.txt", context, using="text"),
+        )
+    return True
+
+
+def enable(endpoint):
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        disabled_at=None, disabled_reason="", failures_in_a_row=0
+    )
+
+
+def send_due(*, now=None):
+    """Retries that are due, pending rows whose task was lost, and claims a dead worker
+    left (sent again, with the same webhook-id)."""
+    now = now or timezone.now()
+    lease = timedelta(minutes=settings.STATUS_DELIVERY_LEASE_MINUTES)
+    WebhookDelivery.objects.stale_claims(now, lease).update(
+        state=State.FAILED, next_attempt_at=now, last_error="The worker stopped while sending."
+    )
+    due = list(WebhookDelivery.objects.due(now).order_by("pk").values_list("pk", flat=True))
+    outcome = {"sent": 0, "failed": 0}
+    for batch in batched(due, 200):
+        for key, value in send(list(batch)).items():
+            outcome[key] += value
+    return outcome
+
+
+def send_again(delivery_ids):
+    """Staff's "send again": a fresh set of tries, with the same webhook-id (receivers that
+    saw it already can tell)."""
+    WebhookDelivery.objects.filter(pk__in=delivery_ids).exclude(state=State.SENDING).update(
+        state=State.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    return send(delivery_ids)

@@ -1,0 +1,32 @@
+"""An event, stored with its deliveries in the writer's transaction (nothing is lost if the
+process dies after the commit: the clock sends what is due)."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from api.models import EVENTS, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from mail import outbox
+
+
+def emit(event_type, data, *, internal=False):
+    """Store `event_type` with `data` for every endpoint that listens (only those that
+    include internal notes when `internal`); returns the event, or None when nobody does."""
+    if event_type not in EVENTS:
+        raise ValueError(f"Unknown webhook event {event_type!r}")
+    endpoints = WebhookEndpoint.objects.listening(event_type)
+    if internal:
+        endpoints = [e for e in endpoints if e.include_internal]
+    if not endpoints:
+        return None
+    # As the API writes them (times in ISO 8601), stored as plain JSON.
+    payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    event = WebhookEvent.objects.create(type=event_type, payload=payload)
+    WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(event=event, endpoint=endpoint) for endpoint in endpoints]
+    )
+    from api.webhooks.delivery import send_deliveries
+
+    ids = list(event.deliveries.order_by("pk").values_list("pk", flat=True))
+    outbox.enqueue_on_commit(send_deliveries, ids)
+    return event

@@ -1,0 +1,96 @@
+"""No input makes the REST API answer a 500: every operation of the OpenAPI document, with
+the hostile values in each path parameter, query parameter and body field (and values of
+the wrong type), the hostile bodies, and hostile headers, sent with a token that may do
+everything. A victim's ticket is never changed. CI runs it on SQLite and PostgreSQL."""
+
+import json
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from api.main import api
+from api.models import ApiToken
+from api.scopes import SCOPES
+from tests.helpcenter import test_hostile_input as sweep
+from tests.helpcenter.test_hostile_input import HEADERS, HOSTILE, RAW, _fine, _snapshot
+from tests.helpcenter.test_hostile_json import BODIES
+
+world = sweep.world  # the fixture
+
+WRONG_TYPES = [5, -1.5, [], {}, None, True, ["x"] * 50, {"a": {"b": []}}]
+VALID = {
+    "ticket_create": {"email": "a@example.com", "subject": "S", "description": "D"},
+    "ticket_update": {"priority": "high", "add_tags": ["x"]},
+    "ticket_message_create": {"body": "Hello", "internal": True},
+    "webhook_create": {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"]},
+}
+
+
+@pytest.fixture
+def hostile_api(client, world, settings):
+    settings.STATUS_WEBHOOK_ALLOW_PRIVATE = True  # no DNS for the valid webhook's address
+    user = get_user_model().objects.create_superuser("sweeper", "s@example.com", "pw-s-123")
+    _, raw = ApiToken.objects.issue(user=user, name="sweep", scopes=list(SCOPES))
+    own = sweep.Ticket.objects.get(email="visitor@example.com")
+    values = {"ticket_id": str(own.pk), "slug": world["guide"], "endpoint_id": "1"}
+    return client, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}, values
+
+
+def _operations():
+    document = api.get_openapi_schema(path_prefix="/api/v1/")
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            yield path, method.upper(), operation
+
+
+def _send(client, method, path, body, auth, **headers):
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return client.generic(method, path, content, "application/json", **auth, **headers)
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_every_operation_takes_hostile_input_without_failing(hostile_api, world):
+    client, auth, values = hostile_api
+    before = _snapshot(world["victim"])
+    seen = set()
+    for route, method, operation in _operations():
+        seen.add(operation["operationId"])
+        path = route.format(**values)
+        body = VALID.get(operation["operationId"], {})
+        where = f"{method} {route}"
+        _fine(_send(client, method, path, body, auth), where)
+        for name in [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]:
+            for value in [*HOSTILE, *RAW]:
+                segment = value if value in RAW else quote(value, safe="") or "x"
+                hostile = route.format(**{**values, name: segment})
+                _fine(_send(client, method, hostile, body, auth), f"{where} {name}={value[:30]!r}")
+        for name in [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]:
+            for value in HOSTILE:
+                query = urlencode({name: value})
+                _fine(client.get(f"{path}?{query}", **auth), f"{where}?{name}={value[:30]!r}")
+            for raw in RAW:
+                _fine(client.get(f"{path}?{name}={raw}", **auth), f"{where}?{name}={raw}")
+        if method in ("POST", "PATCH"):
+            for name in body or ["any"]:
+                for value in [*HOSTILE, *WRONG_TYPES]:
+                    changed = {**body, name: value}
+                    _fine(
+                        _send(client, method, path, changed, auth), f"{where} {name}={value!r:.40}"
+                    )
+            for name, raw_body in BODIES.items():
+                _fine(_send(client, method, path, raw_body, auth), f"{where} with {name}")
+            for key in HOSTILE:
+                _fine(
+                    _send(client, method, path, body, auth, HTTP_IDEMPOTENCY_KEY=key),
+                    f"{where} Idempotency-Key {key[:30]!r}",
+                )
+        _fine(_send(client, method, path, body, auth, **HEADERS), f"{where} with every header")
+        for value in HOSTILE:
+            _fine(
+                client.generic(method, path, b"{}", "application/json", HTTP_AUTHORIZATION=value),
+                f"{where} Authorization {value[:30]!r}",
+            )
+    assert {"ticket_list", "ticket_create", "webhook_create", "content_search"} <= seen
+    assert _snapshot(world["victim"]) == before

@@ -1,0 +1,39 @@
+"""The queue's search box, in the admin: tickets.fulltext finds and ranks, this orders the
+list by rank (unless the agent sorts by a column) and puts a marked snippet under each row."""
+
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import F
+
+from tickets import fulltext, queueviews
+
+
+class SearchChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        if self.query:
+            fulltext.add_snippets(self.query, self.result_list)
+
+
+class QueueSearch:
+    """ModelAdmin methods of the ticket queue's search."""
+
+    def get_changelist(self, request, **kwargs):
+        return SearchChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same search as saved views and their counts (tickets.queueviews.search_q),
+        # the best matches within the list's filters first.
+        query = fulltext.parse_query(search_term)
+        if query.is_empty:
+            return queryset, False
+        ranked = fulltext.ranked_ids(query, within=queryset)
+        queryset = queryset.filter(queueviews.search_q(search_term))
+        return queryset.annotate(search_rank=fulltext.rank_annotation(ranked)), False
+
+    def get_ordering(self, request):
+        # Waiting on support first, the first due by SLA first (TicketQuerySet.triage_order);
+        # a search's best matches before.
+        ordering = [F("stage").asc(), F("sla_due_at").asc(nulls_last=True), "-priority", "pk"]
+        if not fulltext.parse_query(request.GET.get("q", "")).is_empty:
+            ordering.insert(0, F("search_rank").asc(nulls_last=True))
+        return ordering
