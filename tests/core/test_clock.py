@@ -34,6 +34,7 @@ def test_every_app_registers_its_jobs():
         "tickets.email_retries",
         "mail.inbound_waiting",
         "insights.prune",
+        "insights.support_reports",
         "api.forget_idempotency_keys",
     } <= names
 

@@ -120,7 +120,11 @@ def staff_lists(client, verified_login, admin_user):
     from django.urls import reverse
 
     verified_login(client, admin_user)
-    lists = [("/admin/tickets/ticket/new/", {"since", *queueviews.FILTERS})]
+    lists = [
+        ("/admin/tickets/ticket/new/", {"since", *queueviews.FILTERS}),
+        # The support reports (insights.support): a period, a breakdown, a table as CSV.
+        ("/admin/insights/supportreport/", {"days", "start", "end", "by", "export"}),
+    ]
     for model, model_admin in admin.site._registry.items():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         cl = client.get(url).context.get("cl")

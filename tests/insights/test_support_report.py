@@ -326,3 +326,18 @@ def test_the_summary_counts_each_ticket_once_whatever_the_breakdown(client, admi
     assert figure(body, "Backlog now")[0] == "2"
     assert figure(body, "First response")[0] == "3.0 h"
     assert figure(body, "Satisfaction")[0] == "50.0 %"
+
+
+def test_the_clock_counts_the_default_views_before_a_lead_opens_them(
+    client, admin_user, desk, django_assert_max_num_queries
+):
+    from insights import jobs
+    from insights.support import report
+
+    assert jobs.count_support_reports() == 0  # a per-process cache: nothing to share
+    client.force_login(admin_user)
+    client.get("/admin/")
+    assert report.count_defaults() == 3
+    with django_assert_max_num_queries(6):  # the session, the user; no counting
+        body = client.get(URL, {"days": 30}).content.decode()
+    assert figure(body, "Created")[0] == "5"

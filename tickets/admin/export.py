@@ -153,7 +153,7 @@ def export(request, queryset, *, what):
 
 class CsvExport:
     """TicketAdmin's CSV export: `…/tickets/ticket/export.csv?<the list's query string>`,
-    linked from the list (admin/tickets/ticket/change_list_object_tools.html)."""
+    linked from the list (admin/tickets/ticket/_export_link.html)."""
 
     def has_export_permission(self, request):
         return request.user.has_perm("tickets.export_ticket")
