@@ -28,12 +28,12 @@
   function follow(editor) {
     var preview = document.getElementById("markdown-preview");
     if (!preview || !editor) return;
-    var blocks = Array.prototype.filter.call(preview.children, function (element) {
-      return !element.classList.contains("preview-dropped");
-    });
+    // The rendered page is one wrapper (<div class="prose">): its children are the blocks.
+    var content = preview.querySelector(".admin-preview .prose") || preview.querySelector(".admin-preview");
+    var blocks = content ? content.children : [];
     if (!blocks.length) return;
     var target = blocks[Math.min(blockIndex(editor.value, editor.selectionStart), blocks.length - 1)];
-    var top = target.offsetTop - preview.offsetTop;
+    var top = target.getBoundingClientRect().top - preview.getBoundingClientRect().top + preview.scrollTop;
     var view = preview.clientHeight;
     // Already in view: leave the preview still (no jumping while typing in one paragraph).
     if (top >= preview.scrollTop && top + Math.min(target.offsetHeight, view / 2) <= preview.scrollTop + view) return;
@@ -45,7 +45,8 @@
   }
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.target.id === "markdown-preview") follow(document.querySelector("textarea.markdown-editor"));
+    var target = (event.detail && event.detail.target) || event.target;
+    if (target && target.id === "markdown-preview") follow(document.querySelector("textarea.markdown-editor"));
   });
   ["keyup", "click"].forEach(function (type) {
     document.addEventListener(type, function (event) {
