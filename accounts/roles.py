@@ -99,6 +99,8 @@ def roles():
             **{model._meta.label_lower: ALL for model in editorial_models()},
             "kb.feedback": ("view",),
             "kb.outdatedreport": ("view", "delete"),
+            # Their own time zone, for Publish at / Unpublish at (the admin shows their row).
+            "tickets.agentpreference": ("view", "add", "change"),
             "insights.searchquery": ("view",),
             **INSIGHTS,
             "search.synonym": ALL,

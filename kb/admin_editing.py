@@ -68,7 +68,13 @@ class EditorAdmin(VersionAdmin):
                     "data-hx-sync": "this:replace",
                 }
             )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("publish_at", "unpublish_at"):
+            # Typed and shown in the editor's own zone (their staff preference; the
+            # middleware activates it on staff pages).
+            zone = timezone.get_current_timezone_name()
+            field.help_text = f"{field.help_text} In your time zone, {zone}.".strip()
+        return field
 
     @admin.display(description="Preview")
     def preview(self, obj):
@@ -140,6 +146,19 @@ def _restore(model_admin, request, object_id, version_id):
     version = get_object_or_404(versions_of(obj), pk=version_id)
     opts = model_admin.model._meta
     history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(obj.pk)])
+    if getattr(obj, "is_published", False) and request.POST.get("confirm") != "yes":
+        # Readers see the restored text at once: asked first, on a page of its own (no
+        # script needed).
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": f"Restore a revision of “{obj}”?",
+            "subtitle": None,
+            "opts": opts,
+            "object": obj,
+            "version": version,
+            "history_url": history,
+        }
+        return TemplateResponse(request, "admin/kb/restore_confirm.html", context)
     try:
         restore_version(version, user=request.user)
     except RestoreError as error:

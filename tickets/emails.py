@@ -98,6 +98,17 @@ def queue(ticket, kind, to, *, message=None, extra=None):
     return _store(ticket, kind, to, context, link_tickets)
 
 
+def queue_merged(duplicate, kept):
+    """Tell the customer of a merged ticket where the conversation continues: the email
+    threads with the duplicate, and its private link opens the ticket kept."""
+    context = {
+        **_context(duplicate, EmailKind.TICKET_MERGED),
+        "kept": kept,
+        "conversation": conversation(duplicate),
+    }
+    return _store(duplicate, EmailKind.TICKET_MERGED, duplicate.email, context, [kept])
+
+
 # A word that may name a place: a link, an address, a domain name (a dot before a letter).
 # Full stops of other scripts count too.
 DOMAIN_LIKE_RE = re.compile(r"\S*(?:://|@|[.\u3002\uff0e\uff61][^\W\d_])\S*")

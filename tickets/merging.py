@@ -1,8 +1,16 @@
-"""Merging duplicate tickets of one customer into the one kept."""
+"""Merging duplicate tickets of one customer into the one kept.
+
+The ticket kept keeps its status when it is Pending customer: support asked the customer
+something there, and a duplicate's question does not answer it (the duplicate's messages are
+in its conversation to read). Otherwise a duplicate still waiting on support makes the kept
+ticket wait on support too. The customer of each duplicate may be told, by email, where the
+conversation continues.
+"""
 
 from django.db import transaction
 from django.utils import timezone
 
+from tickets import emails
 from tickets.models import (
     WAITING_ON_SUPPORT,
     Attachment,
@@ -29,9 +37,10 @@ def why_not(tickets):
 
 
 @transaction.atomic
-def merge(tickets, *, actor, keep=None):
+def merge(tickets, *, actor, keep=None, notify=False):
     """Merge duplicates into `keep` (by default the oldest): their messages are copied over
-    in order and they are closed with a pointer to it. Returns the ticket kept.
+    in order and they are closed with a pointer to it; with `notify`, each duplicate's
+    customer is emailed where the conversation continues. Returns the ticket kept.
 
     Only one requester's tickets merge: another customer could not follow the kept ticket.
     """
@@ -62,7 +71,7 @@ def merge(tickets, *, actor, keep=None):
             body=f"This ticket was merged into {kept.reference}; the conversation continues there.",
         )
     kept.change_triage(by=actor, reason="merge", priority=max(t.priority for t in tickets))
-    if waiting:
+    if waiting and kept.status != TicketStatus.PENDING:
         kept.waiting_since = min(filter(None, waiting), default=timezone.now())
         if kept.status not in WAITING_ON_SUPPORT:
             kept.transition(TicketStatus.OPEN, by=actor, reason="merged a waiting ticket")
@@ -71,6 +80,9 @@ def merge(tickets, *, actor, keep=None):
     kept.save()
     for ticket in tickets:
         ticket.refresh_search_text()
+    if notify:
+        for dup in duplicates:
+            emails.queue_merged(dup, kept)
     return kept
 
 

@@ -73,6 +73,11 @@ def test_preview_save_compare_and_restore(page: Page, site, editor, csp_violatio
     assert_accessible(page)
 
     page.get_by_role("button", name=re.compile("^Restore")).click()
+    # The guide is published: restoring changes what readers see, so it asks first.
+    expect(page.get_by_text("This page is published.")).to_be_visible()
+    screenshot(page, "admin-restore-confirm-1440")
+    assert_accessible(page)
+    page.get_by_role("button", name="Restore and publish this revision").click()
     expect(page.locator(".messagelist")).to_contain_text("Restored the revision of")
     expect(page.get_by_role("textbox", name="Body")).not_to_have_value(re.compile("Fresh section"))
     page.goto(site + "/kb/quickstart/")

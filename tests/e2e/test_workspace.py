@@ -3,6 +3,7 @@ without a reload, the queue and the satisfaction list fitting 1280 px with the s
 presence reaching the other agent within 3 s, a stale save explained in one notice. Screenshots
 in artifacts/screenshots/workspace-*.png."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -111,4 +112,104 @@ def test_the_satisfaction_list_fits(page: Page, site, agent_user, csp_violations
     screenshot(page, "workspace-satisfaction-1280")
     assert_fits(page)
     assert_accessible(page)
+    assert csp_violations == []
+
+
+def second_agent():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    kim = get_user_model().objects.create_user(
+        "kim", "kim@example.com", "Kim-pass-123", is_staff=True, first_name="Kim", last_name="Lee"
+    )
+    kim.groups.add(Group.objects.get(name="Support agents"))
+    return kim
+
+
+def log_in_as(page, site, username, password):
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Tickets")).to_be_visible()
+
+
+def test_two_agents_see_each_other_within_3_seconds_and_a_stale_save_is_explained(
+    page: Page, browser, site, agent_user, csp_violations
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    second_agent()
+    ticket = make(1, name="Dana Whitfield", subject="Streaming stops after 30 seconds")
+    url = f"{site}/admin/tickets/ticket/{ticket.pk}/change/"
+    log_in(page, site)
+    page.goto(url)
+    kim_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    kim = kim_context.new_page()
+    log_in_as(kim, site, "kim", "Kim-pass-123")
+    kim.goto(url)
+    presence = page.locator("#presence")
+    expect(presence).to_contain_text("Kim Lee is viewing", timeout=3000)
+
+    # Kim starts typing: Sam reads "is replying" within 3 s.
+    kim.get_by_label("Message").fill("Which key do you use?")
+    kim.get_by_label("Message").press("End")
+    kim.get_by_label("Message").press_sequentially(" Thanks")
+    expect(presence).to_contain_text("Kim Lee is replying", timeout=3000)
+    # Kim asks the customer and sends: Sam reads "just replied" within 3 s.
+    kim.get_by_label("Status").select_option("pending")
+    kim.get_by_role("button", name="Send to customer").click()
+    expect(kim.locator(".messagelist")).to_contain_text("Sent to the customer")
+    expect(presence).to_contain_text("Kim Lee just replied", timeout=3000)
+    expect(presence.get_by_role("link", name="reload to read it")).to_be_visible()
+    screenshot(page, "workspace-presence-just-replied")
+    # After sending, Kim's page shows the message just sent.
+    sent = kim.locator(".ticket-message:target")
+    expect(sent).to_contain_text("Which key do you use? Thanks")
+    expect(sent).to_be_in_viewport()
+    kim_context.close()
+
+    # Sam, on the page as it was, sends anyway: one notice naming who changed what.
+    page.get_by_label("Message").fill("Try the new key.")
+    page.get_by_role("button", name="Send to customer").click()
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text("Kim Lee replied")
+    expect(notice).to_contain_text("Kim Lee set the status to Pending customer")
+    expect(page.get_by_text("Select a valid choice")).to_have_count(0)
+    expect(page.get_by_text("Please correct the error")).to_have_count(0)
+    expect(page.get_by_label("Message")).to_have_value("Try the new key.")
+    screenshot(page, "workspace-stale-notice")
+    assert_accessible(page)
+    assert csp_violations == []
+
+
+def test_merge_confirmation_and_times_in_the_agents_zone(
+    page: Page, site, agent_user, csp_violations
+):
+    from tickets.models import AgentPreference
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    AgentPreference.objects.create(user=agent_user, time_zone="America/New_York")
+    first = make(1, email="ada@example.com", name="Ada")
+    first.transition("pending")
+    make(2, email="ada@example.com", name="Ada", subject="Still no stream")
+    log_in(page, site)
+    page.goto(site + "/admin/tickets/ticket/?q=ada%40example.com")
+    expect(page.get_by_role("heading", name="Tickets", exact=True)).to_be_visible()
+    page.locator("#action-toggle").check()
+    page.get_by_label("Action:").select_option("merge")
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_role("checkbox", name="Tell the customer where")).to_be_checked()
+    # Times in the agent's own zone, the zone named.
+    opened = re.compile(r"opened \d{4}-\d\d-\d\d \d\d:\d\d E[SD]T")
+    expect(page.get_by_text(opened).first).to_be_visible()
+    screenshot(page, "workspace-merge-confirm")
+    assert_accessible(page)
+    page.get_by_role("radio", name=first.reference).check()
+    page.get_by_role("button", name="Merge 2 tickets").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"{first.reference} stays Pending customer."
+    )
+    expect(page.locator(".messagelist")).to_contain_text("The customer is told by email")
+    first.refresh_from_db()
+    assert first.status == "pending"
     assert csp_violations == []

@@ -114,7 +114,7 @@ def test_restore_needs_the_change_permission_and_a_post(client, staff_in, conten
     assert client.post(url).status_code == 403
     client.force_login(staff_in("Content editors"))
     assert client.get(url).status_code == 405
-    response = client.post(url)
+    response = client.post(url, {"confirm": "yes"})  # a published guide: confirmed
     assert response.status_code == 302
     assert response["Location"] == f"/admin/kb/guide/{guide.pk}/change/"
     assert Version.objects.get_for_object(guide).count() == 2

@@ -366,12 +366,12 @@ def test_reopening_restarts_the_sla_clock(agent_client, make_ticket):
 
 def test_merge_keeps_the_waiting_question_in_the_queue(agent_client, make_ticket):
     first = make_ticket(email="ada@example.com")
-    Ticket.objects.filter(pk=first.pk).update(status="pending", waiting_since=None)
+    first.transition("resolved")
     dup = make_ticket(email="ada@example.com", description="Any news?")
     long_ago = timezone.now() - timedelta(days=3)
     Ticket.objects.filter(pk=dup.pk).update(waiting_since=long_ago)
     agent_client.post(
-        CHANGELIST,
+        CHANGELIST + "?status__exact=all",  # the resolved ticket is in the list
         {
             "_selected_action": [first.pk, dup.pk],
             "index": 0,
@@ -383,6 +383,31 @@ def test_merge_keeps_the_waiting_question_in_the_queue(agent_client, make_ticket
     first.refresh_from_db()
     assert first.status == "open" and first.waiting_since == long_ago
     assert first.events.filter(field="status", new_value="Open").exists()
+
+
+def test_merge_never_reopens_a_ticket_pending_customer(agent_client, make_ticket):
+    """Issue 25 item 9: support asked the customer something on the ticket kept; a
+    duplicate waiting on support does not answer it."""
+    first = make_ticket(email="ada@example.com")
+    first.transition("pending")
+    dup = make_ticket(email="ada@example.com", description="Any news?")
+    response = agent_client.post(
+        CHANGELIST,
+        {
+            "_selected_action": [first.pk, dup.pk],
+            "index": 0,
+            "action": "merge",
+            "confirm": "yes",
+            "keep": first.pk,
+        },
+        follow=True,
+    )
+    first.refresh_from_db()
+    assert first.status == "pending" and first.waiting_since is None
+    assert first.sla_state() == "paused"
+    assert not first.events.filter(field="status", new_value="Open").exists()
+    assert first.messages.filter(body="Any news?").exists()  # the question is there to read
+    assert f"{first.reference} stays Pending customer." in response.content.decode()
 
 
 def test_merging_different_requesters_is_refused(agent_client, make_ticket):

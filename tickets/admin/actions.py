@@ -150,13 +150,21 @@ class QueueActions:
         tickets = list(queryset.order_by("created_at", "pk"))
         if request.POST.get("confirm") == "yes":
             keep = next((t for t in tickets if str(t.pk) == request.POST.get("keep")), None)
+            notify = request.POST.get("notify") == "on"
             try:
-                kept = merging.merge(tickets, actor=request.user, keep=keep)
+                kept = merging.merge(tickets, actor=request.user, keep=keep, notify=notify)
             except merging.MergeRefused as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
                 return None
+            told = " The customer is told by email where the conversation continues."
+            pending = (
+                f" {kept.reference} stays Pending customer." if kept.status == "pending" else ""
+            )
             self.message_user(
-                request, f"Merged the selected tickets into {kept.reference}.", messages.SUCCESS
+                request,
+                f"Merged the selected tickets into {kept.reference}.{pending}"
+                f"{told if notify else ''}",
+                messages.SUCCESS,
             )
             return None
         context = {

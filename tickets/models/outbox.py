@@ -15,6 +15,7 @@ class EmailKind(models.TextChoices):
     PENDING_REMINDER = "pending_reminder", "Waiting for your reply (to the customer)"
     TICKET_AUTO_RESOLVED = "ticket_auto_resolved", "Resolved after no reply (to the customer)"
     TRIGGER_EMAIL = "trigger_email", "Email from a rule (to the customer)"
+    TICKET_MERGED = "ticket_merged", "Merged into another ticket (to the customer)"
     STAFF_NEW_TICKET = "staff_new_ticket", "New ticket (to support)"
     STAFF_CUSTOMER_REPLY = "staff_customer_reply", "Customer replied (to support)"
     STAFF_SOLVED = "staff_solved", "Customer marked solved (to support)"
@@ -28,6 +29,7 @@ TO_CUSTOMER = {
     EmailKind.PENDING_REMINDER,
     EmailKind.TICKET_AUTO_RESOLVED,
     EmailKind.TRIGGER_EMAIL,
+    EmailKind.TICKET_MERGED,
 }
 
 
