@@ -112,7 +112,7 @@ def test_a_lead_reads_the_reports_and_follows_a_number(
     lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Group,Created,Solved")
     created.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ticket")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tickets")
     expect(page.locator("#result_list tbody tr")).to_have_count(count)
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
