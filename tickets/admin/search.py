@@ -26,7 +26,7 @@ class QueueSearch:
         query = fulltext.parse_query(search_term)
         if query.is_empty:
             return queryset, False
-        ranked = fulltext.ranked_ids(query, within=queryset)
+        ranked = fulltext.ranked_ids(query, within=queryset.filter(fulltext.operators_q(query)))
         queryset = queryset.filter(queueviews.search_q(search_term))
         return queryset.annotate(search_rank=fulltext.rank_annotation(ranked)), False
 
