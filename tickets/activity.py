@@ -2,7 +2,7 @@
 ago". The ticket page names these when a save comes too late (the stale-save notice), so the
 agent knows what to read before saving again."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -23,9 +23,11 @@ def seen_moment(version):
     """The moment an agent's page was current (its seen_version), or None."""
     try:
         moment = datetime.fromisoformat(version or "")
-    except ValueError:
+        if timezone.is_naive(moment):
+            return None
+        return moment.astimezone(UTC)  # a moment a database cannot hold is refused here
+    except (ValueError, OverflowError):
         return None
-    return moment if timezone.is_aware(moment) else None
 
 
 def _message_words(message, ticket):

@@ -4,6 +4,7 @@ or change it, and activated for each staff page (no query per request)."""
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import timezone
@@ -30,6 +31,8 @@ def zone_of(request):
     if not request.path.startswith(STAFF_PREFIX) or not hasattr(request, "session"):
         return None
     name = request.session.get(SESSION_KEY)
+    if not name or name == settings.TIME_ZONE:
+        return None  # the default zone is already the active one
     try:
         return zoneinfo.ZoneInfo(name) if name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

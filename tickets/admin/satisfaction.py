@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from core.parsing import row_id
 from core.people import staff_name
 from core.web.admin_columns import moment_column
 from tickets.admin.forms import staff_users
@@ -22,8 +23,8 @@ class AgentFilter(admin.SimpleListFilter):
         return [(str(user.pk), staff_name(user)) for user in staff_users()]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(agent_id=value) if value and value.isdigit() else queryset
+        pk = row_id(self.value())
+        return queryset if pk is None else queryset.filter(agent_id=pk)
 
 
 @admin.register(SatisfactionRating)

@@ -2,6 +2,7 @@
 last audience, and saved queue views."""
 
 import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,7 @@ class ReplyKind(models.TextChoices):
     INTERNAL = "internal", "Internal note"
 
 
+@cache  # the zones on disk are read once (a scan of the tz database)
 def time_zone_choices():
     zones = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
     return [("", "The team's (TIME_ZONE)"), *((zone, zone.replace("_", " ")) for zone in zones)]
