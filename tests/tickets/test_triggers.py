@@ -155,7 +155,7 @@ def test_conditions_on_fields_organizations_hours_and_who(settings, make_ticket,
         ("since_status", "gte", "soon", "Type a number of hours"),
         ("subject", "any", "   ", "Type the words to look for."),
         ("organization", "is", "", "Choose the organization."),
-        ("channel", "is", "fax", "Channel is one of: Web form, Email, Opened by an agent."),
+        ("channel", "is", "fax", "Channel is one of: Web form, Email, Opened by an agent, API."),
     ],
 )
 def test_a_wrong_condition_says_what_it_takes(db, field, operator, value, message):
