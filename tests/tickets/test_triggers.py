@@ -436,7 +436,12 @@ def test_a_lead_writes_a_rule_in_the_admin(client, lead, agent):
         f"{TRIGGERS}add/", _post(name="Bad", **{"conditions-0-operator": "gte"})
     ).content.decode()
     assert "Subject takes: contains all of, contains any of, contains none of." in html
-    assert not Trigger.objects.filter(name__in=["Clock", "Empty", "Bad"]).exists()
+    # A row whose field or action is not one of the choices says so (it was a 500).
+    for bad in ({"conditions-0-field": "nope"}, {"actions-0-action": "nope"}):
+        response = client.post(f"{TRIGGERS}add/", _post(name="Unknown", **bad))
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+    assert not Trigger.objects.filter(name__in=["Clock", "Empty", "Bad", "Unknown"]).exists()
     client.force_login(agent)
     assert client.get(TRIGGERS).status_code == 200
     assert client.get(f"{TRIGGERS}add/").status_code == 403

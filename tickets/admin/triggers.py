@@ -28,10 +28,12 @@ class RuleFormSet(BaseInlineFormSet):
     """The rows of one kind (conditions or actions) that stay after the save."""
 
     def kept(self):
+        """The valid rows not marked for deletion (a row with an error says so itself; its
+        cleaned data lacks the fields that failed)."""
         return [
             form.cleaned_data
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            if form.cleaned_data and not form.errors and not form.cleaned_data.get("DELETE")
         ]
 
 
