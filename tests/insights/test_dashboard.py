@@ -277,10 +277,10 @@ def test_query_count_does_not_grow_with_data(
     client.force_login(lead)
     # Session, user, two-factor device, permissions (2), day totals, 2 top lists (settled
     # sums, the live days, the searches of the texts shown), deflection (3), feedback (votes,
-    # then their articles); the sidebar asks whether the lead has a signature yet (its "Add").
-    with django_assert_num_queries(21):  # direct answers: totals, votes, top refused
+    # then their articles).
+    with django_assert_num_queries(20):  # direct answers: totals, votes, top refused
         assert client.get(URL, {"days": 90}).status_code == 200
-    with django_assert_num_queries(19):  # the settled sums from the cache
+    with django_assert_num_queries(18):  # the settled sums from the cache
         assert client.get(URL, {"days": 90}).status_code == 200
 
 
