@@ -8,7 +8,7 @@ from accounts.roles import sync_roles
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0028_roles_for_triggers'),
+        ("tickets", "0029_report_clocks_and_export"),
     ]
 
     operations = [

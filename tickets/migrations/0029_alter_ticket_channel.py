@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0028_roles_for_triggers'),
+        ("tickets", "0029_agent_signature"),
     ]
 
     operations = [

@@ -29,8 +29,8 @@ def fill_business_times(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("tickets", "0029_ticket_search_text"),
         ("runbooks", "0003_scheduling_and_freshness"),
-        ("tickets", "0028_roles_for_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -96,7 +96,9 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0028_roles_for_triggers")]
+    dependencies = [
+        ("tickets", "0028_roles_for_triggers"),
+    ]
 
     operations = [
         migrations.CreateModel(

@@ -1,4 +1,5 @@
-# The four branches of 0029 (API channel, queue search, signatures, report clocks) joined.
+# Was the join of four branches of 0029; they now run one after the other (a no-op kept for
+# databases that applied it).
 
 from django.db import migrations
 
@@ -6,10 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0029_agent_signature'),
-        ('tickets', '0029_alter_ticket_channel'),
-        ('tickets', '0029_report_clocks_and_export'),
-        ('tickets', '0029_ticket_search_text'),
+        ("tickets", "0029_alter_ticket_channel"),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ("tickets", "0030_merge_desk_api_reports_signatures"),
         ('runbooks', '0003_scheduling_and_freshness'),
-        ('tickets', '0029_alter_ticket_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ from accounts.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0029_ticket_search_text"),
+        ("tickets", "0030_status_newest_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0030_merge_desk_api_reports_signatures'),
+        ("tickets", "0030_tickets_opened_by_agents"),
     ]
 
     operations = [

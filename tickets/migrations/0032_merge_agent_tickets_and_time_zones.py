@@ -6,8 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0030_tickets_opened_by_agents'),
-        ('tickets', '0031_agent_time_zone_and_rating_categories'),
+        ("tickets", "0031_agent_time_zone_and_rating_categories"),
     ]
 
     operations = [

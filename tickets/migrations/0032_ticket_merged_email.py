@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0031_agent_time_zone_and_rating_categories'),
+        ("tickets", "0032_merge_agent_tickets_and_time_zones"),
     ]
 
     operations = [

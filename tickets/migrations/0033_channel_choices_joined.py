@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0032_merge_agent_tickets_and_time_zones'),
+        ("tickets", "0033_roles_for_editor_time_zones"),
     ]
 
     operations = [

@@ -8,8 +8,6 @@ from accounts.roles import sync_roles
 class Migration(migrations.Migration):
     dependencies = [
         ("tickets", "0033_channel_choices_joined"),
-        ("tickets", "0030_status_newest_index"),
-        ("tickets", "0033_roles_for_editor_time_zones"),
     ]
 
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
