@@ -20,5 +20,5 @@ app_name = "api"
 urlpatterns = [
     path("docs/", views.reference_page, name="reference"),
     *operations,
-    re_path(r"^(?P<rest>.*)$", guarded(views.not_found), name="not-found"),
+    re_path(r"^(?P<rest>[\s\S]*)$", guarded(views.not_found), name="not-found"),
 ]

@@ -100,3 +100,10 @@ def test_unknown_query_parameters_and_body_fields_are_refused(agent_api, make_ti
 def test_a_nul_anywhere_is_a_problem_not_the_html_page(agent_api):
     _problem(agent_api.get("/api/v1/tickets/", {"tag": "a\x00b"}), 400)
     _problem(agent_api.get("/api/v1/no-such\x00thing"), 400)
+
+
+def test_a_line_break_in_the_path_is_a_problem_not_the_html_page(agent_api):
+    # Found by schemathesis in CI: the catch-all's "." stopped at a newline, so Django's HTML
+    # 404 page answered.
+    for path in ("/api/v1/tickets/%0A", "/api/v1/guides/a%0Ab", "/api/v1/%0D%0A"):
+        _problem(agent_api.get(path), 404)
