@@ -83,21 +83,48 @@ def _content_type_columns(table):
 def _remapped(snapshot, kinds):
     """A flush between tests (a transactional test) makes content types again under new ids:
     point the rows at the ids they have now. A stale type (a model a migration moved to
-    another app) is not made again: no row can point at it."""
+    another app) is not made again, so the rows that point at it (its permissions) go too,
+    as after a real flush; kept, they would fail the restore's foreign keys and leave the
+    database empty for every test after."""
     now = {ct.natural_key(): ct.pk for ct in ContentType.objects.all()}
     moved = {old: now[key] for old, key in kinds.items() if key in now and now[key] != old}
-    if not moved:
+    gone = {old for old, key in kinds.items() if key not in now}
+    if not moved and not gone:
         return snapshot
-    out = []
+    out, dropped = [], {}
     for table, columns, rows in snapshot:
         positions = [i for i, c in enumerate(columns) if c in _content_type_columns(table)]
         if positions:
+            kept = [row for row in rows if not any(row[i] in gone for i in positions)]
+            if len(kept) != len(rows) and "id" in columns:
+                at = columns.index("id")
+                dropped[table] = {row[at] for row in rows} - {row[at] for row in kept}
             rows = [
                 tuple(moved.get(v, v) if i in positions else v for i, v in enumerate(row))
-                for row in rows
+                for row in kept
             ]
         out.append((table, columns, rows))
-    return out
+    if not dropped:
+        return out
+    # Rows that point at a dropped row (a group's grant of a dropped permission) go as well.
+    return [
+        (table, columns, _without(table, columns, rows, dropped)) for table, columns, rows in out
+    ]
+
+
+def _without(table, columns, rows, dropped):
+    pointers = [
+        (columns.index(field.column), dropped[field.related_model._meta.db_table])
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.db_table == table
+        for field in model._meta.concrete_fields
+        if field.is_relation
+        and field.related_model._meta.db_table in dropped
+        and field.column in columns
+    ]
+    if not pointers:
+        return rows
+    return [row for row in rows if not any(row[at] in ids for at, ids in pointers)]
 
 
 def restore(taken):
