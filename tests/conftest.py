@@ -1,8 +1,11 @@
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db.models.signals import post_migrate
 
+from accounts.roles import sync_roles
 from editorial.importer import import_content
 from tests import snapshot
 
@@ -12,6 +15,17 @@ pytest_plugins = ["tests.factories"]
 # (socketserver's backlog): 40 clients at once on a loaded machine were reset before it
 # accepted them. Production runs gunicorn, whose backlog is 2048.
 ThreadedWSGIServer.request_queue_size = 256
+
+
+def _roles_after_a_flush(sender, **kwargs):
+    """A transactional test's flush empties every table, the groups its migrations made
+    included, then sends post_migrate: the roles come back for the tests after it in this
+    process (with several workers, a transactional test can run before others)."""
+    if sender.label == "accounts":
+        sync_roles(django_apps)
+
+
+post_migrate.connect(_roles_after_a_flush, dispatch_uid="tests.roles_after_a_flush")
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # What a person's browser sends (searches count in Content gaps only from one).
