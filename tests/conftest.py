@@ -1,3 +1,4 @@
+import importlib
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,20 @@ ThreadedWSGIServer.request_queue_size = 256
 
 
 def _roles_after_a_flush(sender, **kwargs):
-    """A transactional test's flush empties every table, the groups its migrations made
-    included, then sends post_migrate: the roles come back for the tests after it in this
-    process (with several workers, a transactional test can run before others)."""
+    """A transactional test's flush empties every table, the rows its migrations made
+    included, then sends post_migrate: the roles, the first synonyms and the default ticket
+    rules come back for the tests after it in this process (with several workers, a
+    transactional test can run before others)."""
     if sender.label == "accounts":
         sync_roles(django_apps)
+    elif sender.label == "search" and not django_apps.get_model("search.Synonym").objects.exists():
+        importlib.import_module("search.migrations.0006_first_synonyms").add(django_apps, None)
+    elif (
+        sender.label == "tickets" and not django_apps.get_model("tickets.Trigger").objects.exists()
+    ):
+        defaults = importlib.import_module("tickets.migrations.0026_default_rules")
+        defaults.clocks(django_apps)
+        defaults.rules(django_apps)
 
 
 post_migrate.connect(_roles_after_a_flush, dispatch_uid="tests.roles_after_a_flush")

@@ -7,9 +7,13 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.roles import roles
+from search.models import Synonym
+from tickets.models import Trigger
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_staff_groups_survive_a_flush():
     call_command("flush", verbosity=0, interactive=False)
     assert set(roles()) <= set(Group.objects.values_list("name", flat=True))
+    assert Synonym.objects.exists()
+    assert Trigger.objects.filter(name="Outage words").exists()
