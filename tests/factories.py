@@ -160,11 +160,13 @@ def make_ticket(db):
     return make
 
 
-def _staff(username, group):
+def _staff(username, group=None):
+    """A staff member in one role's group (none: staff with no role)."""
     user = get_user_model().objects.create_user(
         username, f"{username}@example.com", f"pw-{username}-123", is_staff=True
     )
-    user.groups.add(Group.objects.get(name=group))
+    if group:
+        user.groups.add(Group.objects.get(name=group))
     return user
 
 

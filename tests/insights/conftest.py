@@ -1,12 +1,11 @@
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
 from insights import recording
+from tests.factories import _staff
 
 
 def at(day, hour=12, minute=0):
@@ -45,30 +44,6 @@ def searched():
     return record
 
 
-def _staff(username, group=None):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.com", f"pw-{username}-123", is_staff=True
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor(db):
-    return _staff("editor", "Content editors")
-
-
-@pytest.fixture
-def lead(db):
-    return _staff("lead", "Support leads")
-
-
-@pytest.fixture
-def agent(db):
-    return _staff("agent", "Support agents")
-
-
 @pytest.fixture
 def plain_staff(db):
-    return _staff("plain")
+    return _staff("plain")  # tests.factories._staff
