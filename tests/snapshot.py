@@ -18,6 +18,17 @@ from django.db import connection, transaction
 SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 
 
+def _is_virtual(cursor, table):
+    """An FTS5 table of SQLite: the triggers on its content table write its index when the
+    content rows come back, so a snapshot of its own rows would index each document twice
+    (and the flush of a transactional test, deleting once, would leave the index pointing at
+    rows that are gone: "database disk image is malformed" in the next search)."""
+    if connection.vendor != "sqlite":
+        return False
+    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+    return "VIRTUAL TABLE" in (cursor.fetchone() or [""])[0].upper()
+
+
 def _counts(cursor, tables):
     counts = {}
     for table in tables:
@@ -37,11 +48,8 @@ def _columns(cursor, table):
         )
         return [row[0] for row in cursor.fetchall()]
     cursor.execute(f"PRAGMA table_xinfo({connection.ops.quote_name(table)})")
-    # hidden: 0 a plain column, 1 a virtual table's hidden one, 2/3 generated.
-    columns = [row[1] for row in cursor.fetchall() if row[6] == 0]
-    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
-    virtual = "VIRTUAL TABLE" in (cursor.fetchone() or [""])[0].upper()
-    return ["rowid", *columns] if virtual else columns
+    # hidden: 0 a plain column, 2/3 generated.
+    return [row[1] for row in cursor.fetchall() if row[6] == 0]
 
 
 def take(load):
@@ -58,6 +66,8 @@ def take(load):
                 continue
             if any(table.endswith(suffix) and table[: -len(suffix)] in after
                    for suffix in SHADOW_SUFFIXES):  # fmt: skip
+                continue
+            if _is_virtual(cursor, table):
                 continue
             columns = _columns(cursor, table)
             names = ", ".join(connection.ops.quote_name(c) for c in columns)
