@@ -6,11 +6,12 @@ from django.urls import path, re_path
 from api import views
 from api.guard import guarded
 from api.main import api
-from api.routes import content, tickets, webhooks
+from api.routes import content, status, tickets, webhooks
 
 api.add_router("/tickets/", tickets.router, tags=["Tickets"])
 api.add_router("/", content.router, tags=["Content"])
 api.add_router("/webhooks/", webhooks.router, tags=["Webhooks"])
+api.add_router("/status/", status.router, tags=["Status"])
 
 operations, _, _ = api.urls
 for pattern in operations:
