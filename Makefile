@@ -81,11 +81,11 @@ vnu:
 TEST_WORKERS ?= auto
 
 test: install vnu
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Before each commit: everything but the browser tests and the slow sweeps (CI runs all).
 test-fast: install
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .

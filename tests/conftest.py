@@ -37,6 +37,19 @@ def _roles_after_a_flush(sender, **kwargs):
 
 post_migrate.connect(_roles_after_a_flush, dispatch_uid="tests.roles_after_a_flush")
 
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first, then the browser tests, then the rest (each group in its own
+    order): with several workers, none is left running a minute-long sweep alone at the end
+    while the others wait."""
+    items.sort(
+        key=lambda item: (
+            not item.get_closest_marker("slow"),
+            not item.get_closest_marker("browser"),
+        )
+    )
+
+
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # What a person's browser sends (searches count in Content gaps only from one).
 BROWSER_USER_AGENT = (
