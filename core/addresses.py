@@ -17,8 +17,8 @@ The normal form ("address key") is:
   `bob@xn--gmal-nza.com`, another domain.
 
 Never a key: control and invisible formatting characters anywhere (header injection,
-right-to-left overrides), a local part over 64 octets or an address over 254 characters
-(RFC 5321).
+right-to-left overrides), U+FFFD (bytes that could not be read), a local part over 64
+octets or an address over 254 characters (RFC 5321).
 
 A key only ever finds rows; mail always goes to the address stored on each row, as its
 sender spelled it (mail.transport sends a non-ASCII local part with SMTPUTF8, or not at all).
@@ -39,6 +39,7 @@ MAX_ADDRESS = 254
 # non-ASCII characters (RFC 6532).
 ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]")
 LOOK_ALIKE_SCRIPTS = {"LATIN", "GREEK", "CYRILLIC"}
+HIDDEN = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}  # Unicode general categories
 
 
 def address_key(address):
@@ -72,8 +73,9 @@ def needs_smtputf8(address):
 
 def _hidden(char):
     """Control characters (CR and LF among them) and format characters (zero-width ones,
-    bidirectional overrides), private-use and unassigned code points, line separators."""
-    return unicodedata.category(char) in {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+    bidirectional overrides), private-use and unassigned code points, line separators, and
+    U+FFFD, which stands where bytes could not be read (the address is not the sender's)."""
+    return char == "\ufffd" or unicodedata.category(char) in HIDDEN
 
 
 def _international_local(local):

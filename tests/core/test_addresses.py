@@ -41,6 +41,7 @@ def test_an_internationalised_address_has_one_normal_form(address, key):
         "jö\u200drg@x.org",  # a zero-width joiner
         "jö\r\nBcc: victim@x.org@x.org",  # header injection
         "jö\x00rg@x.org",
+        "j\ufffdrg@x.org",  # bytes an 8-bit header could not give
         "a\x01b@x.org",  # a control character in an ASCII address too
         "jö rg@x.org",  # no dot-atom
         '"jö"@x.org',
