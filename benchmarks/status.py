@@ -119,7 +119,7 @@ def main():
         ready.wait(30)
         settings.MAILERS = {
             "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "BACKEND": "mail.smtp.EmailBackend",
                 "OPTIONS": {"host": "127.0.0.1", "port": smtp_port, "use_tls": False},
             }
         }

@@ -55,7 +55,10 @@ def deliver(email_id):
         try:
             transport.send(message)
         except Exception as error:
-            retry_at = email.schedule_retry(f"{type(error).__name__}: {error}")
+            retry_at = email.schedule_retry(
+                f"{type(error).__name__}: {error}",
+                permanent=isinstance(error, transport.Unsendable),
+            )
             email.state = Email.State.FAILED if retry_at else Email.State.GAVE_UP
             email.save()
             log.warning("Email %s (%s) failed: %s", email.pk, email.kind, email.last_error)

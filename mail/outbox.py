@@ -59,12 +59,13 @@ class Attempts(models.Model):
     class Meta:
         abstract = True
 
-    def schedule_retry(self, error, *, now=None):
+    def schedule_retry(self, error, *, now=None, permanent=False):
         """After a failed try (`attempts` already counts it): when to try again, or None when
-        the schedule is spent (the caller gives the row up). Sets last_error and
-        next_attempt_at on the instance; the caller saves."""
+        the schedule is spent or the failure is `permanent` (mail.transport.Unsendable: the
+        caller gives the row up). Sets last_error and next_attempt_at on the instance; the
+        caller saves."""
         now = now or timezone.now()
         self.last_error = error[:1000]
-        retry_at = next_attempt_at(self.attempts, now=now)
+        retry_at = None if permanent else next_attempt_at(self.attempts, now=now)
         self.next_attempt_at = retry_at or now
         return retry_at

@@ -214,10 +214,15 @@ def deliver(email_id):
             transport.send(message)
         except Exception as error:
             transaction.savepoint_rollback(minted)
-            retry_at = email.schedule_retry(f"{type(error).__name__}: {error}")
+            unsendable = isinstance(error, transport.Unsendable)
+            retry_at = email.schedule_retry(
+                f"{type(error).__name__}: {error}", permanent=unsendable
+            )
             email.state = OutboundEmail.State.FAILED if retry_at else OutboundEmail.State.GAVE_UP
             email.save()
             log.warning("Email %s (%s) failed: %s", email.pk, email.kind, email.last_error)
+            if unsendable:
+                _tell_staff_not_sent(email, error)
             if retry_at:
                 transaction.on_commit(
                     lambda: outbox.enqueue(deliver_email, email.pk, run_after=retry_at)
@@ -229,6 +234,19 @@ def deliver(email_id):
         email.last_error = ""
         email.save()
         return "sent"
+
+
+def _tell_staff_not_sent(email, error):
+    """An email no retry can send (mail.transport.Unsendable: an internationalised address
+    without SMTPUTF8) is given up at once, and its ticket says so where staff read it."""
+    if email.ticket_id is None:
+        return
+    TicketMessage.objects.create(
+        ticket_id=email.ticket_id,
+        author_kind=TicketMessage.Author.SYSTEM,
+        body=f"Email not sent: {email.get_kind_display()}. {error}",
+        is_internal=True,
+    )
 
 
 def bounced(message_ids, *, permanent, why):

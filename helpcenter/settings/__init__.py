@@ -242,7 +242,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "mail.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ["EMAIL_HOST"],
                 "port": int(os.environ.get("EMAIL_PORT", "587")),

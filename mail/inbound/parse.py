@@ -110,7 +110,7 @@ def _sender(message, parsed):
     name = charsets.words(name)
     parsed.sender_name = "" if "@" in name else name  # it reads as an address: no name
     parsed.sender_name = clean(" ".join(parsed.sender_name.split()))[:100]
-    parsed.sender = clean(parsed.sender)[:254]
+    parsed.sender = clean(parsed.sender)  # an overlong one is refused whole, never cut
     parsed.results = auth.trusted_results(raw_items)
     parsed.verdicts = auth.shown(parsed.results)
 

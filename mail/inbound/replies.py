@@ -2,8 +2,9 @@
 
 Our one place for it, extending mail-parser-reply (whose header patterns for en, de, fr, es,
 it, nl, pl, sv, da, cs, ja, ko, zh are used as they are) with what it does not know, per
-language (LANGUAGES; docs/running/email.md lists them): quote headers in Dutch, Polish,
-Swedish, Norwegian, Danish, Portuguese, Finnish, Russian, Italian ("In data"), French split
+language (WROTE, OPENING, ORIGINAL; docs/running/email.md lists them): quote headers in
+Dutch, Polish, Swedish, Norwegian, Danish, Portuguese, Finnish, Russian, Turkish, Italian
+("In data"), French split
 over lines and "Message d'origine", German name-first ("Name <a@b> schrieb am ..."),
 "original message" separators, Outlook header blocks (bold `*From:*` too), date-only
 headers ("2017-11-24 16:32 GMT+01:00 Name <a@b>:"), Android and Zoho "---- ... wrote ----",

@@ -38,14 +38,25 @@ def test_search_answers_any_text(content, query, tag, page):
     assert results.total >= len(results.hits) >= 0
 
 
+# Addresses with a local part in any script (RFC 6532), and what an attacker adds to them.
+INTERNATIONAL = st.builds(
+    "{}@{}".format,
+    st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=70),
+    st.sampled_from(["example.com", "müller.example", "xn--mller-kva.example", "例子.广告"]),
+)
+
+
 @settings(max_examples=500)
-@given(TEXT)
+@given(st.one_of(TEXT, INTERNATIONAL))
 def test_an_address_has_one_normal_form_or_none(text):
     try:
         key = address_key(text)
     except ValueError:
         return
-    assert key.isascii() and key == key.lower()
+    local, _, domain = key.rpartition("@")
+    assert domain.isascii() and key == key.lower()
+    assert local.isascii() or len(local.encode()) <= 64
+    assert not any(c in key for c in "\r\n\x00\u202e")
     assert address_key(key) == key
 
 

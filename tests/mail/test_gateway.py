@@ -63,6 +63,18 @@ def test_mails_own_emails_are_stored_retried_and_given_up(django_capture_on_comm
 
 
 @pytest.mark.django_db
+def test_an_address_the_mailer_cannot_carry_is_given_up_at_once(django_capture_on_commit_callbacks):
+    """A non-ASCII local part needs SMTPUTF8, which the locmem mailer (like Django's own
+    SMTP backend) does not do: retrying for 15 hours would change nothing (issue 21)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        email = emails.queue(kind="test.digest", to="jörg@müller.example", subject="S", body="B")
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (Email.State.GAVE_UP, 1)
+    assert "SMTPUTF8" in email.last_error
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
 def test_the_clock_sends_what_the_task_backend_could_not(settings):
     from core import clock
 

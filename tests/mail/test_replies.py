@@ -164,6 +164,18 @@ REPLIES = [
         "Hello",
     ),
     (
+        "tr",
+        "Teşekkürler, çalışıyor.\n\nAda <a@example.com>, 7 Ara 2026 Pzt, 09:14 tarihinde şunu "
+        "yazdı:\n" + QUOTE,
+        "Teşekkürler, çalışıyor.",
+    ),
+    (
+        "tr, Orijinal Mesaj",
+        "Teşekkürler.\n\n-----Orijinal Mesaj-----\nKimden: Ada <a@example.com>\n"
+        "Gönderildi: 7 Aralık 2026 Pazartesi 09:14\nKime: b@example.com\nKonu: Soru\n\nHangi?\n",
+        "Teşekkürler.",
+    ),
+    (
         "header on the reply's line",
         "Thanks, that works! On Mon, Dec 7, 2026 at 9:14 AM Ada <a@example.com> wrote:\n" + QUOTE,
         "Thanks, that works!",

@@ -35,7 +35,7 @@ def smtp_sink(settings):
     controller.start()
     settings.MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "mail.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
         }
     }
