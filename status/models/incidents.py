@@ -172,7 +172,10 @@ class Incident(ShownOnPublicPages, models.Model):
         self.postmortem_html = render_markdown(self.postmortem_body).html
         self.remind_at = None
         if self.is_maintenance and self.scheduled_for and self.reminder_minutes:
-            self.remind_at = self.scheduled_for - timedelta(minutes=self.reminder_minutes)
+            try:
+                self.remind_at = self.scheduled_for - timedelta(minutes=self.reminder_minutes)
+            except OverflowError:
+                pass  # before the first instant Python holds (year 1): long past, no reminder
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

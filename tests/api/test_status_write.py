@@ -132,3 +132,19 @@ def test_only_a_token_with_the_scope_and_a_role_that_allows_it_writes(
     agents = api_as(agent, ["status:write"]).post("/api/v1/status/incidents", body)
     assert agents.status_code == 403
     assert not Incident.objects.exists()
+
+
+def test_a_maintenance_at_the_first_instant_is_kept_without_a_reminder(api_as, editor):
+    """Found by the hostile-input sweep: its reminder would be before year 1 (a 500)."""
+    answer = api_as(editor, ["status:write"]).post(
+        "/api/v1/status/maintenances",
+        {
+            "name": "Long ago",
+            "body": "x",
+            "scheduled_for": "0001-01-01T00:00:00Z",
+            "scheduled_until": "0001-01-01T01:00:00Z",
+            "reminder_minutes": 60,
+        },
+    )
+    assert answer.status_code == 201, answer.content
+    assert Incident.objects.get().remind_at is None
