@@ -6,10 +6,10 @@ from django.urls import path, re_path
 from api import views
 from api.guard import guarded
 from api.main import api
-from api.routes import content, status, tickets, webhooks
+from api.routes import content, content_write, status, tickets, webhooks  # noqa: F401
 
 api.add_router("/tickets/", tickets.router, tags=["Tickets"])
-api.add_router("/", content.router, tags=["Content"])
+api.add_router("/", content.router, tags=["Content"])  # with content_write's operations
 api.add_router("/webhooks/", webhooks.router, tags=["Webhooks"])
 api.add_router("/status/", status.router, tags=["Status"])
 

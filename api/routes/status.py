@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Q
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from api.auth import require
 from api.main import ERRORS, ProblemOut
@@ -72,7 +72,7 @@ class MaintenanceIn(Schema):
     scheduled_for: IsoTime
     scheduled_until: IsoTime
     components: Annotated[list[ComponentName], Field(max_length=100)] = []
-    reminder_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 14)] | None = Field(
+    reminder_minutes: Annotated[StrictInt, Field(ge=0, le=60 * 24 * 14)] | None = Field(
         None, description="When subscribers are reminded before it starts; 0 for never."
     )
     notify_subscribers: StrictBool = True

@@ -12,18 +12,36 @@ from django.contrib.auth import get_user_model
 from api.main import api
 from api.models import ApiToken
 from api.scopes import SCOPES
+from kb.models import FAQEntry, Guide
+from status import services as status_services
+from status.models import Component
 from tests.helpcenter import test_hostile_input as sweep
-from tests.helpcenter.test_hostile_input import HEADERS, HOSTILE, RAW, _fine, _snapshot
+from tests.helpcenter.test_hostile_input import HEADERS, HOSTILE, RAW, _fine
 from tests.helpcenter.test_hostile_json import BODIES
 
 world = sweep.world  # the fixture
 
+# Path values of their own for the operations that change content.
+OWN_VALUES = {"guide_update": {"slug": "sweep-guide"}, "faq_update": {"slug": "sweep-faq"}}
 WRONG_TYPES = [5, -1.5, [], {}, None, True, ["x"] * 50, {"a": {"b": []}}]
 VALID = {
     "ticket_create": {"email": "a@example.com", "subject": "S", "description": "D"},
     "ticket_update": {"priority": "high", "add_tags": ["x"]},
     "ticket_message_create": {"body": "Hello", "internal": True},
     "webhook_create": {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"]},
+    "guide_create": {"title": "New", "summary": "S", "body": "B", "tags": ["t"]},
+    "guide_update": {"title": "Renamed", "status": "published", "tags": ["t"]},
+    "faq_create": {"question": "Why?", "body": "Because."},
+    "faq_update": {"question": "Why not?", "order": 3},
+    "incident_create": {"name": "Outage", "body": "Down.", "components": {"api": "major_outage"}},
+    "incident_update": {"status": "identified", "body": "Found it.", "components": {}},
+    "maintenance_create": {
+        "name": "Upgrade",
+        "body": "A minute.",
+        "scheduled_for": "2030-01-01T02:00:00Z",
+        "scheduled_until": "2030-01-01T03:00:00Z",
+        "components": ["api"],
+    },
 }
 
 
@@ -33,8 +51,31 @@ def hostile_api(client, world, settings):
     user = get_user_model().objects.create_superuser("sweeper", "s@example.com", "pw-s-123")
     _, raw = ApiToken.objects.issue(user=user, name="sweep", scopes=list(SCOPES))
     own = sweep.Ticket.objects.get(email="visitor@example.com")
-    values = {"ticket_id": str(own.pk), "slug": world["guide"], "endpoint_id": "1"}
+    Component.objects.get_or_create(slug="api", defaults={"name": "API"})
+    incident = status_services.open_incident(name="Slow", body="Slow.", notify_subscribers=False)
+    values = {
+        "ticket_id": str(own.pk),
+        "slug": world["guide"],
+        "endpoint_id": "1",
+        "code": incident.code,
+    }
+    # Content the sweep may change (a token that may do everything writes it): not the victim's.
+    Guide.objects.create(title="Sweep", slug="sweep-guide", summary="S", body="B")
+    FAQEntry.objects.create(question="Sweep?", slug="sweep-faq", body="B")
     return client, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}, values
+
+
+def _untouched(victim, guides, entries):
+    """What the sweep must not change: the victim's ticket, and the content there was before
+    it but its own (a token that may do everything writes content: `OWN_VALUES`)."""
+    return repr(
+        [
+            list(sweep.Ticket.objects.filter(pk=victim.pk).values()),
+            list(sweep.TicketMessage.objects.filter(ticket=victim).values()),
+            list(Guide.objects.filter(pk__in=guides).values("pk", "title", "body", "status")),
+            list(FAQEntry.objects.filter(pk__in=entries).values("pk", "question", "body")),
+        ]
+    )
 
 
 def _operations():
@@ -53,11 +94,14 @@ def _send(client, method, path, body, auth, **headers):
 @pytest.mark.slow
 def test_every_operation_takes_hostile_input_without_failing(hostile_api, world):
     client, auth, values = hostile_api
-    before = _snapshot(world["victim"])
+    own = {"sweep-guide", "sweep-faq"}
+    guides = list(Guide.objects.exclude(slug__in=own).values_list("pk", flat=True))
+    entries = list(FAQEntry.objects.exclude(slug__in=own).values_list("pk", flat=True))
+    before = _untouched(world["victim"], guides, entries)
     seen = set()
     for route, method, operation in _operations():
         seen.add(operation["operationId"])
-        path = route.format(**values)
+        path = route.format(**{**values, **OWN_VALUES.get(operation["operationId"], {})})
         body = VALID.get(operation["operationId"], {})
         where = f"{method} {route}"
         _fine(_send(client, method, path, body, auth), where)
@@ -93,4 +137,6 @@ def test_every_operation_takes_hostile_input_without_failing(hostile_api, world)
                 f"{where} Authorization {value[:30]!r}",
             )
     assert {"ticket_list", "ticket_create", "webhook_create", "content_search"} <= seen
-    assert _snapshot(world["victim"]) == before
+    assert {"incident_create", "incident_update", "maintenance_create"} <= seen
+    assert {"guide_create", "guide_update", "faq_create", "faq_update"} <= seen
+    assert _untouched(world["victim"], guides, entries) == before

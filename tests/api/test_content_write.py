@@ -1,0 +1,91 @@
+"""Editors write guides and FAQ entries through the API (issue 24, item 4): revisions, the
+sanitiser and the publish states, as in the admin."""
+
+import pytest
+from reversion.models import Version
+
+from kb.models import FAQEntry, Guide
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_api(api_as, editor):
+    return api_as(editor, ["content:write", "content:read"])
+
+
+def test_an_editor_drafts_then_publishes_a_guide_with_its_history(editor_api, editor, client):
+    created = editor_api.post(
+        "/api/v1/guides/",
+        {
+            "title": "Rotate webhook secrets",
+            "summary": "Without dropping a delivery.",
+            "body": "## Steps\n\nRotate it. <script>alert(1)</script>",
+            "tags": ["Webhooks"],
+        },
+    )
+    assert created.status_code == 201, created.content
+    guide = created.json()
+    assert guide["slug"] == "rotate-webhook-secrets" and guide["status"] == "draft"
+    assert "<script>" not in guide["body_html"] and "<h2" in guide["body_html"]
+    assert guide["tags"] == ["Webhooks"]
+    # A draft is not public: not on its page, not in the read API without drafts.
+    assert client.get("/kb/rotate-webhook-secrets/").status_code == 404
+
+    published = editor_api.patch("/api/v1/guides/rotate-webhook-secrets", {"status": "published"})
+    assert published.status_code == 200, published.content
+    assert published.json()["status"] == "published"
+    page = client.get("/kb/rotate-webhook-secrets/")
+    assert page.status_code == 200 and "Rotate it." in page.content.decode()
+
+    versions = Version.objects.get_for_object(Guide.objects.get(slug="rotate-webhook-secrets"))
+    assert len(versions) == 2
+    assert {v.revision.user for v in versions} == {editor}
+    assert versions[0].revision.comment == "Changed through the API."
+
+
+def test_a_move_the_publish_table_does_not_allow_is_a_conflict(editor_api):
+    editor_api.post("/api/v1/guides/", {"title": "Draft one", "summary": "S", "body": "x"})
+    wrong = editor_api.patch("/api/v1/guides/draft-one", {"status": "unpublished"})
+    assert wrong.status_code == 409
+    assert wrong["Content-Type"] == "application/problem+json"
+    assert set(wrong.json()["allowed"]) == {"scheduled", "published"}
+    # Scheduling needs a time in the future.
+    assert editor_api.patch("/api/v1/guides/draft-one", {"status": "scheduled"}).status_code == 409
+    assert Guide.objects.get(slug="draft-one").status == "draft"
+
+
+def test_a_taken_slug_and_a_missing_guide_are_clear_problems(editor_api):
+    missing = editor_api.post("/api/v1/guides/", {"title": "No summary"})
+    assert missing.status_code == 422 and "summary" in str(missing.json()["errors"])
+    assert editor_api.post("/api/v1/guides/", {"title": "Same", "summary": "S"}).status_code == 201
+    taken = editor_api.post("/api/v1/guides/", {"title": "Same", "summary": "S"})
+    assert taken.status_code == 409 and "same" in taken.json()["detail"]
+    assert editor_api.patch("/api/v1/guides/nothing-here", {"title": "x"}).status_code == 404
+
+
+def test_faq_entries_are_added_and_changed(editor_api, client):
+    created = editor_api.post(
+        "/api/v1/faq/",
+        {"question": "Can I pay by invoice?", "body": "Yes, on **Business**."},
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["slug"] == "can-i-pay-by-invoice"
+    assert "<strong>Business</strong>" in created.json()["body_html"]
+    changed = editor_api.patch("/api/v1/faq/can-i-pay-by-invoice", {"body": "Yes, yearly."})
+    assert changed.status_code == 200
+    assert FAQEntry.objects.get(slug="can-i-pay-by-invoice").body == "Yes, yearly."
+    assert "Can I pay by invoice?" in client.get("/").content.decode()
+
+
+def test_only_editors_tokens_with_the_scope_write(api_as, agent, editor):
+    read_only = api_as(editor, ["content:read"]).post(
+        "/api/v1/guides/", {"title": "x", "summary": "S"}
+    )
+    assert read_only.status_code == 403
+    # content:write needs a role that may change guides: an agent's token cannot have it work.
+    agents = api_as(agent, ["content:write"]).post(
+        "/api/v1/guides/", {"title": "x", "summary": "S"}
+    )
+    assert agents.status_code == 403
+    assert not Guide.objects.exists()
