@@ -23,11 +23,10 @@ from tickets.models.ticket import (
     Channel,
     Reproducibility,
     Ticket,
-    TicketEvent,
-    TicketMessage,
     TicketQuerySet,
     new_reply_token,
 )
+from tickets.models.ticket_messages import TicketEvent, TicketMessage
 from tickets.models.triggers import (
     ActionKind,
     Event,
