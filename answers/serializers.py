@@ -1,5 +1,7 @@
 """The API's JSON, in the shape issue #23 gives it."""
 
+from status.state import IncidentSummary
+
 
 def answer_json(found):
     if found is None:
@@ -14,7 +16,7 @@ def answer_json(found):
     }
 
 
-def incident_json(incident):
+def incident_json(incident: IncidentSummary | None):
     if not incident:
         return None
     return {

@@ -10,7 +10,7 @@ from django.conf import settings
 from answers import extract, generative, retrieval
 from core.content import indexed_kinds
 from search.words import WORD_RE
-from status.state import incident_notices_for
+from status.state import IncidentSummary, incident_notices_for
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class Reply:
     query: str  # the question as asked (normalized whitespace)
     attempted: bool = False  # a question an answer was looked for (not a bare keyword)
     answer: extract.Answer | None = None
-    incident: dict | None = None
+    incident: IncidentSummary | None = None  # an open incident linked to a cited page
     candidates: list | None = None  # what retrieval found (evaluation and bench)
 
     @property
@@ -98,7 +98,7 @@ def answer(text, *, generate=None):
     return reply
 
 
-def incident_for(found):
+def incident_for(found) -> IncidentSummary | None:
     """The open incident linked to a page the answer cites, if any."""
     kinds = indexed_kinds()
     for citation in found.citations:

@@ -79,7 +79,7 @@ def due(now=None):
     )
 
 
-def bounced(message_ids, *, permanent, why):
+def bounced(message_ids: list[str], *, permanent: bool, why: str) -> int:
     """Marks our own emails that bounced (mail.bounces routes the "mail" prefix here)."""
     return Email.objects.filter(message_id__in=message_ids).update(
         state=Email.State.BOUNCED, last_error=f"Bounced: {why}"[:1000]

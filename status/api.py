@@ -3,6 +3,7 @@ documents the public API serves."""
 
 import hashlib
 import json
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Max
@@ -10,12 +11,22 @@ from django.db.models import Max
 from mail.links import absolute
 from status.formatting import format_timestamp, page_url
 from status.models import Component, ComponentGroup, Incident, worst_component_status
-from status.state import cached, next_boundary, status_state
+from status.payloads import (
+    AffectedComponent,
+    ComponentGroupJSON,
+    ComponentJSON,
+    IncidentJSON,
+    IncidentUpdateJSON,
+    PageJSON,
+    StatusDocument,
+    StatusJSON,
+)
+from status.state import StatusState, cached, next_boundary, status_state
 
 API_LIST_LIMIT = 50
 
 
-def page_json(updated_at):
+def page_json(updated_at) -> PageJSON:
     return {
         "id": settings.STATUS_PAGE_ID,
         "name": settings.STATUS_PAGE_NAME,
@@ -34,7 +45,7 @@ def page_updated_at():
     return max((t for t in times if t), default=None)
 
 
-def component_json(component, group_code=None):
+def component_json(component, group_code=None) -> ComponentJSON:
     return {
         "id": component.code,
         "name": component.name,
@@ -52,7 +63,7 @@ def component_json(component, group_code=None):
     }
 
 
-def group_json(group, children):
+def group_json(group, children) -> ComponentGroupJSON:
     return {
         "id": group.code,
         "name": group.name,
@@ -71,8 +82,8 @@ def group_json(group, children):
     }
 
 
-def components_json():
-    items = []
+def components_json() -> list[ComponentJSON | ComponentGroupJSON]:
+    items: list[ComponentJSON | ComponentGroupJSON] = []
     for group, children in Component.objects.tree():
         if group is None:
             items.append(component_json(children[0]))
@@ -82,8 +93,8 @@ def components_json():
     return items
 
 
-def incident_json(incident):
-    data = {
+def incident_json(incident) -> IncidentJSON:
+    data: IncidentJSON = {
         "id": incident.code,
         "name": incident.name,
         "status": incident.status,
@@ -106,8 +117,8 @@ def incident_json(incident):
     return data
 
 
-def update_json(update, incident):
-    changes = [
+def update_json(update, incident) -> IncidentUpdateJSON:
+    changes: list[AffectedComponent] = [
         {
             "code": change.component.code,
             "name": change.component.name,
@@ -131,17 +142,17 @@ def update_json(update, incident):
     }
 
 
-def incidents_json(queryset):
+def incidents_json(queryset) -> list[IncidentJSON]:
     return [incident_json(i) for i in queryset.with_details()[:API_LIST_LIMIT]]
 
 
-def status_json(state):
+def status_json(state: StatusState) -> StatusJSON:
     return {"indicator": state["indicator"], "description": state["description"]}
 
 
-def build(name):
+def build(name: str) -> StatusDocument:
     state = status_state()
-    body = {"page": page_json(page_updated_at())}
+    body: StatusDocument = {"page": page_json(page_updated_at())}
     incidents = Incident.objects.incidents()
     maintenances = Incident.objects.maintenances()
     if name == "summary":
@@ -168,10 +179,10 @@ def build(name):
     return body
 
 
-def api_document(name):
+def api_document(name: str) -> tuple[bytes, str]:
     """(JSON bytes, ETag) for one Statuspage endpoint, cached until the next status change."""
 
-    def compute(now):
+    def compute(now: datetime) -> tuple[tuple[bytes, str], datetime | None]:
         body = json.dumps(build(name), separators=(",", ":")).encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return (body, etag), next_boundary(now)

@@ -20,6 +20,7 @@ from status.models import (
     MaintenanceStatus,
     Notification,
 )
+from status.payloads import NotificationIncident, NotificationPage, NotificationPayload
 
 SUBJECTS = {
     Event.INCIDENT_CREATED: "[{impact} impact] {name}: {status}",
@@ -55,7 +56,7 @@ def _when(moment):
     return f"{timezone.localtime(moment):%-d %b %Y, %H:%M} UTC" if moment else ""
 
 
-def _page(current):
+def _page(current: state.StatusState) -> NotificationPage:
     return {
         "id": settings.STATUS_PAGE_ID,
         "status_indicator": current["indicator"],
@@ -63,14 +64,15 @@ def _page(current):
     }
 
 
-def _incident_payload(incident):
-    data = api.incident_json(incident)
-    data["postmortem_body"] = incident.postmortem_body or None
-    data["postmortem_published_at"] = format_timestamp(incident.postmortem_published_at)
-    return data
+def _incident_payload(incident) -> NotificationIncident:
+    return {
+        **api.incident_json(incident),
+        "postmortem_body": incident.postmortem_body or None,
+        "postmortem_published_at": format_timestamp(incident.postmortem_published_at),
+    }
 
 
-def chat_escape(text):
+def chat_escape(text: str) -> str:
     """Slack's mrkdwn needs &, < and > escaped; everything else is shown as written."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -80,6 +82,7 @@ def _compose(*, event, incident=None, update=None, component=None, context=None)
     context = dict(context or {})
     now = timezone.now()
     current = state.compute_state(now)[0]  # as of this transaction, this very change included
+    payload: NotificationPayload
     fields = {"name": "", "status": "", "impact": "", "start": "", "minutes": "", "component": ""}
     if incident is not None:
         incident = Incident.objects.with_details().get(pk=incident.pk)

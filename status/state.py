@@ -9,8 +9,9 @@ which `manage.py status tick` runs (cron, the worker, or `make run`'s ticker). A
 already passed but not yet acted on keeps answers short-lived until the tick has written.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -84,6 +85,10 @@ class Notices(TypedDict):
     runbooks: dict[int, list[IncidentSummary]]
 
 
+# The keys of Notices: the names of an incident's links to guides and runbooks.
+NoticeKind = Literal["guides", "runbooks"]
+
+
 class StatusState(TypedDict):
     """What every page's banner needs (cached; `status_state()`)."""
 
@@ -94,6 +99,13 @@ class StatusState(TypedDict):
     incidents: list[IncidentSummary]
     maintenances: list[IncidentSummary]
     notices: Notices
+
+
+class CacheEntry[T](TypedDict):
+    """What `cached()` stores under a generation's key."""
+
+    value: T
+    valid_until: datetime | None
 
 
 class OpenIncident(TypedDict):
@@ -107,7 +119,9 @@ class OpenIncident(TypedDict):
     resolved_at: datetime | None
 
 
-def overall_status(*, component_statuses, incident_impacts, maintenance_active=False):
+def overall_status(
+    *, component_statuses, incident_impacts, maintenance_active=False
+) -> tuple[str, str]:
     """The page indicator and description, Statuspage style: the worst signal wins.
 
     Every component in major outage is a critical page; an active maintenance with nothing
@@ -132,21 +146,21 @@ def overall_status(*, component_statuses, incident_impacts, maintenance_active=F
     return indicator, description
 
 
-def generation():
+def generation() -> str:
     return generations.current(cache, GENERATION_KEY, new_code)
 
 
-def invalidate():
+def invalidate() -> None:
     """Every cached status derivative goes stale (called by signals on any status write)."""
     generations.replace(cache, GENERATION_KEY, new_code)
 
 
-def cached(name, compute):
+def cached[T](name: str, compute: Callable[[datetime], tuple[T, datetime | None]]) -> T:
     """`compute(now)` returns (value, valid_until or None), cached until a write or then."""
     # The generation is read before computing: a write that commits meanwhile moves readers
     # to a new generation, so a value computed from older data can never be served after it.
     current = generation()
-    entry = cache.get(f"status:{name}:{current}")
+    entry: CacheEntry[T] | None = cache.get(f"status:{name}:{current}")
     now = timezone.now()
     if entry is not None and (entry["valid_until"] is None or now < entry["valid_until"]):
         return entry["value"]
@@ -154,11 +168,12 @@ def cached(name, compute):
     timeout = settings.STATUS_CACHE_SECONDS
     if valid_until is not None:
         timeout = max(1, min(timeout, int((valid_until - now).total_seconds()) + 1))
-    cache.set(f"status:{name}:{current}", {"value": value, "valid_until": valid_until}, timeout)
+    stored: CacheEntry[T] = {"value": value, "valid_until": valid_until}
+    cache.set(f"status:{name}:{current}", stored, timeout)
     return value
 
 
-def next_boundary(now, open_items=None):
+def next_boundary(now: datetime, open_items=None) -> datetime | None:
     """When the next open maintenance starts or ends: cached answers are good until then.
 
     One already due (the tick has not run yet) makes answers good for a few seconds only, so
@@ -189,12 +204,12 @@ def active_incidents() -> list[IncidentSummary]:
     return status_state()["incidents"]
 
 
-def incident_notices(kind, pk) -> list[IncidentSummary]:
+def incident_notices(kind: NoticeKind, pk: int) -> list[IncidentSummary]:
     """Open incidents linked to a guide (kind="guides") or runbook ("runbooks")."""
     return status_state()["notices"][kind].get(pk, [])
 
 
-def incident_notices_for(model, pk) -> list[IncidentSummary]:
+def incident_notices_for(model, pk: int) -> list[IncidentSummary]:
     """Open incidents linked to a row of `model` through whichever of the incident's links
     names that model (guides, runbooks): for apps that know a row only by its model."""
     for link in Incident._meta.many_to_many:
@@ -203,7 +218,7 @@ def incident_notices_for(model, pk) -> list[IncidentSummary]:
     return []
 
 
-def compute_state(now) -> tuple[StatusState, datetime | None]:
+def compute_state(now: datetime) -> tuple[StatusState, datetime | None]:
     component_statuses = list(Component.objects.values_list("status", flat=True))
     open_items = list(
         Incident.objects.unresolved()
@@ -258,7 +273,7 @@ def compute_state(now) -> tuple[StatusState, datetime | None]:
     return state, next_boundary(now, open_items)
 
 
-def incidents_open_at(when) -> list[OpenIncident]:
+def incidents_open_at(when: datetime) -> list[OpenIncident]:
     """Incidents (not maintenances) that had started and were not yet resolved at `when`,
     as small dicts (name, impact, status, url, started_at, resolved_at), newest first: what
     another app (the ticket page) may know about them without importing status models."""

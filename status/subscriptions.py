@@ -97,7 +97,7 @@ def forget_unconfirmed(*, now=None):
 
 
 @transaction.atomic
-def bounced(message_ids, *, permanent, why):
+def bounced(message_ids: list[str], *, permanent: bool, why: str) -> int:
     """A status email came back undelivered: the inbound bounce handler passes the
     Message-IDs a well-formed delivery report names. Only the whole Message-ID of an email
     we sent counts (its 128 random bits: nobody who did not see the email can name it). A

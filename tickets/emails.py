@@ -249,7 +249,7 @@ def _tell_staff_not_sent(email, error):
     )
 
 
-def bounced(message_ids, *, permanent, why):
+def bounced(message_ids: list[str], *, permanent: bool, why: str) -> int:
     """Ticket emails that bounced are marked (mail.bounces routes our prefix here)."""
     emails = OutboundEmail.objects.filter(message_id__in=message_ids).exclude(message_id="")
     return emails.update(state=OutboundEmail.State.BOUNCED, last_error=f"Bounced: {why}"[:1000])

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from api.models import WebhookDelivery, WebhookEndpoint
+from api.webhooks.payloads import WebhookDocument
 from mail import emails, outbox
 from mail import webhooks as signing
 from mail.links import absolute
@@ -30,9 +31,9 @@ def send_deliveries(delivery_ids):
     return send(delivery_ids)
 
 
-def body(event):
+def body(event) -> bytes:
     """The request body: the same bytes on every try (Standard Webhooks' shape)."""
-    document = {
+    document: WebhookDocument = {
         "type": event.type,
         "timestamp": event.created_at.isoformat().replace("+00:00", "Z"),
         "data": event.payload,

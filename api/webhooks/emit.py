@@ -6,10 +6,11 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 from api.models import EVENTS, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from api.webhooks.payloads import EventData
 from mail import outbox
 
 
-def emit(event_type, data, *, internal=False):
+def emit(event_type: str, data: EventData, *, internal: bool = False) -> WebhookEvent | None:
     """Store `event_type` with `data` for every endpoint that listens (only those that
     include internal notes when `internal`); returns the event, or None when nobody does."""
     if event_type not in EVENTS:

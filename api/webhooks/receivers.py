@@ -7,9 +7,19 @@ from django.dispatch import receiver
 from api import tickets as ticket_data
 from api.content import guide_json, runbook_json
 from api.webhooks.emit import emit
+from api.webhooks.payloads import (
+    Change,
+    GuidePublished,
+    IncidentUpdated,
+    MessageAdded,
+    RunbookPublished,
+    StatusChanged,
+    TicketRated,
+)
 from kb.models import Guide, PublishState
 from runbooks.models import Runbook
 from status.models import Notification
+from status.payloads import IncidentNotification
 from tickets.events import ticket_created
 from tickets.models import SatisfactionRating, TicketEvent, TicketMessage, TicketStatus
 
@@ -30,7 +40,7 @@ def _message(sender, instance, created, **kwargs):
         and instance.created_at == ticket.created_at
     ):
         return
-    data = {
+    data: MessageAdded = {
         "ticket": ticket_data.ticket_json(ticket),
         "message": ticket_data.message_json(instance),
     }
@@ -43,7 +53,7 @@ def _changed(sender, instance, created, **kwargs):
         return
     ticket = ticket_data.ticket_json(instance.ticket)
     if instance.field == "status":
-        data = {
+        data: StatusChanged = {
             "ticket": ticket,
             "from": STATUS_BY_LABEL.get(instance.old_value, instance.old_value),
             "to": STATUS_BY_LABEL.get(instance.new_value, instance.new_value),
@@ -51,13 +61,13 @@ def _changed(sender, instance, created, **kwargs):
         }
         emit("ticket.status_changed", data)
         return
-    change = {"from": instance.old_value, "to": instance.new_value}
+    change: Change = {"from": instance.old_value, "to": instance.new_value}
     emit("ticket.updated", {"ticket": ticket, "changes": {instance.field: change}})
 
 
 @receiver(post_save, sender=SatisfactionRating, dispatch_uid="api.webhooks.rated")
 def _rated(sender, instance, created, **kwargs):
-    data = {
+    data: TicketRated = {
         "ticket": ticket_data.ticket_json(instance.ticket),
         "rating": instance.rating,
         "comment": instance.comment,
@@ -78,13 +88,17 @@ def _published(sender, instance, **kwargs):
     if instance.status != PublishState.PUBLISHED or getattr(instance, "_api_was_published", True):
         return
     instance._api_was_published = True
-    kind, data = (
-        ("guide", guide_json(instance)) if sender is Guide else ("runbook", runbook_json(instance))
+    published: GuidePublished | RunbookPublished = (
+        {"kind": "guide", "guide": guide_json(instance)}
+        if sender is Guide
+        else {"kind": "runbook", "runbook": runbook_json(instance)}
     )
-    emit("content.published", {"kind": kind, kind: data})
+    emit("content.published", published)
 
 
 @receiver(post_save, sender=Notification, dispatch_uid="api.webhooks.incident")
 def _incident(sender, instance, created, **kwargs):
     if created and instance.incident_id:
-        emit("incident.updated", {"event": instance.event, **instance.payload})
+        payload: IncidentNotification = instance.payload  # an incident's (status.payloads)
+        data: IncidentUpdated = {"event": instance.event, **payload}
+        emit("incident.updated", data)

@@ -247,7 +247,7 @@ def _too_many_detail():
     return f"more than {settings.INBOUND_PER_SENDER_PER_HOUR} in an hour from this sender"
 
 
-def _mark_bounced(bounce):
+def _mark_bounced(bounce: kinds.Bounce) -> str:
     """The emails that bounced are marked by the app that sent them (mail.bounces). Only a
     well-formed delivery report naming the whole Message-ID of an email we sent marks
     anything."""

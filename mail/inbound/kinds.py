@@ -11,8 +11,19 @@ from anyone else only when the subject starts with one of those phrases (a custo
 """
 
 import re
+from typing import TypedDict
 
 from mail.inbound.body import clean
+
+
+class Bounce(TypedDict):
+    """A delivery failure as read (Parsed.bounce), for mail.inbound to route (mail.bounces)."""
+
+    message_ids: list[str]  # of the emails that bounced, as the report names them (up to 5)
+    status: str  # the RFC 3463 status ("5.1.1"), "" when none is given
+    diagnostic: str  # the receiving server's words
+    report: bool  # a well-formed delivery report; a plain notice marks nothing
+
 
 # Out-of-office subjects, at the start (after "Re:"/"AW:"...), in the languages of the
 # mail clients that send them without an Auto-Submitted header.
@@ -133,7 +144,7 @@ def _report(message, decoded, header):
     return kind, status, diagnostic, ids
 
 
-def classify(message, parsed, decoded, header):
+def classify(message, parsed, decoded, header) -> None:
     """Sets parsed.bounce (a delivery failure) or parsed.report (RECEIPT, ABUSE, DELAYED)."""
     report_type = _report_type(message)
     if report_type == "disposition-notification":

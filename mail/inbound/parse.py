@@ -39,7 +39,7 @@ class Parsed:
     files: list = field(default_factory=list)
     automatic: str = ""  # why no person wrote it (auto-reply, list, bulk), or ""
     bulk: bool = False
-    bounce: dict | None = None  # {"message_ids": [...], "status": ..., "diagnostic": ...}
+    bounce: kinds.Bounce | None = None  # a delivery failure (mail.inbound.kinds.classify)
     report: str = ""  # a receipt, an abuse report or a delay warning (mail.inbound.kinds)
     sender_from: str = "From"  # the header the sender was read from ("Reply-To": From had none)
     reply_unsure: bool = False  # quoted lines kept: no quote header to cut them at

@@ -24,6 +24,7 @@ from mail.webhooks import signature_headers, standard_secret
 from status import links
 from status.delivery import records
 from status.models import Channel
+from status.payloads import ChatBody, WebhookMeta
 
 USER_AGENT = "helpcenter-status/1 (+webhooks)"
 DOCUMENTATION = "/status/subscribe/#webhooks"
@@ -49,11 +50,14 @@ def message_id(delivery):
     return f"msg_{delivery.notification.code}_{delivery.subscriber.code}"
 
 
-def webhook_body(delivery):
+def webhook_body(delivery) -> bytes:
+    """A JSON subscriber's body is `meta` and the notification's payload
+    (status.payloads.NotificationPayload); a chat subscriber's, the text alone."""
     subscriber, notification = delivery.subscriber, delivery.notification
     if subscriber.channel == Channel.CHAT:
-        return json.dumps({"text": notification.chat_text}).encode()
-    meta = {
+        chat: ChatBody = {"text": notification.chat_text}
+        return json.dumps(chat).encode()
+    meta: WebhookMeta = {
         "unsubscribe": links.link(subscriber, "unsubscribe"),
         "documentation": absolute(DOCUMENTATION),
         "event": notification.event,

@@ -2,23 +2,24 @@ from django import template
 
 from status import state
 from status.models import ComponentStatus
+from status.state import IncidentSummary, StatusState
 
 register = template.Library()
 
 
 @register.simple_tag
-def platform_status():
+def platform_status() -> StatusState:
     """The banner's state (indicator, words, open incidents), from the cache when warm."""
     return state.status_state()
 
 
 @register.simple_tag
-def active_incidents():
+def active_incidents() -> list[IncidentSummary]:
     return state.active_incidents()
 
 
 @register.inclusion_tag("status/_incident_notice.html")
-def incident_notice(kind, obj):
+def incident_notice(kind: state.NoticeKind, obj) -> dict[str, list[IncidentSummary]]:
     """A notice for a guide ("guides") or runbook ("runbooks") linked to an open incident."""
     return {"incidents": state.incident_notices(kind, obj.pk)}
 

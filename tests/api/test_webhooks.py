@@ -7,19 +7,50 @@ import pytest
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from api.models import WebhookDelivery, WebhookEndpoint
+from api.models import EVENTS, WebhookDelivery, WebhookEndpoint
+from api.schemas import GuideOut, MessageOut, RunbookOut, TicketOut
 from api.webhooks import delivery
+from api.webhooks.payloads import EVENT_DATA, WebhookDocument
 from kb.models import PublishState
 from mail.models import Email
+from tests.shapes import assert_shape
 from tickets import services
+from tickets.models import SatisfactionRating
 
 pytestmark = pytest.mark.django_db
 
 
+# The API's JSON of a record inside an event is what the API's schema of it names.
+RECORDS = {"ticket": TicketOut, "message": MessageOut, "guide": GuideOut, "runbook": RunbookOut}
+
+
 def _events(receiver, endpoint):
-    """What the receiver got, each verified with the library and the secret as shown."""
+    """What the receiver got, each verified with the library and the secret as shown, and
+    checked against its type (api.webhooks.payloads)."""
     verifier = Webhook(endpoint.signing_secret)
-    return [verifier.verify(r["body"], r["headers"]) for r in receiver.received]
+    events = [verifier.verify(r["body"], r["headers"]) for r in receiver.received]
+    for event in events:
+        assert_shape(event, WebhookDocument)
+        assert_shape(event["data"], EVENT_DATA[event["type"]])
+        for key, schema in RECORDS.items():
+            if key in event["data"]:
+                assert set(event["data"][key]) == set(schema.model_fields), key
+                schema.model_validate(event["data"][key])
+    return events
+
+
+def test_every_event_has_a_type_for_its_data():
+    assert set(EVENT_DATA) == set(EVENTS)
+
+
+def test_a_rating_is_an_event(make_ticket, receiver, endpoint, django_capture_on_commit_callbacks):
+    ticket = make_ticket()
+    receiver.received.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        SatisfactionRating.objects.create(ticket=ticket, rating="good", comment="Quick!")
+    (event,) = _events(receiver, endpoint)
+    assert event["type"] == "ticket.rated"
+    assert (event["data"]["rating"], event["data"]["comment"]) == ("good", "Quick!")
 
 
 def test_a_ticket_opened_through_the_api_reaches_the_receiver_signed(

@@ -4,6 +4,7 @@
 import pytest
 from django.core import mail
 
+from mail import bounces
 from mail.models import InboundEmail
 from tests.mail.test_inbound_reading import FAILURE, _report, message
 from tests.tickets.inbound import deliver
@@ -75,3 +76,13 @@ def test_unsure_extraction_keeps_the_quote_marked_and_the_whole_email_unfolds(
     client.force_login(agent)
     page = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
     assert "The whole email" in page and "since the update" in page
+
+
+def test_every_app_routed_bounces_takes_them_as_mail_bounces_passes_them():
+    """Each registered handler is a mail.bounces.BounceHandler: the Message-IDs, whether the
+    failure is permanent and why, by keyword; it answers how many rows it changed."""
+    routes = bounces._routes
+    assert set(routes) >= {"mail", "status", "tickets"}
+    for found in routes.values():
+        assert found.handler(["<none.1@elsewhere.example>"], permanent=True, why="5.1.1") == 0
+        assert isinstance(found.describe(2), str) and found.describe(2)

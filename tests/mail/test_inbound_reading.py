@@ -6,7 +6,9 @@ import base64
 
 import pytest
 
+from mail.inbound.kinds import Bounce
 from mail.inbound.parse import headers_only, parse
+from tests.shapes import assert_shape
 
 
 def message(headers, body="Hello, the export button does nothing.\n", *, raw_body=None):
@@ -104,6 +106,7 @@ FAILURE = (
 def test_a_plain_failure_notice_is_a_bounce(headers):
     parsed = parse(message(f"{headers}\nTo: support@example.com", FAILURE))
     assert parsed.bounce == {"message_ids": [], "status": "", "diagnostic": "", "report": False}
+    assert_shape(parsed.bounce, Bounce)
 
 
 def test_a_person_forwarding_a_bounce_is_a_person():
@@ -384,6 +387,7 @@ def test_a_returned_message_with_raw_8bit_headers_still_names_its_message_id():
     parsed = parse(raw)
     assert parsed.bounce["message_ids"] == ["<ours@help.example.com>"]
     assert parsed.bounce["status"] == "5.1.1"
+    assert_shape(parsed.bounce, Bounce)
 
 
 def test_a_status_block_with_8bit_text_in_it_is_read():
@@ -400,3 +404,4 @@ def test_a_status_block_with_8bit_text_in_it_is_read():
     parsed = parse(raw.replace(b"RAW", b"\xff\xfe"))
     assert parsed.bounce["status"] == "5.1.1"
     assert parsed.bounce["diagnostic"] == "smtp; 550 unknown user"
+    assert_shape(parsed.bounce, Bounce)

@@ -23,22 +23,14 @@ from tickets.models.ticket import (
     Channel,
     Reproducibility,
     Ticket,
-    TicketEvent,
-    TicketMessage,
     TicketQuerySet,
     new_reply_token,
 )
-from tickets.models.triggers import (
-    ActionKind,
-    Event,
-    Match,
-    Operator,
-    Subject,
-    Trigger,
-    TriggerAction,
-    TriggerCondition,
-    TriggerFiring,
-)
+from tickets.models.ticket_messages import TicketEvent, TicketMessage
+from tickets.models.trigger_actions import ActionKind, TriggerAction
+from tickets.models.trigger_conditions import Operator, Subject, TriggerCondition
+from tickets.models.trigger_rules import Event, Match, Trigger
+from tickets.models.triggers import TriggerFiring
 from tickets.models.workflow import (
     FINISHED,
     TRANSITIONS,

@@ -14,7 +14,7 @@ from tickets.models import (
     TicketStatus,
 )
 from tickets.models.groups import assignment_problem
-from tickets.models.triggers import ACTION_ORDER
+from tickets.models.trigger_actions import ACTION_ORDER
 
 A = ActionKind
 

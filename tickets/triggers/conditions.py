@@ -19,7 +19,7 @@ from tickets.models import (
     TicketMessage,
 )
 from tickets.models.fields import as_number
-from tickets.models.triggers import HOURS, words_of
+from tickets.models.trigger_conditions import HOURS, words_of
 
 Op = Operator
 SINCE = {
