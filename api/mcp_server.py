@@ -45,9 +45,10 @@ INSTRUCTIONS = (
 
 
 class Caller:
-    """Who the tools act for. Over HTTP: the request's token. On stdio the token is looked up
-    again at every call, so revoking it (or the role of its user) stops it at once, and
-    each call starts and ends with the connections Django would close after a request."""
+    """Who the tools act for. Over HTTP: the request's token. On stdio (a long-running
+    process): the token is looked up again at every call, so revoking it (or the role of
+    its user) stops it at once, and stale database connections are closed around each call,
+    as Django does around a request."""
 
     def __init__(self, token=None, *, raw=None, stdio=False):
         self.raw, self._token, self.long_running = raw, token, stdio

@@ -265,6 +265,7 @@ def test_a_ticket_opened_on_stdio_with_a_token(stdio_env, token_for, agent, tmp_
     assert wrong.is_error
 
 
+@pytest.mark.slow
 def test_stdio_refuses_an_unknown_token(stdio_env):
     done = subprocess.run(
         [sys.executable, "manage.py", "mcp"],
