@@ -77,9 +77,7 @@ def mcp_endpoint(request):
         except RequestDataTooBig:
             body = None
         if body is None or len(body) > MAX_BODY:
-            response = problems.response(
-                request, 413, f"A request body may hold {MAX_BODY} bytes.", kind=None
-            )
+            response = problems.response(request, 413, f"A body may hold {MAX_BODY} bytes.")
         else:
             response = answer(request, token, body)
     if usage is not None:

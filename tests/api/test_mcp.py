@@ -324,6 +324,18 @@ def test_only_post_no_stream_no_session(client, token_for, agent):
 
 
 @pytest.mark.django_db
+def test_a_body_over_a_mebibyte_is_refused_before_the_sdk(client, token_for, agent, settings):
+    _, raw = token_for(agent, ["content:read"])
+    call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "search"}}
+    for size in (1024 * 1024, 3 * 1024 * 1024):  # under and over Django's own limit (2.5 MB)
+        padded = {**call, "params": {**call["params"], "arguments": {"query": "x" * size}}}
+        answer = post(client, padded, raw)
+        assert answer.status_code == 413, size
+        assert answer["Content-Type"] == "application/problem+json"
+    assert post(client, LIST, raw).status_code == 200
+
+
+@pytest.mark.django_db
 def test_mcp_needs_no_csrf_token(token_for, agent):
     from django.test import Client as DjangoClient
 
