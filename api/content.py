@@ -1,9 +1,12 @@
 """Published content, search and answers as the API gives them (the same queries as the
 pages: kb, runbooks, search, answers)."""
 
+from answers.serializers import reply_json
+from answers.services import answer
 from api import twins
 from api.problems import Problem
 from mail.links import absolute
+from search.services import search
 
 
 def _tags(item):
@@ -58,3 +61,29 @@ def one(queryset, slug, what):
     if found is None:
         raise Problem(404, f"No published {what} has this slug.", kind="not-found")
     return found
+
+
+def search_json(text, *, tag=None, page=1):
+    """The site's search (typo correction, synonyms), ten results a page."""
+    results = search(" ".join(text.split()), tag=tag, page=page)
+    return {
+        "query": results.query,
+        "corrected": results.corrected,
+        "total": results.total,
+        "results": [
+            {
+                "kind": hit.kind,
+                "title": hit.title,
+                "section": hit.section,
+                "url": absolute(hit.url),
+                "codes": hit.codes,
+            }
+            for hit in results.hits
+        ],
+    }
+
+
+def answer_json(text):
+    """The answer the search page shows (or null), with its citations, any open incident on
+    a cited page, and the first results."""
+    return reply_json(answer(text), search(text, per_page=5, as_you_type=False))

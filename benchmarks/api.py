@@ -1,6 +1,6 @@
 """The REST API's list and create at 100,000 tickets: server-side time and SQL queries per
 request, through Django's test client (no network), token authentication, rate limit and
-ETag included.
+ETag included; and the MCP server's (/mcp) listing and ticket opening beside them.
 
     make bench-api              # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench-api
@@ -109,6 +109,16 @@ def main():
         cursor = client.get("/api/v1/tickets/?limit=25").json()["next_cursor"]
         body = json.dumps({"email": "bench@example.com", "subject": "S", "description": "D"})
         counter = iter(range(10**9))
+        mcp = {"content_type": "application/json", "HTTP_ACCEPT": "application/json"}
+        listing = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+        opening = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "tools/call",
+                "params": {"name": "open_ticket", "arguments": json.loads(body)},
+            }
+        )
         cases = [
             # An address the API does not have: the token checked and a problem answered,
             # no more. The API's own overhead, and the machine's speed, for ratios.
@@ -144,6 +154,8 @@ def main():
                     content_type="application/json",
                 ),
             ),
+            ("MCP tools/list", lambda: client.post("/mcp", listing, **mcp)),
+            ("MCP open_ticket", lambda: client.post("/mcp", opening, **mcp)),
         ]
         print(f"engine: {connection.vendor}; {ROUNDS} requests per figure; times in ms")
         print(f"{'request':<24}{'median':>9}{'p95':>9}{'queries':>9}")

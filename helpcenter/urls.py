@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from answers import views as answer_views
+from api import mcp_http
 from api import views as api_views
 from helpcenter import views
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("answers/", include("answers.urls")),
     path("api/v1/", include("api.urls")),
     path("api/answers/", answer_views.answer_api, name="answers-api"),
+    # The MCP server for AI assistants (api/mcp_server.py), behind API tokens.
+    path("mcp", mcp_http.mcp_endpoint, name="mcp"),
     path("", include("status.urls")),  # /status/, /api/v2/, /history.atom, /embed/, /badge.svg
     # Inbound email webhooks: only the providers configured with their authentication
     # answer (INBOUND_PROVIDERS); any other is a 404.

@@ -5,8 +5,6 @@ from typing import Annotated
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from answers.serializers import reply_json
-from answers.services import answer
 from api import content, twins
 from api.auth import require
 from api.main import ERRORS, ProblemOut
@@ -22,8 +20,6 @@ from api.schemas import (
     SearchOut,
     Text,
 )
-from mail.links import absolute
-from search.services import search
 
 router = Router()
 SCOPE = {"x-scope": "content:read"}
@@ -125,22 +121,7 @@ def faq_detail(request, slug: PathSlug):
 def content_search(request, params: Query[SearchQuery]):
     """The site's search (typo correction, synonyms), ten results a page."""
     _read(request)
-    results = search(" ".join(params.q.split()), tag=params.tag, page=params.page)
-    return {
-        "query": results.query,
-        "corrected": results.corrected,
-        "total": results.total,
-        "results": [
-            {
-                "kind": hit.kind,
-                "title": hit.title,
-                "section": hit.section,
-                "url": absolute(hit.url),
-                "codes": hit.codes,
-            }
-            for hit in results.hits
-        ],
-    }
+    return content.search_json(params.q, tag=params.tag, page=params.page)
 
 
 @router.get(
@@ -154,4 +135,4 @@ def content_answer(request, params: Query[AnswerQuery]):
     """The answer the search page shows (or null), with its citations, any open incident on
     a cited page, and the first results."""
     _read(request)
-    return reply_json(answer(params.q), search(params.q, per_page=5, as_you_type=False))
+    return content.answer_json(params.q)

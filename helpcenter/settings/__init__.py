@@ -311,6 +311,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per task state change is noise; failures still show.
         "django.tasks": {"level": "WARNING"},
+        # The MCP SDK logs three lines per /mcp request, and each refused tool call with the
+        # caller's text; its warnings and errors (a tool that crashed) still show.
+        "mcp": {"level": "WARNING"},
     },
 }
 

@@ -177,6 +177,7 @@ def _paths(world):
         "healthz": ["/healthz"],
         "readyz": ["/readyz"],
         "form-token": ["/forms/token/"],
+        "mcp": ["/mcp"],
     }
 
 
