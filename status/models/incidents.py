@@ -4,6 +4,7 @@ The enumerations are Atlassian Statuspage's, so the public API can speak its v2 
 Every public object carries a short random `code`, the id the API exposes (never the pk).
 """
 
+import contextlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -172,10 +173,9 @@ class Incident(ShownOnPublicPages, models.Model):
         self.postmortem_html = render_markdown(self.postmortem_body).html
         self.remind_at = None
         if self.is_maintenance and self.scheduled_for and self.reminder_minutes:
-            try:
+            # Before the first instant Python holds (year 1): long past, no reminder.
+            with contextlib.suppress(OverflowError):
                 self.remind_at = self.scheduled_for - timedelta(minutes=self.reminder_minutes)
-            except OverflowError:
-                pass  # before the first instant Python holds (year 1): long past, no reminder
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
