@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mail.chat import escape as chat_escape
 from mail.links import absolute
 from status import api, delivery, state
 from status.formatting import format_timestamp
@@ -68,11 +69,6 @@ def _incident_payload(incident):
     data["postmortem_body"] = incident.postmortem_body or None
     data["postmortem_published_at"] = format_timestamp(incident.postmortem_published_at)
     return data
-
-
-def chat_escape(text):
-    """Slack's mrkdwn needs &, < and > escaped; everything else is shown as written."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _compose(*, event, incident=None, update=None, component=None, context=None):
