@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.categories import SupportCategory
+from tickets.events import chat_channel_names
 from tickets.models.fields import FieldKind
 from tickets.models.tags import parse_tags
 from tickets.models.ticket import Channel
@@ -247,6 +248,7 @@ class ActionKind(models.TextChoices):
     SET_FIELD = "field", "Set a custom field"
     ADD_NOTE = "note", "Add an internal note"
     EMAIL_REQUESTER = "email", "Email the requester"
+    POST_TO_SLACK = "slack", "Post to a Slack channel"
 
 
 A = ActionKind
@@ -266,6 +268,7 @@ ACTION_ORDER = {
             A.SET_STATUS,
             A.ADD_NOTE,
             A.EMAIL_REQUESTER,
+            A.POST_TO_SLACK,
         ]
     )
 }
@@ -293,13 +296,13 @@ class TriggerAction(models.Model):
     value = models.CharField(
         max_length=500,
         blank=True,
-        help_text="A priority, status or category (by name), tags, the field's value, or "
-        "the email's subject.",
+        help_text="A priority, status or category (by name), tags, the field's value, "
+        "the email's subject, or the Slack channel's name.",
     )
     text = models.TextField(
         max_length=5000,
         blank=True,
-        help_text="The note or the email. Variables: "
+        help_text="The note, the email or the Slack message. Variables: "
         + ", ".join(f"{{{{ {name} }}}}" for name in VARIABLE_NAMES)
         + ". Nothing else is interpreted.",
     )
@@ -348,8 +351,10 @@ class TriggerAction(models.Model):
             if self.custom_field is None:
                 raise ValidationError({"custom_field": "Choose the custom field."})
             self.value = self.custom_field.normalize(self.value)
-        elif kind in (A.ADD_NOTE, A.EMAIL_REQUESTER):
-            if not self.text.strip():
+        elif kind == A.POST_TO_SLACK:
+            self._clean_chat_channel()
+        if kind in (A.ADD_NOTE, A.EMAIL_REQUESTER, A.POST_TO_SLACK):
+            if kind != A.POST_TO_SLACK and not self.text.strip():
                 raise ValidationError({"text": "Write the text."})
             if kind == A.EMAIL_REQUESTER and not self.value.strip():
                 raise ValidationError({"value": "Write the email's subject."})
@@ -366,6 +371,13 @@ class TriggerAction(models.Model):
                             f"filled in: {', '.join(VARIABLE_NAMES)}."
                         }
                     )
+
+    def _clean_chat_channel(self):
+        names = chat_channel_names()
+        self.value = self.value.strip()
+        if self.value not in names:
+            known = ", ".join(names) or "none yet (Slack › Slack channels)"
+            raise ValidationError({"value": f"Name a Slack channel: {known}."})
 
 
 def check_rule(runs_on, conditions, actions):
