@@ -104,7 +104,12 @@ def block_actions(action_id, value, *, response_url, user=SLACK_USER, note=None)
         },
         "trigger_id": "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
         "channel": {"id": "CBR2V3XEX", "name": "review-updates"},
-        "message": {"bot_id": "BAH5CA16Z", "type": "message", "text": "...", "ts": "1548261231.000200"},
+        "message": {
+            "bot_id": "BAH5CA16Z",
+            "type": "message",
+            "text": "...",
+            "ts": "1548261231.000200",
+        },
         "state": {"values": {"note": {"note_text": {"type": "plain_text_input", "value": note}}}},
         "response_url": response_url,
         "actions": [
