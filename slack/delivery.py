@@ -30,6 +30,8 @@ def queue(*, message, event, channel=None, response_url="", ticket=None, key="")
     """Store one message (a dict: mail.chat.body's fields) for a channel, or for the
     response_url of a click; it is posted after the commit. With a `key`, a channel gets
     it once: None when it had it already."""
+    if key and SlackMessage.objects.filter(channel=channel, key=key).exists():
+        return None
     try:
         with transaction.atomic():
             row = SlackMessage.objects.create(

@@ -31,11 +31,14 @@ def receives(channel, ticket):
     return Ticket.objects.filter(wanted, pk=ticket.pk).exists()
 
 
-def notify(ticket, event, *, key=""):
-    """Queue the ticket's card for every channel that receives it; how many were queued."""
+def notify(ticket, event, *, key="", channels=None):
+    """Queue the ticket's card for every channel that receives it (of `channels`, by
+    default those listening to `event`); how many were queued."""
     card = messages.ticket_card(ticket, headline=HEADLINES[event])
     queued = 0
-    for channel in SlackChannel.objects.for_event(event):
+    if channels is None:
+        channels = SlackChannel.objects.for_event(event)
+    for channel in channels:
         if receives(channel, ticket):
             row = delivery.queue(channel=channel, event=event, ticket=ticket, message=card, key=key)
             queued += row is not None
@@ -56,12 +59,13 @@ def warn_sla(now=None):
     """Tickets waiting on support whose service level is at risk (the queue's "at risk":
     the last quarter of the time it gave): each channel hears of one once per due time."""
     now = now or timezone.now()
-    if not SlackChannel.objects.for_event(Event.SLA).exists():
+    channels = list(SlackChannel.objects.for_event(Event.SLA))
+    if not channels:
         return {"warned": 0}
     waiting = Ticket.objects.filter(status__in=WAITING_ON_SUPPORT, sla_due_at__gt=now)
     warned = 0
     for ticket in waiting.select_related("group", "assignee").iterator(chunk_size=500):
         if ticket.sla_state(now) == SLAState.AT_RISK:
             key = f"sla:{ticket.pk}:{int(ticket.sla_due_at.timestamp())}"
-            warned += notify(ticket, Event.SLA, key=key)
+            warned += notify(ticket, Event.SLA, key=key, channels=channels)
     return {"warned": warned}
