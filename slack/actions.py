@@ -19,11 +19,11 @@ def act(payload):
     action = next((a for a in payload.get("actions") or [] if a.get("action_id") in HANDLERS), None)
     if action is None:
         return None, None
-    slack_user = str((payload.get("user") or {}).get("id") or "")[:20]
+    slack_user = str((payload.get("user") or {}).get("id") or "")[:20].replace("\x00", "")
     staff = people.staff_for(slack_user)
     if staff is None:
         return private_answer(messages.UNMAPPED.format(user_id=slack_user or "?")), None
-    reference = str(action.get("value") or "")[:40]
+    reference = str(action.get("value") or "")[:40].replace("\x00", "")
     ticket = Ticket.objects.filter(reference=reference).first()
     if ticket is None or not staff.has_perm("tickets.view_ticket"):
         return private_answer(f"No ticket {reference} that you can see."), None

@@ -29,7 +29,7 @@ def _status(typed, incident):
 
 
 def incident(form):
-    slack_user = form.get("user_id", "")[:20]
+    slack_user = form.get("user_id", "")[:20].replace("\x00", "")
     staff = people.staff_for(slack_user)
     if staff is None:
         return private_answer(messages.UNMAPPED.format(user_id=slack_user or "?"))

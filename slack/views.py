@@ -54,7 +54,8 @@ def _signed_form(request):
 def _respond(payload, answer, ticket):
     """Post the answer to the click's response_url (Slack's own only), through the outbox."""
     url = str(payload.get("response_url") or "")
-    if not url.startswith(settings.SLACK_RESPONSE_URL_PREFIX) or len(url) > 500:
+    prefix = settings.SLACK_RESPONSE_URL_PREFIX
+    if not url.startswith(prefix) or len(url) > 500 or "\x00" in url:
         log.warning("Slack click without a Slack response_url: no answer posted")
         return
     delivery.queue(response_url=url, event=Event.ANSWER, ticket=ticket, message=answer)

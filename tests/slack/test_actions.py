@@ -170,3 +170,17 @@ def test_signed_bodies_of_another_shape_never_fail(client, body):
 def test_a_body_over_the_limit_is_refused_unread(client, settings):
     settings.SLACK_MAX_BODY_BYTES = 100
     assert signed(client, ACTIONS, "payload=" + "x" * 200).status_code == 413
+
+
+def test_a_nul_in_what_slack_sends_is_no_error(client, make_ticket, slack_server):
+    """PostgreSQL refuses NUL in text: a NUL in an ID or a reference is a no-match."""
+    ticket = make_ticket()
+    for user, value, url in [
+        ("U\x00A", ticket.reference, slack_server.url + "/actions/1"),
+        ("UA8RXUSPL", ticket.reference + "\x00", slack_server.url + "/actions/1"),
+        ("UA8RXUSPL", ticket.reference, slack_server.url + "/actions/\x00"),
+    ]:
+        body = block_actions("ticket.assign", value, response_url=url, user=user)
+        assert signed(client, ACTIONS, body).status_code == 200
+    command = "token=x&command=%2Fincident&user_id=U%00A&text=latest+identified+x"
+    assert signed(client, COMMANDS, command).status_code == 200
