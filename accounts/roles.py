@@ -71,6 +71,8 @@ WEBHOOKS = {
     "api.webhookevent": ("view",),
     "api.webhookdelivery": ("view", "change"),
 }
+# Slack: the channels the desk posts to (their webhook URLs are secrets) and what was posted.
+SLACK = {"slack.slackchannel": ALL, "slack.slackmessage": ("view", "change")}
 # What customers searched, found, opened and asked after (insights/): for leads and editors.
 INSIGHTS = {"insights.dashboard": ("view",), "insights.searchevent": ("view",)}
 
@@ -86,6 +88,7 @@ def roles():
             **SUPPORT_AGENTS,
             **SUPPORT_SETUP,
             **WEBHOOKS,
+            **SLACK,
             **INSIGHTS,
             **SUPPORT_REPORTS,
             "tickets.ticket": ("view", "add", "change", "export"),

@@ -31,5 +31,7 @@ urlpatterns = [
     # Inbound email webhooks: only the providers configured with their authentication
     # answer (INBOUND_PROVIDERS); any other is a 404.
     path("inbound/", include("mail.providers")),
+    # What Slack posts back: a card's buttons, slash commands (signed; 404 until set up).
+    path("integrations/slack/", include("slack.urls")),
     path("admin/", admin.site.urls),
 ]

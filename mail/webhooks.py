@@ -14,8 +14,8 @@ The key is a subscriber's secret, as bytes. Standard Webhooks writes secrets as 
 and the key in base64: `standard_secret` gives that form of a key.
 
 `deliver` sends one signed webhook through the SSRF guard (core.safehttp) and says what
-came of it; the outbox rows, claims and retries stay with the app that owns the table
-(status.delivery, api.webhooks).
+came of it (`post`, the same unsigned, for chat webhooks: mail.chat); the outbox rows,
+claims and retries stay with the app that owns the table (status.delivery, api.webhooks).
 """
 
 import base64
@@ -71,11 +71,14 @@ EXCERPT_CHARS = 500
 def deliver(url, *, key, msg_id, body, headers=None, timeout, allow_private=False):
     """POST `body` (JSON bytes) to `url`, signed with `key`; never raises. Redirects are not
     followed; a private address is refused unless `allow_private`."""
-    sent = {
-        "Content-Type": "application/json",
-        **(headers or {}),
-        **signature_headers(key=key, msg_id=msg_id, body=body),
-    }
+    sent = {**(headers or {}), **signature_headers(key=key, msg_id=msg_id, body=body)}
+    return post(url, body, headers=sent, timeout=timeout, allow_private=allow_private)
+
+
+def post(url, body, *, headers=None, timeout, allow_private=False):
+    """POST `body` (JSON bytes) to `url` unsigned (a chat webhook, whose URL is its secret:
+    mail.chat); never raises. What `deliver` does after signing."""
+    sent = {"Content-Type": "application/json", **(headers or {})}
     try:
         answer = safehttp.exchange(url, body, sent, timeout=timeout, allow_private=allow_private)
     except safehttp.UnsafeURL as error:

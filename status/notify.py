@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mail.chat import escape as chat_escape
 from mail.links import absolute
 from status import api, delivery, state
 from status.formatting import format_timestamp
@@ -70,11 +71,6 @@ def _incident_payload(incident) -> NotificationIncident:
         "postmortem_body": incident.postmortem_body or None,
         "postmortem_published_at": format_timestamp(incident.postmortem_published_at),
     }
-
-
-def chat_escape(text: str) -> str:
-    """Slack's mrkdwn needs &, < and > escaped; everything else is shown as written."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _compose(*, event, incident=None, update=None, component=None, context=None):

@@ -33,6 +33,20 @@ from status.state import active_incidents  # noqa: F401 (tickets reads it from h
 log = logging.getLogger(__name__)
 
 
+def find_incident(code):
+    """The incident or maintenance with this code, or for `latest` the unresolved incident
+    updated last; None when there is none. What `manage.py status incident update` and
+    Slack's /incident command take."""
+    if code == "latest":
+        return Incident.objects.incidents().unresolved().order_by("-updated_at", "-pk").first()
+    return Incident.objects.filter(code=code).first()
+
+
+def statuses_for(incident):
+    """The statuses an update of `incident` may set."""
+    return MaintenanceStatus.values if incident.is_maintenance else IncidentStatus.values
+
+
 @transaction.atomic
 def post_update(*, incident, status, body, components=None, at=None, notify_subscribers=True):
     """One step: the update, the incident's new status and the components' new statuses,

@@ -98,6 +98,7 @@ def create_ticket(
     )
     routing.route(ticket)
     ticket.refresh_search_text()
+    events.ticket_opened.send(sender=Ticket, ticket=ticket)
     if acknowledge:
         extra = {"opened_by": agent.first_name or "A support engineer"} if agent else {}
         emails.queue(ticket, "ticket_received", ticket.email, extra=extra)
@@ -231,6 +232,7 @@ def customer_reply(ticket, body, *, files=(), inbound=None, sender=""):
     triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
     ticket.refresh_search_text()
     emails.queue(ticket, "staff_customer_reply", _staff_address(ticket), message=message)
+    events.customer_replied.send(sender=Ticket, ticket=ticket, message=message)
     return ticket
 
 
@@ -293,6 +295,7 @@ def accept_email_note(message, *, by):
     ticket.record_customer_message(reason="email accepted as the customer's")
     triggers.run(ticket, event=Event.UPDATED, actor_kind="customer", message=message)
     ticket.refresh_search_text()
+    events.customer_replied.send(sender=Ticket, ticket=ticket, message=message)
     return message
 
 

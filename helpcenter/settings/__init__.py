@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "editorial",
     "insights",
     "api",
+    "slack",
 ]
 
 MIDDLEWARE = [
@@ -322,5 +323,6 @@ from helpcenter.settings.api import *  # noqa: E402, F403
 from helpcenter.settings.mail import *  # noqa: E402, F403
 from helpcenter.settings.pages import *  # noqa: E402, F403
 from helpcenter.settings.signin import *  # noqa: E402, F403
+from helpcenter.settings.slack import *  # noqa: E402, F403
 from helpcenter.settings.status import *  # noqa: E402, F403
 from helpcenter.settings.tickets import *  # noqa: E402, F403

@@ -178,6 +178,9 @@ def _paths(world):
         "readyz": ["/readyz"],
         "form-token": ["/forms/token/"],
         "mcp": ["/mcp"],
+        # Unsigned, each is a 401 (tests/slack/test_hostile.py sweeps them signed).
+        "slack:actions": ["/integrations/slack/actions/"],
+        "slack:commands": ["/integrations/slack/commands/"],
     }
 
 
@@ -219,6 +222,7 @@ def world(client, content, settings):
     and the visitor's own ticket (whose private page they may legitimately change)."""
     settings.RATELIMIT_ENABLE = False  # limits would answer 429 before the view reads input
     settings.TICKET_MIN_FILL_SECONDS = 0
+    settings.SLACK_SIGNING_SECRET = "hostile-sweep"  # Slack's endpoints exist, and refuse
     report = import_status(STATUS_CONTENT)
     assert not report.errors
     for kind in ("text", "number", "dropdown", "checkbox", "date"):  # on the contact form

@@ -53,6 +53,17 @@ def test_incident_open_update_resolve(status_demo):
     assert code in run("incident", "list", "--all")
 
 
+def test_incident_update_latest(open_incident):
+    """`latest` (what Slack's /incident takes too): the open incident updated last."""
+    incident = open_incident(components={})
+    run("incident", "update", "latest", "--status", "monitoring", "--body", "Watching.")
+    incident.refresh_from_db()
+    assert incident.status == "monitoring"
+    run("incident", "resolve", "latest", "--body", "Fixed.")
+    with pytest.raises(CommandError, match="no incident or maintenance with code 'latest'"):
+        run("incident", "update", "latest", "--status", "identified", "--body", "x")
+
+
 def test_maintenance_schedule(status_demo):
     code = run(
         "maintenance", "schedule", "Database upgrade", "--start", "2099-01-01T02:00Z",

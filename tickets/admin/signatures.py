@@ -12,8 +12,19 @@ from tickets.models import AgentPreference
 
 @admin.register(AgentPreference)
 class AgentPreferenceAdmin(admin.ModelAdmin):
-    fields = ["signature", "time_zone"]
-    list_display = ["agent", "signature_shown", "time_zone_shown"]
+    fields = ["signature", "time_zone", "slack_user_id"]
+    list_display = ["agent", "signature_shown", "time_zone_shown", "slack_user_id"]
+
+    def get_fields(self, request, obj=None):
+        # A superuser adds the row of an agent who has none yet (to set their Slack user).
+        if request.user.is_superuser and obj is None:
+            return ["user", *self.fields]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who someone is in Slack decides whose account their clicks act as: superusers
+        # set it (an agent could otherwise claim a colleague's).
+        return [] if request.user.is_superuser else ["slack_user_id"]
 
     def get_queryset(self, request):
         rows = super().get_queryset(request).select_related("user")
@@ -21,9 +32,9 @@ class AgentPreferenceAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         """One row each: an agent who has one edits it (checked here, not in
-        has_add_permission, which every admin page's menu asks)."""
+        has_add_permission, which every admin page's menu asks). A superuser adds others'."""
         own = AgentPreference.objects.filter(user=request.user).first()
-        if own is not None:
+        if own is not None and not request.user.is_superuser:
             return redirect("admin:tickets_agentpreference_change", own.pk)
         return super().add_view(request, form_url, extra_context)
 

@@ -5,6 +5,7 @@ import zoneinfo
 from functools import cache
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -47,6 +48,27 @@ class AgentPreference(models.Model):
         choices=time_zone_choices,
         help_text="Times on the staff pages are shown in it, and times you type are read in it.",
     )
+
+    # Who this agent is in Slack: their buttons on ticket notifications and their /incident
+    # commands act as this account (slack.people). Set by a superuser (an agent who could
+    # set it could claim a colleague's Slack user).
+    slack_user_id = models.CharField(
+        "Slack user ID",
+        max_length=20,
+        blank=True,
+        help_text="The member ID in the Slack profile (⋮ › Copy member ID), like U012AB3CD.",
+        validators=[RegexValidator(r"^[UW][A-Z0-9]{2,19}$", "A Slack member ID, like U012AB3CD.")],
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slack_user_id"],
+                condition=~Q(slack_user_id=""),
+                name="one_agent_per_slack_user",
+                violation_error_message="Another agent has this Slack user ID.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.user}: {self.get_reply_kind_display()}"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from tickets.events import chat_channel_names
 from tickets.models.tags import parse_tags
 from tickets.models.trigger_conditions import CHOICES, Subject, choice_names, choice_value
 from tickets.models.trigger_rules import Trigger
@@ -24,6 +25,7 @@ class ActionKind(models.TextChoices):
     SET_FIELD = "field", "Set a custom field"
     ADD_NOTE = "note", "Add an internal note"
     EMAIL_REQUESTER = "email", "Email the requester"
+    POST_TO_SLACK = "slack", "Post to a Slack channel"
 
 
 A = ActionKind
@@ -43,6 +45,7 @@ ACTION_ORDER = {
             A.SET_STATUS,
             A.ADD_NOTE,
             A.EMAIL_REQUESTER,
+            A.POST_TO_SLACK,
         ]
     )
 }
@@ -70,13 +73,13 @@ class TriggerAction(models.Model):
     value = models.CharField(
         max_length=500,
         blank=True,
-        help_text="A priority, status or category (by name), tags, the field's value, or "
-        "the email's subject.",
+        help_text="A priority, status or category (by name), tags, the field's value, "
+        "the email's subject, or the Slack channel's name.",
     )
     text = models.TextField(
         max_length=5000,
         blank=True,
-        help_text="The note or the email. Variables: "
+        help_text="The note, the email or the Slack message. Variables: "
         + ", ".join(f"{{{{ {name} }}}}" for name in VARIABLE_NAMES)
         + ". Nothing else is interpreted.",
     )
@@ -125,8 +128,10 @@ class TriggerAction(models.Model):
             if self.custom_field is None:
                 raise ValidationError({"custom_field": "Choose the custom field."})
             self.value = self.custom_field.normalize(self.value)
-        elif kind in (A.ADD_NOTE, A.EMAIL_REQUESTER):
-            if not self.text.strip():
+        elif kind == A.POST_TO_SLACK:
+            self._clean_chat_channel()
+        if kind in (A.ADD_NOTE, A.EMAIL_REQUESTER, A.POST_TO_SLACK):
+            if kind != A.POST_TO_SLACK and not self.text.strip():
                 raise ValidationError({"text": "Write the text."})
             if kind == A.EMAIL_REQUESTER and not self.value.strip():
                 raise ValidationError({"value": "Write the email's subject."})
@@ -143,3 +148,10 @@ class TriggerAction(models.Model):
                             f"filled in: {', '.join(VARIABLE_NAMES)}."
                         }
                     )
+
+    def _clean_chat_channel(self):
+        names = chat_channel_names()
+        self.value = self.value.strip()
+        if self.value not in names:
+            known = ", ".join(names) or "none yet (Slack › Slack channels)"
+            raise ValidationError({"value": f"Name a Slack channel: {known}."})

@@ -4,12 +4,13 @@ ticket with the rule's name as the reason. Notes and emails are filled like macr
 the known variables, never a template."""
 
 from core.people import staff_name
-from tickets import emails, macros, routing
+from tickets import emails, events, macros, routing
 from tickets.models import (
     ActionKind,
     EmailKind,
     IllegalTransition,
     Priority,
+    Ticket,
     TicketMessage,
     TicketStatus,
 )
@@ -73,6 +74,12 @@ def apply(action, ctx, reason):
         }
         emails.queue(ticket, EmailKind.TRIGGER_EMAIL, ticket.email, extra=extra)
         return True, "emailed the requester"
+    if kind == A.POST_TO_SLACK:
+        text = macros.fill(action.text, ticket=ticket, agent=ticket.assignee).text
+        events.chat_post_requested.send(
+            sender=Ticket, ticket=ticket, channel=value, text=text, reason=reason
+        )
+        return True, f"posted to Slack {value}"
     return False, None
 
 

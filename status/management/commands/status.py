@@ -7,7 +7,7 @@
                          [--component api=partial_outage ...] [--guide SLUG] [--runbook SLUG]
     status incident open --template SLUG [NAME] [--body TEXT]
     status template list
-    status incident update CODE --status identified --body TEXT [--component api=operational]
+    status incident update CODE|latest --status identified --body TEXT [--component api=operational]
     status incident resolve CODE [--body TEXT] [--keep-components]
     status incident list [--all]
     status maintenance schedule NAME --start ISO --end ISO --body TEXT [--component api ...]
@@ -41,7 +41,6 @@ from status.models import (
     Incident,
     IncidentStatus,
     IncidentTemplate,
-    MaintenanceStatus,
     Notification,
     Subscriber,
 )
@@ -76,7 +75,7 @@ def _component_statuses(values, default=None):
 
 
 def _incident(code):
-    incident = Incident.objects.filter(code=code).first()
+    incident = services.find_incident(code)
     if incident is None:
         raise CommandError(f"no incident or maintenance with code {code!r} (see `incident list`)")
     return incident
@@ -279,8 +278,7 @@ class Command(BaseCommand):
 
     def do_incident_update(self, *, code, status, body, **options):
         incident = _incident(code)
-        choices = MaintenanceStatus.values if incident.is_maintenance else IncidentStatus.values
-        _choice(status, choices, "status")
+        _choice(status, services.statuses_for(incident), "status")
         services.post_update(
             incident=incident,
             status=status,
