@@ -78,14 +78,16 @@ def _order(row):
 def source():
     """Where the figures come from: the daily totals once the clock has counted them
     (insights.support.rolled), else the tickets themselves (insights.support.figures)."""
-    if settings.SUPPORT_REPORT_ROLLUPS and rollups.counted_until() is not None:
-        return rolled
-    return figures
+    until = rollups.counted_until() if settings.SUPPORT_REPORT_ROLLUPS else None
+    return rolled.Rolled(until) if until is not None else figures
 
 
-def breakdown(period, by, links=None, parts=figures.EVERY, *, totals=None, counts=None):
+def breakdown(
+    period, by, links=None, parts=figures.EVERY, *, totals=None, counts=None, linked=None
+):
     """The rows of the breakdown by `by`, busiest first. `totals`: a list that receives
-    the whole period's figures, counted in the same queries. `counts`: the source()."""
+    the whole period's figures, counted in the same queries. `counts`: the source().
+    `linked`: how many rows get their links (all by default; the page shows 50)."""
     keys = figures.TICKET_KEYS[by], figures.RATING_KEYS[by]
     counts = counts or source()
     rows = counts.measures(period, *keys, parts, with_totals=totals is not None)
@@ -94,9 +96,11 @@ def breakdown(period, by, links=None, parts=figures.EVERY, *, totals=None, count
     names = _names(by, rows)
     for row in rows.values():
         row.label = _label(by, row.key, names)
-        if links:
+    ordered = sorted(rows.values(), key=_order)
+    if links:
+        for row in ordered[:linked]:
             links.figures(row, by)
-    return sorted(rows.values(), key=_order)
+    return ordered
 
 
 def workload(period, links=None, rows=None, counts=None):
@@ -107,6 +111,9 @@ def workload(period, links=None, rows=None, counts=None):
     if rows is None:
         rows = breakdown(period, "agent", links, figures.WORKLOAD, counts=counts)
     rows = list(rows)
+    for row in rows if links else ():
+        if not row.urls:  # beyond the breakdown's rows shown
+            links.figures(row, "agent")
     replies = counts.replies_by_agent(period)
     for row in rows:
         row.replies = replies.pop(row.key, 0) if row.key is not None else 0
@@ -176,7 +183,7 @@ def build(period, by, *, with_links=True):
     links = Links(period) if with_links else None
     counts = source()
     found = []
-    rows = breakdown(period, by, links, totals=found, counts=counts)
+    rows = breakdown(period, by, links, totals=found, counts=counts, linked=BREAKDOWN_ROWS)
     totals = found[0]
     totals.key, totals.label = figures.ALL, "All tickets"
     if links:

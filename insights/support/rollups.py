@@ -290,9 +290,9 @@ def refresh(*, now=None):
 
 
 def counted_until():
-    """The last whole day the stored rows are up to date for (None: no rows): days after
-    it are counted from the tickets at each report."""
+    """The last day the stored rows are up to date for, as of the clock's last run (None: no
+    rows): the days after it, if the clock has stopped, are counted from the tickets."""
     mark = SupportRollupMark.objects.first()
     if mark is None:
         return None
-    return timezone.localdate(mark.refreshed_at) - timedelta(days=1)
+    return timezone.localdate(mark.refreshed_at)
