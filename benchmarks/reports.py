@@ -7,9 +7,10 @@
 
 Prints the page's median and p95 (server side, through Django's test client, no network)
 and its query count for each breakdown and period: counted at each request (the cache
-emptied before each; from the daily totals, built first as the clock would), and as most visits find it (from the cache, kept for
-SUPPORT_REPORT_CACHE_SECONDS). Then the time and the peak Python memory of the exports (the
-whole ticket list, and the largest report table), each read to its last byte.
+emptied before each; from the daily totals, built first as the clock would), and as most
+visits find it (from the cache, kept for SUPPORT_REPORT_CACHE_SECONDS). Then the time and
+the peak Python memory of the exports (the whole ticket list, and the largest report
+table), each read to its last byte.
 A benchmark, not a test: nothing fails on a time (the target is p95 at or under 300 ms).
 """
 
@@ -205,9 +206,7 @@ def main():
             print(f"daily totals: {days} days counted in {time.perf_counter() - started:.1f} s")
             started = time.perf_counter()
             days = rollups.refresh()
-            print(
-                f"the clock's run after it: {days} days in {time.perf_counter() - started:.2f} s"
-            )
+            print(f"the clock's run after it: {days} days in {time.perf_counter() - started:.2f} s")
         else:
             print("daily totals off (SUPPORT_REPORT_ROLLUPS=0): counting from the tickets")
         cache.clear()
