@@ -305,3 +305,19 @@ class SupportRollupMark(models.Model):
 
     def __str__(self):
         return str(self.refreshed_at)
+
+
+class SupportBacklog(models.Model):
+    """The unfinished tickets per value of each dimension ("all": the whole desk), as the
+    clock's last run found them (insights.support.rollups)."""
+
+    dimension = models.CharField(max_length=12)
+    key = models.CharField(max_length=100, null=True)  # noqa: DJ001 (None: no value)
+    backlog = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension"], name="insights_supportbacklog_dim")]
+
+    def __str__(self):
+        return f"{self.dimension} {self.key}"

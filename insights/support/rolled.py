@@ -2,8 +2,8 @@
 answers as insights.support.figures, which counts them from the tickets, in a few rows a
 day instead of every ticket of the period. Percentiles come from the time buckets (within
 4.5 %, insights.support.buckets). Today's totals are the clock's last run's (every four
-minutes); days after its last run's, should it stop, are counted from the tickets at each
-report. The backlog is now's, read from the tickets.
+minutes), and so is the backlog; days after its last run's, should it stop, are counted
+from the tickets at each report, and the backlog read from them.
 """
 
 from datetime import timedelta
@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
-from insights.models import SupportDay
+from insights.models import SupportBacklog, SupportDay
 from insights.support import buckets, figures, rollups
 from insights.support.figures import ALL, POINTS, Figures
 
@@ -150,13 +150,27 @@ class Rolled:
             if "csat" in parts:
                 row.good, row.bad = total.good, total.bad
         if "backlog" in parts:
-            now = figures.measures(period, key, rating_key, {"backlog"}, with_totals=with_totals)
-            for value, found in now.items():
+            for value, (backlog, waiting) in self._backlog(period, key, dimensions).items():
                 row = rows.setdefault(value, Figures(key=value))
-                row.backlog, row.waiting = found.backlog, found.waiting
+                row.backlog, row.waiting = backlog, waiting
         if key is None or with_totals:
             rows.setdefault(ALL, Figures())
         return rows
+
+    def _backlog(self, period, key, dimensions):
+        """{value: (backlog, waiting)}: as the clock's run today found it, or read now from
+        the tickets when it has not run today."""
+        if self.until >= timezone.localdate():
+            rows = SupportBacklog.objects.filter(dimension__in=dimensions)
+            return {
+                _value(dimension, stored): (backlog, waiting)
+                for dimension, stored, backlog, waiting in rows.values_list(
+                    "dimension", "key", "backlog", "waiting"
+                )
+            }
+        with_totals = len(dimensions) > 1
+        now = figures.measures(period, key, None, {"backlog"}, with_totals=with_totals)
+        return {value: (found.backlog, found.waiting) for value, found in now.items()}
 
     def replies_by_agent(self, period):
         sums = self._sums(period, ["author"])

@@ -20,10 +20,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from insights.models import SupportDay, SupportDayTicket, SupportRollupMark
+from insights.models import SupportBacklog, SupportDay, SupportDayTicket, SupportRollupMark
 from insights.support import buckets
-from insights.support.figures import bounds, day_of
-from tickets.models import SatisfactionRating, Ticket, TicketMessage
+from insights.support.figures import TICKET_KEYS, bounds, day_of, grouped
+from tickets.models import UNFINISHED, WAITING_ON_SUPPORT, SatisfactionRating, Ticket, TicketMessage
 
 # The dimensions a row is kept for, and how a ticket gives its value of each.
 TICKET_DIMENSIONS = {
@@ -188,6 +188,25 @@ def _store(first, last):
     return len(rows)
 
 
+def _store_backlog():
+    """The unfinished tickets now, per value of each dimension of the reports."""
+    unfinished = Ticket.objects.filter(status__in=UNFINISHED)
+    rows = []
+    for dimension, key in [("all", None), *TICKET_KEYS.items()]:
+        counts = grouped(
+            unfinished,
+            key,
+            backlog=Count("pk"),
+            waiting=Count("pk", filter=Q(status__in=WAITING_ON_SUPPORT)),
+        )
+        rows += [
+            SupportBacklog(dimension=dimension, key=stored_key(key and value), **found)
+            for value, found in counts.items()
+        ]
+    SupportBacklog.objects.all().delete()
+    SupportBacklog.objects.bulk_create(rows, batch_size=2000)
+
+
 def _runs(days):
     """Sorted days as (first, last) runs of consecutive days."""
     runs = []
@@ -246,6 +265,7 @@ def rebuild(*, now=None):
         pks = Ticket.objects.values_list("pk", flat=True).order_by("pk")
         for chunk in _chunks(pks.iterator(chunk_size=IN_CHUNK)):
             SupportDayTicket.objects.bulk_create(_snapshots(chunk), batch_size=IN_CHUNK)
+        _store_backlog()
         SupportRollupMark.objects.all().delete()
         SupportRollupMark.objects.create(refreshed_at=now)
     return (today - first).days + 1
@@ -284,6 +304,7 @@ def refresh(*, now=None):
         for chunk in _chunks([*changed, *(g.ticket_id for g in gone)]):
             SupportDayTicket.objects.filter(ticket_id__in=chunk).delete()
         SupportDayTicket.objects.bulk_create(fresh, batch_size=IN_CHUNK)
+        _store_backlog()
         mark.refreshed_at = now
         mark.save(update_fields=["refreshed_at"])
     return len(days)

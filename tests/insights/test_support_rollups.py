@@ -228,3 +228,36 @@ def test_the_buckets_keep_percentiles_within_their_resolution():
         exact = times[(1001 * point + 99) // 100 - 1]
         assert close(found[point], exact)
     assert buckets.percentiles({}, (50,)) == {}
+
+
+def test_the_command_and_the_clock_keep_the_totals(generated_desk, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from insights import jobs
+
+    settings.SUPPORT_REPORT_ROLLUPS = True
+    assert jobs.count_support_reports() == 0  # the totals counted; a per-process cache
+    assert SupportRollupMark.objects.count() == 1
+    out = StringIO()
+    call_command("insights", "support-rollups", stdout=out)
+    assert out.getvalue().strip() == f"Counted the support totals of {DAYS + 1} days."
+    assert jobs.rebuild_support_rollups() == DAYS + 1
+    settings.SUPPORT_REPORT_ROLLUPS = False
+    assert report.source() is figures  # turned off: counted from the tickets
+
+
+def test_the_backlog_is_the_clock_runs(make_ticket, settings):
+    settings.SUPPORT_REPORT_ROLLUPS = True
+    make_ticket()
+    rollups.rebuild()
+
+    def backlog():
+        return report.source().measures(Period.ending(7))[figures.ALL].backlog
+
+    assert backlog() == 1
+    make_ticket()
+    assert backlog() == 1  # until the clock's next run
+    rollups.refresh()
+    assert backlog() == 2
