@@ -245,3 +245,79 @@ class AnswerEvent(models.Model):
             answered=answered,
             citation=citation[:300],
         )
+
+
+class SupportDayQuerySet(models.QuerySet):
+    def between(self, first, last):
+        return self.filter(day__gte=first, day__lte=last)
+
+
+class SupportDay(models.Model):
+    """The support reports' daily totals (insights.support.rollups): one row per day,
+    dimension (channel, category, group, organization, tag, agent; "all" for the whole
+    desk, "priority" for the service levels, "author" for replies sent) and value of it,
+    as the tickets are now. Times are counted in log-spaced buckets for the percentiles:
+    {bucket index: tickets} (insights.support.buckets)."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=12)
+    key = models.CharField(max_length=100, null=True)  # noqa: DJ001 (None: no value)
+    created = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    response_met = models.PositiveIntegerField(default=0)
+    resolution_met = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)  # first responses with a time
+    first_response = models.JSONField(default=dict)
+    resolution = models.JSONField(default=dict)
+    good = models.PositiveIntegerField(default=0)
+    bad = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+
+    objects = SupportDayQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "day"], name="insights_supportday_dim")]
+
+    def __str__(self):
+        return f"{self.day} {self.dimension} {self.key}"
+
+
+class SupportDayTicket(models.Model):
+    """The days each ticket was last counted on (opened, first answered, solved, rated): when
+    it changes, the days it leaves are counted again too. No foreign key: the row outlives
+    a deleted ticket, to say which days lose it."""
+
+    ticket_id = models.PositiveIntegerField(primary_key=True)
+    created = models.DateField(null=True)
+    answered = models.DateField(null=True)
+    solved = models.DateField(null=True)
+    rated = models.DateField(null=True)
+
+    def __str__(self):
+        return str(self.ticket_id)
+
+
+class SupportRollupMark(models.Model):
+    """When the daily totals were last brought up to date (one row; none: never built, the
+    reports count from the tickets)."""
+
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self):
+        return str(self.refreshed_at)
+
+
+class SupportBacklog(models.Model):
+    """The unfinished tickets per value of each dimension ("all": the whole desk), as the
+    clock's last run found them (insights.support.rollups)."""
+
+    dimension = models.CharField(max_length=12)
+    key = models.CharField(max_length=100, null=True)  # noqa: DJ001 (None: no value)
+    backlog = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension"], name="insights_supportbacklog_dim")]
+
+    def __str__(self):
+        return f"{self.dimension} {self.key}"

@@ -76,6 +76,7 @@ class IncidentSummary(TypedDict):
     url: str
     updated_at: datetime
     last_update: str  # the newest update's text
+    components: list[str]  # the affected components' names, in page order
 
 
 class Notices(TypedDict):
@@ -222,7 +223,7 @@ def compute_state(now: datetime) -> tuple[StatusState, datetime | None]:
     component_statuses = list(Component.objects.values_list("status", flat=True))
     open_items = list(
         Incident.objects.unresolved()
-        .prefetch_related("guides", "runbooks", "updates")
+        .prefetch_related("guides", "runbooks", "updates", "components")
         .order_by("-started_at", "-pk")
     )
     incidents = [i for i in open_items if i.kind == Kind.INCIDENT]
@@ -254,6 +255,7 @@ def compute_state(now: datetime) -> tuple[StatusState, datetime | None]:
             "updated_at": item.updated_at,
             # The newest update's words (updates are ordered newest first).
             "last_update": next((u.body for u in item.updates.all()), ""),
+            "components": [c.name for c in item.components.all()],
         }
         listed.append(summary)
         for guide in item.guides.all():

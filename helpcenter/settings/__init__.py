@@ -274,6 +274,9 @@ TASKS = {
 INSIGHTS_KEEP_DAYS = int(os.environ.get("INSIGHTS_KEEP_DAYS", "400"))
 # How long the support reports' figures are kept before they are counted again (0: never kept).
 SUPPORT_REPORT_CACHE_SECONDS = int(os.environ.get("SUPPORT_REPORT_CACHE_SECONDS", "300"))
+# Whether the support reports read the daily totals the clock keeps (insights.support.rollups)
+# once it has counted them; 0: always count from the tickets.
+SUPPORT_REPORT_ROLLUPS = os.environ.get("SUPPORT_REPORT_ROLLUPS", "1") == "1"
 
 # Uploaded files and stored emails. Never served as such: only through views that check the
 # ticket's private link or staff permission (S3-compatible storage: django-storages, README).

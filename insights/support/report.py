@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.categories import SupportCategory
 from core.people import staff_name
 from insights.report import Period
-from insights.support import figures
+from insights.support import figures, rolled, rollups
 from insights.support.links import Links
 from insights.support.period import DEFAULT_BY, DIMENSIONS, PERIODS
 from tickets.models import AgentGroup, Channel, Organization, Priority
@@ -75,29 +75,46 @@ def _order(row):
     return (-row.created, -row.backlog, -row.solved, row.label.casefold())
 
 
-def breakdown(period, by, links=None, parts=figures.EVERY, *, totals=None):
+def source():
+    """Where the figures come from: the daily totals once the clock has counted them
+    (insights.support.rolled), else the tickets themselves (insights.support.figures)."""
+    until = rollups.counted_until() if settings.SUPPORT_REPORT_ROLLUPS else None
+    return rolled.Rolled(until) if until is not None else figures
+
+
+def breakdown(
+    period, by, links=None, parts=figures.EVERY, *, totals=None, counts=None, linked=None
+):
     """The rows of the breakdown by `by`, busiest first. `totals`: a list that receives
-    the whole period's figures, counted in the same queries."""
+    the whole period's figures, counted in the same queries. `counts`: the source().
+    `linked`: how many rows get their links (all by default; the page shows 50)."""
     keys = figures.TICKET_KEYS[by], figures.RATING_KEYS[by]
-    rows = figures.measures(period, *keys, parts, with_totals=totals is not None)
+    counts = counts or source()
+    rows = counts.measures(period, *keys, parts, with_totals=totals is not None)
     if totals is not None:
         totals.append(rows.pop(figures.ALL))
     names = _names(by, rows)
     for row in rows.values():
         row.label = _label(by, row.key, names)
-        if links:
+    ordered = sorted(rows.values(), key=_order)
+    if links:
+        for row in ordered[:linked]:
             links.figures(row, by)
-    return sorted(rows.values(), key=_order)
+    return ordered
 
 
-def workload(period, links=None, rows=None):
+def workload(period, links=None, rows=None, counts=None):
     """Per agent (and Unassigned): the backlog assigned now, what waits on support, created,
     solved and replies sent in the period, targets met (`rows`: the breakdown by agent,
     when it was counted already)."""
+    counts = counts or source()
     if rows is None:
-        rows = breakdown(period, "agent", links, figures.WORKLOAD)
+        rows = breakdown(period, "agent", links, figures.WORKLOAD, counts=counts)
     rows = list(rows)
-    replies = figures.replies_by_agent(period)
+    for row in rows if links else ():
+        if not row.urls:  # beyond the breakdown's rows shown
+            links.figures(row, "agent")
+    replies = counts.replies_by_agent(period)
     for row in rows:
         row.replies = replies.pop(row.key, 0) if row.key is not None else 0
     if replies:  # agents who replied to tickets that are no longer theirs
@@ -110,9 +127,9 @@ def workload(period, links=None, rows=None):
     return sorted(rows, key=lambda r: (-r.backlog, -r.solved, -r.replies, r.label.casefold()))
 
 
-def service_levels(period, links=None):
+def service_levels(period, links=None, counts=None):
     """Per target and priority: solved tickets, how many met it, the rate."""
-    counts = figures.service_levels(period)
+    counts = (counts or source()).service_levels(period)
     result = []
     for target, met, missed in (
         ("First response and replies", "response_met", "response_breached"),
@@ -164,13 +181,14 @@ def count_defaults():
 
 def build(period, by, *, with_links=True):
     links = Links(period) if with_links else None
+    counts = source()
     found = []
-    rows = breakdown(period, by, links, totals=found)
+    rows = breakdown(period, by, links, totals=found, counts=counts, linked=BREAKDOWN_ROWS)
     totals = found[0]
     totals.key, totals.label = figures.ALL, "All tickets"
     if links:
         links.figures(totals)
-    days = figures.days(period, totals.backlog)
+    days = counts.days(period, totals.backlog)
     ages, oldest = figures.backlog_ages()
     if links:
         today = timezone.localdate()
@@ -187,7 +205,7 @@ def build(period, by, *, with_links=True):
         days=days,
         ages=ages,
         oldest=oldest,
-        service_levels=service_levels(period, links),
-        workload=workload(period, links, rows if by == "agent" else None),
+        service_levels=service_levels(period, links, counts),
+        workload=workload(period, links, rows if by == "agent" else None, counts),
         counted_at=timezone.now(),
     )

@@ -66,9 +66,8 @@ def _figures_row(row):
 def table(name, period, by):
     """(header, rows) of one of the page's tables, without links."""
     if name == "days":
-        report_days = reports.figures.days(
-            period, reports.figures.measures(period)["__all__"].backlog
-        )
+        counts = reports.source()
+        report_days = counts.days(period, counts.measures(period)["__all__"].backlog)
         header = ["Day", "Created", "Solved", "Backlog at the end of the day (estimate)"]
         return header, ([d.day.isoformat(), d.created, d.solved, d.backlog] for d in report_days)
     if name == "breakdown":
