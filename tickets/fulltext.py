@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.html import format_html
@@ -206,7 +206,9 @@ def ranked_ids(query, within=None):
 def rank_annotation(ids):
     """An expression ordering the ranked ids first, in rank order (the others: NULL)."""
     if not ids:
-        return Value(None, output_field=CharField())
+        # An expression, not the constant NULL: PostgreSQL refuses `ORDER BY NULL` where the
+        # annotation is not selected (the CSV export's plain values).
+        return Cast(Value(None), output_field=IntegerField())
     listed = Value("," + ",".join(map(str, ids)) + ",")
     position = StrIndex(listed, Concat(Value(","), Cast("pk", CharField()), Value(",")))
     return Case(When(pk__in=ids, then=position), default=None)

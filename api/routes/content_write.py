@@ -26,6 +26,8 @@ from kb.models.publishing import TRANSITIONS, IllegalPublishMove, PublishState
 SCOPE = {"x-scope": "content:write"}
 
 Slug = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[-a-z0-9_]+$")]
+# An entry's address names its slug twice (/?faq=slug#faq-slug), which search keeps in 300.
+FAQSlug = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[-a-z0-9_]+$")]
 Markdown = Annotated[Text, Field(max_length=200_000)]
 State = Literal[tuple(PublishState.values)]
 Tags = Annotated[list[TagName], Field(max_length=20)]
@@ -74,7 +76,7 @@ class FAQIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     question: Annotated[Text, Field(min_length=1, max_length=300)]
-    slug: Slug | None = None
+    slug: FAQSlug | None = None
     body: Markdown = ""
     order: Annotated[StrictInt, Field(ge=0, le=100_000)] = 100
 
@@ -157,8 +159,8 @@ def faq_json(entry):
     return {**content.faq_json(entry, whole=True), "question": entry.question, "order": entry.order}
 
 
-def _slug(given, title, model):
-    slug = given or slugify(title)[:200]
+def _slug(given, title, model, limit=200):
+    slug = given or slugify(title)[:limit].strip("-")
     if not slug:
         raise Problem(422, "Give a slug: the title makes none.", kind="validation")
     if model.objects.filter(slug=slug).exists():
@@ -234,7 +236,7 @@ def faq_create(request, data: FAQIn):
     user = _editor(request, FAQEntry, "add")
     entry = FAQEntry(
         question=data.question,
-        slug=_slug(data.slug, data.question, FAQEntry),
+        slug=_slug(data.slug, data.question, FAQEntry, limit=100),
         body=data.body,
         order=data.order,
     )

@@ -228,10 +228,10 @@ def test_two_servers_show_the_same_status_pages_and_limits(servers):
     status, _, page = staff.request(change, fields, {"Referer": change})
     assert status == 200 and "was changed successfully" in page, page
     saved = time.monotonic()
-    while "Partial outage" not in banner(visitor.request(b + "/")[2]):
+    while "Partial System Outage" not in banner(visitor.request(b + "/")[2]):
         assert time.monotonic() - saved < 1, "the other server still shows the old status"
         time.sleep(0.02)
-    assert "Partial outage" in banner(visitor.request(b + "/status/")[2])
+    assert "Partial System Outage" in banner(visitor.request(b + "/status/")[2])
     assert time.monotonic() - saved < 1
 
     # Rate limits are counted once for both: 10 lost-link requests an hour from one address.
