@@ -21,13 +21,15 @@ from api.problems import Problem
 from api.routes.content import router  # the same paths as the reads: one view per path
 from api.schemas import IsoTime, PathSlug, TagName, Text
 from kb.models import FAQEntry, Guide, Tag
+from kb.models.content import FAQ_SLUG_LENGTH
 from kb.models.publishing import TRANSITIONS, IllegalPublishMove, PublishState
 
 SCOPE = {"x-scope": "content:write"}
 
 Slug = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[-a-z0-9_]+$")]
-# An entry's address names its slug twice (/?faq=slug#faq-slug), which search keeps in 300.
-FAQSlug = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[-a-z0-9_]+$")]
+FAQSlug = Annotated[  # kb.models.content.FAQEntry.clean says why shorter
+    str, Field(min_length=1, max_length=FAQ_SLUG_LENGTH, pattern=r"^[-a-z0-9_]+$")
+]
 Markdown = Annotated[Text, Field(max_length=200_000)]
 State = Literal[tuple(PublishState.values)]
 Tags = Annotated[list[TagName], Field(max_length=20)]
@@ -236,7 +238,7 @@ def faq_create(request, data: FAQIn):
     user = _editor(request, FAQEntry, "add")
     entry = FAQEntry(
         question=data.question,
-        slug=_slug(data.slug, data.question, FAQEntry, limit=100),
+        slug=_slug(data.slug, data.question, FAQEntry, limit=FAQ_SLUG_LENGTH),
         body=data.body,
         order=data.order,
     )

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -175,6 +176,9 @@ class Guide(
         )
 
 
+FAQ_SLUG_LENGTH = 100
+
+
 @revisions.register
 class FAQEntry(ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMixin, Reviewed):
     question = models.CharField(max_length=300)
@@ -198,6 +202,13 @@ class FAQEntry(ShownOnPublicPages, EditorialContent, Indexed, RenderedMarkdownMi
 
     def get_absolute_url(self):
         return f"/#faq-{self.slug}"
+
+    def clean(self):
+        super().clean()
+        # Its search address names the slug twice (search_fields), in 300 characters.
+        if len(self.slug) > FAQ_SLUG_LENGTH:
+            why = "the entry's address names it twice"
+            raise ValidationError({"slug": f"At most {FAQ_SLUG_LENGTH} characters ({why})."})
 
     def search_fields(self):
         return {

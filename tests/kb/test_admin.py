@@ -64,3 +64,21 @@ def test_runbook_checks_are_edited_and_reordered_inline(admin_client, make_runbo
     response = admin_client.post(url, data, HTTP_HOST="127.0.0.1")
     assert response.status_code == 302, response.content.decode()[:3000]
     assert [c.text for c in runbook.checks.all()] == ["Second", "First"]
+
+
+@pytest.mark.django_db
+def test_an_faq_slug_longer_than_its_address_allows_is_refused_with_why():
+    """Its search address names the slug twice, in 300 characters: a 150-character slug was
+    a 500 on PostgreSQL when the entry was indexed."""
+    from django.core.exceptions import ValidationError
+
+    from kb.models import FAQEntry
+
+    entry = FAQEntry(question="Why?", slug="a" * 150, body="Because.")
+    with pytest.raises(ValidationError) as refused:
+        entry.full_clean()
+    assert "names it twice" in str(refused.value.message_dict["slug"])
+    entry.slug = "a" * 100
+    entry.full_clean()
+    entry.save()
+    assert FAQEntry.objects.get().slug == "a" * 100
