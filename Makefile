@@ -77,9 +77,8 @@ vnu:
 	@if [ ! -f $(VNU_JAR) ] && command -v npm >/dev/null 2>&1; then \
 		npm install --no-save --no-audit --no-fund --silent vnu-jar@26.9.27 || echo "vnu-jar not installed"; fi
 
-# The suite runs in one process per core and one more (pytest-xdist): the browser, live-server
-# and subprocess tests leave a core idle while they wait. TEST_WORKERS=0 runs it in this one.
-TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
+# The suite runs in one process per core (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= auto
 
 test: install vnu
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)

@@ -39,11 +39,13 @@ post_migrate.connect(_roles_after_a_flush, dispatch_uid="tests.roles_after_a_flu
 
 
 def pytest_collection_modifyitems(config, items):
-    """The slow tests first, then the browser tests, then the rest (each group in its own
-    order): with several workers, none is left running a minute-long sweep alone at the end
-    while the others wait."""
+    """Tests that start an event loop of their own first (before any browser test of their
+    worker: no_browser_event_loop), then the slow tests, the browser tests and the rest
+    (each group in its own order): with several workers, none is left running a minute-long
+    sweep alone at the end while the others wait."""
     items.sort(
         key=lambda item: (
+            "no_browser_event_loop" not in getattr(item, "fixturenames", ()),
             not item.get_closest_marker("slow"),
             not item.get_closest_marker("browser"),
         )
@@ -152,3 +154,16 @@ def verified_login(db):
         return client
 
     return login
+
+
+@pytest.fixture
+def no_browser_event_loop():
+    """Playwright's sync API, once a browser test ran in this worker, leaves its event loop
+    marked as running in this thread; code that starts its own loop (the MCP view's
+    async_to_sync, the MCP SDK's clients) then refuses to run. Unmarked for the test."""
+    import asyncio
+
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    yield
+    asyncio.events._set_running_loop(loop)

@@ -20,6 +20,8 @@ from mcp.client.streamable_http import streamable_http_client
 from kb.models import Guide
 from tickets.models import Channel, Ticket
 
+pytestmark = pytest.mark.usefixtures("no_browser_event_loop")
+
 ROOT = Path(__file__).resolve().parents[2]
 READ = {"search", "answer", "get_page", "get_status"}
 QUESTION = "How do I rotate an API key?"

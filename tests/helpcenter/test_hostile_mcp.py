@@ -19,6 +19,8 @@ from tests.helpcenter.test_hostile_api import WRONG_TYPES
 from tests.helpcenter.test_hostile_input import HEADERS, HOSTILE, _fine, _snapshot
 from tests.helpcenter.test_hostile_json import BODIES, CONTENT_TYPES, EVERY_TYPE
 
+pytestmark = pytest.mark.usefixtures("no_browser_event_loop")
+
 world = sweep.world  # the fixture
 
 ACCEPT = "application/json, text/event-stream"
