@@ -152,7 +152,7 @@ def incident_update(request, code: PathSlug, data: UpdateIn):
     if data.status not in allowed:
         raise Problem(
             409,
-            f"A {incident.get_kind_display().lower()} cannot be {data.status!r}.",
+            f"This {incident.get_kind_display().lower()} cannot be {data.status!r}.",
             kind="conflict",
             allowed=allowed,
         )

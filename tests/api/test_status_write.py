@@ -94,6 +94,7 @@ def test_a_maintenance_is_scheduled_and_takes_only_its_own_statuses(api_as, edit
         f"/api/v1/status/incidents/{code}/updates", {"status": "investigating", "body": "x"}
     )
     assert wrong.status_code == 409
+    assert wrong.json()["detail"] == "This scheduled maintenance cannot be 'investigating'."
     assert "in_progress" in wrong.json()["allowed"]
 
     backwards = api.post(
