@@ -26,7 +26,11 @@ from tickets.models import OutboundEmail, Ticket, TicketMessage
 
 MESSAGES = corpus.messages()
 EXPECTED = corpus.expected()
-LIMIT_SECONDS = 2.0  # a guard against hangs and runaway parsing, not a benchmark
+# A guard against runaway parsing, not a benchmark: the processor time a message takes (the
+# wall clock grew past it on a loaded CI machine: 3.84 s for a 0.3 s message), and a
+# looser wall-clock bound against hangs.
+LIMIT_SECONDS = 2.0
+HANG_SECONDS = 30.0
 # Messages that crash the processing or take 2 s or more: {name: why} (FINDINGS.md). Their
 # test is a strict xfail: once the intake is fixed it XPASSes, which fails the run until the
 # fix removes them from here. None today.
@@ -46,18 +50,22 @@ THROUGH_THE_PIPE = [
 
 def _deliver(name, capture):
     """receive() as the pipe and the webhooks call it, then the processing task as the
-    worker runs it (the immediate backend, once the transaction commits). (row, seconds)"""
-    started = time.perf_counter()
+    worker runs it (the immediate backend, once the transaction commits), in this thread.
+    (row, (processor seconds, wall-clock seconds))"""
+    started, cpu = time.perf_counter(), time.thread_time()
     with capture(execute=True):
         stored = inbound.receive(corpus.raw(name), source="corpus")
-    return InboundEmail.objects.get(pk=stored.pk), time.perf_counter() - started
+    spent = (time.thread_time() - cpu, time.perf_counter() - started)
+    return InboundEmail.objects.get(pk=stored.pk), spent
 
 
 def _assert_handled(stored, seconds, caplog):
     assert stored.state != InboundEmail.State.RECEIVED, "stored but never processed"
     assert stored.state != InboundEmail.State.FAILED, stored.detail
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
-    assert seconds < LIMIT_SECONDS, f"took {seconds:.2f} s"
+    cpu, wall = seconds
+    assert cpu < LIMIT_SECONDS, f"took {cpu:.2f} s of processor time"
+    assert wall < HANG_SECONDS, f"took {wall:.2f} s"
 
 
 def _check_reading(name, stored):
@@ -164,5 +172,5 @@ def test_a_sample_through_the_receive_email_command(tmp_path):
         stored = InboundEmail.objects.get(pk=stored[1])
         assert stored.state not in {"received", "failed"}, (name, stored.detail)
         spent = (stored.processed_at - stored.received_at).total_seconds()
-        assert spent < LIMIT_SECONDS, (name, spent)
+        assert spent < HANG_SECONDS, (name, spent)  # its processor time: the tests above
         assert corpus.reading(stored) == EXPECTED[name], name
