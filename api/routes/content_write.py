@@ -195,6 +195,14 @@ def guide_create(request, data: GuideIn):
     return Status(201, guide_json(guide))
 
 
+def _existing(model, slug, what):
+    """The row to change (drafts included, unlike the reads' api.content.one), else a 404."""
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        raise Problem(404, f"No {what} has this slug.", kind="not-found")
+    return found
+
+
 def _conflict(detail, state):
     allowed = sorted(str(s) for s in TRANSITIONS[PublishState(state)])
     return Problem(409, detail, kind="conflict", allowed=allowed)
@@ -209,9 +217,7 @@ def _conflict(detail, state):
 )
 def guide_update(request, slug: PathSlug, data: GuidePatch):
     user = _editor(request, Guide, "change")
-    guide = Guide.objects.filter(slug=slug).first()
-    if guide is None:
-        raise Problem(404, "No guide has this slug.", kind="not-found")
+    guide = _existing(Guide, slug, "guide")
     changes = data.dict(exclude_unset=True)
     old_state = guide.status
     for name in ("title", "summary", "body", "publish_at", "unpublish_at", "status"):
@@ -255,9 +261,7 @@ def faq_create(request, data: FAQIn):
 )
 def faq_update(request, slug: PathSlug, data: FAQPatch):
     user = _editor(request, FAQEntry, "change")
-    entry = FAQEntry.objects.filter(slug=slug).first()
-    if entry is None:
-        raise Problem(404, "No FAQ entry has this slug.", kind="not-found")
+    entry = _existing(FAQEntry, slug, "FAQ entry")
     for name, value in data.dict(exclude_unset=True).items():
         if value is not None:
             setattr(entry, name, value)
