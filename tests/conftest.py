@@ -61,6 +61,19 @@ BROWSER_USER_AGENT = (
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test databases, migrated once for all the processes of a run and kept for the
+    next run while the migrations are unchanged (tests/databases.py)."""
+    from tests import databases
+
+    with django_db_blocker.unblock():
+        tear_down = databases.set_up()
+    yield
+    with django_db_blocker.unblock():
+        tear_down()
+
+
+@pytest.fixture(scope="session")
 def _content_rows(django_db_setup, django_db_blocker):
     """The rows `import_content` writes for the shipped content, made once per test process
     (tests/snapshot.py)."""

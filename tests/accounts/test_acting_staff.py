@@ -67,6 +67,7 @@ def anonymous():
     return Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT=BROWSER_USER_AGENT)
 
 
+@pytest.mark.slow
 def test_a_session_owing_the_second_step_gets_the_public_site(
     client, anonymous, half_signed_in, drafts, staff, verified_login, settings
 ):

@@ -45,6 +45,7 @@ def _routes(pattern):
     return ["no-such-page/"]  # the catch-all
 
 
+@pytest.mark.slow
 def test_every_admin_url_sends_to_the_second_step(client, half_signed_in):
     urls = admin_urls()
     assert len(urls) > 150 and "/admin/kb/guide/1/change/" in urls

@@ -341,6 +341,7 @@ def test_superusers_see_devices_but_not_their_secrets(client, app, superuser, ve
     assert texts(listing, "field-two_factor") and 'alt="True"' in listing
 
 
+@pytest.mark.slow
 def test_check_deploy_warns_while_two_factor_is_not_required():
     from tests.helpcenter.test_security import check_deploy
 

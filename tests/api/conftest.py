@@ -8,6 +8,15 @@ from api.models import ApiToken
 from api.scopes import SCOPES
 
 
+def pytest_ignore_collect(collection_path, config):
+    """The schema fuzz is slow as a whole, and merely collecting it makes schemathesis
+    generate its cases (about 2 s a process): `make test-fast` (-m "not slow") leaves the
+    module out instead of collecting it to deselect every test."""
+    if collection_path.name == "test_schema_fuzz.py":
+        return "not slow" in (config.option.markexpr or "") or None
+    return None
+
+
 class ApiClient:
     """The test client with a token, speaking JSON."""
 

@@ -370,6 +370,7 @@ QUEUE_SEARCHES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_hostile_queue_searches_new_tickets_and_invitations_never_fail(
     client, admin_user, verified_login, make_ticket

@@ -149,6 +149,7 @@ def staff_lists(client, verified_login, admin_user):
     return lists
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(DB_SETTINGS, max_examples=150)
 @given(data=st.data())

@@ -95,6 +95,7 @@ def check_deploy(**overrides):
     )
 
 
+@pytest.mark.slow
 def test_without_a_secret_key_debug_off_refuses_to_start():
     # It ran with the key published in this repository: anyone could forge sessions, CSRF
     # tokens and signed values.
@@ -118,18 +119,21 @@ def test_a_process_that_imports_pytest_still_needs_a_secret_key():
     assert "SECRET_KEY is not set and DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings():
     result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_deploy_refuses_to_run_without_a_mail_server():
     result = check_deploy(EMAIL_HOST=None)
     # Tickets would be stored but nobody told: production must name a mail server.
     assert result.returncode != 0 and "mail.E001" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("site_url", "check"),
     [(None, "helpcenter.W001"), ("http://help.example.com", "helpcenter.W002")],
@@ -140,6 +144,7 @@ def test_check_deploy_wants_the_public_address_in_site_url(site_url, check):
     assert result.returncode != 0 and check in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_refuses_several_workers_without_a_shared_cache():
     # Each process would keep its own rate-limit counters: every limit times the workers.
     result = check_deploy(WEB_CONCURRENCY="4")

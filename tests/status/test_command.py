@@ -127,6 +127,7 @@ def test_import_reports_bad_content(tmp_path, db):
     assert "must be 12 lowercase letters or digits" in err.getvalue()
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2_from_the_shell():
     result = subprocess.run(
         [sys.executable, "manage.py", "status", "component", "set", "api"],

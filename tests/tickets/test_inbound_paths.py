@@ -48,6 +48,7 @@ def test_the_pipe_refuses_a_message_too_big_for_good(monkeypatch, capsys, settin
     assert not InboundEmail.objects.exists()
 
 
+@pytest.mark.slow
 def test_the_pipe_asks_for_a_retry_when_nothing_could_be_stored(tmp_path):
     """A real process with the database down: exit 75 (EX_TEMPFAIL) and one line why."""
     env = {

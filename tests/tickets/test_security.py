@@ -291,6 +291,7 @@ def _admin_lists():
         yield model, model_admin, reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
 
+@pytest.mark.slow
 def test_every_admin_list_refuses_undeclared_lookups(
     client, verified_login, admin_user, make_ticket
 ):
