@@ -6,6 +6,9 @@ Every error is a problem (api.problems); each operation lists the problems it ca
 and the document says they come as application/problem+json.
 """
 
+import copy
+from functools import cached_property
+
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -32,9 +35,25 @@ class HelpCenterAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation):
         return operation.view_func.__name__
 
-    def get_openapi_schema(self, *args, **kwargs):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, made once per process (about a quarter of a second of pydantic's
+        work each time): the operations are fixed once the URLs are loaded. Each caller
+        gets its own copy to read or change; a router added later makes a new document."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), len(self._routers))
+        if key not in self._documents:
+            # The URLs mount the operations: loaded first, the document kept has every one
+            # of them, whoever asks first.
+            from api import urls  # noqa: F401
+            self._documents[key] = self._document(path_prefix, path_params)
+        return copy.deepcopy(self._documents[key])
+
+    @cached_property
+    def _documents(self):
+        return {}
+
+    def _document(self, path_prefix, path_params):
         """Error answers are application/problem+json (ninja writes every answer as JSON)."""
-        schema = super().get_openapi_schema(*args, **kwargs)
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for status, answer in operation.get("responses", {}).items():

@@ -104,8 +104,7 @@ def _postgresql(connection, key):
     with _one_process_at_a_time():
         with creation._nodb_cursor() as cursor:
             cursor.execute(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                "WHERE datname = %s",
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
                 [template],
             )
             row = cursor.fetchone()
@@ -150,4 +149,3 @@ def set_up():
             _use(connection, name)
 
     return tear_down
-

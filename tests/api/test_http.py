@@ -107,3 +107,18 @@ def test_a_line_break_in_the_path_is_a_problem_not_the_html_page(agent_api):
     # 404 page answered.
     for path in ("/api/v1/tickets/%0A", "/api/v1/guides/a%0Ab", "/api/v1/%0D%0A"):
         _problem(agent_api.get(path), 404)
+
+
+def test_the_document_is_made_once_and_no_reader_can_change_it(client):
+    """The OpenAPI document is kept per process (making it is a quarter of a second of
+    pydantic's work); what one reader does to its copy never reaches the next one."""
+    from api.main import api
+
+    first = api.get_openapi_schema(path_prefix="/api/v1/")
+    first["paths"].clear()
+    first["info"]["title"] = "changed"
+    again = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert again["paths"] and again["info"]["title"] == "Help center API"
+    served = client.get("/api/v1/openapi.json").json()
+    assert served["paths"] and served["info"]["title"] == "Help center API"
+    assert api._documents  # kept

@@ -88,3 +88,24 @@ def test_the_language_dictionary_is_the_one_that_ships_with_symspellpy():
     words = english_words()
     assert len(words) > 80_000
     assert {"refund", "delete", "leaked"} <= words
+
+
+@pytest.mark.django_db
+def test_the_spelling_dictionary_follows_the_words_not_the_index_version(make_guide):
+    """A document saved with no change of text makes a new index version: the dictionary of
+    the same words is kept (it is the costly part); new words make a new one, which corrects
+    to them."""
+    from django.core.cache import cache
+
+    from search.documents import VERSION_KEY
+    from search.query import Vocabulary
+
+    guide = make_guide(title="Rotating credentials", body="Rotate your credentials safely.")
+    first = Vocabulary.current()
+    cache.delete(VERSION_KEY)  # what a save with the same text does to the version
+    guide.save()
+    assert Vocabulary.current() is first
+    make_guide(title="Webhook signatures", body="Verify each signature.")
+    second = Vocabulary.current()
+    assert second is not first
+    assert second.correct("signaturse") == "signatures"
