@@ -44,6 +44,7 @@ class HelpCenterAPI(NinjaAPI):
             # The URLs mount the operations: loaded first, the document kept has every one
             # of them, whoever asks first.
             from api import urls  # noqa: F401
+
             self._documents[key] = self._document(path_prefix, path_params)
         return copy.deepcopy(self._documents[key])
 

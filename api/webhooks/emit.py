@@ -2,6 +2,7 @@
 process dies after the commit: the clock sends what is due)."""
 
 import json
+from collections.abc import Callable
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -10,9 +11,13 @@ from api.webhooks.payloads import EventData
 from mail import outbox
 
 
-def emit(event_type: str, data: EventData, *, internal: bool = False) -> WebhookEvent | None:
-    """Store `event_type` with `data` for every endpoint that listens (only those that
-    include internal notes when `internal`); returns the event, or None when nobody does."""
+def emit(
+    event_type: str, data: Callable[[], EventData], *, internal: bool = False
+) -> WebhookEvent | None:
+    """Store `event_type` with what `data()` says for every endpoint that listens (only
+    those that include internal notes when `internal`); returns the event, or None when
+    nobody does. `data` is called only then: a write that nobody listens to costs one
+    query, not the payload's."""
     if event_type not in EVENTS:
         raise ValueError(f"Unknown webhook event {event_type!r}")
     endpoints = WebhookEndpoint.objects.listening(event_type)
@@ -21,7 +26,7 @@ def emit(event_type: str, data: EventData, *, internal: bool = False) -> Webhook
     if not endpoints:
         return None
     # As the API writes them (times in ISO 8601), stored as plain JSON.
-    payload = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    payload = json.loads(json.dumps(data(), cls=DjangoJSONEncoder))
     event = WebhookEvent.objects.create(type=event_type, payload=payload)
     WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(event=event, endpoint=endpoint) for endpoint in endpoints]

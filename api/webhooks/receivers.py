@@ -28,7 +28,7 @@ STATUS_BY_LABEL = {status.label: status.value for status in TicketStatus}
 
 @receiver(ticket_created, dispatch_uid="api.webhooks.ticket_created")
 def _created(sender, ticket, **kwargs):
-    emit("ticket.created", {"ticket": ticket_data.ticket_json(ticket)})
+    emit("ticket.created", lambda: {"ticket": ticket_data.ticket_json(ticket)})
 
 
 @receiver(post_save, sender=TicketMessage, dispatch_uid="api.webhooks.message_added")
@@ -40,10 +40,13 @@ def _message(sender, instance, created, **kwargs):
         and instance.created_at == ticket.created_at
     ):
         return
-    data: MessageAdded = {
-        "ticket": ticket_data.ticket_json(ticket),
-        "message": ticket_data.message_json(instance),
-    }
+
+    def data() -> MessageAdded:
+        return {
+            "ticket": ticket_data.ticket_json(ticket),
+            "message": ticket_data.message_json(instance),
+        }
+
     emit("ticket.message_added", data, internal=instance.is_internal)
 
 
@@ -51,27 +54,37 @@ def _message(sender, instance, created, **kwargs):
 def _changed(sender, instance, created, **kwargs):
     if not created or instance.field == "message":
         return
-    ticket = ticket_data.ticket_json(instance.ticket)
     if instance.field == "status":
-        data: StatusChanged = {
-            "ticket": ticket,
-            "from": STATUS_BY_LABEL.get(instance.old_value, instance.old_value),
-            "to": STATUS_BY_LABEL.get(instance.new_value, instance.new_value),
-            "reason": instance.reason,
-        }
-        emit("ticket.status_changed", data)
+
+        def status_changed() -> StatusChanged:
+            return {
+                "ticket": ticket_data.ticket_json(instance.ticket),
+                "from": STATUS_BY_LABEL.get(instance.old_value, instance.old_value),
+                "to": STATUS_BY_LABEL.get(instance.new_value, instance.new_value),
+                "reason": instance.reason,
+            }
+
+        emit("ticket.status_changed", status_changed)
         return
     change: Change = {"from": instance.old_value, "to": instance.new_value}
-    emit("ticket.updated", {"ticket": ticket, "changes": {instance.field: change}})
+    emit(
+        "ticket.updated",
+        lambda: {
+            "ticket": ticket_data.ticket_json(instance.ticket),
+            "changes": {instance.field: change},
+        },
+    )
 
 
 @receiver(post_save, sender=SatisfactionRating, dispatch_uid="api.webhooks.rated")
 def _rated(sender, instance, created, **kwargs):
-    data: TicketRated = {
-        "ticket": ticket_data.ticket_json(instance.ticket),
-        "rating": instance.rating,
-        "comment": instance.comment,
-    }
+    def data() -> TicketRated:
+        return {
+            "ticket": ticket_data.ticket_json(instance.ticket),
+            "rating": instance.rating,
+            "comment": instance.comment,
+        }
+
     emit("ticket.rated", data)
 
 
@@ -88,11 +101,12 @@ def _published(sender, instance, **kwargs):
     if instance.status != PublishState.PUBLISHED or getattr(instance, "_api_was_published", True):
         return
     instance._api_was_published = True
-    published: GuidePublished | RunbookPublished = (
-        {"kind": "guide", "guide": guide_json(instance)}
-        if sender is Guide
-        else {"kind": "runbook", "runbook": runbook_json(instance)}
-    )
+
+    def published() -> GuidePublished | RunbookPublished:
+        if sender is Guide:
+            return {"kind": "guide", "guide": guide_json(instance)}
+        return {"kind": "runbook", "runbook": runbook_json(instance)}
+
     emit("content.published", published)
 
 
@@ -101,4 +115,4 @@ def _incident(sender, instance, created, **kwargs):
     if created and instance.incident_id:
         payload: IncidentNotification = instance.payload  # an incident's (status.payloads)
         data: IncidentUpdated = {"event": instance.event, **payload}
-        emit("incident.updated", data)
+        emit("incident.updated", lambda: data)

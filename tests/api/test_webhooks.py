@@ -247,3 +247,21 @@ def test_no_endpoint_no_event(make_ticket, django_assert_num_queries):
 
     make_ticket()
     assert not WebhookEvent.objects.exists()
+
+
+def test_a_change_nobody_listens_to_makes_no_payload():
+    """Each ticket write would otherwise build the ticket's JSON (its tags, fields and
+    people: several queries) only to find no endpoint to send it to."""
+    from api.webhooks import emit
+
+    made = []
+
+    def data():
+        made.append(True)
+        return {"ticket": {}}
+
+    assert emit("ticket.created", data) is None and not made
+    WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hook", events=["ticket.updated"])
+    assert emit("ticket.created", data) is None and not made
+    WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hook", events=["ticket.created"])
+    assert emit("ticket.created", data).payload == {"ticket": {}} and made == [True]
