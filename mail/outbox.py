@@ -6,11 +6,14 @@ table holds it (tickets' emails, status deliveries, mail's own emails). The guar
   the task backend is down, or cannot wait for a retry (the immediate backend of
   `make run`), the row stays due and the clock's retry job sends it (`enqueue`);
 - a failed send is tried again on one schedule (`RETRY_MINUTES`, `next_attempt_at`), then
-  given up and shown to staff.
+  given up and shown to staff;
+- a row claimed by a worker that died while sending is tried again once its lease is over,
+  by the one retry pass every outbox table shares (`send_due`).
 """
 
 import logging
 from datetime import timedelta
+from itertools import batched
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -45,6 +48,40 @@ def enqueue(task, *args, run_after=None):
 def enqueue_on_commit(task, *args):
     """`enqueue` once the caller's transaction commits (never work on rows that may vanish)."""
     transaction.on_commit(lambda: enqueue(task, *args))
+
+
+class AttemptsQuerySet(models.QuerySet):
+    """The retry pass's questions, for an outbox table whose `State` names PENDING, SENDING
+    and FAILED rows and which keeps `next_attempt_at` and `claimed_at`."""
+
+    def due(self, now):
+        """Failed rows whose retry time has come, and pending rows (their task was lost, or
+        the task backend was down)."""
+        State = self.model.State
+        return self.filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
+
+    def stale_claims(self, now, lease):
+        """Claimed for sending longer ago than any send takes: the worker died meanwhile."""
+        return self.filter(state=self.model.State.SENDING, claimed_at__lt=now - lease)
+
+
+STOPPED = "The worker stopped while sending."
+
+
+def send_due(model, send, *, lease, now=None, batch=200):
+    """The retry pass of an outbox table: claims a dead worker left become failures due now
+    (sent again: the receiver may see that one twice), then every due row is sent,
+    `batch` at a time, by `send(ids)`, which answers {"sent": n, "failed": n}."""
+    now = now or timezone.now()
+    model.objects.stale_claims(now, lease).update(
+        state=model.State.FAILED, next_attempt_at=now, last_error=STOPPED
+    )
+    due = list(model.objects.due(now).order_by("pk").values_list("pk", flat=True))
+    outcome = {"sent": 0, "failed": 0}
+    for ids in batched(due, batch):
+        for key, value in send(list(ids)).items():
+            outcome[key] += value
+    return outcome
 
 
 class Attempts(models.Model):

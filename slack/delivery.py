@@ -5,7 +5,6 @@ and api.webhooks."""
 
 import logging
 from datetime import timedelta
-from itertools import batched
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -111,19 +110,10 @@ def send(message_ids):
 
 
 def send_due(*, now=None):
-    """Retries that are due, pending rows whose task was lost, and claims a dead worker
-    left (posted again: Slack may show that one message twice)."""
-    now = now or timezone.now()
+    """The outbox's retry pass over Slack's messages (a claim a dead worker left is posted
+    again: Slack may show that one message twice)."""
     lease = timedelta(minutes=settings.STATUS_DELIVERY_LEASE_MINUTES)
-    SlackMessage.objects.stale_claims(now, lease).update(
-        state=State.FAILED, next_attempt_at=now, last_error="The worker stopped while sending."
-    )
-    due = list(SlackMessage.objects.due(now).order_by("pk").values_list("pk", flat=True))
-    outcome = {"sent": 0, "failed": 0}
-    for batch in batched(due, 200):
-        for key, value in send(list(batch)).items():
-            outcome[key] += value
-    return outcome
+    return outbox.send_due(SlackMessage, send, lease=lease, now=now)
 
 
 def send_again(message_ids):

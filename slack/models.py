@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import safehttp
-from mail.outbox import Attempts
+from mail.outbox import Attempts, AttemptsQuerySet
 
 
 class Event(models.TextChoices):
@@ -82,17 +82,6 @@ class SlackChannel(models.Model):
             raise ValidationError({"webhook_url": str(error)}) from None
 
 
-class SlackMessageQuerySet(models.QuerySet):
-    def due(self, now):
-        return self.filter(
-            state__in=[SlackMessage.State.PENDING, SlackMessage.State.FAILED],
-            next_attempt_at__lte=now,
-        )
-
-    def stale_claims(self, now, lease):
-        return self.filter(state=SlackMessage.State.SENDING, claimed_at__lt=now - lease)
-
-
 class SlackMessage(Attempts):
     """One message to post: to a channel's webhook, or (an answer to someone who clicked a
     button) to the response_url Slack gave with the click."""
@@ -122,7 +111,7 @@ class SlackMessage(Attempts):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    objects = SlackMessageQuerySet.as_manager()
+    objects = AttemptsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-pk"]

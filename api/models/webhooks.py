@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from mail.outbox import Attempts
+from mail.outbox import Attempts, AttemptsQuerySet
 from mail.webhooks import standard_secret
 
 EVENTS = {
@@ -87,17 +87,6 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.code}"
 
 
-class WebhookDeliveryQuerySet(models.QuerySet):
-    def due(self, now):
-        return self.filter(
-            state__in=[WebhookDelivery.State.PENDING, WebhookDelivery.State.FAILED],
-            next_attempt_at__lte=now,
-        )
-
-    def stale_claims(self, now, lease):
-        return self.filter(state=WebhookDelivery.State.SENDING, claimed_at__lt=now - lease)
-
-
 class WebhookDelivery(Attempts):
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -117,7 +106,7 @@ class WebhookDelivery(Attempts):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_excerpt = models.TextField(blank=True)
 
-    objects = WebhookDeliveryQuerySet.as_manager()
+    objects = AttemptsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-pk"]

@@ -164,19 +164,10 @@ def enable(endpoint):
 
 
 def send_due(*, now=None):
-    """Retries that are due, pending rows whose task was lost, and claims a dead worker
-    left (sent again, with the same webhook-id)."""
-    now = now or timezone.now()
+    """The outbox's retry pass over webhook deliveries (a claim a dead worker left is sent
+    again, with the same webhook-id)."""
     lease = timedelta(minutes=settings.STATUS_DELIVERY_LEASE_MINUTES)
-    WebhookDelivery.objects.stale_claims(now, lease).update(
-        state=State.FAILED, next_attempt_at=now, last_error="The worker stopped while sending."
-    )
-    due = list(WebhookDelivery.objects.due(now).order_by("pk").values_list("pk", flat=True))
-    outcome = {"sent": 0, "failed": 0}
-    for batch in batched(due, 200):
-        for key, value in send(list(batch)).items():
-            outcome[key] += value
-    return outcome
+    return outbox.send_due(WebhookDelivery, send, lease=lease, now=now)
 
 
 def send_again(delivery_ids):

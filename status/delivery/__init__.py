@@ -155,21 +155,12 @@ def relaxed_commits():
 
 
 def send_due(*, now=None):
-    """Retries that are due, pending rows whose task was lost, and claims left by a worker
-    that died (sent again, see the module's docstring)."""
-    now = now or timezone.now()
+    """The outbox's retry pass over status deliveries (a claim left by a worker that died
+    is sent again, see the module's docstring)."""
     lease = timedelta(minutes=settings.STATUS_DELIVERY_LEASE_MINUTES)
-    Delivery.objects.stale_claims(now, lease).update(
-        state=State.FAILED,
-        next_attempt_at=now,
-        last_error="The worker stopped while sending: tried again.",
+    return outbox.send_due(
+        Delivery, send, lease=lease, now=now, batch=settings.STATUS_DELIVERY_BATCH
     )
-    due = list(Delivery.objects.due(now).order_by("pk").values_list("pk", flat=True))
-    outcome = {"sent": 0, "failed": 0}
-    for batch in batched(due, settings.STATUS_DELIVERY_BATCH):
-        for key, value in send(list(batch)).items():
-            outcome[key] += value
-    return outcome
 
 
 def retry_now(delivery_ids):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core import safehttp
 from mail import headers
+from mail.outbox import AttemptsQuerySet
 from status.models.components import Component, new_code
 from status.models.incidents import Incident, IncidentUpdate
 
@@ -185,7 +186,7 @@ def new_message_id():
     return headers.new_message_id(MESSAGE_ID_PREFIX)
 
 
-class DeliveryQuerySet(models.QuerySet):
+class DeliveryQuerySet(AttemptsQuerySet):
     def due(self, now):
         """Failed ones whose retry time has come, and pending ones nobody took in a minute
         (their task was lost, or the task backend was down)."""
@@ -193,10 +194,6 @@ class DeliveryQuerySet(models.QuerySet):
             Q(state=Delivery.State.FAILED, next_attempt_at__lte=now)
             | Q(state=Delivery.State.PENDING, created_at__lte=now - timedelta(minutes=1))
         )
-
-    def stale_claims(self, now, lease):
-        """Claimed for sending longer ago than any send takes: the worker died meanwhile."""
-        return self.filter(state=Delivery.State.SENDING, claimed_at__lt=now - lease)
 
 
 class Delivery(models.Model):
