@@ -6,7 +6,14 @@ from django.urls import path, re_path
 from api import views
 from api.guard import guarded
 from api.main import api
-from api.routes import content, content_write, status, tickets, webhooks  # noqa: F401
+from api.routes import (  # noqa: F401
+    content,
+    content_write,
+    runbook_write,
+    status,
+    tickets,
+    webhooks,
+)
 
 api.add_router("/tickets/", tickets.router, tags=["Tickets"])
 api.add_router("/", content.router, tags=["Content"])  # with content_write's operations

@@ -114,12 +114,15 @@ def _editor(request, model, action):
     return token.user
 
 
-def _saved(obj, user, comment, *, tags=None):
-    """Saved as one revision by `user`; a slug taken already is a 409."""
+def _saved(obj, user, comment, *, tags=None, also=None):
+    """Saved as one revision by `user`, with what `also()` writes beside it (a runbook's
+    steps); a slug taken already is a 409."""
     try:
         with transaction.atomic(), reversion.create_revision():
             obj.full_clean(exclude=["slug"] if obj.pk else None)
             obj.save()
+            if also is not None:
+                also()
             if tags is not None:
                 obj.tags.set([_tag(name) for name in tags])
             reversion.set_user(user)

@@ -5,6 +5,7 @@ import pytest
 from reversion.models import Version
 
 from kb.models import FAQEntry, Guide
+from runbooks.models import Runbook
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,74 @@ def test_only_editors_tokens_with_the_scope_write(api_as, agent, editor):
     )
     assert agents.status_code == 403
     assert not Guide.objects.exists()
+
+
+RUNBOOK = {
+    "title": "Streams stop after 60 seconds",
+    "summary": "A streamed answer stops early.",
+    "body": "A proxy closes idle connections. <script>alert(1)</script>",
+    "error_codes": ["stream_timeout"],
+    "checks": ["Check the proxy's read timeout.", "Check the client's timeout."],
+    "fix_steps": ["Raise the proxy's read timeout to 300 s."],
+    "escalation": "Send the request id and the time it stopped.",
+    "category": "api",
+    "tags": ["Streaming"],
+}
+
+
+def test_an_editor_writes_a_runbook_with_its_steps_and_publishes_it(
+    editor_api, editor, client, make_guide
+):
+    guide = make_guide(title="Streaming", slug="streaming")
+    created = editor_api.post("/api/v1/runbooks/", {**RUNBOOK, "related_guides": ["streaming"]})
+    assert created.status_code == 201, created.content
+    runbook = created.json()
+    assert runbook["slug"] == "streams-stop-after-60-seconds" and runbook["status"] == "draft"
+    assert runbook["checks"] == RUNBOOK["checks"] and runbook["fix_steps"] == RUNBOOK["fix_steps"]
+    assert runbook["related_guides"] == ["streaming"] and runbook["error_codes"] == [
+        "stream_timeout"
+    ]
+    assert "<script>" not in runbook["body_html"] and runbook["category"] == "api"
+    url = "/runbooks/streams-stop-after-60-seconds/"
+    assert client.get(url).status_code == 404  # a draft
+
+    changed = editor_api.patch(
+        "/api/v1/runbooks/streams-stop-after-60-seconds",
+        {"checks": ["Check the load balancer's idle timeout."], "status": "published"},
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["checks"] == ["Check the load balancer's idle timeout."]
+    assert changed.json()["fix_steps"] == RUNBOOK["fix_steps"]  # not given: kept
+    page = client.get(url).content.decode()
+    assert "load balancer&#x27;s idle timeout" in page
+    assert "Check the proxy&#x27;s read timeout." not in page
+    assert guide.title in page  # the related guide is linked
+    read = editor_api.get("/api/v1/runbooks/streams-stop-after-60-seconds").json()
+    assert read["checks"] == ["Check the load balancer's idle timeout."]
+
+    versions = Version.objects.get_for_object(Runbook.objects.get(slug=runbook["slug"]))
+    assert len(versions) == 2 and {v.revision.user for v in versions} == {editor}
+    # The steps are in each revision, so the admin's history can bring them back.
+    first = versions.order_by("pk")[0].revision.version_set.all()
+    assert {v.object_repr for v in first} >= set(RUNBOOK["checks"])
+
+
+def test_a_runbook_write_refuses_what_the_admin_refuses(editor_api, api_as, agent):
+    no_escalation = {k: v for k, v in RUNBOOK.items() if k != "escalation"}
+    missing = editor_api.post("/api/v1/runbooks/", no_escalation)
+    assert missing.status_code == 422 and "escalation" in str(missing.json()["errors"])
+    bad_code = editor_api.post("/api/v1/runbooks/", {**RUNBOOK, "error_codes": ["Bad-Code"]})
+    assert bad_code.status_code == 422
+    unknown = editor_api.post("/api/v1/runbooks/", {**RUNBOOK, "related_guides": ["nope"]})
+    assert unknown.status_code == 422 and "nope" in unknown.json()["detail"]
+    assert editor_api.post("/api/v1/runbooks/", RUNBOOK).status_code == 201
+    taken = editor_api.post("/api/v1/runbooks/", RUNBOOK)
+    assert taken.status_code == 409 and "taken" in taken.json()["detail"]
+    wrong = editor_api.patch(
+        "/api/v1/runbooks/streams-stop-after-60-seconds", {"status": "unpublished"}
+    )
+    assert wrong.status_code == 409 and set(wrong.json()["allowed"]) == {"scheduled", "published"}
+    # A support agent's token cannot write content, whatever its scopes say.
+    agents = api_as(agent, ["content:write"]).post("/api/v1/runbooks/", {**RUNBOOK, "slug": "x"})
+    assert agents.status_code == 403 and "content:write" in agents.json()["detail"]
+    assert Runbook.objects.count() == 1

@@ -13,6 +13,7 @@ from api.main import api
 from api.models import ApiToken
 from api.scopes import SCOPES
 from kb.models import FAQEntry, Guide
+from runbooks.models import Runbook, RunbookCheck
 from status import services as status_services
 from status.models import Component
 from tests.helpcenter import test_hostile_input as sweep
@@ -22,7 +23,11 @@ from tests.helpcenter.test_hostile_json import BODIES
 world = sweep.world  # the fixture
 
 # Path values of their own for the operations that change content.
-OWN_VALUES = {"guide_update": {"slug": "sweep-guide"}, "faq_update": {"slug": "sweep-faq"}}
+OWN_VALUES = {
+    "guide_update": {"slug": "sweep-guide"},
+    "faq_update": {"slug": "sweep-faq"},
+    "runbook_update": {"slug": "sweep-runbook"},
+}
 WRONG_TYPES = [5, -1.5, [], {}, None, True, ["x"] * 50, {"a": {"b": []}}]
 VALID = {
     "ticket_create": {"email": "a@example.com", "subject": "S", "description": "D"},
@@ -33,6 +38,22 @@ VALID = {
     "guide_update": {"title": "Renamed", "status": "published", "tags": ["t"]},
     "faq_create": {"question": "Why?", "body": "Because."},
     "faq_update": {"question": "Why not?", "order": 3},
+    "runbook_create": {
+        "title": "Stream stops",
+        "summary": "It stops.",
+        "escalation": "Send the request id.",
+        "checks": ["Check the proxy timeout."],
+        "fix_steps": ["Raise it."],
+        "error_codes": ["stream_timeout"],
+        "related_guides": ["sweep-guide"],
+        "tags": ["t"],
+    },
+    "runbook_update": {
+        "summary": "It stops early.",
+        "checks": ["Check again."],
+        "related_guides": [],
+        "status": "published",
+    },
     "incident_create": {"name": "Outage", "body": "Down.", "components": {"api": "major_outage"}},
     "incident_update": {"status": "identified", "body": "Found it.", "components": {}},
     "maintenance_create": {
@@ -62,10 +83,11 @@ def hostile_api(client, world, settings):
     # Content the sweep may change (a token that may do everything writes it): not the victim's.
     Guide.objects.create(title="Sweep", slug="sweep-guide", summary="S", body="B")
     FAQEntry.objects.create(question="Sweep?", slug="sweep-faq", body="B")
+    Runbook.objects.create(title="Sweep", slug="sweep-runbook", summary="S", escalation="E")
     return client, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}, values
 
 
-def _untouched(victim, guides, entries):
+def _untouched(victim, guides, entries, runbooks):
     """What the sweep must not change: the victim's ticket, and the content there was before
     it but its own (a token that may do everything writes content: `OWN_VALUES`)."""
     return repr(
@@ -74,6 +96,8 @@ def _untouched(victim, guides, entries):
             list(sweep.TicketMessage.objects.filter(ticket=victim).values()),
             list(Guide.objects.filter(pk__in=guides).values("pk", "title", "body", "status")),
             list(FAQEntry.objects.filter(pk__in=entries).values("pk", "question", "body")),
+            list(Runbook.objects.filter(pk__in=runbooks).values("pk", "title", "summary")),
+            list(RunbookCheck.objects.filter(runbook__in=runbooks).values("runbook", "text")),
         ]
     )
 
@@ -94,10 +118,11 @@ def _send(client, method, path, body, auth, **headers):
 @pytest.mark.slow
 def test_every_operation_takes_hostile_input_without_failing(hostile_api, world):
     client, auth, values = hostile_api
-    own = {"sweep-guide", "sweep-faq"}
+    own = {"sweep-guide", "sweep-faq", "sweep-runbook"}
     guides = list(Guide.objects.exclude(slug__in=own).values_list("pk", flat=True))
     entries = list(FAQEntry.objects.exclude(slug__in=own).values_list("pk", flat=True))
-    before = _untouched(world["victim"], guides, entries)
+    runbooks = list(Runbook.objects.exclude(slug__in=own).values_list("pk", flat=True))
+    before = _untouched(world["victim"], guides, entries, runbooks)
     seen = set()
     for route, method, operation in _operations():
         seen.add(operation["operationId"])
@@ -139,4 +164,4 @@ def test_every_operation_takes_hostile_input_without_failing(hostile_api, world)
     assert {"ticket_list", "ticket_create", "webhook_create", "content_search"} <= seen
     assert {"incident_create", "incident_update", "maintenance_create"} <= seen
     assert {"guide_create", "guide_update", "faq_create", "faq_update"} <= seen
-    assert _untouched(world["victim"], guides, entries) == before
+    assert _untouched(world["victim"], guides, entries, runbooks) == before
