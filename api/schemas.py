@@ -8,7 +8,16 @@ from typing import Annotated, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 from api.models import EVENTS
 from core.categories import SupportCategory
@@ -87,6 +96,10 @@ class TicketOut(Schema):
     assignee: Staff | None
     group: str | None
     tags: list[str]
+    fields: dict[str, str] = Field(
+        description="Custom field values by key, as stored: text, a number, a date "
+        "(YYYY-MM-DD), a dropdown's choice, or `true` for a ticked checkbox."
+    )
     created_at: datetime
     updated_at: datetime
     last_activity_at: datetime
@@ -141,6 +154,12 @@ class TicketIn(Input):
     )
 
 
+FieldKey = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
+FieldValue = (
+    StrictBool | StrictInt | StrictFloat | Annotated[StrictStr, Field(max_length=500)] | None
+)
+
+
 class TicketPatch(Input):
     """Only the fields given change. `status` moves through the ticket's workflow."""
 
@@ -155,6 +174,22 @@ class TicketPatch(Input):
     )
     add_tags: Annotated[list[TagName], Field(max_length=20)] = []
     remove_tags: Annotated[list[TagName], Field(max_length=20)] = []
+    fields: Annotated[dict[FieldKey, FieldValue], Field(max_length=50)] | None = Field(
+        None,
+        description="Custom field values by key; null or an empty string clears one. Each "
+        "is checked as the ticket page checks it (a number, a date, one of the choices).",
+    )
+
+
+class MergeIn(Input):
+    """Merge this ticket into another one of the same requester."""
+
+    into: Annotated[Text, Field(min_length=1, max_length=30)] = Field(
+        description="The ticket kept: its id (123) or reference (HC-000123)."
+    )
+    notify_customer: StrictBool = Field(
+        True, description="Email the customer where the conversation continues."
+    )
 
 
 class MessageIn(Input):

@@ -6,15 +6,25 @@ import base64
 import binascii
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from api.problems import Problem
 from core.parsing import row_id
 from core.people import staff_name
 from mail.links import absolute
-from tickets import services
-from tickets.models import AgentGroup, Channel, Priority, Ticket, TicketStatus
+from tickets import merging, services
+from tickets.models import (
+    AgentGroup,
+    Channel,
+    CustomField,
+    CustomFieldValue,
+    Priority,
+    Ticket,
+    TicketStatus,
+)
 from tickets.models.groups import InvalidAssignment
 from tickets.models.workflow import IllegalTransition
 
@@ -86,7 +96,7 @@ def page(tickets, *, cursor=None, limit=25):
         tickets = tickets.filter(pk__lt=decode_cursor(cursor))
     rows = list(
         tickets.select_related("assignee", "group")
-        .prefetch_related("tags")
+        .prefetch_related("tags", FIELD_VALUES)
         .order_by("-pk")[: limit + 1]
     )
     more = len(rows) > limit
@@ -98,11 +108,18 @@ def page(tickets, *, cursor=None, limit=25):
     }
 
 
+# A ticket's custom field values, with their definitions (active ones shown).
+FIELD_VALUES = Prefetch(
+    "field_values", CustomFieldValue.objects.select_related("field").order_by("field__position")
+)
+
+
 def find(ticket_id):
     """A ticket by id (123) or reference (HC-000123); a 404 problem otherwise."""
     pk = row_id(ticket_id)
     found = Ticket.objects.filter(pk=pk) if pk else Ticket.objects.filter(reference=ticket_id)
-    ticket = found.select_related("assignee", "group").first() if ticket_id else None
+    found = found.select_related("assignee", "group").prefetch_related(FIELD_VALUES)
+    ticket = found.first() if ticket_id else None
     if ticket is None:
         raise Problem(404, "There is no ticket with this id or reference.", kind="not-found")
     return ticket
@@ -121,6 +138,7 @@ def ticket_json(ticket):
         "assignee": staff_json(ticket.assignee),
         "group": ticket.group.name if ticket.group else None,
         "tags": sorted(tag.name for tag in ticket.tags.all()),
+        "fields": {v.field.key: v.value for v in ticket.field_values.all() if v.field.active},
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "last_activity_at": ticket.last_activity_at,
@@ -200,12 +218,44 @@ def update(ticket, data, *, by):
             status=data.status,
             add_tags=data.add_tags,
             remove_tags=data.remove_tags,
+            field_values=field_values(data.fields or {}),
             **triage,
         )
     except IllegalTransition as error:
         raise _illegal(ticket, error) from None
     except InvalidAssignment as error:
         raise Problem(422, str(error), kind="validation") from None
+
+
+def field_values(given):
+    """{CustomField: normal form} of {key: value} as a client sends them (null or "" clears
+    one); a key no active field has, or a value its field refuses, is a 422 that says
+    which (the same check as the forms': CustomField.normalize)."""
+    definitions = {f.key: f for f in CustomField.objects.active().filter(key__in=list(given))}
+    unknown = [key for key in given if key not in definitions]
+    if unknown:
+        raise Problem(422, f"No custom field has the key {', '.join(unknown)}.", kind="validation")
+    values = {}
+    for key, value in given.items():
+        raw = "" if value is None or value is False else "true" if value is True else str(value)
+        try:
+            values[definitions[key]] = definitions[key].normalize(raw)
+        except ValidationError as error:
+            raise Problem(422, f"{key}: {' '.join(error.messages)}", kind="validation") from None
+    return values
+
+
+def merge(ticket, into, *, notify, by):
+    """Merge `ticket` into `into` (its conversation copied over, it closed with a pointer):
+    the merging rules' refusal (another requester, a merged ticket) is a 409 saying why."""
+    kept = find(into)
+    if kept.pk == ticket.pk:
+        raise Problem(422, "A ticket cannot be merged into itself.", kind="validation")
+    try:
+        with transaction.atomic():
+            return merging.merge([ticket, kept], actor=by, keep=kept, notify=notify)
+    except merging.MergeRefused as error:
+        raise Problem(409, str(error), kind="conflict") from None
 
 
 def _group(name):

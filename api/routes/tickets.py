@@ -1,4 +1,4 @@
-"""/api/v1/tickets/: list, open, read, change, reply and note."""
+"""/api/v1/tickets/: list, open, read, change (custom fields too), reply, note and merge."""
 
 from typing import Annotated
 
@@ -11,6 +11,7 @@ from api.main import ERRORS, ProblemOut
 from api.schemas import (
     Email,
     IsoTime,
+    MergeIn,
     MessageIn,
     MessageOut,
     PathSlug,
@@ -92,7 +93,7 @@ def ticket_detail(request, ticket_id: PathSlug):
     "{slug:ticket_id}",
     response={200: TicketDetail, ERRORS: ProblemOut},
     url_name="ticket-update",
-    summary="Change status, priority, category, assignee, group or tags",
+    summary="Change status, priority, category, assignee, group, tags or custom fields",
     openapi_extra=scope("tickets:write"),
 )
 def ticket_update(request, ticket_id: PathSlug, data: TicketPatch):
@@ -116,3 +117,20 @@ def ticket_message_create(request, ticket_id: PathSlug, data: MessageIn):
     require(request, "tickets:write")
     message = tickets.add_message(tickets.find(ticket_id), data, by=request.auth.user)
     return Status(201, tickets.message_json(message))
+
+
+@router.post(
+    "{slug:ticket_id}/merge",
+    response={200: TicketDetail, ERRORS: ProblemOut},
+    url_name="ticket-merge",
+    summary="Merge a ticket into another of the same requester",
+    openapi_extra=scope("tickets:write"),
+)
+def ticket_merge(request, ticket_id: PathSlug, data: MergeIn):
+    """The conversation is copied into the ticket kept (`into`), which this answer shows;
+    this ticket is closed with a pointer to it. Tickets of different requesters, or one
+    merged already, are a 409 saying why."""
+    require(request, "tickets:write")
+    ticket = tickets.find(ticket_id)
+    kept = tickets.merge(ticket, data.into, notify=data.notify_customer, by=request.auth.user)
+    return tickets.detail_json(tickets.find(str(kept.pk)))

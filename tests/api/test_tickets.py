@@ -145,3 +145,83 @@ def test_reading_a_list_costs_a_fixed_number_of_queries(
         make_ticket()
     with django_assert_max_num_queries(8):
         assert len(agent_api.get("/api/v1/tickets/", {"limit": 30}).json()["data"]) == 30
+
+
+def test_custom_fields_are_read_and_set_as_the_ticket_page_checks_them(agent_api, make_ticket):
+    from tickets.models import CustomField
+
+    CustomField.objects.create(label="Region", key="region", kind="dropdown", choices="EU\nUS")
+    CustomField.objects.create(label="Seats", key="seats", kind="number")
+    CustomField.objects.create(label="Renewal", key="renewal", kind="date")
+    CustomField.objects.create(label="Enterprise", key="enterprise", kind="checkbox")
+    CustomField.objects.create(
+        label="Root cause", key="root-cause", kind="text", required_to_resolve=True
+    )
+    ticket = make_ticket()
+    url = f"/api/v1/tickets/{ticket.reference}"
+    assert agent_api.get(url).json()["fields"] == {}
+
+    fields = {"region": "EU", "seats": 12, "renewal": "2027-01-31", "enterprise": True}
+    answer = agent_api.patch(url, {"fields": fields})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["fields"] == {
+        "region": "EU",
+        "seats": "12",
+        "renewal": "2027-01-31",
+        "enterprise": "true",
+    }
+    assert ticket.field_values_by_key()["seats"] == "12"
+    assert ticket.events.filter(field="Seats", new_value="12").exists()  # the audit trail
+    listed = agent_api.get("/api/v1/tickets/").json()["data"][0]
+    assert listed["fields"]["region"] == "EU"
+
+    # Refused with the reason, nothing changed.
+    for bad, why in [
+        ({"region": "Mars"}, "Choose one of the choices of Region"),
+        ({"seats": "many"}, "seats"),
+        ({"nope": "x"}, "No custom field has the key nope"),
+    ]:
+        refused = agent_api.patch(url, {"fields": bad})
+        assert refused.status_code == 422 and why in refused.json()["detail"], bad
+    assert ticket.field_values_by_key()["region"] == "EU"
+
+    # A field required to resolve: resolving without it is a 409; given in the same change, fine.
+    blocked = agent_api.patch(url, {"status": "resolved"})
+    assert blocked.status_code == 409 and "Root cause" in blocked.json()["detail"]
+    done = agent_api.patch(url, {"status": "resolved", "fields": {"root-cause": "Proxy"}})
+    assert done.status_code == 200 and done.json()["status"] == "resolved"
+    cleared = agent_api.patch(url, {"fields": {"enterprise": None, "seats": ""}})
+    assert set(cleared.json()["fields"]) == {"region", "renewal", "root-cause"}
+
+
+def test_a_ticket_merges_into_another_of_its_requester(
+    agent_api, make_ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    kept = make_ticket(email="ada@example.com", subject="Invoice wrong")
+    dup = make_ticket(email="ada@example.com", subject="Invoice wrong (again)")
+    other = make_ticket(email="bo@example.com")
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = agent_api.post(
+            f"/api/v1/tickets/{dup.pk}/merge", {"into": kept.reference, "notify_customer": True}
+        )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["reference"] == kept.reference
+    bodies = [m["body"] for m in answer.json()["messages"]]
+    assert any(dup.description in body for body in bodies)  # the conversation moved over
+    dup.refresh_from_db()
+    assert dup.status == TicketStatus.CLOSED and dup.merged_into_id == kept.pk
+    assert [m.to for m in mailoutbox] == [["ada@example.com"]]  # told where it continues
+    assert kept.reference in mailoutbox[0].body
+
+    other_customer = agent_api.post(f"/api/v1/tickets/{other.pk}/merge", {"into": str(kept.pk)})
+    assert other_customer.status_code == 409
+    assert (
+        agent_api.post(f"/api/v1/tickets/{kept.pk}/merge", {"into": str(kept.pk)}).status_code
+        == 422
+    )
+    missing = agent_api.post(f"/api/v1/tickets/{kept.pk}/merge", {"into": "HC-999999"})
+    assert missing.status_code == 404
+    other.refresh_from_db()
+    assert other.merged_into_id is None and other.status != TicketStatus.CLOSED

@@ -31,7 +31,8 @@ OWN_VALUES = {
 WRONG_TYPES = [5, -1.5, [], {}, None, True, ["x"] * 50, {"a": {"b": []}}]
 VALID = {
     "ticket_create": {"email": "a@example.com", "subject": "S", "description": "D"},
-    "ticket_update": {"priority": "high", "add_tags": ["x"]},
+    "ticket_update": {"priority": "high", "add_tags": ["x"], "fields": {"plan": "Pro"}},
+    "ticket_merge": {"into": "HC-999999", "notify_customer": False},
     "ticket_message_create": {"body": "Hello", "internal": True},
     "webhook_create": {"url": "http://127.0.0.1:9/hook", "events": ["ticket.created"]},
     "guide_create": {"title": "New", "summary": "S", "body": "B", "tags": ["t"]},
