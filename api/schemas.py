@@ -107,6 +107,14 @@ class TicketOut(Schema):
     admin_url: str
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str = Field(description="Found from the file's content, not its name.")
+    size: int
+    url: str = Field(description="Where the API gives the file (tickets:read).")
+
+
 class MessageOut(Schema):
     id: int
     author_kind: Literal["customer", "staff", "system"]
@@ -115,6 +123,7 @@ class MessageOut(Schema):
     internal: bool
     via: str
     created_at: datetime
+    attachments: list[AttachmentOut]
 
 
 class TicketDetail(TicketOut):

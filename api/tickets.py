@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from api.problems import Problem
 from core.parsing import row_id
 from core.people import staff_name
 from mail.links import absolute
-from tickets import merging, services
+from tickets import attachments, merging, services
 from tickets.models import (
     AgentGroup,
     Channel,
@@ -162,11 +163,23 @@ def message_json(message):
         "internal": message.is_internal,
         "via": message.via,
         "created_at": message.created_at,
+        "attachments": [attachment_json(a) for a in message.attachments.all()],
+    }
+
+
+def attachment_json(attachment):
+    where = reverse("api:ticket-attachment", args=[attachment.ticket_id, attachment.pk])
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": absolute(where),
     }
 
 
 def detail_json(ticket):
-    messages = ticket.messages.select_related("author", "ticket")
+    messages = ticket.messages.select_related("author", "ticket").prefetch_related("attachments")
     return {
         **ticket_json(ticket),
         "description": ticket.description,
@@ -265,11 +278,41 @@ def _group(name):
     return group
 
 
-def add_message(ticket, data, *, by):
-    try:
-        services.staff_update(
-            ticket, actor=by, reply=data.body, internal=data.internal, status=data.status
+def add_message(ticket, data, *, by, uploads=()):
+    """A reply or note through the staff service, with `uploads` (files sent with it)
+    checked as the ticket page checks them: kind by content, size, the ticket's room."""
+    with transaction.atomic():
+        files = _stored(ticket, uploads)
+        try:
+            services.staff_update(
+                ticket,
+                actor=by,
+                reply=data.body,
+                internal=data.internal,
+                status=data.status,
+                files=files,
+            )
+        except IllegalTransition as error:
+            raise _illegal(ticket, error) from None
+    latest = ticket.messages.select_related("author", "ticket").prefetch_related("attachments")
+    return latest.order_by("-pk").first()
+
+
+def _stored(ticket, uploads):
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload, *attachments.check_upload(upload)))
+        except ValidationError as error:
+            raise Problem(422, " ".join(error.messages), kind="validation") from None
+    room = attachments.room_left(ticket)
+    if sum(upload.size for upload, _, _ in checked) > room:
+        raise Problem(
+            422,
+            f"The ticket has room for {filesizeformat(max(room, 0))} more of files.",
+            kind="validation",
         )
-    except IllegalTransition as error:
-        raise _illegal(ticket, error) from None
-    return ticket.messages.select_related("author", "ticket").order_by("-pk").first()
+    return [
+        attachments.store(upload.name, upload, kind=kind, content_type=content_type)
+        for upload, kind, content_type in checked
+    ]

@@ -11,6 +11,7 @@ from api.routes import (  # noqa: F401
     content_write,
     runbook_write,
     status,
+    ticket_files,
     tickets,
     webhooks,
 )

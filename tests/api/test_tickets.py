@@ -225,3 +225,65 @@ def test_a_ticket_merges_into_another_of_its_requester(
     assert missing.status_code == 404
     other.refresh_from_db()
     assert other.merged_into_id is None and other.status != TicketStatus.CLOSED
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_files_go_up_with_a_note_and_come_back_as_downloads(agent, make_ticket, client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from api.models import ApiToken
+
+    _, raw = ApiToken.objects.issue(
+        user=agent, name="files", scopes=["tickets:read", "tickets:write"]
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    ticket = make_ticket()
+
+    def send(*files, **fields):
+        data = {"body": "Logs attached.", "internal": "true", **fields, "file": list(files)}
+        return client.post(f"/api/v1/tickets/{ticket.pk}/files", data, **auth)
+
+    sent = send(
+        SimpleUploadedFile("../../etc/screen.png", PNG),
+        SimpleUploadedFile("proxy.log", b"upstream timed out (110)\n"),
+    )
+    assert sent.status_code == 201, sent.content
+    message = sent.json()
+    assert message["internal"] and message["body"] == "Logs attached."
+    names = {a["name"]: a for a in message["attachments"]}
+    assert set(names) == {"screen.png", "proxy.log"}  # no path from the sender's name
+    assert names["screen.png"]["content_type"] == "image/png"
+
+    download = client.get(names["proxy.log"]["url"].replace("http://testserver", ""), **auth)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"upstream timed out (110)\n"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download["Content-Security-Policy"]
+    detail = client.get(f"/api/v1/tickets/{ticket.pk}", **auth).json()
+    assert {a["name"] for m in detail["messages"] for a in m["attachments"]} == set(names)
+
+    # Refused whole, with the reason: an executable, a file over the limit, no room left.
+    exe = send(SimpleUploadedFile("setup.exe", b"MZ\x90\x00" + b"\x00" * 20))
+    assert exe.status_code == 422 and "not a kind of file we take" in exe.json()["detail"]
+    settings.TICKET_ATTACHMENT_MAX_BYTES = 10
+    big = send(SimpleUploadedFile("big.txt", b"x" * 11))
+    assert big.status_code == 422 and "big.txt is 11" in big.json()["detail"]
+    settings.TICKET_ATTACHMENT_MAX_BYTES = 10_000
+    settings.TICKET_ATTACHMENTS_MAX_BYTES = 100
+    full = send(SimpleUploadedFile("more.txt", b"y" * 50))
+    assert full.status_code == 422 and "room" in full.json()["detail"]
+    assert ticket.messages.count() == 1 + 1  # the description's, and the one note kept
+    assert ticket.files.count() == 2
+
+    # Another ticket's file, or none, is a 404; reading needs tickets:read.
+    other = make_ticket()
+    file_id = names["proxy.log"]["id"]
+    assert (
+        client.get(f"/api/v1/tickets/{other.pk}/attachments/{file_id}", **auth).status_code == 404
+    )
+    _, writer = ApiToken.objects.issue(user=agent, name="w", scopes=["tickets:write"])
+    url = f"/api/v1/tickets/{ticket.pk}/attachments/{file_id}"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {writer}").status_code == 403

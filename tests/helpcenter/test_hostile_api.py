@@ -79,6 +79,7 @@ def hostile_api(client, world, settings):
         "ticket_id": str(own.pk),
         "slug": world["guide"],
         "endpoint_id": "1",
+        "attachment_id": "1",
         "code": incident.code,
     }
     # Content the sweep may change (a token that may do everything writes it): not the victim's.
