@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: lock run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-reports bench-api bench-load install vnu clean check-deploy
+.PHONY: lock run serve test test-fast lint fmt bench bench-search bench-answers eval-answers bench-inbound bench-status bench-dashboard bench-queue bench-reports bench-api bench-webhooks bench-load install vnu clean check-deploy
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.12 on PATH)."; exit 1; }
@@ -143,6 +143,10 @@ bench-reports: install
 # The REST API's list and create at 100,000 tickets (PostgreSQL with DATABASE_URL).
 bench-api: install
 	$(PY) -m benchmarks.api
+
+# Outgoing webhooks at 1,000 endpoints with db_worker processes (PostgreSQL with DATABASE_URL).
+bench-webhooks: install
+	$(PY) -m benchmarks.webhooks
 
 # Needs wrk (apt-get install wrk). SQLite; PostgreSQL too with DATABASE_URL and REDIS_URL.
 bench-load: install
