@@ -36,6 +36,10 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SECRET = "b" * 64  # every endpoint's key; the receiver checks with its Standard Webhooks form
 
 
+class Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # socketserver's 5 would refuse a burst of connections
+
+
 def receive(log_path, port, ready):
     """Another process: a receiver that checks each signature and notes each arrival."""
     from standardwebhooks import Webhook
@@ -61,8 +65,7 @@ def receive(log_path, port, ready):
             def log_message(self, *args):
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", port), Receiver)
-        server.request_queue_size = 1024
+        server = Server(("127.0.0.1", port), Receiver)
         ready.set()
         server.serve_forever()
 
@@ -191,11 +194,14 @@ def main():
         got = {path for msg_id, path, *_ in rows if msg_id == code}
         left = WebhookDelivery.objects.filter(event__code=code).exclude(state="sent").count()
         print(f"  workers killed with {len(got)} of {ENDPOINTS} delivered, {left} not marked sent")
-        # The clock's retry pass once the lease is over: due rows, and claims a dead worker left.
+        # The clock's retry pass once the lease is over (the dead workers' claims are moved
+        # back by the lease rather than waited for): due rows, and the claims left.
         from api.webhooks.delivery import send_due
 
-        later = timezone_now() + timedelta(minutes=settings.STATUS_DELIVERY_LEASE_MINUTES + 1)
-        send_due(now=later)
+        lease = timedelta(minutes=settings.STATUS_DELIVERY_LEASE_MINUTES + 1)
+        claims = WebhookDelivery.objects.filter(event__code=code, state="sending")
+        claims.update(claimed_at=timezone_now() - lease)
+        send_due()
         rows = arrivals(log_path)
         mine = [(path, at) for msg_id, path, at, _ in rows if msg_id == code]
         paths = [path for path, _ in mine]

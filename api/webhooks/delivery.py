@@ -3,6 +3,7 @@ guarantees are status.delivery's (the same claim, lease and commit discipline)."
 
 import json
 import logging
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from itertools import batched
@@ -41,17 +42,27 @@ def body(event) -> bytes:
     return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
 
 
-def claim(delivery, now):
-    """Pending (or due) → sending, by one UPDATE; a disabled endpoint's is cancelled."""
-    sendable = WebhookDelivery.objects.filter(pk=delivery.pk, state__in=SENDABLE)
-    if delivery.endpoint.disabled_at is not None:
-        sendable.update(state=State.CANCELLED)
-        return False
-    claimed = sendable.filter(next_attempt_at__lte=now).update(
+def claim(chunk, now):
+    """The chunk's deliveries still due, pending (or due) → sending, in three queries for
+    the chunk: a disabled endpoint's are cancelled, the rest claimed by one UPDATE, and
+    those it claimed (no other worker had) returned."""
+    ids = [d.pk for d in chunk]
+    disabled = [d.pk for d in chunk if d.endpoint.disabled_at is not None]
+    sendable = WebhookDelivery.objects.filter(state__in=SENDABLE)
+    if disabled:
+        sendable.filter(pk__in=disabled).update(state=State.CANCELLED)
+    sendable.filter(pk__in=ids, next_attempt_at__lte=now).exclude(pk__in=disabled).update(
         state=State.SENDING, claimed_at=now, last_attempt_at=now, attempts=F("attempts") + 1
     )
-    delivery.attempts += 1
-    return bool(claimed)
+    mine = set(
+        WebhookDelivery.objects.filter(pk__in=ids, state=State.SENDING, claimed_at=now).values_list(
+            "pk", flat=True
+        )
+    )
+    claimed = [d for d in chunk if d.pk in mine]
+    for delivery in claimed:
+        delivery.attempts += 1
+    return claimed
 
 
 def post(delivery):
@@ -68,15 +79,23 @@ def post(delivery):
     )
 
 
-def sent(delivery, outcome):
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        state=State.SENT,
-        sent_at=timezone.now(),
-        response_status=outcome.status,
-        response_excerpt=outcome.excerpt,
-        last_error="",
-    )
-    WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, failures_in_a_row__gt=0).update(
+def sent(delivered, now):
+    """[(delivery, outcome)] delivered: recorded by one UPDATE per distinct answer (receivers
+    mostly give the same: one for the chunk), and their endpoints' runs of failures ended by
+    one more."""
+    answers = defaultdict(list)
+    for delivery, outcome in delivered:
+        answers[outcome.status, outcome.excerpt].append(delivery.pk)
+    for (status, excerpt), ids in answers.items():
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            state=State.SENT,
+            sent_at=now,
+            response_status=status,
+            response_excerpt=excerpt,
+            last_error="",
+        )
+    endpoints = {delivery.endpoint_id for delivery, _ in delivered}
+    WebhookEndpoint.objects.filter(pk__in=endpoints, failures_in_a_row__gt=0).update(
         failures_in_a_row=0
     )
 
@@ -117,12 +136,14 @@ def send(delivery_ids):
         # A few at a time, each claimed just before: a worker that dies leaves at most that
         # few claimed (sent again after the lease, with the same webhook-id).
         for chunk in batched(deliveries, width):
-            claimed = [d for d in chunk if claim(d, timezone.now())]
-            for delivery, result in zip(claimed, pool.map(post, claimed), strict=True):
-                if result.delivered:
-                    sent(delivery, result)
-                    outcome["sent"] += 1
-                else:
+            claimed = claim(chunk, timezone.now())
+            results = list(zip(claimed, pool.map(post, claimed), strict=True))
+            delivered = [(d, result) for d, result in results if result.delivered]
+            if delivered:
+                sent(delivered, timezone.now())
+            outcome["sent"] += len(delivered)
+            for delivery, result in results:
+                if not result.delivered:
                     failed(delivery, result, later)
                     outcome["failed"] += 1
     for ids, run_after in later["retries"]:

@@ -3,7 +3,9 @@ process dies after the commit: the clock sends what is due)."""
 
 import json
 from collections.abc import Callable
+from itertools import batched
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 from api.models import EVENTS, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -34,5 +36,7 @@ def emit(
     from api.webhooks.delivery import send_deliveries
 
     ids = list(event.deliveries.order_by("pk").values_list("pk", flat=True))
-    outbox.enqueue_on_commit(send_deliveries, ids)
+    # Tasks of a few deliveries each: several workers share a busy event's endpoints.
+    for part in batched(ids, settings.API_WEBHOOK_TASK_SIZE):
+        outbox.enqueue_on_commit(send_deliveries, list(part))
     return event

@@ -14,4 +14,6 @@ API_IDEMPOTENCY_HOURS = int(os.environ.get("API_IDEMPOTENCY_HOURS", "24"))
 # refused unless STATUS_WEBHOOK_ALLOW_PRIVATE is on (one setting for every webhook).
 API_WEBHOOK_TIMEOUT = float(os.environ.get("API_WEBHOOK_TIMEOUT", "10"))
 API_WEBHOOK_CONCURRENCY = int(os.environ.get("API_WEBHOOK_CONCURRENCY", "8"))
+# Deliveries per task: an event for many endpoints is sent by several workers at once.
+API_WEBHOOK_TASK_SIZE = int(os.environ.get("API_WEBHOOK_TASK_SIZE", "100"))
 API_WEBHOOK_DISABLE_AFTER = int(os.environ.get("API_WEBHOOK_DISABLE_AFTER", "15"))
