@@ -45,6 +45,11 @@ class TicketSearchText(models.Model):
     def refresh(cls, ticket):
         """Store the ticket's text as it is now (after any change of what is searched)."""
         head, body, notes = cls.texts_of(ticket)
-        cls.objects.update_or_create(
-            ticket_id=ticket.pk, defaults={"head": head, "body": body, "notes": notes}
+        # One upsert (INSERT ... ON CONFLICT DO UPDATE, on both engines), not a read, a
+        # savepoint and a write: it runs on every change of a ticket.
+        cls.objects.bulk_create(
+            [cls(ticket_id=ticket.pk, head=head, body=body, notes=notes)],
+            update_conflicts=True,
+            unique_fields=["ticket"],
+            update_fields=["head", "body", "notes"],
         )
