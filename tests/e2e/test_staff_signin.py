@@ -52,7 +52,9 @@ def test_setting_up_two_factor_sign_in(
     expect(page.locator("#nav-sidebar")).to_have_count(0)
     qr = page.get_by_role("img", name="QR code")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")
+    # Visible is laid out, not loaded: wait for the picture itself (a slow machine drew the
+    # page before the QR code arrived).
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth > 100)")
     key = page.locator(".setup-key-value").inner_text()
     assert_accessible(page)
     screenshot(page, "admin-2fa-setup-1280")
