@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import socket
 import statistics
 import sys
 from pathlib import Path
@@ -50,3 +51,10 @@ def summarize(samples_ms):
     ordered = sorted(samples_ms)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 nobody listens on, for a benchmark's local receiver."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -15,13 +15,12 @@ import hmac
 import multiprocessing
 import os
 import resource
-import socket
 import time
 import tracemalloc
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from benchmarks._setup import django_with_test_database
+from benchmarks._setup import django_with_test_database, free_port
 
 EMAILS = int(os.environ.get("BENCH_EMAILS", "10000"))
 WEBHOOKS = int(os.environ.get("BENCH_WEBHOOKS", "1000"))
@@ -69,12 +68,6 @@ def serve(smtp_port, http_port, mails, hooks, bad, ready):
     server.count, server.bad, server.daemon_threads = hooks, bad, True
     ready.set()
     server.serve_forever()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def subscribers(receiver_url):

@@ -15,7 +15,6 @@ on a time.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,12 @@ from pathlib import Path
 os.environ["TASK_BACKEND"] = "database"
 os.environ["STATUS_WEBHOOK_ALLOW_PRIVATE"] = "1"
 
-from benchmarks._setup import ROOT, django_with_test_database, summarize  # noqa: E402
+from benchmarks._setup import (  # noqa: E402
+    ROOT,
+    django_with_test_database,
+    free_port,
+    summarize,
+)
 
 ENDPOINTS = int(os.environ.get("BENCH_WEBHOOK_ENDPOINTS", "1000"))
 EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "5"))
@@ -222,12 +226,6 @@ def timezone_now():
     from django.utils import timezone
 
     return timezone.now()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -183,17 +183,8 @@ def _slug(given, title, model, limit=200):
 def guide_create(request, data: GuideIn):
     user = _editor(request, Guide, "add")
     fields = data.dict(exclude={"tags", "status", "slug"})
-    guide = Guide(**fields, slug=_slug(data.slug, data.title, Guide))
-    try:
-        Guide.check_move(
-            PublishState.DRAFT,
-            data.status,
-            publish_at=data.publish_at,
-            unpublish_at=data.unpublish_at,
-        )
-    except IllegalPublishMove as error:
-        raise _conflict(str(error), PublishState.DRAFT) from None
-    guide.status = data.status
+    guide = Guide(**fields, slug=_slug(data.slug, data.title, Guide), status=data.status)
+    _move(guide, PublishState.DRAFT)
     _saved(guide, user, "Created through the API.", tags=data.tags)
     return Status(201, guide_json(guide))
 
@@ -204,6 +195,17 @@ def _existing(model, slug, what):
     if found is None:
         raise Problem(404, f"No {what} has this slug.", kind="not-found")
     return found
+
+
+def _move(item, old_state):
+    """The publish move from `old_state` to the item's status, checked against the publish
+    table (and its times); an illegal one is a 409 listing the states it may take."""
+    try:
+        item.check_move(
+            old_state, item.status, publish_at=item.publish_at, unpublish_at=item.unpublish_at
+        )
+    except IllegalPublishMove as error:
+        raise _conflict(str(error), old_state) from None
 
 
 def _conflict(detail, state):
@@ -226,12 +228,7 @@ def guide_update(request, slug: PathSlug, data: GuidePatch):
     for name in ("title", "summary", "body", "publish_at", "unpublish_at", "status"):
         if name in changes and changes[name] is not None:
             setattr(guide, name, changes[name])
-    try:
-        guide.check_move(
-            old_state, guide.status, publish_at=guide.publish_at, unpublish_at=guide.unpublish_at
-        )
-    except IllegalPublishMove as error:
-        raise _conflict(str(error), old_state) from None
+    _move(guide, old_state)
     _saved(guide, user, "Changed through the API.", tags=changes.get("tags"))
     return guide_json(guide)
 

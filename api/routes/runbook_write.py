@@ -20,16 +20,16 @@ from api.routes.content_write import (
     Slug,
     State,
     Tags,
-    _conflict,
     _editor,
     _existing,
+    _move,
     _saved,
     _slug,
 )
 from api.schemas import IsoTime, PathSlug, Text
 from core.categories import SupportCategory
 from kb.models import Guide
-from kb.models.publishing import IllegalPublishMove, PublishState
+from kb.models.publishing import PublishState
 from runbooks.models import Runbook, RunbookCheck, RunbookFixStep
 
 ErrorCode = Annotated[str, Field(max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
@@ -136,18 +136,6 @@ def _lists(runbook, changes, guides):
             runbook.related_guides.set(guides)
 
     return write
-
-
-def _move(runbook, old_state):
-    try:
-        runbook.check_move(
-            old_state,
-            runbook.status,
-            publish_at=runbook.publish_at,
-            unpublish_at=runbook.unpublish_at,
-        )
-    except IllegalPublishMove as error:
-        raise _conflict(str(error), old_state) from None
 
 
 @router.post(

@@ -3,11 +3,9 @@
 (tickets.attachments: the kind by content, the size, the ticket's room) and given only as
 downloads, never rendered."""
 
-from typing import Annotated
-
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
-from ninja import File, Form, Schema, Status, UploadedFile
+from ninja import File, Form, Status, UploadedFile
 from pydantic import Field
 
 from api import tickets
@@ -15,7 +13,7 @@ from api.auth import require
 from api.main import ERRORS, ProblemOut
 from api.problems import Problem
 from api.routes.tickets import router, scope
-from api.schemas import MessageOut, PathSlug, Text, TicketStatusName
+from api.schemas import MessageIn, MessageOut, PathSlug
 from core.parsing import row_id
 from tickets import attachments
 
@@ -24,14 +22,11 @@ FILE_CSP = {"default-src": [CSP.NONE], "sandbox": True}
 MAX_FILES = 10
 
 
-class MessageForm(Schema):
-    """The reply or note the files come with."""
+class MessageForm(MessageIn):
+    """The reply or note the files come with: a JSON message's fields, sent as form fields
+    (where `internal` comes as the text "true" or "false")."""
 
-    body: Annotated[Text, Field(min_length=1, max_length=10000)]
     internal: bool = Field(False, description="An internal note, never shown to the customer.")
-    status: TicketStatusName | None = Field(
-        None, description="The status after a reply (by default a reply waits on the customer)."
-    )
 
 
 @router.post(
