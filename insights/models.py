@@ -252,14 +252,13 @@ class SupportDayQuerySet(models.QuerySet):
         return self.filter(day__gte=first, day__lte=last)
 
 
-class SupportDay(models.Model):
-    """The support reports' daily totals (insights.support.rollups): one row per day,
-    dimension (channel, category, group, organization, tag, agent; "all" for the whole
-    desk, "priority" for the service levels, "author" for replies sent) and value of it,
-    as the tickets are now. Times are counted in log-spaced buckets for the percentiles:
-    {bucket index: tickets} (insights.support.buckets)."""
+class SupportTotals(models.Model):
+    """Counts of one dimension's value over a span of days (a day, a week)."""
 
-    day = models.DateField()
+    COUNTS = ("created", "solved", "response_met", "resolution_met", "answered", "good", "bad")
+    COUNTS += ("replies",)
+    TIMES = ("first_response", "resolution")
+
     dimension = models.CharField(max_length=12)
     key = models.CharField(max_length=100, null=True)  # noqa: DJ001 (None: no value)
     created = models.PositiveIntegerField(default=0)
@@ -273,6 +272,19 @@ class SupportDay(models.Model):
     bad = models.PositiveIntegerField(default=0)
     replies = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        abstract = True
+
+
+class SupportDay(SupportTotals):
+    """The support reports' daily totals (insights.support.rollups): one row per day,
+    dimension (channel, category, group, organization, tag, agent; "all" for the whole
+    desk, "priority" for the service levels, "author" for replies sent) and value of it,
+    as the tickets are now. Times are counted in log-spaced buckets for the percentiles:
+    {bucket index: tickets} (insights.support.buckets)."""
+
+    day = models.DateField()
+
     objects = SupportDayQuerySet.as_manager()
 
     class Meta:
@@ -280,6 +292,20 @@ class SupportDay(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.dimension} {self.key}"
+
+
+class SupportWeek(SupportTotals):
+    """The daily totals summed per week, Monday to Sunday (`week`: its Monday), kept with
+    them (insights.support.rollups): a long period reads its whole weeks here, a seventh of
+    the rows, and only the days at its ends from SupportDay."""
+
+    week = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "week"], name="insights_supportweek_dim")]
+
+    def __str__(self):
+        return f"week of {self.week} {self.dimension} {self.key}"
 
 
 class SupportDayTicket(models.Model):

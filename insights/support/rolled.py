@@ -1,6 +1,6 @@
 """The support reports' figures from the daily totals (insights.support.rollups): the same
 answers as insights.support.figures, which counts them from the tickets, in a few rows a
-day instead of every ticket of the period. Percentiles come from the time buckets (within
+week (and a day at the period's ends) instead of every ticket of the period. Percentiles come from the time buckets (within
 4.5 %, insights.support.buckets). Today's totals are the clock's last run's (every four
 minutes), and so is the backlog; days after its last run's, should it stop, are counted
 from the tickets at each report, and the backlog read from them.
@@ -9,16 +9,15 @@ from the tickets at each report, and the backlog read from them.
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from insights.models import SupportBacklog, SupportDay
+from insights.models import SupportBacklog, SupportDay, SupportWeek
 from insights.support import buckets, figures, rollups
 from insights.support.figures import ALL, POINTS, Figures
 
 DIMENSION_OF = {key: name for name, key in figures.TICKET_KEYS.items()}
-SUMMED = ("created", "solved", "response_met", "resolution_met", "answered", "good", "bad")
-SUMMED += ("replies",)
+SUMMED = SupportDay.COUNTS
 PARTS = {  # what makes a row appear, per part asked for (as the grouped queries do)
     "created": ("created",),
     "solved": ("solved",),
@@ -58,20 +57,47 @@ class Totals:
 # The time buckets summed by the database: each row's JSON object opened as rows.
 BUCKET_SUMS = {
     "sqlite": (
-        'SELECT d.dimension, d."key", j.key, SUM(j.value) FROM insights_supportday d, '
+        'SELECT d.dimension, d."key", j.key, SUM(j.value) FROM {table} d, '
         "json_each(d.{column}) j WHERE d.dimension IN ({dimensions}) "
-        'AND d.day >= %s AND d.day <= %s GROUP BY d.dimension, d."key", j.key'
+        'AND ({dates}) GROUP BY d.dimension, d."key", j.key'
     ),
     "postgresql": (
-        'SELECT d.dimension, d."key", j.key, SUM(j.value::integer) FROM insights_supportday d, '
+        'SELECT d.dimension, d."key", j.key, SUM(j.value::integer) FROM {table} d, '
         "jsonb_each_text(d.{column}) j WHERE d.dimension IN ({dimensions}) "
-        'AND d.day >= %s AND d.day <= %s GROUP BY d.dimension, d."key", j.key'
+        'AND ({dates}) GROUP BY d.dimension, d."key", j.key'
     ),
 }
 
 
+def spans(first, last):
+    """The days `first` to `last` as stored rows read them: [(model, date field, [(from,
+    to), ...])], the whole weeks (Monday to Sunday) from SupportWeek, the days before and
+    after them from SupportDay."""
+    start = first + timedelta(days=-first.weekday() % 7)  # the first Monday from `first`
+    end = rollups.monday(last - timedelta(days=6))  # the last Monday whose Sunday is in
+    if start > end:
+        return [(SupportDay, "day", [(first, last)])]
+    edges = []
+    if first < start:
+        edges.append((first, start - timedelta(days=1)))
+    if end + timedelta(days=6) < last:
+        edges.append((end + timedelta(days=7), last))
+    found = [(SupportWeek, "week", [(start, end)])]
+    return found + ([(SupportDay, "day", edges)] if edges else [])
+
+
 def _value(dimension, key):
     return ALL if dimension == "all" else rollups.read_key(dimension, key)
+
+
+def _totals(sums, dimension, key):
+    """The Totals of a stored row's value in `sums`, new if it has none yet (one per
+    value: a row a bucket reads it thousands of times)."""
+    value = _value(dimension, key)
+    found = sums.get(value)
+    if found is None:
+        found = sums[value] = Totals()
+    return found
 
 
 class Rolled:
@@ -96,36 +122,42 @@ class Rolled:
         """{value: Totals} of `dimensions` (the "all" rows under ALL) over the period."""
         sums = {}
         stored, live = self._ranges(period.first, period.last)
-        if stored:
+        for model, field, ranges in spans(*stored) if stored else ():
+            within = Q()
+            for first, last in ranges:
+                within |= Q(**{f"{field}__gte": first, f"{field}__lte": last})
             rows = (
-                SupportDay.objects.between(*stored)
-                .filter(dimension__in=dimensions)
+                model.objects.filter(within, dimension__in=dimensions)
                 .values_list("dimension", "key")
                 .annotate(*(Sum(name) for name in SUMMED))
                 .order_by()
             )
             for dimension, key, *values in rows:
-                total = sums.setdefault(_value(dimension, key), Totals())
+                total = _totals(sums, dimension, key)
                 for name, value in zip(SUMMED, values, strict=True):
-                    setattr(total, name, value or 0)
+                    setattr(total, name, getattr(total, name) + (value or 0))
             if times:
-                self._bucket_sums(sums, stored, dimensions)
+                self._bucket_sums(sums, model, field, ranges, dimensions)
         if live:
             for row in self._live_rows(*live):
                 if row.dimension in dimensions:
-                    sums.setdefault(_value(row.dimension, row.key), Totals()).add(row)
+                    _totals(sums, row.dimension, row.key).add(row)
         return sums
 
-    def _bucket_sums(self, sums, stored, dimensions):
-        sql = BUCKET_SUMS[connection.vendor]
+    def _bucket_sums(self, sums, model, field, ranges, dimensions):
         marks = ", ".join(["%s"] * len(dimensions))
-        dates = [stored[0].isoformat(), stored[1].isoformat()]
+        dates = " OR ".join([f"d.{field} BETWEEN %s AND %s"] * len(ranges))
+        bounds = [day.isoformat() for span in ranges for day in span]
         with connection.cursor() as cursor:
-            for column in ("first_response", "resolution"):
-                cursor.execute(sql.format(column=column, dimensions=marks), [*dimensions, *dates])
+            for column in SupportDay.TIMES:
+                sql = BUCKET_SUMS[connection.vendor].format(
+                    table=model._meta.db_table, column=column, dimensions=marks, dates=dates
+                )
+                cursor.execute(sql, [*dimensions, *bounds])
                 for dimension, key, bucket, n in cursor.fetchall():
-                    total = sums.setdefault(_value(dimension, key), Totals())
-                    getattr(total, column)[bucket] = int(n)
+                    total = _totals(sums, dimension, key)
+                    times = getattr(total, column)
+                    times[bucket] = times.get(bucket, 0) + int(n)
 
     def measures(self, period, key=None, rating_key=None, parts=figures.EVERY, *,
                  with_totals=False):  # fmt: skip

@@ -10,7 +10,8 @@ yet) counts everything again: after writes that bypass `save()` (QuerySet.update
 with times in the past, a rating or message deleted on its own).
 
 Rows are counted in Python from the day's tickets (a few thousand rows a day), the same
-definitions as insights.support.figures counts with SQL.
+definitions as insights.support.figures counts with SQL. Each time days are stored, the weeks
+that hold them are summed again from them (SupportWeek), for long periods.
 """
 
 from collections import defaultdict
@@ -20,7 +21,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from insights.models import SupportBacklog, SupportDay, SupportDayTicket, SupportRollupMark
+from insights.models import (
+    SupportBacklog,
+    SupportDay,
+    SupportDayTicket,
+    SupportRollupMark,
+    SupportWeek,
+)
 from insights.support import buckets
 from insights.support.figures import TICKET_KEYS, bounds, day_of, grouped
 from tickets.models import UNFINISHED, WAITING_ON_SUPPORT, SatisfactionRating, Ticket, TicketMessage
@@ -181,11 +188,37 @@ def _count_replies(rows, start, end):
         rows.at(day, "author", author).replies += n
 
 
+def monday(day):
+    return day - timedelta(days=day.weekday())
+
+
 def _store(first, last):
     rows = count(first, last)
     SupportDay.objects.between(first, last).delete()
     SupportDay.objects.bulk_create(rows.values(), batch_size=2000)
+    _store_weeks(first, last)
     return len(rows)
+
+
+def _store_weeks(first, last):
+    """Sum again, from the stored days, the weeks that hold the days `first` to `last`."""
+    start, end = monday(first), monday(last)
+    weeks = {}
+    fields = ("day", "dimension", "key", *SupportDay.COUNTS, *SupportDay.TIMES)
+    days = SupportDay.objects.between(start, end + timedelta(days=6)).values_list(*fields)
+    for day, dimension, key, *values in days.iterator(chunk_size=5000):
+        week = weeks.get((monday(day), dimension, key))
+        if week is None:
+            week = weeks[monday(day), dimension, key] = SupportWeek(
+                week=monday(day), dimension=dimension, key=key, first_response={}, resolution={}
+            )
+        counts, times = values[: len(SupportDay.COUNTS)], values[len(SupportDay.COUNTS) :]
+        for name, n in zip(SupportDay.COUNTS, counts, strict=True):
+            setattr(week, name, getattr(week, name) + n)
+        for name, found in zip(SupportDay.TIMES, times, strict=True):
+            buckets.merge(getattr(week, name), found)
+    SupportWeek.objects.filter(week__gte=start, week__lte=end).delete()
+    SupportWeek.objects.bulk_create(weeks.values(), batch_size=2000)
 
 
 def _store_backlog():
@@ -254,6 +287,7 @@ def rebuild(*, now=None):
     today = timezone.localdate(now)
     first = min(_day(oldest), today) if oldest else today
     SupportDay.objects.filter(day__lt=first).delete()
+    SupportWeek.objects.filter(week__lt=monday(first)).delete()
     day = first
     while day <= today:
         last = min(day + timedelta(days=CHUNK_DAYS - 1), today)

@@ -4,13 +4,13 @@ buckets' resolution, on a generated desk; and still after the desk changes and t
 counts again only the days touched."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from insights.models import SupportDay, SupportRollupMark
+from insights.models import SupportDay, SupportRollupMark, SupportWeek
 from insights.report import Period
 from insights.support import buckets, figures, report, rolled, rollups
 from insights.support.period import DIMENSIONS
@@ -190,7 +190,65 @@ def test_the_clock_counts_again_the_days_a_change_touched(generated_desk, settin
     Ticket.objects.get(pk=new.pk).save()
     counted = rollups.refresh()
     assert counted < DAYS  # only the days touched
+    assert_weeks_sum_their_days()
     assert_reports_agree()
+
+
+def assert_weeks_sum_their_days():
+    weeks = {}
+    for day in SupportDay.objects.all():
+        week = weeks.setdefault((rollups.monday(day.day), day.dimension, day.key), [0] * 4)
+        week[0] += day.created
+        week[1] += day.solved
+        week[2] += day.replies
+        week[3] += sum(day.resolution.values())
+    stored = {
+        (w.week, w.dimension, w.key): [w.created, w.solved, w.replies, sum(w.resolution.values())]
+        for w in SupportWeek.objects.all()
+    }
+    assert stored == weeks
+
+
+def test_a_period_reads_whole_weeks_from_the_weekly_totals():
+    monday = date(2026, 11, 2)
+    wednesday, tuesday = monday + timedelta(days=2), monday + timedelta(days=22)
+    # Wednesday to the Tuesday three weeks later: the rest of the first week by day, two
+    # whole weeks, then Monday and Tuesday by day.
+    assert rolled.spans(wednesday, tuesday) == [
+        (SupportWeek, "week", [(monday + timedelta(days=7), monday + timedelta(days=14))]),
+        (SupportDay, "day", [
+            (wednesday, monday + timedelta(days=6)),
+            (monday + timedelta(days=21), tuesday),
+        ]),
+    ]  # fmt: skip
+    sunday = monday + timedelta(days=6)
+    assert rolled.spans(monday, sunday) == [(SupportWeek, "week", [(monday, monday)])]
+    assert rolled.spans(wednesday, sunday + timedelta(days=2)) == [
+        (SupportDay, "day", [(wednesday, sunday + timedelta(days=2))])
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_to_weekly_totals_counts_again(settings):
+    """Days counted before there were weeks would read as empty weeks: the upgrade forgets
+    the last run, so the reports count from the tickets until the clock rebuilds both."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(*targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(list(targets))
+        return executor.loader.project_state(list(targets)).apps
+
+    before = migrate(("insights", "0007_support_backlog"))
+    before.get_model("insights", "SupportRollupMark").objects.create(refreshed_at=timezone.now())
+    migrate(("insights", "0008_support_weeks"))
+    assert not SupportRollupMark.objects.exists()
+    settings.SUPPORT_REPORT_ROLLUPS = True
+    assert report.source() is figures
+    migrate(*MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 def test_days_the_clock_missed_are_counted_from_the_tickets(generated_desk, settings):
