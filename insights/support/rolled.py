@@ -1,9 +1,9 @@
 """The support reports' figures from the daily totals (insights.support.rollups): the same
 answers as insights.support.figures, which counts them from the tickets, in a few rows a
-week (and a day at the period's ends) instead of every ticket of the period. Percentiles come from the time buckets (within
-4.5 %, insights.support.buckets). Today's totals are the clock's last run's (every four
-minutes), and so is the backlog; days after its last run's, should it stop, are counted
-from the tickets at each report, and the backlog read from them.
+week (and a day at the period's ends) instead of every ticket of the period. Percentiles
+come from the time buckets (within 4.5 %, insights.support.buckets). Today's totals are the
+clock's last run's (every four minutes), and so is the backlog; days after its last run's,
+should it stop, are counted from the tickets at each report, and the backlog read from them.
 """
 
 from datetime import timedelta
