@@ -135,11 +135,13 @@ def populate():
 
 
 def _analyze():
-    """Fresh planner statistics, as autovacuum would have after a bulk load."""
+    """Fresh planner statistics and visibility map, as autovacuum leaves them after a bulk
+    load (PostgreSQL vacuums tables after inserts too): without the map, counting the
+    unfinished tickets reads every row from the table instead of the index (29 ms, not 4)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def measure(client, path, **headers):

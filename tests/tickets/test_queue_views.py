@@ -49,6 +49,18 @@ def test_built_in_views_count_what_they_show(agent, kim, make_ticket):
     assert counts(kim)["Mine, waiting"] == 1
 
 
+def test_a_view_of_every_status_counts_finished_tickets_too(agent, make_ticket):
+    """The counts read only tickets some view counts: a view with no condition at all
+    (every status) still counts every ticket."""
+    make_ticket()
+    make_ticket().transition("resolved")
+    SavedView.objects.create(owner=agent, name="Solved", query="status__exact=resolved")
+    assert (counts(agent)["Solved"], counts(agent)["Waiting on support"]) == (1, 1)
+    SavedView.objects.filter(name="Solved").delete()
+    SavedView.objects.create(owner=agent, name="Everything", query="status__exact=all")
+    assert counts(agent)["Everything"] == 2
+
+
 def test_views_show_their_counts_in_the_queue(agent_client, agent, make_ticket):
     make_ticket(assignee=agent)
     html = agent_client.get(CHANGELIST + "?assigned=mine&status__exact=waiting").content.decode()
