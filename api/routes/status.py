@@ -146,7 +146,7 @@ def incident_update(request, code: PathSlug, data: UpdateIn):
     incident = Incident.objects.filter(code=code).first()
     if incident is None:
         raise Problem(404, f"No incident or maintenance {code!r}.", kind="not-found")
-    allowed = MaintenanceStatus.values if incident.is_maintenance else IncidentStatus.values
+    allowed = services.statuses_for(incident)
     if not incident.is_open:
         raise Problem(409, f"{code} is already {incident.status}.", kind="conflict", allowed=[])
     if data.status not in allowed:
