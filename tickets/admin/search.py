@@ -5,6 +5,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.db.models import F
 
 from tickets import fulltext, queueviews
+from tickets.models.ticket import triage_keys
 
 
 class SearchChangeList(ChangeList):
@@ -45,7 +46,7 @@ class QueueSearch:
     def get_ordering(self, request):
         # Waiting on support first, the first due by SLA first (TicketQuerySet.triage_order);
         # a search's best matches before.
-        ordering = [F("stage").asc(), F("sla_due_at").asc(nulls_last=True), "-priority", "pk"]
+        ordering = [F("stage").asc(), *triage_keys()]
         if not fulltext.parse_query(request.GET.get("q", "")).is_empty:
             ordering.insert(0, F("search_rank").asc(nulls_last=True))
         return ordering
