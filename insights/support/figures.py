@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Func, Max, Min, Q, Value, Window
+from django.db.models import Count, DateField, F, Func, Min, Q, Value, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
@@ -331,7 +331,9 @@ class Age:
 
 
 def backlog_ages(today=None):
-    """The unfinished tickets by how long ago they were opened, and the oldest."""
+    """The unfinished tickets by how long ago they were opened, the oldest, and (backlog,
+    waiting on support) now: read in one query, so a report's figures of the backlog agree
+    with its ages."""
     today = today or timezone.localdate()
     counts, ages = {}, []
     for n, (label, fewest, most) in enumerate(AGES):
@@ -342,11 +344,14 @@ def backlog_ages(today=None):
         counts[f"age{n}"] = Count("pk", filter=condition)
         ages.append(Age(label, fewest, most))
     found = Ticket.objects.filter(status__in=UNFINISHED).aggregate(
-        oldest=Min("created_at"), newest=Max("created_at"), **counts
+        oldest=Min("created_at"),
+        backlog=Count("pk"),
+        waiting=Count("pk", filter=Q(status__in=WAITING_ON_SUPPORT)),
+        **counts,
     )
     for n, age in enumerate(ages):
         age.count = found[f"age{n}"]
-    return ages, found["oldest"]
+    return ages, found["oldest"], (found["backlog"], found["waiting"])
 
 
 def service_levels(period):

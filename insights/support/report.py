@@ -188,8 +188,10 @@ def build(period, by, *, with_links=True):
     totals.key, totals.label = figures.ALL, "All tickets"
     if links:
         links.figures(totals)
+    # The backlog now as the ages table counts it, at the same moment (the totals' may be
+    # the clock's last run's, minutes older).
+    ages, oldest, (totals.backlog, totals.waiting) = figures.backlog_ages()
     days = counts.days(period, totals.backlog)
-    ages, oldest = figures.backlog_ages()
     if links:
         today = timezone.localdate()
         for day in days:

@@ -95,7 +95,7 @@ def table(name, period, by):
         header = ["Target", "Priority", "Solved", "Met", "Missed", "Met (%)"]
         keys = ("target", "priority", "solved", "met", "missed", "rate")
         return header, ([r[k] for k in keys] for r in rows)
-    ages, _ = reports.figures.backlog_ages()
+    ages, *_ = reports.figures.backlog_ages()
     return ["Opened", "Unfinished tickets"], ([a.label, a.count] for a in ages)
 
 

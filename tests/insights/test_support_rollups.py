@@ -327,3 +327,17 @@ def test_the_backlog_is_the_clock_runs(make_ticket, settings):
     assert backlog() == 1  # until the clock's next run
     rollups.refresh()
     assert backlog() == 2
+
+
+def test_the_backlog_at_the_top_agrees_with_the_ages_table(make_ticket, settings):
+    """A ticket that arrived after the clock's last run: the report's backlog and its table
+    of ages are read at the same moment, never 1 beside 2."""
+    settings.SUPPORT_REPORT_ROLLUPS = True
+    make_ticket()
+    rollups.rebuild()
+    make_ticket()
+    found = report.build(Period.ending(90), "tag", with_links=False)
+    assert isinstance(report.source(), rolled.Rolled)
+    assert found.totals.backlog == sum(age.count for age in found.ages) == 2
+    assert found.totals.waiting == 2
+    assert found.days[-1].backlog == 2
