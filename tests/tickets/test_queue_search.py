@@ -5,6 +5,8 @@ Both engines (CI runs this on PostgreSQL too)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.html import texts
 from tests.tickets.inbound import deliver, fixture
@@ -128,6 +130,43 @@ def test_queries_do_not_grow_with_the_results(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = agent_client.get(CHANGELIST, {"q": "timeout"}).content.decode()
     assert len(refs(html)) == 23
+
+
+def page_query(client, query, **params):
+    """The SQL that read the list's rows (the one ordering by rank)."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(CHANGELIST, {"q": query, **params})
+    (sql,) = [q["sql"] for q in queries.captured_queries if "search_rank" in q["sql"]]
+    return sql
+
+
+def test_pages_of_a_search_follow_the_rank_then_the_queue_order(
+    agent_client, make_ticket, monkeypatch
+):
+    """Pages within the ranked matches are read by their ids (admin.search.RankedPaginator):
+    the same rows in the same order as ordering every match, across the ranked matches' end,
+    and when the agent sorts by a column instead."""
+    from django.contrib import admin
+
+    tickets = [make_ticket(subject="Timeout " + "timeout " * (n % 3)) for n in range(7)]
+    tickets[2].transition("resolved")
+    everything = found(agent_client, "timeout")
+    assert sorted(everything) == sorted(t.reference for t in tickets)
+    monkeypatch.setattr(fulltext, "RANKED", 4)  # pages 1 and 2 ranked, 3 across, 4 after
+    monkeypatch.setattr(admin.site.get_model_admin(Ticket), "list_per_page", 2)
+    paged = [found(agent_client, "timeout", p=page) for page in (1, 2, 3, 4)]
+    assert [len(rows) for rows in paged] == [2, 2, 2, 1]
+    assert sorted(sum(paged, [])) == sorted(everything)
+    # A ranked page is read by its ids, not cut from every match ordered (LIMIT/OFFSET).
+    assert "LIMIT" not in page_query(agent_client, "timeout", p=1)
+    assert "LIMIT" in page_query(agent_client, "timeout", p=4)
+    # The same order as the list reads it whole (rank, then the queue's order).
+    monkeypatch.setattr(admin.site.get_model_admin(Ticket), "list_per_page", 50)
+    assert sum(paged, []) == found(agent_client, "timeout")
+    # Sorted by a column: pages of that order, not of the rank.
+    monkeypatch.setattr(admin.site.get_model_admin(Ticket), "list_per_page", 2)
+    by_reference = [found(agent_client, "timeout", o="2", p=page) for page in (1, 2, 3, 4)]
+    assert sum(by_reference, []) == sorted(everything)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The queue's search box, in the admin: tickets.fulltext finds and ranks, this orders the
 list by rank (unless the agent sorts by a column) and puts a marked snippet under each row."""
 
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.core.paginator import Paginator
 from django.db.models import F
 
 from tickets import fulltext, queueviews
@@ -27,6 +28,28 @@ class SearchChangeList(ChangeList):
             fulltext.add_snippets(self.query, self.result_list)
 
 
+class RankedPaginator(Paginator):
+    """A search's pages in rank order: a page within the ranked ids is read by its ids
+    alone. The list's order puts them first, in rank order, so it is the same page, without
+    ordering every match by rank to keep 50 (a word in every ticket at 100,000 tickets:
+    575 ms, bench-queue). The count and the pages after the ranked ids are the list's."""
+
+    def __init__(self, ranked, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ranked = ranked
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        if top > len(self.ranked):
+            return super().page(number)
+        rows = self.object_list.filter(pk__in=self.ranked[bottom:top])
+        return self._get_page(rows, number, self)
+
+
 class QueueSearch:
     """ModelAdmin methods of the ticket queue's search."""
 
@@ -40,8 +63,15 @@ class QueueSearch:
         if query.is_empty:
             return queryset, False
         ranked = fulltext.ranked_ids(query, within=queryset.filter(fulltext.operators_q(query)))
+        request.queue_ranked = ranked  # for the paginator (get_paginator)
         queryset = queryset.filter(queueviews.search_q(search_term))
         return queryset.annotate(search_rank=fulltext.rank_annotation(ranked)), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        ranked = getattr(request, "queue_ranked", None)
+        if ranked and ORDER_VAR not in request.GET:  # (sorted by a column: not rank order)
+            return RankedPaginator(ranked, queryset, per_page, orphans, allow_empty_first_page)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_ordering(self, request):
         # Waiting on support first, the first due by SLA first (TicketQuerySet.triage_order);
