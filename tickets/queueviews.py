@@ -29,6 +29,7 @@ FILTERS = (
 )
 
 BUILT_IN = (
+    ("Not finished", ""),  # the queue as it opens
     ("Waiting on support", "status__exact=waiting"),
     ("Mine, waiting", "assigned=mine&status__exact=waiting"),
     ("My groups, waiting", "group=mine&status__exact=waiting"),

@@ -41,6 +41,7 @@ def test_built_in_views_count_what_they_show(agent, kim, make_ticket):
     done = make_ticket(priority=4)
     done.transition("resolved")
     assert counts(agent) == {
+        "Not finished": 4,
         "Waiting on support": 3,
         "Mine, waiting": 1,
         "My groups, waiting": 0,
@@ -63,8 +64,13 @@ def test_a_view_of_every_status_counts_finished_tickets_too(agent, make_ticket):
 
 def test_views_show_their_counts_in_the_queue(agent_client, agent, make_ticket):
     make_ticket(assignee=agent)
+    make_ticket().transition("pending")
     html = agent_client.get(CHANGELIST + "?assigned=mine&status__exact=waiting").content.decode()
     assert 'aria-current="page">Mine, waiting <span class="queue-views__count">1</span>' in html
+    # The queue as it opens has its count too, as every other view.
+    html = agent_client.get(CHANGELIST).content.decode()
+    assert 'aria-current="page">Not finished <span class="queue-views__count">2</span>' in html
+    assert 'aria-current="page">Mine, waiting' not in html
 
 
 def test_an_agent_saves_their_own_view(agent_client, agent, kim, make_ticket):
