@@ -188,10 +188,12 @@ def build(period, by, *, with_links=True):
     totals.key, totals.label = figures.ALL, "All tickets"
     if links:
         links.figures(totals)
-    # The backlog now as the ages table counts it, at the same moment (the totals' may be
-    # the clock's last run's, minutes older).
+    # The chart walks back from the backlog of the moment its days were counted (the
+    # clock's last run, up to four minutes old); the figure shown is the backlog now, read
+    # with the ages table, so the two always agree.
+    counted_backlog = totals.backlog
     ages, oldest, (totals.backlog, totals.waiting) = figures.backlog_ages()
-    days = counts.days(period, totals.backlog)
+    days = counts.days(period, counted_backlog)
     if links:
         today = timezone.localdate()
         for day in days:
