@@ -81,9 +81,12 @@ def statuses_of(value):
     return None
 
 
+def _in(statuses):
+    return Q(status__in=statuses) if statuses is not None else Q()
+
+
 def status_q(value):
-    found = statuses_of(value)
-    return Q(status__in=found) if found is not None else Q()
+    return _in(statuses_of(value))
 
 
 def assigned_q(value, user):
@@ -133,16 +136,21 @@ def searches_every_status(params):
     )
 
 
+def _statuses(params):
+    """The statuses a queue query's parameters show (None: any): what view_q filters on,
+    and what views_for reads beforehand, so the two cannot part."""
+    return None if searches_every_status(params) else statuses_of(params.get("status__exact"))
+
+
 def view_statuses(query):
     """The statuses a queue query string can show (None: any)."""
-    params = QueryDict(query or "")
-    return None if searches_every_status(params) else statuses_of(params.get("status__exact"))
+    return _statuses(QueryDict(query or ""))
 
 
 def view_q(query, user):
     """The Q of a queue query string, as the admin's list filters read it."""
     params = QueryDict(query or "")
-    condition = Q() if searches_every_status(params) else status_q(params.get("status__exact"))
+    condition = _in(_statuses(params))
     condition &= assigned_q(params.get("assigned"), user)
     condition &= group_q(params.get("group"), user)
     if _number(params.get("priority__exact")) is not None:
