@@ -143,7 +143,7 @@ def page_query(client, query, **params):
 def test_pages_of_a_search_follow_the_rank_then_the_queue_order(
     agent_client, make_ticket, monkeypatch
 ):
-    """Pages within the ranked matches are read by their ids (admin.search.RankedPaginator):
+    """Pages within the ranked matches are read by their ids (admin.search.RankedRows):
     the same rows in the same order as ordering every match, across the ranked matches' end,
     and when the agent sorts by a column instead."""
     from django.contrib import admin
