@@ -3,10 +3,9 @@ clear copy is left in the database."""
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.accounts.conftest import PASSWORD, sign_in
+from tests.migrations import latest, migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -15,19 +14,8 @@ BEFORE = [("accounts", None)]  # no accounts migration applied
 BEFORE_STATE = [("otp_static", "0003_add_timestamps"), ("otp_totp", "0003_add_timestamps")]
 
 
-def _migrate(targets, state=None):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(state or targets).apps
-
-
-def _latest():
-    return _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 def test_clear_recovery_codes_are_hashed_and_keep_working(client):
-    old = _migrate(BEFORE, BEFORE_STATE)
+    old = migrate(BEFORE, BEFORE_STATE)
     User = old.get_model("auth", "User")
     sam = User.objects.create(username="sam", password=make_password(PASSWORD), is_staff=True)
     StaticDevice = old.get_model("otp_static", "StaticDevice")
@@ -38,7 +26,7 @@ def test_clear_recovery_codes_are_hashed_and_keep_working(client):
     second.token_set.create(token=codes[1])
     old.get_model("otp_totp", "TOTPDevice").objects.create(user=sam, name="Phone")
     try:
-        new = _latest()
+        new = latest()
         assert not old.get_model("otp_static", "StaticToken").objects.exists()
         assert not StaticDevice.objects.exists()
         [device] = new.get_model("accounts", "RecoveryCodeDevice").objects.all()
@@ -56,7 +44,7 @@ def test_clear_recovery_codes_are_hashed_and_keep_working(client):
         assert client.post("/admin/two-factor/code/", {"code": codes[0]}).status_code == 200
 
         # And back: hashes cannot become clear codes again; Sam has none until he makes some.
-        old = _migrate(BEFORE, BEFORE_STATE)
+        old = migrate(BEFORE, BEFORE_STATE)
         assert not old.get_model("otp_static", "StaticToken").objects.exists()
     finally:
-        _latest()
+        latest()

@@ -14,6 +14,7 @@ from insights.models import SupportDay, SupportRollupMark, SupportWeek
 from insights.report import Period
 from insights.support import buckets, figures, report, rolled, rollups
 from insights.support.period import DIMENSIONS
+from tests.migrations import latest, migrate
 from tickets.models import (
     AgentGroup,
     Organization,
@@ -241,22 +242,13 @@ def test_a_period_reads_whole_weeks_from_the_weekly_totals():
 def test_the_upgrade_to_weekly_totals_counts_again(settings):
     """Days counted before there were weeks would read as empty weeks: the upgrade forgets
     the last run, so the reports count from the tickets until the clock rebuilds both."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    def migrate(*targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(list(targets))
-        return executor.loader.project_state(list(targets)).apps
-
-    before = migrate(("insights", "0007_support_backlog"))
+    before = migrate([("insights", "0007_support_backlog")])
     before.get_model("insights", "SupportRollupMark").objects.create(refreshed_at=timezone.now())
-    migrate(("insights", "0008_support_weeks"))
+    migrate([("insights", "0008_support_weeks")])
     assert not SupportRollupMark.objects.exists()
     settings.SUPPORT_REPORT_ROLLUPS = True
     assert report.source() is figures
-    migrate(*MigrationExecutor(connection).loader.graph.leaf_nodes())
+    latest()
 
 
 def test_days_the_clock_missed_are_counted_from_the_tickets(generated_desk, settings):

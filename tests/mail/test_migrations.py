@@ -2,27 +2,16 @@
 belongs to, both ways."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import latest, migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 BEFORE = [("tickets", "0017_attachment_network"), ("mail", "0001_outbox")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 def test_an_email_keeps_its_ticket_through_the_move_and_back():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     ticket = old.get_model("tickets", "Ticket").objects.create(
         reference="HC-000001", email="ada@example.com", email_key="ada@example.com",
         subject="Stream stops", description="After 30 s.",
@@ -34,7 +23,7 @@ def test_an_email_keeps_its_ticket_through_the_move_and_back():
         ticket_id=ticket.pk, body="Hello", inbound_id=email.pk
     )
 
-    new = _latest()
+    new = latest()
     moved = new.get_model("mail", "InboundEmail").objects.get(pk=email.pk)
     assert moved.owner_id == ticket.pk and moved.owner_type.model == "ticket"
     message = new.get_model("tickets", "TicketMessage").objects.get()
@@ -44,8 +33,8 @@ def test_an_email_keeps_its_ticket_through_the_move_and_back():
         content_type__app_label="mail", codename="view_inboundemail"
     ).exists()
 
-    back = _migrate(BEFORE)
+    back = migrate(BEFORE)
     assert back.get_model("tickets", "InboundEmail").objects.get(pk=email.pk).ticket_id == (
         ticket.pk
     )
-    _latest()
+    latest()

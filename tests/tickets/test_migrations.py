@@ -4,8 +4,8 @@ database."""
 import hashlib
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import latest, migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -14,19 +14,8 @@ HASHED = [("tickets", "0003_hashed_private_links")]
 BEFORE_PLACEHOLDERS = [("tickets", "0004_email_kinds")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 def test_links_sent_before_hashing_still_open_their_ticket(client):
-    old = _migrate(BEFORE_HASHING)
+    old = migrate(BEFORE_HASHING)
     token = "old-token-sent-in-an-email-before-the-upgrade-0123"
     ticket = old.get_model("tickets", "Ticket").objects.create(
         reference="HC-000001",
@@ -42,7 +31,7 @@ def test_links_sent_before_hashing_still_open_their_ticket(client):
     )
     pending = emails.create(ticket=ticket, kind="staff_reply", to="a@x.org", body=body)
     try:
-        new = _migrate(HASHED)
+        new = migrate(HASHED)
         link = new.get_model("tickets", "TicketLink").objects.get()
         assert link.ticket.reference == "HC-000001"
         assert token not in repr(list(new.get_model("tickets", "TicketLink").objects.values()))
@@ -50,29 +39,29 @@ def test_links_sent_before_hashing_still_open_their_ticket(client):
         assert stored.get(pk=sent.pk).body.endswith("/support/tickets/[private link]/\n")
         assert token in stored.get(pk=pending.pk).body  # still to go out, with its link
 
-        latest = _latest()
+        now = latest()
         response = client.get(f"/support/tickets/{token}/")
         assert response.status_code == 200 and "Stream stops early" in response.content.decode()
-        stored = latest.get_model("tickets", "OutboundEmail").objects
+        stored = now.get_model("tickets", "OutboundEmail").objects
         assert token not in stored.get(pk=pending.pk).body
         assert stored.get(pk=pending.pk).body == "Your ticket: [private link 1]\n"
         assert stored.get(pk=pending.pk).link_tickets == [ticket.pk]
         assert stored.get(pk=sent.pk).body == "Your ticket: [private link]\n"
 
         # And back: hashes cannot be undone, so each ticket gets a new, distinct token.
-        latest.get_model("tickets", "Ticket").objects.create(
+        now.get_model("tickets", "Ticket").objects.create(
             reference="HC-000002", email="bo@example.com", subject="Other", description="x"
         )
-        old = _migrate(BEFORE_HASHING)
+        old = migrate(BEFORE_HASHING)
         tokens = set(old.get_model("tickets", "Ticket").objects.values_list("access_token"))
         assert len(tokens) == 2 and (token,) not in tokens
     finally:
-        _latest()
+        latest()
 
 
 def test_a_link_held_by_an_unsent_email_dies_in_the_upgrade(client):
     """Before: a failed email kept its link in the body, where staff could read it."""
-    old = _migrate(BEFORE_PLACEHOLDERS)
+    old = migrate(BEFORE_PLACEHOLDERS)
     Ticket = old.get_model("tickets", "Ticket")
     ticket = Ticket.objects.create(
         reference="HC-000001", email="Ada@GMAIL.com", subject="Stuck", description="x"
@@ -89,7 +78,7 @@ def test_a_link_held_by_an_unsent_email_dies_in_the_upgrade(client):
         state="failed",
     )
     try:
-        new = _latest()
+        new = latest()
         assert client.get(f"/support/tickets/{token}/").status_code == 404
         email = new.get_model("tickets", "OutboundEmail").objects.get(pk=failed.pk)
         assert email.body == "Reply on [private link 1] please.\n"
@@ -97,11 +86,11 @@ def test_a_link_held_by_an_unsent_email_dies_in_the_upgrade(client):
         stored = new.get_model("tickets", "Ticket").objects.get(pk=ticket.pk)
         assert stored.email_key == "ada@gmail.com"
     finally:
-        _latest()
+        latest()
 
 
 def test_emails_stored_before_redaction_lose_their_private_links():
-    old = _migrate([("tickets", "0014_inbound_provider_verdicts")])
+    old = migrate([("tickets", "0014_inbound_provider_verdicts")])
     token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdefg"
     quoted = f"Thanks!\n\n> Your ticket: https://help.example.com/support/tickets/{token}/\n"
     ticket = old.get_model("tickets", "Ticket").objects.create(
@@ -116,7 +105,7 @@ def test_emails_stored_before_redaction_lose_their_private_links():
     )
     by_web = messages.create(ticket=ticket, author_kind="customer", body=quoted, via="web")
     try:
-        new = _latest()
+        new = latest()
         redacted = "Thanks!\n\n> Your ticket: [private link]\n"
         assert new.get_model("mail", "InboundEmail").objects.get().full_text == redacted
         stored = new.get_model("tickets", "TicketMessage").objects
@@ -124,4 +113,4 @@ def test_emails_stored_before_redaction_lose_their_private_links():
         assert stored.get(pk=by_web.pk).body == quoted  # typed on the web: not an email
         assert new.get_model("tickets", "Ticket").objects.get().description == redacted
     finally:
-        _latest()
+        latest()

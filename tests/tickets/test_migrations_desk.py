@@ -5,26 +5,14 @@ reminded again. And back."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.migrations import latest, migrate
 from tickets import triggers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 BEFORE = [("tickets", "0024_roles_for_agent_groups")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 def test_the_automations_become_rules_and_nobody_is_reminded_twice(settings):
@@ -33,7 +21,7 @@ def test_the_automations_become_rules_and_nobody_is_reminded_twice(settings):
         "resolve_after_days": 5,
         "close_after_days": 10,
     }
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     Ticket = old.get_model("tickets", "Ticket")
     now = timezone.now()
     pending_since = now - timedelta(days=2, hours=1)
@@ -55,7 +43,7 @@ def test_the_automations_become_rules_and_nobody_is_reminded_twice(settings):
     )
     emailed.messages.create(author_kind="customer", body="y", via="email", created_at=now)
     try:
-        new = _latest()
+        new = latest()
         Trigger = new.get_model("tickets", "Trigger")
         assert list(Trigger.objects.order_by("position").values_list("name", flat=True)) == [
             "Outage words",
@@ -75,8 +63,8 @@ def test_the_automations_become_rules_and_nobody_is_reminded_twice(settings):
         # Already reminded: the clock does not remind again.
         assert triggers.run_time_rules()["fired"] == 0
         # And back: the reminder is on the ticket again.
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         back = old.get_model("tickets", "Ticket").objects.get(pk=reminded.pk)
         assert back.reminded_at == reminded.reminded_at
     finally:
-        _latest()
+        latest()

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.migrations import latest, migrate
 from tickets.models import TicketStatus
 
 pytestmark = pytest.mark.django_db
@@ -65,15 +66,6 @@ def test_round_the_clock_counts_every_hour(make_ticket, admin_user):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_upgrade_fills_in_the_times_of_tickets_answered_before_it():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    def migrate(targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
     old = migrate([("tickets", "0028_roles_for_triggers")])
     try:
         opened = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -91,4 +83,4 @@ def test_the_upgrade_fills_in_the_times_of_tickets_answered_before_it():
         assert ticket.first_response_seconds == 45 * 60
         assert ticket.resolution_seconds == 5 * 3600
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        latest()
