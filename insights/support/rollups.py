@@ -207,10 +207,11 @@ def _store_weeks(first, last):
     fields = ("day", "dimension", "key", *SupportDay.COUNTS, *SupportDay.TIMES)
     days = SupportDay.objects.between(start, end + timedelta(days=6)).values_list(*fields)
     for day, dimension, key, *values in days.iterator(chunk_size=5000):
-        week = weeks.get((monday(day), dimension, key))
+        first = monday(day)
+        week = weeks.get((first, dimension, key))
         if week is None:
-            week = weeks[monday(day), dimension, key] = SupportWeek(
-                week=monday(day), dimension=dimension, key=key, first_response={}, resolution={}
+            week = weeks[first, dimension, key] = SupportWeek(
+                week=first, dimension=dimension, key=key, first_response={}, resolution={}
             )
         counts, times = values[: len(SupportDay.COUNTS)], values[len(SupportDay.COUNTS) :]
         for name, n in zip(SupportDay.COUNTS, counts, strict=True):
