@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from tests.migrations import latest, migrate
+from tests.migrations import latest, migrate, restore, start_at
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -15,7 +15,7 @@ BEFORE_PLACEHOLDERS = [("tickets", "0004_email_kinds")]
 
 
 def test_links_sent_before_hashing_still_open_their_ticket(client):
-    old = migrate(BEFORE_HASHING)
+    old = start_at(BEFORE_HASHING)
     token = "old-token-sent-in-an-email-before-the-upgrade-0123"
     ticket = old.get_model("tickets", "Ticket").objects.create(
         reference="HC-000001",
@@ -56,12 +56,12 @@ def test_links_sent_before_hashing_still_open_their_ticket(client):
         tokens = set(old.get_model("tickets", "Ticket").objects.values_list("access_token"))
         assert len(tokens) == 2 and (token,) not in tokens
     finally:
-        latest()
+        restore()
 
 
 def test_a_link_held_by_an_unsent_email_dies_in_the_upgrade(client):
     """Before: a failed email kept its link in the body, where staff could read it."""
-    old = migrate(BEFORE_PLACEHOLDERS)
+    old = start_at(BEFORE_PLACEHOLDERS)
     Ticket = old.get_model("tickets", "Ticket")
     ticket = Ticket.objects.create(
         reference="HC-000001", email="Ada@GMAIL.com", subject="Stuck", description="x"
@@ -86,11 +86,11 @@ def test_a_link_held_by_an_unsent_email_dies_in_the_upgrade(client):
         stored = new.get_model("tickets", "Ticket").objects.get(pk=ticket.pk)
         assert stored.email_key == "ada@gmail.com"
     finally:
-        latest()
+        restore()
 
 
 def test_emails_stored_before_redaction_lose_their_private_links():
-    old = migrate([("tickets", "0014_inbound_provider_verdicts")])
+    old = start_at([("tickets", "0014_inbound_provider_verdicts")])
     token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdefg"
     quoted = f"Thanks!\n\n> Your ticket: https://help.example.com/support/tickets/{token}/\n"
     ticket = old.get_model("tickets", "Ticket").objects.create(
@@ -113,4 +113,4 @@ def test_emails_stored_before_redaction_lose_their_private_links():
         assert stored.get(pk=by_web.pk).body == quoted  # typed on the web: not an email
         assert new.get_model("tickets", "Ticket").objects.get().description == redacted
     finally:
-        latest()
+        restore()

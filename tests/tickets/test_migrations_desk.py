@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.migrations import latest, migrate
+from tests.migrations import latest, migrate, restore, start_at
 from tickets import triggers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -21,7 +21,7 @@ def test_the_automations_become_rules_and_nobody_is_reminded_twice(settings):
         "resolve_after_days": 5,
         "close_after_days": 10,
     }
-    old = migrate(BEFORE)
+    old = start_at(BEFORE)
     Ticket = old.get_model("tickets", "Ticket")
     now = timezone.now()
     pending_since = now - timedelta(days=2, hours=1)
@@ -67,4 +67,4 @@ def test_the_automations_become_rules_and_nobody_is_reminded_twice(settings):
         back = old.get_model("tickets", "Ticket").objects.get(pk=reminded.pk)
         assert back.reminded_at == reminded.reminded_at
     finally:
-        latest()
+        restore()

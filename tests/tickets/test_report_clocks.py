@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.migrations import latest, migrate
+from tests.migrations import migrate, restore, start_at
 from tickets.models import TicketStatus
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_round_the_clock_counts_every_hour(make_ticket, admin_user):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_upgrade_fills_in_the_times_of_tickets_answered_before_it():
-    old = migrate([("tickets", "0028_roles_for_triggers")])
+    old = start_at([("tickets", "0028_roles_for_triggers")])
     try:
         opened = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
         old.get_model("tickets", "Ticket").objects.create(
@@ -83,4 +83,4 @@ def test_the_upgrade_fills_in_the_times_of_tickets_answered_before_it():
         assert ticket.first_response_seconds == 45 * 60
         assert ticket.resolution_seconds == 5 * 3600
     finally:
-        latest()
+        restore()
