@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 
 from tests.accounts.conftest import PASSWORD, sign_in
-from tests.migrations import latest, migrate, restore, start_at
+from tests.migrations import latest, migrate, restore
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -15,7 +15,7 @@ BEFORE_STATE = [("otp_static", "0003_add_timestamps"), ("otp_totp", "0003_add_ti
 
 
 def test_clear_recovery_codes_are_hashed_and_keep_working(client):
-    old = start_at(BEFORE_STATE)
+    old = migrate(BEFORE, BEFORE_STATE)
     User = old.get_model("auth", "User")
     sam = User.objects.create(username="sam", password=make_password(PASSWORD), is_staff=True)
     StaticDevice = old.get_model("otp_static", "StaticDevice")

@@ -14,7 +14,7 @@ from insights.models import SupportDay, SupportRollupMark, SupportWeek
 from insights.report import Period
 from insights.support import buckets, figures, report, rolled, rollups
 from insights.support.period import DIMENSIONS
-from tests.migrations import migrate, restore, start_at
+from tests.migrations import migrate, restore
 from tickets.models import (
     AgentGroup,
     Organization,
@@ -242,7 +242,7 @@ def test_a_period_reads_whole_weeks_from_the_weekly_totals():
 def test_the_upgrade_to_weekly_totals_counts_again(settings):
     """Days counted before there were weeks would read as empty weeks: the upgrade forgets
     the last run, so the reports count from the tickets until the clock rebuilds both."""
-    before = start_at([("insights", "0007_support_backlog")])
+    before = migrate([("insights", "0007_support_backlog")])
     try:
         marks = before.get_model("insights", "SupportRollupMark").objects
         marks.create(refreshed_at=timezone.now())
