@@ -139,15 +139,23 @@ def sync_roles(apps, schema_editor=None):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    # Read once (about 18 migrations call this; a query per grant cost 80 each).
+    existing = [
+        (p, p.content_type.app_label, p.content_type.model)
+        for p in Permission.objects.select_related("content_type")
+    ]
     for name, grants in roles().items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = []
         for label, actions in grants.items():
             app_label, model = label.split(".")
-            perms = Permission.objects.filter(content_type__app_label=app_label)
-            if model != "*":
-                perms = perms.filter(content_type__model=model)
-            wanted += [p for p in perms if p.codename.split("_", 1)[0] in actions]
+            wanted += [
+                p
+                for p, p_app, p_model in existing
+                if p_app == app_label
+                and model in ("*", p_model)
+                and p.codename.split("_", 1)[0] in actions
+            ]
         group.permissions.set(wanted)
 
 
