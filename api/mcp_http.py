@@ -10,6 +10,10 @@ database connection.
 Before that, as for /api/v1/ (api.guard): a token is required (401 problem otherwise), it
 counts against the token's rate limit (429, RateLimit headers), and the tools listed and
 callable are those its scopes allow.
+
+The SDK (and api.mcp_server, which builds on it) is imported by the first request that
+needs it, not with the URLs: it was a third of the start-up of every process (0.7 of 2.2 s
+for a `manage.py` command, a gunicorn worker, a test process).
 """
 
 import anyio
@@ -17,18 +21,14 @@ from asgiref.sync import async_to_sync
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from mcp.server.transport_security import TransportSecuritySettings
 
-from api import guard, mcp_server, problems
+from api import guard, problems
 from core.web.middleware import refuses_nul_with
 
 # A JSON-RPC message is small; the SDK's own limit is 4 MiB.
 MAX_BODY = 1024 * 1024
 # A safety net (no JSON answer waits on a stream): under gunicorn's worker timeout (30 s).
 TIMEOUT = 25
-# Django's ALLOWED_HOSTS has checked the Host header, and a browser cannot send the token:
-# the SDK's DNS-rebinding check (for servers on localhost) has nothing to add.
-NO_HOST_CHECK = TransportSecuritySettings(enable_dns_rebinding_protection=False)
 
 
 def unauthenticated(request):
@@ -87,6 +87,8 @@ def mcp_endpoint(request):
 
 
 def answer(request, token, body):
+    from api import mcp_server
+
     current = mcp_server.Caller(token)
     reset = mcp_server.caller.set(current)
     try:
@@ -147,11 +149,15 @@ async def serve(server, scope, body):
             if not message.get("more_body", False):
                 answered.set()
 
+    from mcp.server.transport_security import TransportSecuritySettings
+
     server.streamable_http_app(
         stateless_http=True,
         json_response=True,
         max_request_body_size=MAX_BODY,
-        transport_security=NO_HOST_CHECK,
+        # Django's ALLOWED_HOSTS has checked the Host header, and a browser cannot send the
+        # token: the SDK's DNS-rebinding check (for servers on localhost) has nothing to add.
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
     manager = server.session_manager
     with anyio.move_on_after(TIMEOUT):

@@ -13,6 +13,7 @@ from pathlib import Path
 import anyio
 import httpx2
 import pytest
+from django.conf import settings
 from django.db import connection
 from mcp import Client, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
@@ -346,3 +347,21 @@ def test_mcp_needs_no_csrf_token(token_for, agent):
     answer = post(strict, LIST, raw)
     assert answer.status_code == 200
     assert {t["name"] for t in answer.json()["result"]["tools"]} == READ
+
+
+@pytest.mark.slow
+def test_a_process_loads_the_sdk_only_when_mcp_is_asked():
+    # It was a third of every process's start-up (a manage.py command, a gunicorn worker).
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, django; django.setup(); from django.urls import resolve; "
+            "resolve('/mcp'); print(sorted(m for m in sys.modules if m.split('.')[0] == 'mcp'))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "helpcenter.settings", "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert started.stdout.strip() == "[]", started.stdout + started.stderr
