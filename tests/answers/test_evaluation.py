@@ -38,3 +38,10 @@ def test_a_third_is_held_out_and_a_question_keeps_its_side():
     assert not set(tuning) & set(held_out)
     assert evaluation.split(held_out) == ([], held_out)
     assert evaluation.split(unanswerable)[1]  # refusals are held out too
+
+
+def test_the_report_gives_the_answers_length_beside_the_measure():
+    answered = [evaluation.Outcome("q", True, text="x" * n) for n in (100, 200, 300)]
+    report = evaluation.Report([*answered, evaluation.Outcome("r", False)], [answered[0]])
+    assert report.lengths() == (200, 300)
+    assert "answer length: median 200 characters" in "\n".join(report.lines())
