@@ -139,24 +139,24 @@ def extract(q, candidates):
     read = rerank(q, candidates)[:QUOTED_FROM]
     if not read or not q.terms:
         return None
-    pool = []  # (candidate, start, sentence, what it is scored on)
+    pool = []  # (candidate, start, sentence, what it means)
     for candidate in read:
         text = candidate.passage.text
         for start, sentence in sentences_of(text):
-            scored_on = sentence
+            meaning = sentence
             if TABLE_ROW in sentence:
                 header = _table_header(text, start)
                 if header is None:
                     continue  # a header row is quoted with the row it heads
-                scored_on = f"{header[1]} {sentence}"  # a row means what its header says
-            pool.append((candidate, start, sentence, f"{candidate.passage.heading} {scored_on}"))
+                meaning = f"{header[1]} {sentence}"  # a row means what its header says
+            pool.append((candidate, start, sentence, meaning))
     if not pool:
         return None
-    vectors = embedder().embed([s for _, _, _, s in pool])
+    vectors = embedder().embed([f"{c.passage.heading} {m}" for c, _, _, m in pool])
     cosines = vectors @ q.vector
     scored = []
-    for (candidate, start, sentence, scored_on), cosine in zip(pool, cosines, strict=True):
-        share = lexical_share(q, scored_on)
+    for (candidate, start, sentence, meaning), cosine in zip(pool, cosines, strict=True):
+        share = lexical_share(q, f"{candidate.passage.heading} {meaning}")
         score = (
             SCORE_SHARE * share
             + SCORE_COSINE * float(cosine)
@@ -168,13 +168,14 @@ def extract(q, candidates):
         score *= min(1.0, len(sentence.split()) / SHORT_WORDS) ** 0.5
         if sentence.endswith(":"):
             score *= 0.7
-        scored.append((score, candidate, start, sentence, share))
+        scored.append((score, candidate, start, sentence, meaning))
     scored.sort(key=lambda row: -row[0])
-    best_score, best, start, sentence, _ = scored[0]
+    best_score, best, start, sentence, meaning = scored[0]
     p = best.passage
     scores = {
         "sentence": best_score,
-        "coverage": coverage(q, f"{p.document.title} {p.heading} {sentence}"),
+        # A table row covers the question with its header row ("Tokens per minute").
+        "coverage": coverage(q, f"{p.document.title} {p.heading} {meaning}"),
         "support": best.support,
         "cosine": best.cosine,
         "heading": best.extra["heading"],
