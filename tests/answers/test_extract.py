@@ -3,6 +3,7 @@ answers.quote): each rule with a case that fails without it."""
 
 import pytest
 
+from answers.quote import MAX_CHARS, quote, sentences_of
 from answers.services import answer
 from kb.models import Guide
 
@@ -24,3 +25,84 @@ def test_a_table_row_answers_with_what_its_header_row_says(content):
     assert reply.answer is not None
     assert "Depot | Parcels per day | Price per parcel" in reply.answer.text
     assert "Southgate | 25 | 5 euros" in reply.answer.text
+
+
+# --------------------------------------------------------------------------- the quote
+
+LONG = (
+    "Alpha opens the section and sets the scene for everything that comes after it, in "
+    "some detail and at some length. "
+    "Bravo carries the fact a customer asked about, in a sentence of its own, with a few "
+    "more words around it than it needs. "
+    "Charlie adds a figure: 24 hours. "
+    "Delta goes on about something else that the question never mentioned at all, at length, "
+    "and then goes on a little further still. "
+    "Echo closes the section with a remark that nobody needs for this question either, and "
+    "it says so in many words, more words than anyone would want to read in an answer."
+)
+
+
+def starts(text):
+    return {sentence: start for start, sentence in sentences_of(text)}
+
+
+def test_a_short_passage_is_quoted_whole():
+    text = "Open the link. It is valid for 24 hours.\nResend it from the sign-in page."
+    at = starts(text)["Open the link."]
+    assert [s for _, s in quote(text, at, {at: 1.0})] == [
+        "Open the link.",
+        "It is valid for 24 hours.",
+        "Resend it from the sign-in page.",
+    ]
+
+
+def test_a_longer_passage_gives_the_best_sentence_and_neighbours_scoring_nearly_as_well():
+    at = starts(LONG)
+    scores = {at[s]: v for s, v in zip(at, (0.3, 1.0, 0.7, 0.5, 0.9), strict=True)}
+    quoted = [s for _, s in quote(LONG, at[list(at)[1]], scores)]
+    # Charlie (0.7) is next to Bravo; Alpha and Delta score under 0.6 of the best, and Echo
+    # (0.9) is not next to the quote: the quote reads as one paragraph.
+    assert [s.split()[0] for s in quoted] == ["Bravo", "Charlie"]
+
+
+def test_a_quote_stays_short():
+    at = starts(LONG)
+    scores = dict.fromkeys(at.values(), 1.0)
+    quoted = quote(LONG, at[list(at)[2]], scores)
+    assert sum(len(s) + 1 for _, s in quoted) - 1 <= MAX_CHARS < len(LONG)
+    assert len(quoted) < 5
+
+
+def test_a_lead_in_comes_with_what_it_leads_to_and_a_reference_with_what_it_refers_to():
+    text = LONG + " What to do:\nRetry with backoff.\nThen check the status page for incidents."
+    at = starts(text)
+    scores = dict.fromkeys(at.values(), 0.1)
+    echo = at[list(at)[4]]
+    scores[echo] = 1.0
+    scores[at["Retry with backoff."]] = 0.9
+    quoted = [s for _, s in quote(text, echo, scores)]
+    assert quoted[-2:] == ["What to do:", "Retry with backoff."]
+    then = at["Then check the status page for incidents."]
+    quoted = [s for _, s in quote(text, then, {then: 1.0})]
+    assert quoted == ["Retry with backoff.", "Then check the status page for incidents."]
+
+
+def test_a_table_row_is_quoted_with_its_header_row_only():
+    text = "Plans:\nPlan | Price\nFree | 0\nPro | 20\nPrices are monthly."
+    at = starts(text)["Pro | 20"]
+    assert [s for _, s in quote(text, at, {at: 1.0})] == ["Plan | Price", "Pro | 20"]
+
+
+@pytest.mark.django_db
+def test_a_short_sentence_next_to_the_best_one_is_quoted_with_it(content):
+    add_section(
+        "## Parcel pickup\n\n"
+        "Parcels left at the Northgate depot counter wait for their owner to collect them "
+        "with the pickup code from the notification message. Pickup lasts 9 days. "
+        "After that window the depot returns every uncollected parcel to its sender, who is "
+        "then charged the return fee listed in the tariff of the sending country. "
+        + " ".join(f"Depot rule {n} says nothing about pickup windows at all." for n in range(6))
+    )
+    reply = answer("how long can my parcel wait at the northgate depot counter for pickup")
+    assert reply.answer is not None
+    assert "Pickup lasts 9 days." in reply.answer.text
