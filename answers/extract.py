@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from answers.asks import asks, holds
 from answers.embedding import embedder
 from answers.quote import TABLE_ROW, quote, sentences_of, table_header
 from answers.retrieval import coverage, lexical_share
@@ -34,6 +35,9 @@ MIN_COSINE = 0.25  # of the quoted passage's vector
 # cosine, its passage's support and rank; a sentence under SHORT_WORDS words weighs less.
 SCORE_SHARE, SCORE_COSINE, SCORE_SUPPORT, SCORE_RANK = 0.45, 0.25, 0.2, 0.1
 SHORT_WORDS = 8
+# A sentence holding the kind of answer the question asks for (answers.asks: a duration
+# for "how long") scores this much more.
+ASKED_FOR = 0.2
 
 
 @dataclass
@@ -147,6 +151,7 @@ def score_sentences(q, read):
     vectors = embedder().embed([f"{c.passage.heading} {m}" for c, _, _, m in pool])
     cosines = vectors @ q.vector
     scored = []
+    kind = asks(q.text)
     for (candidate, start, sentence, meaning), cosine in zip(pool, cosines, strict=True):
         share = lexical_share(q, f"{candidate.passage.heading} {meaning}")
         score = (
@@ -155,6 +160,8 @@ def score_sentences(q, read):
             + SCORE_SUPPORT * support(q, candidate)
             + SCORE_RANK * candidate.extra["rank"]
         )
+        if holds(kind, sentence):
+            score *= 1 + ASKED_FOR
         raw = score
         # A few words ("Rate limits and retries.") or a lead-in ("... these columns:")
         # say little on their own.

@@ -1,8 +1,13 @@
 """How an answer is chosen and quoted from the passages found (answers.extract,
 answers.quote): each rule with a case that fails without it."""
 
+from types import SimpleNamespace
+
 import pytest
 
+from answers import retrieval
+from answers.asks import asks, holds
+from answers.extract import score_sentences
 from answers.quote import MAX_CHARS, quote, sentences_of
 from answers.services import answer
 from kb.models import Guide
@@ -106,3 +111,44 @@ def test_a_short_sentence_next_to_the_best_one_is_quoted_with_it(content):
     reply = answer("how long can my parcel wait at the northgate depot counter for pickup")
     assert reply.answer is not None
     assert "Pickup lasts 9 days." in reply.answer.text
+
+
+# --------------------------------------------------------------------------- what is asked
+
+
+@pytest.mark.parametrize(
+    "question, sentence, held",
+    [
+        ("how long is the invite valid", "Invites are valid for 7 days.", True),
+        ("how long is the invite valid", "Invites expire.", False),
+        ("how often do codes rotate", "Codes rotate every 30 seconds.", True),
+        ("how often are invoices issued", "Invoices are issued monthly as PDFs.", True),
+        ("how often do codes rotate", "Once signed in, set up 2FA again.", False),
+        ("how many seats on the team plan", "The Team plan has 25 seats.", True),
+        ("what is the maximum upload size", "Uploads are limited.", False),
+        ("what is the callback url", "The callback is https://example.com/cb.", True),
+        ("what is the callback url", "Send the callback URL to support.", False),
+        ("which endpoint lists models", "GET /v1/models lists them.", True),
+    ],
+)
+def test_a_sentence_holds_the_kind_of_answer_a_question_asks_for(question, sentence, held):
+    assert holds(asks(question), sentence) is held
+
+
+def test_a_question_that_names_no_kind_favours_no_sentence():
+    assert asks("can I reuse a recovery code") is None
+    assert not holds(None, "Each code works once, within 30 seconds.")
+
+
+@pytest.mark.django_db
+def test_the_sentence_giving_the_duration_asked_for_scores_above_one_that_does_not(content):
+    q = retrieval.question("how long do parcels wait at the depot")
+    passage = SimpleNamespace(
+        heading="Parcel pickup",
+        text="Parcels wait at the depot until their owner collects them with the code. "
+        "The depot keeps each parcel waiting for 9 days before it goes back to its sender.",
+        document=SimpleNamespace(title="Parcels"),
+    )
+    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
+    best = score_sentences(q, read)[0]
+    assert best.text.startswith("The depot keeps each parcel waiting for 9 days")
