@@ -5,12 +5,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from answers import retrieval
+from answers import acronyms, retrieval
 from answers.asks import asks, holds
 from answers.extract import score_sentences
 from answers.quote import MAX_CHARS, quote, sentences_of
 from answers.services import answer
 from kb.models import Guide
+from search.query import ParsedQuery, Term
 
 
 def add_section(markdown, slug="quickstart"):
@@ -152,3 +153,50 @@ def test_the_sentence_giving_the_duration_asked_for_scores_above_one_that_does_n
     read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
     best = score_sentences(q, read)[0]
     assert best.text.startswith("The depot keeps each parcel waiting for 9 days")
+
+
+# --------------------------------------------------------------------------- acronyms
+
+
+def parsed(*words):
+    return ParsedQuery(text=" ".join(words), terms=[Term(w, (w,)) for w in words])
+
+
+def test_a_phrase_matches_the_acronym_the_content_uses_for_it():
+    vocabulary = SimpleNamespace(counts={"sso": 1, "2fa": 3})
+    query = acronyms.expand(
+        "does the team plan include single sign on",
+        parsed("team", "plan", "include", "single", "sign"),
+        vocabulary,
+    )
+    assert [(t.word, t.alternatives) for t in query.terms] == [
+        ("team", ("team",)),
+        ("plan", ("plan",)),
+        ("include", ("include",)),
+        ("single sign", ("single sign", "sso")),
+    ]
+    query = acronyms.expand(
+        "set up two factor authentication",
+        parsed("set", "two", "factor", "authentication"),
+        vocabulary,
+    )
+    assert query.terms[-1].alternatives == ("two factor authentication", "2fa")
+
+
+def test_no_acronym_from_chance_initials_or_words_of_the_language():
+    vocabulary = SimpleNamespace(counts={"http": 1, "key": 9})
+    # Function words spell "http" here; "key" is a word of its own.
+    for text in ("what happens to the previous owner", "keep every year"):
+        words = [w for w in text.split() if w not in ("what", "to", "the")]
+        query = acronyms.expand(text, parsed(*words), vocabulary)
+        assert [t.word for t in query.terms] == words
+
+
+@pytest.mark.django_db
+def test_a_question_spelling_out_an_acronym_finds_the_section_using_it(content):
+    add_section("## Parcel options\n\nEvery depot offers NDD for parcels booked before noon.")
+    q = retrieval.question("can I get next day delivery at the depot")
+    term = next(t for t in q.terms if t.word == "next day delivery")
+    assert term.marker.first_match("Every depot offers NDD for parcels.") != -1
+    found = retrieval.retrieve(q)
+    assert found[0].passage.url == "/kb/quickstart/#parcel-options"
