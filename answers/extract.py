@@ -174,13 +174,26 @@ def score_sentences(q, read):
 
 
 def extract(q, candidates):
-    """The Answer, or None when nothing read supports one."""
+    """The Answer, or None when nothing read supports one.
+
+    A page's summary (its passage at the page itself: a guide's introduction, a runbook's
+    symptom) says what the page is about rather than the answer, often in the question's
+    own words: its sentences compete only when no section's best sentence supports an
+    answer."""
     read = rerank(q, candidates)[:QUOTED_FROM]
     if not read or not q.terms:
         return None
     scored = score_sentences(q, read)
-    if not scored:
-        return None
+    sections = [row for row in scored if row.candidate.passage.anchor]
+    found = _answer(q, sections) if sections else None
+    if found is None and len(sections) < len(scored):
+        found = _answer(q, scored)
+    return found
+
+
+def _answer(q, scored):
+    """The Answer quoting the best of the `scored` sentences, or None when it does not
+    support one."""
     top = scored[0]
     best, p = top.candidate, top.candidate.passage
     scores = {

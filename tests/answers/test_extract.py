@@ -200,3 +200,17 @@ def test_a_question_spelling_out_an_acronym_finds_the_section_using_it(content):
     assert term.marker.first_match("Every depot offers NDD for parcels.") != -1
     found = retrieval.retrieve(q)
     assert found[0].passage.url == "/kb/quickstart/#parcel-options"
+
+
+@pytest.mark.django_db
+def test_a_page_summary_is_quoted_only_when_no_section_answers(content, make_guide):
+    make_guide(
+        "Parcel depots",
+        summary="How parcel pickup at depots works: pickup codes, pickup windows, returns.",
+        body="Read this before your first pickup.\n\n"
+        "## Pickup window\n\nA depot keeps each parcel for its owner for 9 days.\n\n"
+        "## Returns\n\nUncollected parcels go back to their sender.\n",
+    )
+    reply = answer("how do pickup windows at parcel depots work")
+    assert reply.answer is not None
+    assert reply.answer.citations[0].section == "Pickup window"
