@@ -25,7 +25,7 @@ REFERRING = re.compile(
     r"these|that|this|it)|if so|if not|after that|to do so|to fix it)\b",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[]|[a-z][a-z0-9]*_[a-z0-9])")
 
 
 def sentences_of(text):

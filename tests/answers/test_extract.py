@@ -214,3 +214,11 @@ def test_a_page_summary_is_quoted_only_when_no_section_answers(content, make_gui
     reply = answer("how do pickup windows at parcel depots work")
     assert reply.answer is not None
     assert reply.answer.citations[0].section == "Pickup window"
+
+
+def test_a_sentence_may_start_with_an_error_code():
+    text = "Each failure has its own code. invalid_credentials means a wrong password. e.g. not."
+    assert [s for _, s in sentences_of(text)] == [
+        "Each failure has its own code.",
+        "invalid_credentials means a wrong password. e.g. not.",
+    ]
