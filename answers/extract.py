@@ -131,6 +131,7 @@ class Scored:
     share: float  # the question's weight its words (with its heading) hold
     meaning: str  # what it says: itself, or a table row with its header row
     raw: float  # the score before a short sentence or a lead-in weighs less
+    cosine: float = 0.0  # of its vector (with its heading and header row) to the question's
 
 
 def score_sentences(q, read):
@@ -168,7 +169,7 @@ def score_sentences(q, read):
         score *= min(1.0, len(sentence.split()) / SHORT_WORDS) ** 0.5
         if sentence.endswith(":"):
             score *= 0.7
-        scored.append(Scored(score, candidate, start, sentence, share, meaning, raw))
+        scored.append(Scored(score, candidate, start, sentence, share, meaning, raw, float(cosine)))
     scored.sort(key=lambda row: -row.score)
     return scored
 
@@ -203,6 +204,10 @@ def _answer(q, scored):
         "cosine": best.cosine,
         "heading": best.extra["heading"],
     }
+    if TABLE_ROW in top.text:
+        # A table's vector is the mean of all its rows: a row is weighed against the
+        # question by its own meaning (the row with its header row) as well.
+        scores["cosine"] = max(best.cosine, top.cosine)
     if (
         top.score < MIN_SENTENCE
         or scores["coverage"] < MIN_ANSWER_COVERAGE

@@ -222,3 +222,43 @@ def test_a_sentence_may_start_with_an_error_code():
         "Each failure has its own code.",
         "invalid_credentials means a wrong password. e.g. not.",
     ]
+
+
+@pytest.mark.django_db
+def test_a_table_row_is_weighed_against_the_question_by_its_own_meaning(content):
+    rows = "".join(
+        f"| {name} | {what}; {what.lower()}, as the sign by the gate says |\n"
+        for name, what in [
+            ("Northgate", "Opens at seven on weekdays and at nine on Saturdays"),
+            ("Southgate", "Closed on public holidays and the first Monday of August"),
+            ("Eastgate", "Accepts pallets and furniture from registered businesses"),
+            ("Westgate", "Parking for vans behind the loading bay, two hours at most"),
+            ("Harbour", "Ferry freight only, booked a week ahead by phone"),
+            ("Airport", "Customs forms are checked at the counter before collection"),
+            ("Hilltop", "Wheelchair access through the side door on Mill Street"),
+            ("Lakeside", "Cash and cards accepted, no cheques since last spring"),
+            ("Old Town", "Shares its building with the town library and museum"),
+            ("Station", "Bicycle couriers leave from here every half hour"),
+            ("Market", "Fresh produce boxes are cooled until the evening round"),
+            ("Quarry", "Heavy machinery parts need a forklift appointment"),
+            ("Bridge", "Toll road access, barrier opens with a staff badge"),
+            ("Castle", "Tourist season brings longer queues around noon"),
+            ("Meadow", "Solar panels on the roof power the sorting belt"),
+            ("Forest", "Deer crossing signs on the access lane, drive slowly"),
+            ("Garden", "Plants and seeds shipped in ventilated crates only"),
+            ("Valley", "Snow chains advised from November until March"),
+        ]
+    )
+    add_section(
+        "## Depot directory\n\n| Depot | Notes |\n| --- | --- |\n"
+        + rows
+        + "| Riverside | Keeps uncollected parcels for 9 days |\n"
+    )
+    reply = answer("how many days does the riverside depot keep uncollected parcels")
+    assert reply.answer is not None
+    print(
+        "COS",
+        reply.answer.scores,
+        [(c.passage.url, round(c.cosine, 3)) for c in reply.candidates[:3]],
+    )
+    assert "Riverside | Keeps uncollected parcels for 9 days" in reply.answer.text
