@@ -2,10 +2,11 @@
 
 A customer reads a quote as a short paragraph, so it is one contiguous run of its
 passage's sentences, in their order, of at most MAX_SENTENCES sentences and MAX_CHARS
-characters: a passage that short is quoted whole; a longer one gives the best sentence,
-what it needs to be understood (the sentence it refers back to, the one its lead-in
-announces), then its neighbours while they score nearly as well as the best sentence. A
-table row comes with its header row, and nothing else of the table.
+characters: a passage that short is quoted whole; a longer one gives the paragraph of the
+best sentence (or the best sentence alone, when its paragraph is longer), what it needs
+to be understood (the sentence it refers back to, the one its lead-in announces), then
+its neighbours while they score nearly as well as the best sentence. A table row comes
+with its header row, and nothing else of the table.
 
 Guarantee: every sentence returned is one of `sentences_of(text)`, a span of the text.
 """
@@ -67,7 +68,10 @@ def quote(text, start, scores):
         return [header, sentences[at]] if header else [sentences[at]]
     if len(text) <= MAX_CHARS and TABLE_ROW not in text:
         return sentences
-    chosen = {at}
+    # The paragraph holding it, when short enough: the unit its author wrote it in.
+    chosen = _paragraph(text, sentences, start)
+    if not _fits(sentences, chosen):
+        chosen = {at}
     if at > 0 and (REFERRING.match(sentence) or sentences[at - 1][1].endswith(":")):
         chosen.add(at - 1)
     if sentence.endswith(":") and at + 1 < len(sentences):
@@ -84,6 +88,14 @@ def quote(text, start, scores):
         if not options:
             return [sentences[n] for n in sorted(chosen)]
         chosen.update(max(options)[1])
+
+
+def _paragraph(text, sentences, start):
+    """The sentences of the line (paragraph, list item) holding the sentence at `start`."""
+    first = text.rfind("\n", 0, start) + 1
+    end = text.find("\n", start)
+    end = len(text) if end == -1 else end
+    return {n for n, (s_start, _) in enumerate(sentences) if first <= s_start < end}
 
 
 def _step(sentences, n, direction):

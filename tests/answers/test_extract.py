@@ -71,6 +71,17 @@ def test_a_longer_passage_gives_the_best_sentence_and_neighbours_scoring_nearly_
     assert [s.split()[0] for s in quoted] == ["Bravo", "Charlie"]
 
 
+def test_a_longer_passage_gives_the_paragraph_of_the_best_sentence_when_it_is_short():
+    paragraph = "Session tokens are for the dashboard. Do not use one in a script. Use an API key."
+    text = f"{LONG}\n{paragraph}\n{LONG}"
+    at = starts(text)["Do not use one in a script."]
+    assert [s for _, s in quote(text, at, {at: 1.0})] == [
+        "Session tokens are for the dashboard.",
+        "Do not use one in a script.",
+        "Use an API key.",
+    ]
+
+
 def test_a_quote_stays_short():
     at = starts(LONG)
     scores = dict.fromkeys(at.values(), 1.0)
