@@ -1,26 +1,26 @@
 """The extractive answer: whole sentences of the best passages, quoted as they are written,
 each with its citation; or no answer, when the passages do not support one.
 
-A sentence is a span of its passage's text, cut at line ends (block ends: paragraphs, list
-items, table rows) and at sentence ends. Nothing is rewritten, so every sentence of an
-answer is found, character for character, in the passage it cites.
+The sentences of the best passages compete; the best one decides whether there is an
+answer, and answers.quote which of its passage's sentences are quoted around it. A
+sentence is a span of its passage's text (answers.quote.sentences_of). Nothing is
+rewritten, so every sentence of an answer is found, character for character, in the
+passage it cites.
 """
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from answers.asks import asks, holds
 from answers.embedding import embedder
+from answers.quote import TABLE_ROW, quote, sentences_of, table_header
 from answers.retrieval import coverage, lexical_share
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\"'(*\[])")
-TABLE_ROW = " | "
 # Tuned on the tuning split of the evaluation set only (answers/evaluation: a third of the
 # questions is held out; see docs/developers/answers.md).
 READ = 3  # fused candidates reranked
 QUOTED_FROM = 3  # of them, the passages whose sentences compete for the answer
-MAX_SENTENCES = 3
 # The rerank of the fused candidates: their fused rank, how close their vector is to the
 # question's, and how much of the question their page title and heading say.
 RANK_FUSED, RANK_COSINE, RANK_HEADING = 1.0, 1.0, 1.0
@@ -35,8 +35,9 @@ MIN_COSINE = 0.25  # of the quoted passage's vector
 # cosine, its passage's support and rank; a sentence under SHORT_WORDS words weighs less.
 SCORE_SHARE, SCORE_COSINE, SCORE_SUPPORT, SCORE_RANK = 0.45, 0.25, 0.2, 0.1
 SHORT_WORDS = 8
-NEXT_SENTENCE = 0.6  # a sentence of the same passage quoted too from this share of the best
-WINDOW = True  # the sentence before or after the best one when it needs it (_around)
+# A sentence holding the kind of answer the question asks for (answers.asks: a duration
+# for "how long") scores this much more.
+ASKED_FOR = 0.2
 
 
 @dataclass
@@ -80,21 +81,6 @@ class Answer:
         return groups
 
 
-def sentences_of(text):
-    """(start, sentence) of each sentence of a passage's text, in order."""
-    found = []
-    offset = 0
-    for line in text.split("\n"):
-        position = 0
-        for piece in SENTENCE_END.split(line):
-            start = line.find(piece, position)
-            position = start + len(piece)
-            if piece.strip():
-                found.append((offset + start, piece.strip()))
-        offset += len(line) + 1
-    return found
-
-
 def support(q, candidate):
     """How well a passage supports an answer to the question (0 to 1): how much of it the
     passage with its title and heading covers (computed once, for the candidates read)."""
@@ -134,113 +120,107 @@ def rerank(q, candidates):
     return sorted(read, key=lambda c: -c.extra["rank"])
 
 
-def extract(q, candidates):
-    """The Answer, or None when nothing read supports one."""
-    read = rerank(q, candidates)[:QUOTED_FROM]
-    if not read or not q.terms:
-        return None
-    pool = []  # (candidate, start, sentence, what it is scored on)
+@dataclass
+class Scored:
+    """A sentence of a read passage, with how well it answers the question."""
+
+    score: float
+    candidate: object  # retrieval.Candidate
+    start: int  # where it starts in its passage's text
+    text: str
+    share: float  # the question's weight its words (with its heading) hold
+    meaning: str  # what it says: itself, or a table row with its header row
+    raw: float  # the score before a short sentence or a lead-in weighs less
+    cosine: float = 0.0  # of its vector (with its heading and header row) to the question's
+
+
+def score_sentences(q, read):
+    """Every sentence of the read passages, best first."""
+    pool = []  # (candidate, start, sentence, what it means)
     for candidate in read:
         text = candidate.passage.text
         for start, sentence in sentences_of(text):
-            scored_on = sentence
+            meaning = sentence
             if TABLE_ROW in sentence:
-                header = _table_header(text, start)
+                header = table_header(text, start)
                 if header is None:
                     continue  # a header row is quoted with the row it heads
-                scored_on = f"{header[1]} {sentence}"  # a row means what its header says
-            pool.append((candidate, start, sentence, f"{candidate.passage.heading} {scored_on}"))
+                meaning = f"{header[1]} {sentence}"  # a row means what its header says
+            pool.append((candidate, start, sentence, meaning))
     if not pool:
-        return None
-    vectors = embedder().embed([s for _, _, _, s in pool])
+        return []
+    vectors = embedder().embed([f"{c.passage.heading} {m}" for c, _, _, m in pool])
     cosines = vectors @ q.vector
     scored = []
-    for (candidate, start, sentence, scored_on), cosine in zip(pool, cosines, strict=True):
-        share = lexical_share(q, scored_on)
+    kind = asks(q.text)
+    for (candidate, start, sentence, meaning), cosine in zip(pool, cosines, strict=True):
+        share = lexical_share(q, f"{candidate.passage.heading} {meaning}")
         score = (
             SCORE_SHARE * share
             + SCORE_COSINE * float(cosine)
             + SCORE_SUPPORT * support(q, candidate)
             + SCORE_RANK * candidate.extra["rank"]
         )
+        if holds(kind, sentence):
+            score *= 1 + ASKED_FOR
+        raw = score
         # A few words ("Rate limits and retries.") or a lead-in ("... these columns:")
         # say little on their own.
         score *= min(1.0, len(sentence.split()) / SHORT_WORDS) ** 0.5
         if sentence.endswith(":"):
             score *= 0.7
-        scored.append((score, candidate, start, sentence, share))
-    scored.sort(key=lambda row: -row[0])
-    best_score, best, start, sentence, _ = scored[0]
-    p = best.passage
+        scored.append(Scored(score, candidate, start, sentence, share, meaning, raw, float(cosine)))
+    scored.sort(key=lambda row: -row.score)
+    return scored
+
+
+def extract(q, candidates):
+    """The Answer, or None when nothing read supports one.
+
+    A page's summary (its passage at the page itself: a guide's introduction, a runbook's
+    symptom) says what the page is about rather than the answer, often in the question's
+    own words: its sentences compete only when no section's best sentence supports an
+    answer."""
+    read = rerank(q, candidates)[:QUOTED_FROM]
+    if not read or not q.terms:
+        return None
+    scored = score_sentences(q, read)
+    sections = [row for row in scored if row.candidate.passage.anchor]
+    found = _answer(q, sections) if sections else None
+    if found is None and len(sections) < len(scored):
+        found = _answer(q, scored)
+    return found
+
+
+def _answer(q, scored):
+    """The Answer quoting the best of the `scored` sentences, or None when it does not
+    support one."""
+    top = scored[0]
+    best, p = top.candidate, top.candidate.passage
     scores = {
-        "sentence": best_score,
-        "coverage": coverage(q, f"{p.document.title} {p.heading} {sentence}"),
+        "sentence": top.score,
+        "coverage": coverage(q, f"{p.document.title} {p.heading} {top.meaning}"),
         "support": best.support,
         "cosine": best.cosine,
         "heading": best.extra["heading"],
     }
+    if TABLE_ROW in top.text:
+        # A table's vector is the mean of all its rows: a row is weighed against the
+        # question by its own meaning (the row with its header row) as well.
+        scores["cosine"] = max(best.cosine, top.cosine)
     if (
-        best_score < MIN_SENTENCE
+        top.score < MIN_SENTENCE
         or scores["coverage"] < MIN_ANSWER_COVERAGE
         or scores["cosine"] < MIN_COSINE
     ):
         return None
-    chosen = [(best, start, sentence)]
-    if WINDOW:
-        chosen += _around(best.passage.text, start, sentence)
-    # Other sentences of the passage nearby that score nearly as well.
-    siblings = [row for row in scored if row[1] is best and row[2] != start]
-    for score, candidate, other_start, other, _ in siblings:
-        if len(chosen) >= MAX_SENTENCES:
-            break
-        if any(row[1] == other_start for row in chosen):
-            continue
-        if score >= NEXT_SENTENCE * best_score and abs(other_start - start) < 400:
-            chosen.append((candidate, other_start, other))
-    if TABLE_ROW in sentence:
-        header = _table_header(best.passage.text, start)
-        if header and all(h[2] != header[1] for h in chosen):
-            chosen.append((best, header[0], header[1]))
-    chosen.sort(key=lambda row: row[1])
+    # Beside the best sentence, a short one costs little to read: its neighbours compete
+    # on their scores before the weight short sentences lose.
+    chosen = quote(p.text, top.start, {r.start: r.raw for r in scored if r.candidate is best})
     answer = Answer(scores=scores)
     answer.citations.append(citation_for(best.passage))
-    answer.sentences = [Sentence(text=s, citation=0) for _, _, s in chosen]
+    answer.sentences = [Sentence(text=s, citation=0) for _, s in chosen]
     return answer
-
-
-# A sentence that starts so goes on from the one before it ("With those, most tickets are
-# solved on the first reply."); one that ends with ":" leads in to the one after it.
-REFERRING = re.compile(
-    r"^(?:this|that|these|those|it|its|they|them|then|so|otherwise|instead|once|with (?:those|"
-    r"these|that|this|it)|if so|if not|after that|to do so|to fix it)\b",
-    re.IGNORECASE,
-)
-
-
-def _around(text, start, sentence):
-    """[(None, start, sentence)] the best sentence needs to be understood: the one before it
-    when it refers back (or leads in to it), the one after it when it leads in."""
-    sentences = sentences_of(text)
-    at = next(n for n, (s_start, _) in enumerate(sentences) if s_start == start)
-    found = []
-    if at > 0 and (REFERRING.match(sentence) or sentences[at - 1][1].endswith(":")):
-        found.append(sentences[at - 1])
-    if at + 1 < len(sentences):
-        after = sentences[at + 1]
-        if sentence.endswith(":"):
-            found.append(after)
-    return [(None, s_start, s) for s_start, s in found]
-
-
-def _table_header(text, start):
-    """(start, line) of the first row of the table holding the line at `start`."""
-    lines, offset, header = text.split("\n"), 0, None
-    for line in lines:
-        header = header or (offset, line) if TABLE_ROW in line else None
-        if offset <= start < offset + len(line) + 1:
-            return header if header and header[0] != start else None
-        offset += len(line) + 1
-    return None
 
 
 def is_verbatim(answer, passages):

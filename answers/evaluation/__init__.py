@@ -114,9 +114,17 @@ class Report:
         times = sorted(o.ms for o in self.answerable + self.unanswerable)
         return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
+    def lengths(self):
+        """(median, 90th percentile) of the answers' length in characters: the measure
+        favours long answers (a fact is likelier in three sentences than in one), so their
+        length is reported beside it."""
+        sizes = sorted(len(o.text) for o in self.answerable if o.answered) or [0]
+        return statistics.median(sizes), sizes[min(len(sizes) - 1, round(0.9 * (len(sizes) - 1)))]
+
     def lines(self, verbose=False):
         a, u = len(self.answerable), len(self.unanswerable)
         p50, p95 = self.latency()
+        median_chars, p90_chars = self.lengths()
         out = [
             f"answerable questions answered correctly (cites the expected page, states the "
             f"fact): {self.correct}/{a} = {100 * self.correct_rate:.1f} % "
@@ -128,6 +136,7 @@ class Report:
             f"retrieval recall@3 of the right section: {self.recall3}/{a} = "
             f"{100 * self.recall3 / a:.1f} %",
             f"latency per answer: p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+            f"answer length: median {median_chars:.0f} characters, 90th percentile {p90_chars}",
         ]
         if verbose:
             out.append("\nAnswerable, not answered correctly:")

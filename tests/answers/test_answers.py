@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from answers.extract import sentences_of
 from answers.models import AnswerFeedback, Passage
+from answers.quote import sentences_of
 from answers.services import answer
 from core.content import Passage as ContentPassage
 from insights.models import AnswerEvent, SearchQuery
@@ -156,11 +156,15 @@ def test_api_answers_in_the_documented_shape(client, content):
     assert set(data) == {"query", "answer", "incident", "results"}
     assert data["query"] == ASKED and data["incident"] is None
     found = data["answer"]
-    # The sentence that answers it, with its neighbours of the same step, as written.
+    # The section that answers it, short enough to be quoted whole, as written.
     quoted = [
         "On the sign-in page, request a password reset for your account email.",
+        "Open the reset email.",
         "The link is valid for 1 hour.",
+        "Set a new password that meets the policy above.",
         "Resetting your password signs out all other sessions.",
+        "That is deliberate: if someone else had access, they lose it.",
+        "Expect to sign in again on your other devices.",
     ]
     assert found["text"] == " ".join(quoted)
     assert found["sentences"] == [{"text": text, "citation": 0} for text in quoted]

@@ -8,10 +8,10 @@ from answers import evaluation
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Issue #23's gates are evaluation.MIN_ANSWERED (85 %) and MIN_REFUSED (90 %). The answers
-# do not reach the first yet (docs/developers/answers.md: 68.2 % on SQLite, 67.1 % on
+# do not reach the first yet (docs/developers/answers.md: 76.5 % on SQLite, 75.9 % on
 # PostgreSQL over the whole set): CI holds the level reached, so it can only go up, until
 # the target replaces it.
-REACHED_ANSWERED = 0.65
+REACHED_ANSWERED = 0.75
 REACHED_REFUSED = 0.90
 
 
@@ -38,3 +38,10 @@ def test_a_third_is_held_out_and_a_question_keeps_its_side():
     assert not set(tuning) & set(held_out)
     assert evaluation.split(held_out) == ([], held_out)
     assert evaluation.split(unanswerable)[1]  # refusals are held out too
+
+
+def test_the_report_gives_the_answers_length_beside_the_measure():
+    answered = [evaluation.Outcome("q", True, text="x" * n) for n in (100, 200, 300)]
+    report = evaluation.Report([*answered, evaluation.Outcome("r", False)], [answered[0]])
+    assert report.lengths() == (200, 300)
+    assert "answer length: median 200 characters" in "\n".join(report.lines())
