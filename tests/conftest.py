@@ -1,10 +1,14 @@
 import importlib
+import threading
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
 from django.db.models.signals import post_migrate
+from django.test.testcases import LiveServerThread
 
 from accounts.roles import sync_roles
 from editorial.importer import import_content
@@ -16,6 +20,37 @@ pytest_plugins = ["tests.factories"]
 # (socketserver's backlog): 40 clients at once on a loaded machine were reset before it
 # accepted them. Production runs gunicorn, whose backlog is 2048.
 ThreadedWSGIServer.request_queue_size = 256
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time on SQLite. Each of its threads has
+    its own connection to the test's in-memory database (shared cache: pytest-django's live
+    server starts before the test database is set up, so it shares no connection), and
+    two requests at once lock each other out ("database table is locked", a 500 seen in CI
+    when a browser test's fake clock fired a page's polls together). A response is drawn
+    whole and closed under the lock; static files need no database and wait for no one.
+    Connections stay concurrent (a browser's keep-alive ones wait for no one); with
+    PostgreSQL requests run side by side, as in production."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            static = environ.get("PATH_INFO", "").startswith(settings.STATIC_URL)
+            if connection.vendor != "sqlite" or static:
+                return application(environ, start_response)
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 def _roles_after_a_flush(sender, **kwargs):
