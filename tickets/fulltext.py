@@ -37,6 +37,7 @@ from tickets.models import (
 
 CANDIDATES = 2000
 RANKED = 200
+COUNTED = 1000  # a search's matches are counted up to this many, then shown as "1,000+"
 MAX_PHRASES = 5
 MAX_OPERATORS = 10
 SNIPPET_SOURCE = 20_000  # characters of a part searched for the snippet's match
@@ -201,6 +202,31 @@ def ranked_ids(query, within=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+class AtLeast(int):
+    """A count that stopped at its limit: there are more. Written "1,000+" wherever the
+    admin writes a count (the paginator's "1,000+ tickets", "Select all 1,000+ tickets")."""
+
+    more = True
+
+    @property
+    def limit(self):
+        return f"{int(self):,}"
+
+    def __str__(self):
+        return f"{self.limit}+"
+
+
+def count_matches(tickets):
+    """How many tickets a search finds, counted up to COUNTED (else AtLeast(COUNTED)).
+
+    Counting every match of a common word reads every ticket's text: a word in 93 % of
+    100,000 tickets took 210 ms on PostgreSQL against 2.5 ms counted up to 1,001. Agents
+    search for something rare, or narrow a common word; the best matches come first
+    whatever the count (Zendesk's and GitHub's searches stop at 1,000 results too)."""
+    found = tickets.order_by().values("pk")[: COUNTED + 1].count()
+    return AtLeast(COUNTED) if found > COUNTED else found
 
 
 def rank_annotation(ids):

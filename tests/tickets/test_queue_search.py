@@ -143,7 +143,7 @@ def page_query(client, query, **params):
 def test_pages_of_a_search_follow_the_rank_then_the_queue_order(
     agent_client, make_ticket, monkeypatch
 ):
-    """Pages within the ranked matches are read by their ids (admin.search.RankedRows):
+    """Pages within the ranked matches are read by their ids (admin.search.SearchRows):
     the same rows in the same order as ordering every match, across the ranked matches' end,
     and when the agent sorts by a column instead."""
     from django.contrib import admin
@@ -167,6 +167,41 @@ def test_pages_of_a_search_follow_the_rank_then_the_queue_order(
     monkeypatch.setattr(admin.site.get_model_admin(Ticket), "list_per_page", 2)
     by_reference = [found(agent_client, "timeout", o="2", p=page) for page in (1, 2, 3, 4)]
     assert sum(by_reference, []) == sorted(everything)
+
+
+def test_a_search_counts_its_matches_up_to_a_limit(agent_client, make_ticket, monkeypatch):
+    """A common word is counted up to fulltext.COUNTED, then written "1,000+", with a word on
+    narrowing the search; the pages list that many, best first; "Select all" still acts on
+    every match. Exactly the limit, or fewer, is counted exactly."""
+    from django.contrib import admin
+
+    tickets = [make_ticket(subject=f"Timeout number {n}") for n in range(5)]
+    make_ticket(subject="Other")
+    monkeypatch.setattr(fulltext, "COUNTED", 3)
+    monkeypatch.setattr(admin.site.get_model_admin(Ticket), "list_per_page", 2)
+    with CaptureQueriesContext(connection) as queries:
+        html = agent_client.get(CHANGELIST, {"q": "timeout"}).content.decode()
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    assert "LIMIT 4" in count  # one more than the limit: no reading of every match
+    assert "3+ tickets" in texts(html, "paginator")[0]
+    (note,) = texts(html, "queue-more")
+    assert note.startswith("More than 3 tickets match: the best matches come first")
+    assert "Select all 3+ tickets" in html
+    pages = [found(agent_client, "timeout", p=page) for page in (1, 2)]
+    assert [len(rows) for rows in pages] == [2, 1]
+    # Every match, when the agent selects them all across the pages.
+    response = agent_client.post(
+        CHANGELIST + "?q=timeout",
+        {"action": "add_tags", "tags": "counted", "select_across": "1", "index": "0",
+         "_selected_action": [tickets[0].pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Ticket.objects.filter(tags__name="counted").count() == 5
+    # As many as the limit: counted exactly, no note.
+    monkeypatch.setattr(fulltext, "COUNTED", 5)
+    html = agent_client.get(CHANGELIST, {"q": "timeout"}).content.decode()
+    assert "5 tickets" in texts(html, "paginator")[0]
+    assert "5+" not in html and not texts(html, "queue-more")
 
 
 @pytest.mark.parametrize(

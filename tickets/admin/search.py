@@ -27,19 +27,20 @@ class SearchChangeList(ChangeList):
             fulltext.add_snippets(self.query, self.result_list)
 
 
-class RankedRows:
-    """A search's rows as Django's paginator reads them: a slice within the ranked ids is
-    read by its ids alone. The list's order puts them first, in rank order, so it is the
-    same slice, without ordering every match by rank to keep 50 (a word in every ticket at
-    100,000 tickets: 575 ms, bench-queue). The count and slices beyond the ranked ids are
-    the list's."""
+class SearchRows:
+    """A search's rows as Django's paginator reads them: counted up to fulltext.COUNTED
+    ("1,000+"), and a slice within the ranked ids read by its ids alone. The list's order
+    puts them first, in rank order, so it is the same slice, without ordering every match by
+    rank to keep 50 (a word in every ticket at 100,000 tickets: 575 ms, bench-queue).
+    Slices beyond the ranked ids, or when sorted by a column (no ranked ids), are the
+    list's."""
 
     def __init__(self, queryset, ranked):
         self.queryset, self.ranked = queryset, ranked
         self.ordered = queryset.ordered
 
     def count(self):
-        return self.queryset.count()
+        return fulltext.count_matches(self.queryset)
 
     def __getitem__(self, rows):
         if rows.stop is not None and rows.stop <= len(self.ranked):
@@ -60,14 +61,15 @@ class QueueSearch:
         if query.is_empty:
             return queryset, False
         ranked = fulltext.ranked_ids(query, within=queryset.filter(fulltext.operators_q(query)))
-        request.queue_ranked = ranked  # for the paginator (get_paginator)
+        if query.has_text:
+            request.queue_ranked = ranked  # for the paginator (get_paginator)
         queryset = queryset.filter(queueviews.search_q(search_term))
         return queryset.annotate(search_rank=fulltext.rank_annotation(ranked)), False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         ranked = getattr(request, "queue_ranked", None)
-        if ranked and ORDER_VAR not in request.GET:  # (sorted by a column: not rank order)
-            queryset = RankedRows(queryset, ranked)
+        if ranked is not None:  # a full-text search (sorted by a column: not rank order)
+            queryset = SearchRows(queryset, [] if ORDER_VAR in request.GET else ranked)
         return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_ordering(self, request):
