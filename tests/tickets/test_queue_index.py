@@ -57,3 +57,31 @@ def test_the_views_counts_are_read_from_the_unfinished_tickets_index(agent, make
     plan = _explain(sql)
     expected = "Index Only Scan using" if POSTGRESQL else "USING COVERING INDEX"
     assert f"{expected} tickets_unfinished" in plan, plan
+
+
+def test_people_who_can_work_tickets_each_once(agent, lead, editor):
+    """The assignee lists (the queue's filter and bulk action, the ticket page, macros,
+    triggers): superusers and whoever may change tickets, through a role or their own
+    permission, each once however many ways they hold it; not editors, nor people gone or
+    not staff. Read with EXISTS, not a join per permission made distinct again."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from tickets.admin.forms import staff_users
+
+    User = get_user_model()
+    change = Permission.objects.get(codename="change_ticket")
+    both = User.objects.create_user("both", is_staff=True)
+    both.groups.add(*Group.objects.filter(name__in=["Support agents", "Support leads"]))
+    both.user_permissions.add(change)
+    own = User.objects.create_user("own", first_name="Zed", is_staff=True)
+    own.user_permissions.add(change)
+    User.objects.create_superuser("boss", first_name="Ada", password="x" * 20)
+    gone = User.objects.create_user("gone", is_staff=True, is_active=False)
+    gone.user_permissions.add(change)
+    outside = User.objects.create_user("outside")  # not staff: no admin at all
+    outside.user_permissions.add(change)
+    names, sql = _sql(lambda: [u.username for u in staff_users()])
+    # By first name (none first), then last name, then login name.
+    assert names == ["agent", "both", "lead", "boss", "own"]
+    assert "DISTINCT" not in sql
