@@ -3,6 +3,7 @@ list by rank (unless the agent sorts by a column) and puts a marked snippet unde
 
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import F
+from django.db.models.sql.where import WhereNode
 
 from tickets import fulltext, queueviews
 from tickets.models.ticket import triage_keys
@@ -44,8 +45,18 @@ class SearchRows:
 
     def __getitem__(self, rows):
         if rows.stop is not None and rows.stop <= len(self.ranked):
-            return self.queryset.filter(pk__in=self.ranked[rows])
+            return self._by_ids(self.ranked[rows])
         return self.queryset[rows]
+
+    def _by_ids(self, ids):
+        """The rows of these ids as the list reads them (its columns, related rows,
+        annotations and order) without its conditions: the ranked ids were found within
+        them (fulltext.ranked_ids within the list's filters), and matching the search again
+        to keep 50 known ids was most of the page's query (a phrase in 1,000 tickets: the
+        1,000 matches hashed, 6 of its 7.5 ms)."""
+        page = self.queryset.all()
+        page.query.where = WhereNode()
+        return page.filter(pk__in=ids)
 
 
 class QueueSearch:
