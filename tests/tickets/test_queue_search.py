@@ -172,26 +172,37 @@ def test_pages_of_a_search_follow_the_rank_then_the_queue_order(
     assert sum(by_reference, []) == sorted(everything)
 
 
+def paginator(client, query, **params):
+    """The list's count as the agent reads it, and the COUNT queries run for it."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(CHANGELIST, {"q": query, **params}).content.decode()
+    sqls = [q["sql"] for q in queries.captured_queries]
+    counts = [sql for sql in sqls if "COUNT(*)" in sql and "OVER ()" not in sql]
+    return texts(html, "paginator")[0], texts(html, "queue-more"), counts, html
+
+
 def test_a_search_counts_its_matches_up_to_a_limit(agent_client, make_ticket, monkeypatch):
     """A common word is counted up to fulltext.COUNTED, then written "1,000+", with a word on
     narrowing the search; the pages list that many, best first; "Select all" still acts on
-    every match. Exactly the limit, or fewer, is counted exactly."""
+    every match. As many as the limit, or fewer, are counted exactly. The ranking counts
+    the matches when it saw them all (fewer than CANDIDATES): no count of its own then."""
     from django.contrib import admin
 
     tickets = [make_ticket(subject=f"Timeout number {n}") for n in range(5)]
     make_ticket(subject="Other")
+    tickets[4].transition("resolved")
     monkeypatch.setattr(fulltext, "COUNTED", 3)
     monkeypatch.setattr(admin.site.get_model_admin(Ticket), "list_per_page", 2)
-    with CaptureQueriesContext(connection) as queries:
-        html = agent_client.get(CHANGELIST, {"q": "timeout"}).content.decode()
-    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
-    assert "LIMIT 4" in count  # one more than the limit: no reading of every match
-    assert "3+ tickets" in texts(html, "paginator")[0]
-    (note,) = texts(html, "queue-more")
-    assert note.startswith("More than 3 tickets match: the best matches come first")
+    text, more, counts, html = paginator(agent_client, "timeout")
+    assert "3+ tickets" in text and counts == []  # the ranking saw all 5
+    assert more[0].startswith("More than 3 tickets match: the best matches come first")
     assert "Select all 3+ tickets" in html
     pages = [found(agent_client, "timeout", p=page) for page in (1, 2)]
     assert [len(rows) for rows in pages] == [2, 1]
+    # More matches than the ranking reads: counted up to one more than the limit.
+    monkeypatch.setattr(fulltext, "CANDIDATES", 4)
+    text, more, (count,), _ = paginator(agent_client, "timeout")
+    assert "3+ tickets" in text and more and "LIMIT 4" in count
     # Every match, when the agent selects them all across the pages.
     response = agent_client.post(
         CHANGELIST + "?q=timeout",
@@ -200,11 +211,15 @@ def test_a_search_counts_its_matches_up_to_a_limit(agent_client, make_ticket, mo
     )  # fmt: skip
     assert response.status_code == 302
     assert Ticket.objects.filter(tags__name="counted").count() == 5
-    # As many as the limit: counted exactly, no note.
+    # As many as the limit: exact, whoever counted them, within the list's filters too.
     monkeypatch.setattr(fulltext, "COUNTED", 5)
-    html = agent_client.get(CHANGELIST, {"q": "timeout"}).content.decode()
-    assert "5 tickets" in texts(html, "paginator")[0]
-    assert "5+" not in html and not texts(html, "queue-more")
+    for candidates in (2000, 4):
+        monkeypatch.setattr(fulltext, "CANDIDATES", candidates)
+        text, more, _, html = paginator(agent_client, "timeout")
+        assert " 5 tickets" in text and "5+" not in html and not more
+        text, _, _, _ = paginator(agent_client, "timeout", status__exact="resolved")
+        assert " 1 ticket" in text and " 1 tickets" not in text
+        assert " 4 tickets" in paginator(agent_client, "timeout status:new")[0]
 
 
 @pytest.mark.parametrize(

@@ -29,19 +29,20 @@ class SearchChangeList(ChangeList):
 
 
 class SearchRows:
-    """A search's rows as Django's paginator reads them: counted up to fulltext.COUNTED
-    ("1,000+"), and a slice within the ranked ids read by its ids alone. The list's order
+    """A search's rows as Django's paginator reads them: counted by the ranking when it saw
+    every match (fewer than fulltext.CANDIDATES), else up to fulltext.COUNTED ("1,000+"),
+    and a slice within the ranked ids read by its ids alone. The list's order
     puts them first, in rank order, so it is the same slice, without ordering every match by
     rank to keep 50 (a word in every ticket at 100,000 tickets: 575 ms, bench-queue).
     Slices beyond the ranked ids, or when sorted by a column (no ranked ids), are the
     list's."""
 
-    def __init__(self, queryset, ranked):
-        self.queryset, self.ranked = queryset, ranked
+    def __init__(self, queryset, ranked, found=None):
+        self.queryset, self.ranked, self.found = queryset, ranked, found
         self.ordered = queryset.ordered
 
     def count(self):
-        return fulltext.count_matches(self.queryset)
+        return fulltext.count_matches(self.queryset, self.found)
 
     def __getitem__(self, rows):
         if rows.stop is not None and rows.stop <= len(self.ranked):
@@ -51,7 +52,7 @@ class SearchRows:
     def _by_ids(self, ids):
         """The rows of these ids as the list reads them (its columns, related rows,
         annotations and order) without its conditions: the ranked ids were found within
-        them (fulltext.ranked_ids within the list's filters), and matching the search again
+        them (fulltext.rank within the list's filters), and matching the search again
         to keep 50 known ids was most of the page's query (a phrase in 1,000 tickets: the
         1,000 matches hashed, 6 of its 7.5 ms)."""
         page = self.queryset.all()
@@ -71,16 +72,17 @@ class QueueSearch:
         query = fulltext.parse_query(search_term)
         if query.is_empty:
             return queryset, False
-        ranked = fulltext.ranked_ids(query, within=queryset.filter(fulltext.operators_q(query)))
+        ranking = fulltext.rank(query, within=queryset.filter(fulltext.operators_q(query)))
         if query.has_text:
-            request.queue_ranked = ranked  # for the paginator (get_paginator)
+            request.queue_ranking = ranking  # for the paginator (get_paginator)
         queryset = queryset.filter(queueviews.search_q(search_term))
-        return queryset.annotate(search_rank=fulltext.rank_annotation(ranked)), False
+        return queryset.annotate(search_rank=fulltext.rank_annotation(ranking.ids)), False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        ranked = getattr(request, "queue_ranked", None)
-        if ranked is not None:  # a full-text search (sorted by a column: not rank order)
-            queryset = SearchRows(queryset, [] if ORDER_VAR in request.GET else ranked)
+        ranking = getattr(request, "queue_ranking", None)
+        if ranking is not None:  # a full-text search (sorted by a column: not rank order)
+            ranked = [] if ORDER_VAR in request.GET else ranking.ids
+            queryset = SearchRows(queryset, ranked, ranking.found)
         return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_ordering(self, request):
