@@ -164,8 +164,8 @@ def measure(client, path, **headers):
 
 def search_alone(query, per_page=50):
     """What the queue's search itself costs, without the admin's page around it (the views'
-    counts, filters and columns): the ranking (with the count when under CANDIDATES
-    matches), else the count up to COUNTED, and the page of tickets, with their snippets.
+    counts, filters and columns): the ranking (with the count, up to CANDIDATES) and the
+    page of tickets, with their snippets.
     (median, p95, queries, found)."""
     from django.db import connection
     from django.db.models import F
@@ -180,7 +180,7 @@ def search_alone(query, per_page=50):
         ranking = fulltext.rank(parsed)
         tickets = tickets.annotate(search_rank=fulltext.rank_annotation(ranking.ids))
         tickets = tickets.order_by(F("search_rank").asc(nulls_last=True), "-pk")
-        found = fulltext.count_matches(tickets, ranking.found)
+        found = ranking.count
         if len(ranking.ids) >= per_page:  # as the queue reads a ranked page: by its ids
             page = list(Ticket.objects.filter(pk__in=ranking.ids[:per_page]))
         else:

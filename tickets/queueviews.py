@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 
 from core.parsing import whole_number
+from core.sqlconstants import constants
 from tickets import customfields, fulltext
 from tickets.models import AgentGroup, Priority, SavedView, Ticket, normalize_tag
 
@@ -82,7 +83,8 @@ def statuses_of(value):
 
 
 def _in(statuses):
-    return Q(status__in=statuses) if statuses is not None else Q()
+    # Constants in the SQL: SQLite then reads the unfinished tickets' index (sqlconstants).
+    return Q(status__in=constants(statuses)) if statuses is not None else Q()
 
 
 def status_q(value):
@@ -177,7 +179,7 @@ def views_for(user, current_query=""):
     if None not in statuses:
         # Only the statuses some view shows are read: with the built-in views, the
         # unfinished tickets, from their own index (tickets_unfinished) alone.
-        tickets = tickets.filter(status__in=sorted(set().union(*statuses)))
+        tickets = tickets.filter(status__in=constants(sorted(set().union(*statuses))))
     counts = tickets.aggregate(  # (status: never empty, and in the index; the pk is not)
         **{f"v{i}": Count("status", filter=view_q(v.query, user)) for i, v in enumerate(views)}
     )

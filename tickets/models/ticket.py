@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.addresses import address_key, address_key_or_raw
 from core.categories import SupportCategory
 from core.people import staff_name
+from core.sqlconstants import Constant, constants
 from tickets.models.fields import WithCustomFields
 from tickets.models.fulltext import TicketSearchText
 from tickets.models.tags import Tagged
@@ -48,12 +49,20 @@ class Reproducibility(models.TextChoices):
     ONCE = "once", "It happened once"
 
 
-def triage_stage():
-    """0 waiting on support, 1 waiting on the customer, 2 finished."""
+def triage_stage(constant=None):
+    """0 waiting on support, 1 waiting on the customer, 2 finished. The queue orders by it
+    with `constant=Constant`, so that SQLite sees the indexed expression (core.sqlconstants);
+    the index itself is declared with the plain values."""
+    if constant is None:
+        return Case(
+            When(status__in=[s.value for s in WAITING_ON_SUPPORT], then=Value(0)),
+            When(status=TicketStatus.PENDING.value, then=Value(1)),
+            default=Value(2),
+        )
     return Case(
-        When(status__in=[s.value for s in WAITING_ON_SUPPORT], then=Value(0)),
-        When(status=TicketStatus.PENDING.value, then=Value(1)),
-        default=Value(2),
+        When(status__in=constants(s.value for s in WAITING_ON_SUPPORT), then=constant(0)),
+        When(status=constant(TicketStatus.PENDING.value), then=constant(1)),
+        default=constant(2),
     )
 
 
@@ -69,10 +78,10 @@ class TicketQuerySet(models.QuerySet):
     def triage_order(self):
         """Waiting on support first, the first due (by SLA) first; then waiting on the
         customer; then finished (read in this order from tickets_triage_order)."""
-        return self.annotate(stage=triage_stage()).order_by("stage", *triage_keys())
+        return self.annotate(stage=triage_stage(Constant)).order_by("stage", *triage_keys())
 
     def unfinished(self):
-        return self.filter(status__in=UNFINISHED)
+        return self.filter(status__in=constants(UNFINISHED))
 
     def others_of(self, ticket):
         """The same customer's other tickets (same normal form of the address), newest first."""
