@@ -1,20 +1,21 @@
 """Issue 22 items 1, 2 and 7 in a real browser: an agent signs in and lands on the queue,
 finds a ticket by a phrase only a later message holds (marked under the row), and opens a
-ticket for a phone call with "New ticket"; axe on the search results and the new page, with
+ticket for a phone call with "New ticket"; a search that finds too many to count says so;
+axe on the search results and the new page, with
 screenshots (artifacts/screenshots/desk-search-*.png, desk-new-ticket-*.png)."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, screenshot
-from tickets import services
+from tickets import fulltext, services
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_agent_finds_a_ticket_by_a_phrase_and_opens_one_for_a_phone_call(
-    page: Page, site, agent_user, csp_violations
+    page: Page, site, agent_user, csp_violations, monkeypatch
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
     wanted = services.create_ticket(
@@ -44,6 +45,18 @@ def test_an_agent_finds_a_ticket_by_a_phrase_and_opens_one_for_a_phone_call(
     expect(snippet.locator("mark").first).to_have_text("rotating the signing secret")
     assert_accessible(page)
     screenshot(page, "desk-search-results")
+    # A word too common to count: the best matches, and a word on narrowing the search
+    # (the limit is 2,000; one here).
+    monkeypatch.setattr(fulltext, "CANDIDATES", 1)
+    search = page.get_by_role("textbox", name="Search")
+    search.fill("secret")
+    search.press("Enter")
+    expect(page.locator(".paginator")).to_contain_text("1+ tickets")
+    expect(page.locator(".queue-more")).to_contain_text(
+        "More than 1 tickets match: the best matches come first"
+    )
+    assert_accessible(page)
+    screenshot(page, "desk-search-many")
 
     page.get_by_role("link", name="New ticket").click()
     expect(page.get_by_role("heading", name="New ticket")).to_be_visible()
