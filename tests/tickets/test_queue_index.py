@@ -102,3 +102,16 @@ def test_people_who_can_work_tickets_each_once(agent, lead, editor):
     # By first name (none first), then last name, then login name.
     assert names == ["agent", "both", "lead", "boss", "own"]
     assert "DISTINCT" not in sql
+
+
+def test_the_queue_reads_its_lists_of_people_and_groups_in_one_query_each(client, agent):
+    """The bulk actions' lists of people and groups are read whole in one query each, not
+    through a server-side cursor (PostgreSQL: DECLARE, FETCH, CLOSE; tickets.admin.forms)."""
+    from tickets.models import AgentGroup
+
+    AgentGroup.objects.create(name="Billing")
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/admin/tickets/ticket/").content.decode()
+    assert '<option value="' in html and ">Billing</option>" in html
+    assert not [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"]]

@@ -9,7 +9,13 @@ from django.template.response import TemplateResponse
 from core.people import staff_name
 from core.text import plural
 from tickets import bulk, merging
-from tickets.admin.forms import QuickSelect, StaffChoiceField, staff_users, suggest_tags
+from tickets.admin.forms import (
+    ListedChoiceField,
+    QuickSelect,
+    StaffChoiceField,
+    staff_users,
+    suggest_tags,
+)
 from tickets.models import AgentGroup, Priority, TicketStatus, parse_tags
 
 
@@ -29,11 +35,8 @@ class TicketActionForm(ActionForm):
     status = forms.ChoiceField(
         choices=[("", "(status)"), *TicketStatus.choices], required=False, widget=QuickSelect
     )
-    group = forms.ModelChoiceField(
-        queryset=AgentGroup.objects.all(),
-        required=False,
-        empty_label="(group)",
-        widget=QuickSelect,
+    group = ListedChoiceField(
+        queryset=AgentGroup.objects.all(), required=False, empty_label="(group)"
     )
     tags = forms.CharField(
         label="Tags",

