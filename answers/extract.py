@@ -139,8 +139,13 @@ def score_sentences(q, read):
     pool = []  # (candidate, start, sentence, what it means)
     for candidate in read:
         text = candidate.passage.text
-        for start, sentence in sentences_of(text):
+        spans = sentences_of(text)
+        for n, (start, sentence) in enumerate(spans):
             meaning = sentence
+            if sentence.endswith(":") and n + 1 < len(spans):
+                # A lead-in is quoted with the sentence after it (answers.quote) and is
+                # read with it: scored alone it said little, however well it matched.
+                meaning = f"{sentence} {spans[n + 1][1]}"
             if TABLE_ROW in sentence:
                 header = table_header(text, start)
                 if header is None:
@@ -164,11 +169,8 @@ def score_sentences(q, read):
         if holds(kind, sentence):
             score *= 1 + ASKED_FOR
         raw = score
-        # A few words ("Rate limits and retries.") or a lead-in ("... these columns:")
-        # say little on their own.
+        # A few words ("Rate limits and retries.", "What to do:") say little on their own.
         score *= min(1.0, len(sentence.split()) / SHORT_WORDS) ** 0.5
-        if sentence.endswith(":"):
-            score *= 0.7
         scored.append(Scored(score, candidate, start, sentence, share, meaning, raw, float(cosine)))
     scored.sort(key=lambda row: -row.score)
     return scored

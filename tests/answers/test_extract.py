@@ -166,6 +166,23 @@ def test_the_sentence_giving_the_duration_asked_for_scores_above_one_that_does_n
     assert best.text.startswith("The depot keeps each parcel waiting for 9 days")
 
 
+@pytest.mark.django_db
+def test_a_lead_in_is_scored_with_the_sentence_it_leads_in_to(content):
+    # Its code block is not in the passage's text; the lead-in holds the answer.
+    q = retrieval.question("how is a failure reported once a parcel delivery has started")
+    passage = SimpleNamespace(
+        heading="Parcel tracking",
+        text="Every parcel delivery is tracked from the depot to the door of its owner.\n"
+        "If a delivery fails after it has started, the failure is reported as a notice "
+        "on the tracking page, with its reason:\n"
+        "A parcel with no update for a day was lost between two depots.",
+        document=SimpleNamespace(title="Parcels"),
+    )
+    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
+    best = score_sentences(q, read)[0]
+    assert best.text.startswith("If a delivery fails after it has started")
+
+
 # --------------------------------------------------------------------------- acronyms
 
 
