@@ -19,11 +19,13 @@ from answers.retrieval import coverage, lexical_share
 
 # Tuned on the tuning split of the evaluation set only (answers/evaluation: a third of the
 # questions is held out; see docs/developers/answers.md).
-READ = 3  # fused candidates reranked
+READ = 3
 QUOTED_FROM = 3  # of them, the passages whose sentences compete for the answer
 # The rerank of the fused candidates: their fused rank, how close their vector is to the
-# question's, and how much of the question their page title and heading say.
-RANK_FUSED, RANK_COSINE, RANK_HEADING = 1.0, 1.0, 1.0
+# question's, how much of the question their page title and heading say, and how much of
+# it they cover with their text (a sentence two sections share is quoted from the one
+# that covers more of the question).
+RANK_FUSED, RANK_COSINE, RANK_HEADING, RANK_SUPPORT = 1.0, 1.0, 1.0, 1.0
 # What a passage must hold to support an answer: enough of the question's words (by
 # weight) in the passage and its page's title; a sentence close enough to the question,
 # which with its title and heading covers enough of it.
@@ -116,6 +118,7 @@ def rerank(q, candidates):
             RANK_FUSED * c.rrf / best_rrf
             + RANK_COSINE * c.cosine
             + RANK_HEADING * c.extra["heading"]
+            + RANK_SUPPORT * c.support
         )
     return sorted(read, key=lambda c: -c.extra["rank"])
 

@@ -7,7 +7,7 @@ import pytest
 
 from answers import acronyms, retrieval
 from answers.asks import asks, holds
-from answers.extract import score_sentences
+from answers.extract import rerank, score_sentences
 from answers.quote import MAX_CHARS, quote, sentences_of
 from answers.services import answer
 from kb.models import Guide
@@ -181,6 +181,26 @@ def test_a_lead_in_is_scored_with_the_sentence_it_leads_in_to(content):
     read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
     best = score_sentences(q, read)[0]
     assert best.text.startswith("If a delivery fails after it has started")
+
+
+@pytest.mark.django_db
+def test_of_two_sections_saying_the_same_the_one_covering_more_of_the_question_ranks_first(
+    content,
+):
+    q = retrieval.question("can I choose which depot serves my parcel")
+    shared = "Each parcel is served by one or more depots near its owner."
+
+    def candidate(heading, text, cosine):
+        passage = SimpleNamespace(
+            heading=heading, text=text, document=SimpleNamespace(title="Parcels")
+        )
+        return retrieval.Candidate(passage, rrf=0.03, cosine=cosine)
+
+    routing = candidate("Depot routing", f"{shared} You do not choose the depot.", 0.40)
+    opening = candidate("A depot is open", f"{shared} A closed depot waits.", 0.45)
+    assert rerank(q, [opening, routing]) == [routing, opening]
+    best = score_sentences(q, rerank(q, [opening, routing]))[0]
+    assert (best.text, best.candidate) == (shared, routing)
 
 
 # --------------------------------------------------------------------------- acronyms
