@@ -14,7 +14,7 @@ import numpy as np
 
 from answers.asks import asks, holds
 from answers.embedding import embedder
-from answers.quote import TABLE_ROW, quote, sentences_of, table_header
+from answers.quote import REFERRING, TABLE_ROW, quote, sentences_of, table_header
 from answers.retrieval import coverage, lexical_share
 
 # Tuned on the tuning split of the evaluation set only (answers/evaluation: a third of the
@@ -37,6 +37,9 @@ MIN_COSINE = 0.25  # of the quoted passage's vector
 # cosine, its passage's support and rank; a sentence under SHORT_WORDS words weighs less.
 SCORE_SHARE, SCORE_COSINE, SCORE_SUPPORT, SCORE_RANK = 0.45, 0.25, 0.2, 0.1
 SHORT_WORDS = 8
+# A sentence that refers back ("This matters most when ...", answers.quote.REFERRING)
+# does not name what it is about: it is quoted with the one before it, and scores less.
+REFERS_BACK = 0.8
 # A sentence holding the kind of answer the question asks for (answers.asks: a duration
 # for "how long") scores this much more.
 ASKED_FOR = 0.2
@@ -174,6 +177,8 @@ def score_sentences(q, read):
         raw = score
         # A few words ("Rate limits and retries.", "What to do:") say little on their own.
         score *= min(1.0, len(sentence.split()) / SHORT_WORDS) ** 0.5
+        if REFERRING.match(sentence):
+            score *= REFERS_BACK
         scored.append(Scored(score, candidate, start, sentence, share, meaning, raw, float(cosine)))
     scored.sort(key=lambda row: -row.score)
     return scored

@@ -203,6 +203,21 @@ def test_of_two_sections_saying_the_same_the_one_covering_more_of_the_question_r
     assert (best.text, best.candidate) == (shared, routing)
 
 
+@pytest.mark.django_db
+def test_a_sentence_referring_back_scores_less_than_one_that_says_what_it_is_about(content):
+    q = retrieval.question("my parcel is too heavy for the depot")
+    passage = SimpleNamespace(
+        heading="Parcel weight",
+        text="A depot takes parcels up to 30 kg; a heavier parcel is refused at the counter. "
+        "This matters most for a parcel sent to a small depot: a parcel that fits a big "
+        "depot may be too heavy for a small one.",
+        document=SimpleNamespace(title="Parcels"),
+    )
+    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
+    best = score_sentences(q, read)[0]
+    assert best.text.startswith("A depot takes parcels up to 30 kg")
+
+
 # --------------------------------------------------------------------------- acronyms
 
 
