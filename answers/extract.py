@@ -19,7 +19,7 @@ from answers.retrieval import coverage, lexical_share
 
 # Tuned on the tuning split of the evaluation set only (answers/evaluation: a third of the
 # questions is held out; see docs/developers/answers.md).
-READ = 3
+READ = 3  # fused candidates reranked
 QUOTED_FROM = 3  # of them, the passages whose sentences compete for the answer
 # The rerank of the fused candidates: their fused rank, how close their vector is to the
 # question's, how much of the question their page title and heading say, and how much of
