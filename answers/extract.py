@@ -14,7 +14,7 @@ import numpy as np
 
 from answers.asks import asks, holds
 from answers.embedding import embedder
-from answers.quote import TABLE_ROW, quote, sentences_of, table_header
+from answers.quote import REFERRING, TABLE_ROW, quote, sentences_of, table_header
 from answers.retrieval import coverage, lexical_share
 
 # Tuned on the tuning split of the evaluation set only (answers/evaluation: a third of the
@@ -22,8 +22,10 @@ from answers.retrieval import coverage, lexical_share
 READ = 3  # fused candidates reranked
 QUOTED_FROM = 3  # of them, the passages whose sentences compete for the answer
 # The rerank of the fused candidates: their fused rank, how close their vector is to the
-# question's, and how much of the question their page title and heading say.
-RANK_FUSED, RANK_COSINE, RANK_HEADING = 1.0, 1.0, 1.0
+# question's, how much of the question their page title and heading say, and how much of
+# it they cover with their text (a sentence two sections share is quoted from the one
+# that covers more of the question).
+RANK_FUSED, RANK_COSINE, RANK_HEADING, RANK_SUPPORT = 1.0, 1.0, 1.0, 1.0
 # What a passage must hold to support an answer: enough of the question's words (by
 # weight) in the passage and its page's title; a sentence close enough to the question,
 # which with its title and heading covers enough of it.
@@ -35,6 +37,9 @@ MIN_COSINE = 0.25  # of the quoted passage's vector
 # cosine, its passage's support and rank; a sentence under SHORT_WORDS words weighs less.
 SCORE_SHARE, SCORE_COSINE, SCORE_SUPPORT, SCORE_RANK = 0.45, 0.25, 0.2, 0.1
 SHORT_WORDS = 8
+# A sentence that refers back ("This matters most when ...", answers.quote.REFERRING)
+# does not name what it is about: it is quoted with the one before it, and scores less.
+REFERS_BACK = 0.8
 # A sentence holding the kind of answer the question asks for (answers.asks: a duration
 # for "how long") scores this much more.
 ASKED_FOR = 0.2
@@ -116,6 +121,7 @@ def rerank(q, candidates):
             RANK_FUSED * c.rrf / best_rrf
             + RANK_COSINE * c.cosine
             + RANK_HEADING * c.extra["heading"]
+            + RANK_SUPPORT * c.support
         )
     return sorted(read, key=lambda c: -c.extra["rank"])
 
@@ -139,8 +145,13 @@ def score_sentences(q, read):
     pool = []  # (candidate, start, sentence, what it means)
     for candidate in read:
         text = candidate.passage.text
-        for start, sentence in sentences_of(text):
+        spans = sentences_of(text)
+        for n, (start, sentence) in enumerate(spans):
             meaning = sentence
+            if sentence.endswith(":") and n + 1 < len(spans):
+                # A lead-in is quoted with the sentence after it (answers.quote) and is
+                # read with it: scored alone it said little, however well it matched.
+                meaning = f"{sentence} {spans[n + 1][1]}"
             if TABLE_ROW in sentence:
                 header = table_header(text, start)
                 if header is None:
@@ -164,11 +175,10 @@ def score_sentences(q, read):
         if holds(kind, sentence):
             score *= 1 + ASKED_FOR
         raw = score
-        # A few words ("Rate limits and retries.") or a lead-in ("... these columns:")
-        # say little on their own.
+        # A few words ("Rate limits and retries.", "What to do:") say little on their own.
         score *= min(1.0, len(sentence.split()) / SHORT_WORDS) ** 0.5
-        if sentence.endswith(":"):
-            score *= 0.7
+        if REFERRING.match(sentence):
+            score *= REFERS_BACK
         scored.append(Scored(score, candidate, start, sentence, share, meaning, raw, float(cosine)))
     scored.sort(key=lambda row: -row.score)
     return scored

@@ -8,10 +8,10 @@ from answers import evaluation
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Issue #23's gates are evaluation.MIN_ANSWERED (85 %) and MIN_REFUSED (90 %). The answers
-# do not reach the first yet (docs/developers/answers.md: 76.5 % on SQLite, 75.9 % on
+# do not reach the first yet (docs/developers/answers.md: 80.0 % on SQLite, 78.8 % on
 # PostgreSQL over the whole set): CI holds the level reached, so it can only go up, until
 # the target replaces it.
-REACHED_ANSWERED = 0.75
+REACHED_ANSWERED = 0.78
 REACHED_REFUSED = 0.90
 
 

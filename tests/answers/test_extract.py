@@ -7,7 +7,7 @@ import pytest
 
 from answers import acronyms, retrieval
 from answers.asks import asks, holds
-from answers.extract import score_sentences
+from answers.extract import rerank, score_sentences
 from answers.quote import MAX_CHARS, quote, sentences_of
 from answers.services import answer
 from kb.models import Guide
@@ -164,6 +164,58 @@ def test_the_sentence_giving_the_duration_asked_for_scores_above_one_that_does_n
     read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
     best = score_sentences(q, read)[0]
     assert best.text.startswith("The depot keeps each parcel waiting for 9 days")
+
+
+@pytest.mark.django_db
+def test_a_lead_in_is_scored_with_the_sentence_it_leads_in_to(content):
+    # Its code block is not in the passage's text; the lead-in holds the answer.
+    q = retrieval.question("how is a failure reported once a parcel delivery has started")
+    passage = SimpleNamespace(
+        heading="Parcel tracking",
+        text="Every parcel delivery is tracked from the depot to the door of its owner.\n"
+        "If a delivery fails after it has started, the failure is reported as a notice "
+        "on the tracking page, with its reason:\n"
+        "A parcel with no update for a day was lost between two depots.",
+        document=SimpleNamespace(title="Parcels"),
+    )
+    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
+    best = score_sentences(q, read)[0]
+    assert best.text.startswith("If a delivery fails after it has started")
+
+
+@pytest.mark.django_db
+def test_of_two_sections_saying_the_same_the_one_covering_more_of_the_question_ranks_first(
+    content,
+):
+    q = retrieval.question("can I choose which depot serves my parcel")
+    shared = "Each parcel is served by one or more depots near its owner."
+
+    def candidate(heading, text, cosine):
+        passage = SimpleNamespace(
+            heading=heading, text=text, document=SimpleNamespace(title="Parcels")
+        )
+        return retrieval.Candidate(passage, rrf=0.03, cosine=cosine)
+
+    routing = candidate("Depot routing", f"{shared} You do not choose the depot.", 0.40)
+    opening = candidate("A depot is open", f"{shared} A closed depot waits.", 0.45)
+    assert rerank(q, [opening, routing]) == [routing, opening]
+    best = score_sentences(q, rerank(q, [opening, routing]))[0]
+    assert (best.text, best.candidate) == (shared, routing)
+
+
+@pytest.mark.django_db
+def test_a_sentence_referring_back_scores_less_than_one_that_says_what_it_is_about(content):
+    q = retrieval.question("my parcel is too heavy for the depot")
+    passage = SimpleNamespace(
+        heading="Parcel weight",
+        text="A depot takes parcels up to 30 kg; a heavier parcel is refused at the counter. "
+        "This matters most for a parcel sent to a small depot: a parcel that fits a big "
+        "depot may be too heavy for a small one.",
+        document=SimpleNamespace(title="Parcels"),
+    )
+    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
+    best = score_sentences(q, read)[0]
+    assert best.text.startswith("A depot takes parcels up to 30 kg")
 
 
 # --------------------------------------------------------------------------- acronyms
