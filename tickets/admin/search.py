@@ -31,11 +31,10 @@ class SearchChangeList(ChangeList):
 class SearchRows:
     """A search's rows as Django's paginator reads them: counted by the ranking (up to
     fulltext.CANDIDATES, then "2,000+"), and a slice within the ranked ids read by its ids
-    alone. The list's order
-    puts them first, in rank order, so it is the same slice, without ordering every match by
-    rank to keep 50 (a word in every ticket at 100,000 tickets: 575 ms, bench-queue).
-    Slices beyond the ranked ids, or when sorted by a column (no ranked ids), are the
-    list's."""
+    alone. The list's order puts them first, in rank order, so it is the same slice,
+    without ordering every match by rank to keep 50 (a word in every ticket at 100,000
+    tickets: 575 ms, bench-queue). Slices beyond the ranked ids, or when sorted by a column
+    (no ranked ids), are the list's."""
 
     def __init__(self, queryset, ranked, count):
         self.queryset, self.ranked, self._count = queryset, ranked, count
