@@ -53,16 +53,12 @@ def triage_stage(constant=None):
     """0 waiting on support, 1 waiting on the customer, 2 finished. The queue orders by it
     with `constant=Constant`, so that SQLite sees the indexed expression (core.sqlconstants);
     the index itself is declared with the plain values."""
-    if constant is None:
-        return Case(
-            When(status__in=[s.value for s in WAITING_ON_SUPPORT], then=Value(0)),
-            When(status=TicketStatus.PENDING.value, then=Value(1)),
-            default=Value(2),
-        )
+    written = constant or str  # a status as the index declares it: its plain value
+    number = constant or Value
     return Case(
-        When(status__in=constants(s.value for s in WAITING_ON_SUPPORT), then=constant(0)),
-        When(status=constant(TicketStatus.PENDING.value), then=constant(1)),
-        default=constant(2),
+        When(status__in=[written(s.value) for s in WAITING_ON_SUPPORT], then=number(0)),
+        When(status=written(TicketStatus.PENDING.value), then=number(1)),
+        default=number(2),
     )
 
 
