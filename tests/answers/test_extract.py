@@ -152,34 +152,35 @@ def test_a_question_that_names_no_kind_favours_no_sentence():
     assert not holds(None, "Each code works once, within 30 seconds.")
 
 
+def best_sentence(question, heading, text):
+    """The best-scoring sentence of one passage of the "Parcels" page, read first."""
+    passage = SimpleNamespace(heading=heading, text=text, document=SimpleNamespace(title="Parcels"))
+    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
+    return score_sentences(retrieval.question(question), read)[0]
+
+
 @pytest.mark.django_db
 def test_the_sentence_giving_the_duration_asked_for_scores_above_one_that_does_not(content):
-    q = retrieval.question("how long do parcels wait at the depot")
-    passage = SimpleNamespace(
-        heading="Parcel pickup",
-        text="Parcels wait at the depot until their owner collects them with the code. "
+    best = best_sentence(
+        "how long do parcels wait at the depot",
+        "Parcel pickup",
+        "Parcels wait at the depot until their owner collects them with the code. "
         "The depot keeps each parcel waiting for 9 days before it goes back to its sender.",
-        document=SimpleNamespace(title="Parcels"),
     )
-    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
-    best = score_sentences(q, read)[0]
     assert best.text.startswith("The depot keeps each parcel waiting for 9 days")
 
 
 @pytest.mark.django_db
 def test_a_lead_in_is_scored_with_the_sentence_it_leads_in_to(content):
     # Its code block is not in the passage's text; the lead-in holds the answer.
-    q = retrieval.question("how is a failure reported once a parcel delivery has started")
-    passage = SimpleNamespace(
-        heading="Parcel tracking",
-        text="Every parcel delivery is tracked from the depot to the door of its owner.\n"
+    best = best_sentence(
+        "how is a failure reported once a parcel delivery has started",
+        "Parcel tracking",
+        "Every parcel delivery is tracked from the depot to the door of its owner.\n"
         "If a delivery fails after it has started, the failure is reported as a notice "
         "on the tracking page, with its reason:\n"
         "A parcel with no update for a day was lost between two depots.",
-        document=SimpleNamespace(title="Parcels"),
     )
-    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
-    best = score_sentences(q, read)[0]
     assert best.text.startswith("If a delivery fails after it has started")
 
 
@@ -205,16 +206,13 @@ def test_of_two_sections_saying_the_same_the_one_covering_more_of_the_question_r
 
 @pytest.mark.django_db
 def test_a_sentence_referring_back_scores_less_than_one_that_says_what_it_is_about(content):
-    q = retrieval.question("my parcel is too heavy for the depot")
-    passage = SimpleNamespace(
-        heading="Parcel weight",
-        text="A depot takes parcels up to 30 kg; a heavier parcel is refused at the counter. "
+    best = best_sentence(
+        "my parcel is too heavy for the depot",
+        "Parcel weight",
+        "A depot takes parcels up to 30 kg; a heavier parcel is refused at the counter. "
         "This matters most for a parcel sent to a small depot: a parcel that fits a big "
         "depot may be too heavy for a small one.",
-        document=SimpleNamespace(title="Parcels"),
     )
-    read = [retrieval.Candidate(passage, extra={"rank": 1.0})]
-    best = score_sentences(q, read)[0]
     assert best.text.startswith("A depot takes parcels up to 30 kg")
 
 
